@@ -1,0 +1,313 @@
+"""The ``outage-bot`` command line and the composition root.
+
+Each command builds Settings, the config, the Redis store, the summarizer and
+the sink once, here, and passes them down. Errors we expect (bad config,
+unreachable Redis, a refused delivery) print one clear line and exit non-zero;
+tracebacks are reserved for bugs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated
+
+import redis
+import typer
+
+from bot.config import (
+    BotConfig,
+    ChannelConfig,
+    Settings,
+    check_sources_exist,
+    load_config,
+    load_settings,
+)
+from bot.delivery import Sink, TerminalSink
+from bot.errors import ConfigError, ConfigProblem, OutageBotError
+from bot.pipeline import IngestReport, build_digest, digest_and_deliver, ingest
+from bot.schedule import is_due
+from bot.schema import Source
+from bot.slack.poster import SlackSink, build_web_client
+from bot.sources.article import to_article
+from bot.sources.local import read_local
+from bot.store import Store, connect
+from bot.summarize import build_summarizer
+from bot.summarize.cache import CachedSummarizer
+
+log = logging.getLogger("outage-bot")
+app = typer.Typer(help="Outage news and status feeds, summarised locally, delivered to Slack.",
+                  no_args_is_help=True, add_completion=False)  # fmt: skip
+config_app = typer.Typer(help="Check the configuration.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+DEMO_CHANNEL = "#outage-demo"
+
+
+def main() -> None:
+    """Console-script entry: run the app, turning expected errors into one line."""
+    try:
+        # Without standalone mode, click returns the code of a typer.Exit instead of exiting.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except typer.Abort:
+        sys.exit(130)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except ConfigError as exc:
+        print("outage-bot: configuration problem:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        sys.exit(2)
+    except OutageBotError as exc:
+        print(f"outage-bot: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except redis.RedisError as exc:
+        print(f"outage-bot: Redis failed: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except Exception as exc:  # click's own usage errors carry an exit code
+        from click import ClickException
+
+        if isinstance(exc, ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug detail.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not verbose:
+        # One-shot commands print a per-source report; the pipeline's per-source
+        # warnings would repeat it. The worker (`run`) logs instead of printing.
+        logging.getLogger("bot.pipeline").setLevel(logging.ERROR)
+
+
+# --- composition -------------------------------------------------------------------------------
+
+
+def _settings_and_config() -> tuple[Settings, BotConfig]:
+    settings = load_settings()
+    return settings, load_config(settings.config_path)
+
+
+def _sink(settings: Settings, blocks_file: Path | None = None) -> Sink:
+    client = build_web_client(settings)
+    if client is None:
+        return TerminalSink(sys.stdout, blocks_file)
+    return SlackSink(client)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sample_sources() -> list[Source]:
+    samples = Path(str(files("bot") / "samples"))
+    return [
+        Source(name="sample-articles", location=str(samples / "articles"), kind="markdown"),
+        Source(name="sample-feed", location=str(samples / "feeds" / "status-news.xml")),
+    ]
+
+
+def _print_ingest(report: IngestReport) -> None:
+    for source in report.sources:
+        if source.error:
+            typer.echo(f"  {source.name}: FAILED: {source.error}", err=True)
+        else:
+            typer.echo(f"  {source.name}: {source.entries} read, {source.new} new", err=True)
+        for warning in source.warnings:
+            typer.echo(f"    warning: {warning}", err=True)
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    out: Annotated[Path | None, typer.Option(help="Where to write the Block Kit JSON.")] = None,
+    reset: Annotated[bool, typer.Option(help="Forget what earlier demos delivered.")] = False,
+) -> None:
+    """Ingest the bundled sample articles and print (or post) a digest."""
+    settings, config = _settings_and_config()
+    store = connect(settings)
+    if reset:
+        _forget_everything(store)
+    channels = config.channels or (ChannelConfig(id=DEMO_CHANNEL),)
+    blocks_file = out or settings.data_dir / "demo-digest.json"
+    typer.echo(f"Reading the sample sources (state: {store.where})", err=True)
+    report = ingest(_sample_sources(), store, channels, _now())
+    _print_ingest(report)
+    summarizer = CachedSummarizer(build_summarizer(settings.summarizer_model), store)
+    sink = _sink(settings, blocks_file)
+    deliveries = digest_and_deliver(store, channels, summarizer, sink, _now())
+    if not any(d.delivered for d in deliveries):
+        typer.echo(
+            "Nothing new: every sample article was already delivered. "
+            "Run `outage-bot demo --reset` to start over."
+        )
+        return
+    if isinstance(sink, TerminalSink):
+        typer.echo(f"Block Kit JSON written to {blocks_file}", err=True)
+    else:
+        for delivery in deliveries:
+            typer.echo(f"Posted {delivery.delivered} item(s) to {delivery.channel}", err=True)
+
+
+def _forget_everything(store: Store) -> None:
+    doomed = list(store.redis.scan_iter(match=store.keys.all_pattern(), count=500))
+    for start in range(0, len(doomed), 500):
+        store.redis.delete(*doomed[start : start + 500])
+    typer.echo(f"Forgot {len(doomed)} stored key(s).", err=True)
+
+
+@app.command()
+def run(
+    once: Annotated[bool, typer.Option(help="Poll once and exit instead of looping.")] = False,
+    interval: Annotated[int, typer.Option(min=10, help="Seconds between polls.")] = 300,
+) -> None:
+    """Poll the configured sources and deliver due channel digests (the worker process)."""
+    settings, config = _settings_and_config()
+    if not config.sources:
+        where = str(settings.config_path or "OUTAGE_BOT_CONFIG")
+        raise ConfigError([ConfigProblem(where, "sources", "no sources configured")])
+    store = connect(settings)
+    summarizer = CachedSummarizer(build_summarizer(settings.summarizer_model), store)
+    sink = _sink(settings)
+    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+    logging.getLogger("bot.pipeline").setLevel(logging.NOTSET)
+    while True:
+        ingest(config.to_sources(), store, config.channels, _now())
+        due = [c for c in config.channels if is_due(c, _last_digest(store, c.id), _now())]
+        for delivery in digest_and_deliver(store, due, summarizer, sink, _now()):
+            store.redis.set(store.keys.last_digest(delivery.channel), _now().isoformat())
+            if delivery.delivered:
+                typer.echo(f"{delivery.channel}: delivered {delivery.delivered}", err=True)
+        if once:
+            return
+        time.sleep(interval)
+
+
+def _last_digest(store: Store, channel: str) -> datetime | None:
+    raw = store.redis.get(store.keys.last_digest(channel))
+    return datetime.fromisoformat(str(raw)) if raw else None
+
+
+@app.command("ingest")
+def ingest_command(
+    sources: Annotated[list[str], typer.Argument(help="Files or directories to read.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per new article.")
+    ] = False,
+) -> None:
+    """Read sources, store what is new, and print the new articles."""
+    settings, config = _settings_and_config()
+    store = connect(settings)
+    wanted = [Source(name=s, location=s) for s in sources]
+    report = ingest(wanted, store, config.channels, _now())
+    for article in report.new_articles:
+        if as_json:
+            typer.echo(json.dumps(_article_json(article), ensure_ascii=False))
+        else:
+            typer.echo(f"{article.published:%Y-%m-%d %H:%M} [{article.language}] {article.title}")
+    _print_ingest(report)
+    if report.all_failed:
+        raise typer.Exit(1)
+
+
+def _article_json(article: object) -> dict[str, object]:
+    from bot.schema import Article
+
+    assert isinstance(article, Article)  # noqa: S101
+    return {
+        "id": article.id,
+        "source": article.source,
+        "url": article.url,
+        "title": article.title,
+        "language": article.language,
+        "published": article.published.isoformat().replace("+00:00", "Z"),
+        "text": article.text,
+    }
+
+
+@app.command()
+def summarize(
+    path: Annotated[Path, typer.Argument(help="A Markdown article or feed file.")],
+) -> None:
+    """Summarise a local article (or every item of a feed file) without storing anything."""
+    settings = load_settings()
+    summarizer = build_summarizer(settings.summarizer_model)
+    read = read_local(Source(name=str(path), location=str(path)))
+    articles = [to_article(entry, _now()) for entry in read.entries]
+    for article, summary in zip(articles, summarizer.summarize(articles), strict=True):
+        typer.echo(f"{article.title}\n  {summary.text}\n  [engine: {summary.engine}"
+                   f"{', fallback' if summary.fallback else ''}]")  # fmt: skip
+
+
+@app.command()
+def digest(
+    channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Print it; deliver and mark nothing.")] = False,
+) -> None:
+    """Build and deliver the pending digest now, whatever the schedule says."""
+    settings, config = _settings_and_config()
+    channels = [c for c in config.channels if channel in (None, c.id)]
+    if not channels:
+        known = ", ".join(c.id for c in config.channels) or "none configured"
+        raise ConfigError([ConfigProblem("channels", channel or "", f"no such channel ({known})")])
+    store = connect(settings)
+    summarizer = CachedSummarizer(build_summarizer(settings.summarizer_model), store)
+    if dry_run:
+        for c in channels:
+            built = build_digest(store, c.id, summarizer, _now())
+            TerminalSink(sys.stdout).deliver(built, c.timezone)
+        return
+    for delivery in digest_and_deliver(store, channels, summarizer, _sink(settings), _now()):
+        typer.echo(f"{delivery.channel}: delivered {delivery.delivered}", err=True)
+
+
+@app.command("sources")
+def sources_command() -> None:
+    """List the configured sources."""
+    _, config = _settings_and_config()
+    if not config.sources:
+        typer.echo("No sources configured (set OUTAGE_BOT_CONFIG to a TOML file).")
+    for source in config.to_sources():
+        typer.echo(f"{source.name}\t{source.kind}\t{source.location}")
+
+
+@config_app.command("check")
+def config_check() -> None:
+    """Validate the environment and the config file; list every problem."""
+    problems: list[ConfigProblem] = []
+    settings: Settings | None = None
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+    config = None
+    if settings is not None:
+        try:
+            config = load_config(settings.config_path)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    if config is not None and settings is not None:
+        problems.extend(check_sources_exist(config, str(settings.config_path)))
+    if problems:
+        raise ConfigError(problems)
+    assert settings is not None and config is not None  # noqa: S101
+    where = settings.config_path or "no config file (OUTAGE_BOT_CONFIG unset)"
+    typer.echo(f"OK: {where}: {len(config.sources)} source(s), {len(config.channels)} channel(s)")
+    if settings.slack_bot_token is None:
+        typer.echo("   SLACK_BOT_TOKEN unset: digests print to the terminal")

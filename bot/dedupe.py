@@ -1,0 +1,75 @@
+"""Exact dedupe: claim an article's identities atomically in Redis.
+
+An article is new only if none of its identities (GUID, normalised URL, content
+hash) was claimed before. The check, the claim, storing the article and queueing
+it for its channels happen in one Lua script, which Redis runs atomically: two
+processes reading the same feed at once cannot both decide an item is new, and a
+process killed half-way cannot leave an item claimed but never queued.
+
+When an item turns out to be a duplicate, its identities that were still
+unknown are recorded too (pointing at the original), so a re-published copy
+with a new GUID is recognised by that GUID next time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import cast
+
+from bot.identity import identities
+from bot.keys import ARTICLE_TTL, PENDING_MAX, SEEN_TTL
+from bot.schema import Article
+from bot.store import Store
+
+# KEYS: n identity keys, the article key, then the pending sets to queue into.
+# ARGV: article id, n, seen TTL, article TTL, article JSON, score, pending max.
+# Returns "" when the article is new (and now claimed and queued), else the id
+# of the article that claimed one of its identities first.
+_CLAIM = """
+local id, n = ARGV[1], tonumber(ARGV[2])
+local owner = false
+for i = 1, n do
+  owner = redis.call('GET', KEYS[i])
+  if owner then break end
+end
+for i = 1, n do
+  redis.call('SET', KEYS[i], owner or id, 'NX', 'EX', ARGV[3])
+end
+if owner then return owner end
+redis.call('SET', KEYS[n + 1], ARGV[5], 'EX', ARGV[4])
+for i = n + 2, #KEYS do
+  redis.call('ZADD', KEYS[i], ARGV[6], id)
+  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(tonumber(ARGV[7]) + 1))
+end
+return ''
+"""
+
+
+class Deduper:
+    """Claims articles; ``claim`` is the single point where "new" is decided."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._script = store.redis.register_script(_CLAIM)
+
+    def claim(self, article: Article, channels: Sequence[str] = ()) -> bool:
+        """True if this call made the article ours; it is then stored and queued
+        for ``channels``' next digests. False for anything seen before."""
+        keys = self._store.keys
+        identity_keys = [
+            keys.seen(kind, value)
+            for kind, value in identities(article.guid, article.url or None, article.content_hash)
+        ]
+        owner = self._script(
+            keys=[*identity_keys, keys.article(article.id), *map(keys.pending, channels)],
+            args=[
+                article.id,
+                len(identity_keys),
+                int(SEEN_TTL.total_seconds()),
+                int(ARTICLE_TTL.total_seconds()),
+                article.model_dump_json(),
+                int(article.published.timestamp()),
+                PENDING_MAX,
+            ],
+        )
+        return cast(str, owner) == ""

@@ -1,0 +1,69 @@
+"""How we recognise the same item again: GUID, normalised URL, content hash.
+
+Feeds re-publish items with tracking parameters, different host case, a
+fragment, or an edited title and timestamp; none of that makes a new story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from bot.keys import IdentityKind, digest_of
+
+# Query parameters that only say how a reader arrived, never which page it is.
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|spm|scm|from|source|"
+    r"ref|ref_src|share|share_from|cmpid|ocid|wt\.mc_id|_ga|yclid|s_cid)$",
+    re.I,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_url(url: str) -> str:
+    """Canonical form of an http(s) URL; anything else is returned stripped, unchanged."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return url
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = sorted((k, v) for k, v in query if not _TRACKING.match(k))
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def content_hash(title: str, text: str) -> str:
+    """Hash of the body text (the title only when there is no body).
+
+    The title is left out on purpose: an edited headline is the same story.
+    """
+    basis = text if text.strip() else title
+    normalised = _SPACE.sub(" ", basis).strip().lower()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def identities(guid: str | None, url: str | None, body_hash: str) -> list[tuple[IdentityKind, str]]:
+    """Identity claims of an item, strongest first."""
+    found: list[tuple[IdentityKind, str]] = []
+    if guid:
+        found.append(("guid", guid))
+    if url:
+        found.append(("url", url))
+    found.append(("hash", body_hash))
+    return found
+
+
+def article_id(guid: str | None, url: str | None, body_hash: str) -> str:
+    kind, value = identities(guid, url, body_hash)[0]
+    return digest_of(f"{kind}:{value}")[:20]

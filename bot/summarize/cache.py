@@ -1,0 +1,42 @@
+"""A Redis cache in front of any Summarizer.
+
+Keyed by the article's content hash and the engine, so the same story read from
+two feeds (or twice by two processes) is summarised once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.keys import SUMMARY_TTL
+from bot.schema import Article, Summary
+from bot.store import Store
+from bot.summarize.base import Summarizer
+
+
+class CachedSummarizer:
+    def __init__(self, inner: Summarizer, store: Store) -> None:
+        self._inner = inner
+        self._store = store
+        self.name = inner.name
+
+    def summarize(self, articles: Sequence[Article]) -> list[Summary]:
+        keys = [self._store.keys.summary(a.content_hash, self.name) for a in articles]
+        cached = self._store.redis.mget(keys) if keys else []
+        missing = [a for a, hit in zip(articles, cached, strict=True) if hit is None]
+        fresh = iter(self._inner.summarize(missing))
+        results = []
+        write = self._store.redis.pipeline(transaction=False)
+        for article, key, hit in zip(articles, keys, cached, strict=True):
+            if hit is not None:
+                summary = Summary.model_validate_json(hit)
+                # The text is shared; which article it belongs to is not.
+                results.append(summary.model_copy(update={"article_id": article.id}))
+                continue
+            summary = next(fresh)
+            results.append(summary)
+            # Fallback summaries are not cached: once the model is back, redo them.
+            if not summary.fallback:
+                write.set(key, summary.model_dump_json(), ex=int(SUMMARY_TTL.total_seconds()))
+        write.execute()
+        return results

@@ -1,0 +1,114 @@
+"""A fake Slack Web API on 127.0.0.1 that records every call.
+
+The real slack_sdk WebClient talks to it over HTTP (``base_url``), so tests
+exercise the client's real request encoding. Behaviour per method can be
+scripted: a Slack error (``not_in_channel``), a 429 with Retry-After, a delay.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+
+@dataclass
+class Call:
+    method: str  # Web API method, e.g. "chat.postMessage"
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+@dataclass
+class Scripted:
+    """What the next calls of one method answer, consumed in order."""
+
+    error: str | None = None
+    status: int = 200
+    retry_after: int | None = None
+    delay_s: float = 0.0
+
+
+@dataclass
+class FakeSlack:
+    calls: list[Call] = field(default_factory=list)
+    scripts: dict[str, list[Scripted]] = field(default_factory=dict)
+    _ts: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def script(self, method: str, *answers: Scripted) -> None:
+        self.scripts.setdefault(method, []).extend(answers)
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def answer(
+        self, method: str, body: dict[str, Any]
+    ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self._lock:
+            scripted = self.scripts.get(method, [])
+            plan = scripted.pop(0) if scripted else Scripted()
+            self._ts += 1
+            ts = f"1700000000.{self._ts:06d}"
+        if plan.delay_s:
+            time.sleep(plan.delay_s)
+        headers = {}
+        if plan.retry_after is not None:
+            headers["Retry-After"] = str(plan.retry_after)
+        if plan.status != 200:
+            return plan.status, headers, {"ok": False, "error": "ratelimited"}
+        if plan.error:
+            return 200, headers, {"ok": False, "error": plan.error}
+        if method in ("chat.postMessage", "chat.update"):
+            return 200, headers, {"ok": True, "channel": body.get("channel"), "ts": ts}
+        if method == "auth.test":
+            return 200, headers, {"ok": True, "user_id": "UBOT", "team_id": "T1"}
+        return 200, headers, {"ok": True}
+
+
+def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            raw = self.rfile.read(length).decode("utf-8")
+            if self.headers.get("Content-Type", "").startswith("application/json"):
+                body = json.loads(raw) if raw else {}
+            else:
+                body = dict(parse_qsl(raw))
+            method = self.path.rstrip("/").rsplit("/", 1)[-1]
+            fake.calls.append(Call(method, dict(self.headers.items()), body))
+            status, headers, payload = fake.answer(method, body)
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+class FakeSlackServer:
+    def __init__(self) -> None:
+        self.fake = FakeSlack()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.fake))
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def api_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/api/"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

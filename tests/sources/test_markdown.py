@@ -1,0 +1,163 @@
+"""parse_markdown: front-matter articles to Entry values, and every way one can be unusable."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ParseError
+from bot.sources.markdown import parse_markdown
+from tests.conftest import SAMPLES
+
+ARTICLES = SAMPLES / "articles"
+
+
+def _parse(name: str):
+    path = ARTICLES / name
+    return parse_markdown(path.read_bytes(), "samples", str(path))
+
+
+@pytest.mark.parametrize(
+    ("name", "title_start", "link", "published"),
+    [
+        pytest.param(
+            "2026-11-20-aws-us-east-1-zh.md",
+            "亚马逊云美国东部1区突发故障",
+            "https://www.example-news.cn/articles/cloud/20261120-aws.htm",
+            datetime(2026, 11, 20, 18, 5, tzinfo=UTC),
+            id="rfc822-date",
+        ),
+        pytest.param(
+            "2026-11-20-aws-us-east-1-en.md",
+            "AWS US-EAST-1 trouble knocks",
+            "https://www.example-tech.com/2026/11/20/aws-us-east-1-outage/",
+            datetime(2026, 11, 20, 20, 40, tzinfo=UTC),
+            id="iso-date-with-z",
+        ),
+        pytest.param(
+            "2026-11-21-cloud-earnings-en.md",
+            "Azure revenue climbs 31%",
+            "https://www.example-tech.com/2026/11/21/azure-quarterly-revenue/",
+            datetime(2026, 11, 21, 9, 0, tzinfo=UTC),
+            id="iso-date-earnings",
+        ),
+        pytest.param(
+            "2026-11-22-aliyun-hangzhou-zh.md",
+            "阿里云华东1（杭州）地域控制台",
+            "https://www.example-cloud.cn/news/2026/11/22/aliyun-hangzhou.html",
+            datetime(2026, 11, 22, 10, 30, tzinfo=UTC),
+            id="naive-date-is-utc",
+        ),
+    ],
+)
+def test_sample_articles_parse(name: str, title_start: str, link: str, published: datetime) -> None:
+    entry = _parse(name)
+    assert entry.source == "samples"
+    assert entry.title.startswith(title_start)
+    assert entry.link == link
+    assert entry.published == published
+    assert entry.published is not None
+    assert entry.published.utcoffset() is not None
+    assert entry.published.utcoffset().total_seconds() == 0
+    assert "<p>" in entry.html
+
+
+def test_sample_author_is_read() -> None:
+    assert _parse("2026-11-20-aws-us-east-1-en.md").author == "Example Tech Desk"
+
+
+def test_iso_date_with_offset_is_converted_to_utc() -> None:
+    data = b"---\ntitle: Offset\ndate: 2026-11-20T08:00:00+08:00\n---\n<p>x</p>\n"
+    entry = parse_markdown(data, "s", "offset.md")
+    assert entry.published == datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
+
+
+def test_date_only_value_is_midnight_utc() -> None:
+    data = b"---\ntitle: Day only\ndate: 2026-11-20\n---\n<p>x</p>\n"
+    entry = parse_markdown(data, "s", "day.md")
+    assert entry.published == datetime(2026, 11, 20, tzinfo=UTC)
+
+
+def test_unparseable_date_leaves_published_empty() -> None:
+    data = b"---\ntitle: Odd date\ndate: 'sometime last week'\n---\n<p>x</p>\n"
+    assert parse_markdown(data, "s", "odd.md").published is None
+
+
+def test_missing_link_falls_back_to_the_path_as_given(tmp_path: Path) -> None:
+    path = tmp_path / "no-link.md"
+    path.write_text("---\ntitle: No link here\n---\n<p>Body.</p>\n", encoding="utf-8")
+    entry = parse_markdown(path.read_bytes(), "local", "notes/no-link.md")
+    assert entry.link == "notes/no-link.md"
+
+
+def test_alternative_keys_for_link_guid_and_language() -> None:
+    data = (
+        b"---\ntitle: Keys\nurl: https://news.example.org/a\nguid: item-42\nlang: zh\n---\n"
+        b"<p>x</p>\n"
+    )
+    entry = parse_markdown(data, "s", "keys.md")
+    assert entry.link == "https://news.example.org/a"
+    assert entry.guid == "item-42"
+    assert entry.language == "zh"
+
+
+def test_byte_order_mark_and_crlf_are_accepted() -> None:
+    data = b"\xef\xbb\xbf---\r\ntitle: Windows file\r\n---\r\nHello there.\r\n"
+    entry = parse_markdown(data, "s", "win.md")
+    assert entry.title == "Windows file"
+    assert entry.html == "<p>Hello there.</p>"
+
+
+def test_plain_body_becomes_paragraphs_with_text_escaped() -> None:
+    data = (
+        b"---\ntitle: Plain\n---\n\n"
+        b"First block, line one\nline two of the same block.\n\n\n"
+        b"Second block with 1 < 2 & a <b>tag</b>.\n"
+    )
+    entry = parse_markdown(data, "s", "plain.md")
+    assert entry.html == (
+        "<p>First block, line one\nline two of the same block.</p>"
+        "<p>Second block with 1 &lt; 2 &amp; a &lt;b&gt;tag&lt;/b&gt;.</p>"
+    )
+
+
+def test_html_body_is_kept_as_is() -> None:
+    body = '<div class="post"><p>Already HTML.</p></div>\n'
+    data = ("---\ntitle: HTML\n---\n" + body).encode()
+    assert parse_markdown(data, "s", "html.md").html == body
+
+
+BAD_FILES = {
+    "no-front-matter": (b"# Just a heading\n\nSome text.\n", "front matter"),
+    "unclosed-front-matter": (b"---\ntitle: never closed\n\nbody\n", "front matter"),
+    "invalid-yaml": (b"---\ntitle: [oops\nauthor: x\n---\nbody\n", "YAML"),
+    "yaml-list": (b"---\n- one\n- two\n---\nbody\n", "mapping"),
+    "yaml-scalar": (b"---\njust words\n---\nbody\n", "mapping"),
+    "no-title": (b"---\nauthor: Someone\ndate: 2026-11-20\n---\nbody\n", "title"),
+    "blank-title": (b"---\ntitle: '   '\n---\nbody\n", "title"),
+    "title-is-a-list": (b"---\ntitle: [a, b]\n---\nbody\n", "title"),
+    "latin-1": ("---\ntitle: Café outage\n---\nbody\n".encode("latin-1"), "UTF-8"),
+}
+
+
+@pytest.mark.parametrize(("data", "mentions"), list(BAD_FILES.values()), ids=list(BAD_FILES))
+def test_unusable_files_raise_parse_error_naming_the_path(data: bytes, mentions: str) -> None:
+    path = "inbox/broken-article.md"
+    with pytest.raises(ParseError) as caught:
+        parse_markdown(data, "my-source", path)
+    assert caught.value.source == "my-source"
+    assert path in str(caught.value)
+    assert mentions in caught.value.why
+
+
+def test_parse_error_keeps_the_yaml_cause() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_markdown(b"---\ntitle: [oops\n---\nbody\n", "s", "x.md")
+    assert caught.value.__cause__ is not None
+
+
+def test_blank_line_before_front_matter_is_tolerated() -> None:
+    data = b"\n---\ntitle: Leading blank line\n---\n<p>Body.</p>\n"
+    assert parse_markdown(data, "s", "lead.md").title == "Leading blank line"

