@@ -30,12 +30,16 @@ from bot.config import (
 )
 from bot.delivery import Sink, TerminalSink
 from bot.errors import ConfigError, ConfigProblem, OutageBotError
-from bot.pipeline import IngestReport, build_digest, digest_and_deliver, ingest
+from bot.pipeline import PAGE_ACCEPT, IngestReport, build_digest, digest_and_deliver, ingest
 from bot.schedule import is_due
 from bot.schema import Source
 from bot.slack.poster import SlackSink, build_web_client
 from bot.sources.article import to_article
-from bot.sources.local import read_local
+from bot.sources.fetch import FetchPolicy, SafeFetcher, build_http_client
+from bot.sources.health import SourceStates
+from bot.sources.local import is_url, read_local
+from bot.sources.netguard import AddressPolicy
+from bot.sources.reader import Document, parse_document
 from bot.store import Store, connect
 from bot.summarize import build_summarizer
 from bot.summarize.cache import CachedSummarizer
@@ -109,6 +113,16 @@ def _sink(settings: Settings, blocks_file: Path | None = None) -> Sink:
     return SlackSink(client)
 
 
+def _fetcher(settings: Settings) -> SafeFetcher:
+    policy = FetchPolicy(
+        max_bytes=settings.fetch_max_bytes,
+        total_timeout_s=settings.fetch_timeout_s,
+        read_timeout_s=min(10.0, settings.fetch_timeout_s),
+    )
+    addresses = AddressPolicy(allowed_hosts=settings.allowed_hosts)
+    return SafeFetcher(build_http_client(policy), addresses, policy)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -125,6 +139,11 @@ def _print_ingest(report: IngestReport) -> None:
     for source in report.sources:
         if source.error:
             typer.echo(f"  {source.name}: FAILED: {source.error}", err=True)
+        elif source.skipped_until:
+            typer.echo(f"  {source.name}: backing off until {source.skipped_until:%Y-%m-%d %H:%M}"
+                       " UTC", err=True)  # fmt: skip
+        elif source.not_modified:
+            typer.echo(f"  {source.name}: not modified since the last poll", err=True)
         else:
             typer.echo(f"  {source.name}: {source.entries} read, {source.new} new", err=True)
         for warning in source.warnings:
@@ -185,10 +204,11 @@ def run(
     store = connect(settings)
     summarizer = CachedSummarizer(build_summarizer(settings.summarizer_model), store)
     sink = _sink(settings)
+    fetcher = _fetcher(settings)
     logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
     logging.getLogger("bot.pipeline").setLevel(logging.NOTSET)
     while True:
-        ingest(config.to_sources(), store, config.channels, _now())
+        ingest(config.to_sources(), store, config.channels, _now(), fetcher)
         due = [c for c in config.channels if is_due(c, _last_digest(store, c.id), _now())]
         for delivery in digest_and_deliver(store, due, summarizer, sink, _now()):
             store.redis.set(store.keys.last_digest(delivery.channel), _now().isoformat())
@@ -206,16 +226,19 @@ def _last_digest(store: Store, channel: str) -> datetime | None:
 
 @app.command("ingest")
 def ingest_command(
-    sources: Annotated[list[str], typer.Argument(help="Files or directories to read.")],
+    sources: Annotated[list[str], typer.Argument(help="URLs, files or directories to read.")],
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per new article.")
     ] = False,
 ) -> None:
-    """Read sources, store what is new, and print the new articles."""
+    """Read sources now, store what is new, and print the new articles.
+
+    Exits non-zero only when every source failed.
+    """
     settings, config = _settings_and_config()
     store = connect(settings)
     wanted = [Source(name=s, location=s) for s in sources]
-    report = ingest(wanted, store, config.channels, _now())
+    report = ingest(wanted, store, config.channels, _now(), _fetcher(settings), force=True)
     for article in report.new_articles:
         if as_json:
             typer.echo(json.dumps(_article_json(article), ensure_ascii=False))
@@ -238,18 +261,26 @@ def _article_json(article: object) -> dict[str, object]:
         "language": article.language,
         "published": article.published.isoformat().replace("+00:00", "Z"),
         "text": article.text,
+        "status": article.status,
+        "components": list(article.components),
+        "thread": article.thread,
     }
 
 
 @app.command()
 def summarize(
-    path: Annotated[Path, typer.Argument(help="A Markdown article or feed file.")],
+    target: Annotated[str, typer.Argument(help="An article URL, or a Markdown/feed/page file.")],
 ) -> None:
-    """Summarise a local article (or every item of a feed file) without storing anything."""
+    """Summarise one article (or every item of a feed) without storing anything."""
     settings = load_settings()
     summarizer = build_summarizer(settings.summarizer_model)
-    read = read_local(Source(name=str(path), location=str(path)))
-    articles = [to_article(entry, _now()) for entry in read.entries]
+    if is_url(target):
+        result = _fetcher(settings).fetch(target, accept=PAGE_ACCEPT)
+        document = Document(result.data, result.url, result.content_type)
+        entries = parse_document(document, target).entries
+    else:
+        entries = read_local(Source(name=target, location=target)).entries
+    articles = [to_article(entry, _now()) for entry in entries]
     for article, summary in zip(articles, summarizer.summarize(articles), strict=True):
         typer.echo(f"{article.title}\n  {summary.text}\n  [engine: {summary.engine}"
                    f"{', fallback' if summary.fallback else ''}]")  # fmt: skip
@@ -279,12 +310,22 @@ def digest(
 
 @app.command("sources")
 def sources_command() -> None:
-    """List the configured sources."""
-    _, config = _settings_and_config()
+    """List the configured sources with their health (last success, error, next attempt)."""
+    settings, config = _settings_and_config()
     if not config.sources:
         typer.echo("No sources configured (set OUTAGE_BOT_CONFIG to a TOML file).")
+        return
+    store = connect(settings)
+    health = SourceStates(store).get_many(s.name for s in config.sources)
     for source in config.to_sources():
-        typer.echo(f"{source.name}\t{source.kind}\t{source.location}")
+        state = health[source.name]
+        typer.echo(f"{source.name}  ({source.kind}) {source.location}")
+        ok = f"{state.last_success:%Y-%m-%d %H:%M} UTC" if state.last_success else "never"
+        typer.echo(f"    last success: {ok}; new then: {state.last_new}")
+        if state.failures:
+            typer.echo(f"    failing ({state.failures}x): {state.last_error}")
+        if state.next_attempt:
+            typer.echo(f"    next attempt: {state.next_attempt:%Y-%m-%d %H:%M} UTC")
 
 
 @config_app.command("check")

@@ -56,6 +56,18 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir, validation_alias="OUTAGE_BOT_DATA_DIR")
     summarizer_model: str = Field("extractive", validation_alias="SUMMARIZER_MODEL")
     hf_hub_offline: bool = Field(False, validation_alias="HF_HUB_OFFLINE")
+    # Internal hosts the fetcher may reach despite the SSRF guard, comma-separated.
+    allowed_hosts_list: str = Field("", validation_alias="OUTAGE_BOT_ALLOWED_HOSTS")
+    fetch_max_bytes: int = Field(
+        5 * 1024 * 1024, ge=1024, validation_alias="OUTAGE_BOT_FETCH_MAX_BYTES"
+    )
+    fetch_timeout_s: float = Field(30.0, gt=0, le=600, validation_alias="OUTAGE_BOT_FETCH_TIMEOUT")
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        return frozenset(
+            h.strip().lower().rstrip(".") for h in self.allowed_hosts_list.split(",") if h.strip()
+        )
 
     @field_validator("slack_api_url")
     @classmethod

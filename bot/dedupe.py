@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from bot.identity import identities
+from bot.identity import entry_identities, identities
 from bot.keys import ARTICLE_TTL, PENDING_MAX, SEEN_TTL
-from bot.schema import Article
+from bot.schema import Article, Entry
 from bot.store import Store
 
 # KEYS: n identity keys, the article key, then the pending sets to queue into.
@@ -52,17 +52,65 @@ class Deduper:
         self._store = store
         self._script = store.redis.register_script(_CLAIM)
 
+    def known(self, entries: Sequence[Entry]) -> list[bool]:
+        """Which entries were seen before, judged by GUID and link alone.
+
+        One pipelined round trip for a whole feed, before any extraction or page
+        fetch: a feed that has not changed costs almost nothing. Entries that
+        pass may still turn out to be duplicates by content in ``claim``.
+        """
+        keys = self._store.keys
+        per_entry = [
+            [
+                keys.seen(kind, value)
+                for kind, value in entry_identities(
+                    e.source, e.guid, e.link, status_update=e.status is not None
+                )
+            ]
+            for e in entries
+        ]
+        check = self._store.redis.pipeline(transaction=False)
+        for entry_keys in per_entry:
+            if entry_keys:
+                check.exists(*entry_keys)
+        answers = iter(check.execute()) if any(per_entry) else iter(())
+        return [bool(next(answers)) if entry_keys else False for entry_keys in per_entry]
+
     def claim(self, article: Article, channels: Sequence[str] = ()) -> bool:
         """True if this call made the article ours; it is then stored and queued
         for ``channels``' next digests. False for anything seen before."""
+        return self.claim_many([(article, channels)])[0]
+
+    def claim_many(self, batch: Sequence[tuple[Article, Sequence[str]]]) -> list[bool]:
+        """``claim`` for many articles in one pipelined round trip.
+
+        Each claim is still its own atomic script; they run in order, so two
+        copies of one story inside the batch are told apart correctly.
+        """
+        if not batch:
+            return []
+        pipe = self._store.redis.pipeline(transaction=False)
+        for article, channels in batch:
+            keys, args = self._claim_call(article, channels)
+            self._script(keys=keys, args=args, client=pipe)
+        return [cast(str, owner) == "" for owner in pipe.execute()]
+
+    def _claim_call(
+        self, article: Article, channels: Sequence[str]
+    ) -> tuple[list[str], list[str | int]]:
         keys = self._store.keys
         identity_keys = [
             keys.seen(kind, value)
-            for kind, value in identities(article.guid, article.url or None, article.content_hash)
+            for kind, value in identities(
+                article.guid,
+                article.url or None,
+                article.content_hash,
+                status_update=article.status is not None,
+            )
         ]
-        owner = self._script(
-            keys=[*identity_keys, keys.article(article.id), *map(keys.pending, channels)],
-            args=[
+        return (
+            [*identity_keys, keys.article(article.id), *map(keys.pending, channels)],
+            [
                 article.id,
                 len(identity_keys),
                 int(SEEN_TTL.total_seconds()),
@@ -72,4 +120,3 @@ class Deduper:
                 PENDING_MAX,
             ],
         )
-        return cast(str, owner) == ""

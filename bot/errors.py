@@ -10,6 +10,8 @@ CLI can print a one-line message for people::
     ├── StoreError             Redis cannot be reached or answered with an error
     ├── SourceError            one source could not be read (the run goes on)
     │   └── ParseError         bytes were read but are not a usable feed/article
+    ├── FetchError             an HTTP fetch failed or was refused (SSRF guard, size,
+    │                          timeout, HTTP status); says whether retrying can help
     ├── SummarizerError        a summary engine failed for one article
     └── DeliveryError          Slack (or the terminal sink) refused a digest
 
@@ -63,6 +65,23 @@ class SourceError(OutageBotError):
 
 class ParseError(SourceError):
     """The bytes of a source are not a feed or article we can use."""
+
+
+class FetchError(OutageBotError):
+    """Fetching ``url`` failed.
+
+    ``permanent`` marks failures that retrying cannot fix soon (a refused address,
+    a 404, a redirect loop); ``retry_after`` carries a server's Retry-After.
+    """
+
+    def __init__(
+        self, url: str, why: str, *, permanent: bool = False, retry_after: float | None = None
+    ) -> None:
+        self.url = url
+        self.why = why
+        self.permanent = permanent
+        self.retry_after = retry_after
+        super().__init__(f"{url}: {why}")
 
 
 class SummarizerError(OutageBotError):

@@ -53,17 +53,52 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-def identities(guid: str | None, url: str | None, body_hash: str) -> list[tuple[IdentityKind, str]]:
-    """Identity claims of an item, strongest first."""
+def identities(
+    guid: str | None, url: str | None, body_hash: str, *, status_update: bool = False
+) -> list[tuple[IdentityKind, str]]:
+    """Identity claims of an item, strongest first.
+
+    A status-page update is identified by its GUID alone: all updates of one
+    incident share a link, and "This incident has been resolved." is the text
+    of thousands of different updates.
+    """
     found: list[tuple[IdentityKind, str]] = []
     if guid:
         found.append(("guid", guid))
+        if status_update:
+            return found
     if url:
         found.append(("url", url))
     found.append(("hash", body_hash))
     return found
 
 
-def article_id(guid: str | None, url: str | None, body_hash: str) -> str:
-    kind, value = identities(guid, url, body_hash)[0]
+def entry_identities(
+    source: str, guid: str | None, link: str | None, *, status_update: bool = False
+) -> list[tuple[IdentityKind, str]]:
+    """The identities known before extraction: GUID and normalised link."""
+    found: list[tuple[IdentityKind, str]] = []
+    if guid:
+        found.append(("guid", scoped_guid(source, guid)))
+        if status_update:
+            return found
+    if link:
+        found.append(("url", normalise_url(link)))
+    return found
+
+
+# GUIDs that name their own namespace are unique everywhere; others ("1234")
+# only within one feed.
+_GLOBAL_GUID = re.compile(r"^(tag:|urn:|https?://|aws:|gcp:)", re.I)
+
+
+def scoped_guid(source: str, guid: str) -> str:
+    """The GUID made unique across feeds: prefixed by the source unless it is global."""
+    return guid if _GLOBAL_GUID.match(guid) else f"{source}|{guid}"
+
+
+def article_id(
+    guid: str | None, url: str | None, body_hash: str, *, status_update: bool = False
+) -> str:
+    kind, value = identities(guid, url, body_hash, status_update=status_update)[0]
     return digest_of(f"{kind}:{value}")[:20]

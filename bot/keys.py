@@ -18,6 +18,9 @@ key                                    retention   what it holds
                                                    are dropped when read
 ``{p}:last-digest:{channel}``          none        ISO time of the channel's last digest (one
                                                    small key per configured channel)
+``{p}:source:{name}``                 90 days     hash: a source's ETag/Last-Modified, last
+                                       after the   success/error, consecutive failures and next
+                                       last poll   attempt (back-off)
 ``{p}:posted:{channel}:{id}``          90 days     delivery claim, taken *before* posting so
                                                    a retry or a second process cannot post
                                                    the same item twice; value "claimed" then
@@ -43,6 +46,7 @@ SUMMARY_TTL = timedelta(days=30)
 PENDING_MAX = 1_000
 PENDING_MAX_AGE = timedelta(days=30)
 POSTED_TTL = timedelta(days=90)
+SOURCE_TTL = timedelta(days=90)
 
 
 def digest_of(value: str) -> str:
@@ -70,6 +74,9 @@ class Keys:
 
     def last_digest(self, channel: str) -> str:
         return f"{self.prefix}:last-digest:{channel}"
+
+    def source(self, name: str) -> str:
+        return f"{self.prefix}:source:{digest_of(name)}"
 
     def posted(self, channel: str, article_id: str) -> str:
         return f"{self.prefix}:posted:{channel}:{article_id}"

@@ -11,7 +11,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SourceKind = Literal["auto", "feed", "markdown"]
+SourceKind = Literal["auto", "feed", "markdown", "page", "status"]
+# What a status update says about an incident, in one vocabulary for every platform.
+StatusWord = Literal[
+    "investigating", "identified", "ongoing", "monitoring", "mitigated", "resolved",
+    "postmortem", "update",
+]  # fmt: skip
 
 
 class Frozen(BaseModel):
@@ -44,6 +49,10 @@ class Entry(Frozen):
     published: datetime | None = None
     author: str | None = None
     language: str | None = None  # declared by the feed or front matter
+    # Status pages only: one entry per update of an incident.
+    status: StatusWord | None = None
+    components: tuple[str, ...] = ()  # affected components/services as the page names them
+    thread: str | None = None  # the platform's incident id: every update of it shares this
 
     _utc = field_validator("published")(_require_utc)
 
@@ -60,6 +69,9 @@ class Article(Frozen):
     language: str
     published: datetime  # UTC; the fetch time when the source gave none
     content_hash: str
+    status: StatusWord | None = None
+    components: tuple[str, ...] = ()
+    thread: str | None = None
 
     _utc = field_validator("published")(_require_utc)
 

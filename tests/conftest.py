@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.keys import Keys
 from bot.store import Store
 from tests.fake_slack import FakeSlackServer
+from tests.http_server import HTTPTestServer
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "bot" / "samples"
@@ -132,5 +133,12 @@ def corpus_dir(*parts: str) -> Path:
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlackServer]:
     server = FakeSlackServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def http_server() -> Iterator[HTTPTestServer]:
+    server = HTTPTestServer()
     yield server
     server.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.identity import article_id, content_hash, normalise_url
+from bot.identity import article_id, content_hash, normalise_url, scoped_guid
 from bot.schema import Article, Entry
 from bot.sources.extract import html_to_paragraphs
 from bot.sources.language import detect_language
@@ -17,10 +17,9 @@ def to_article(entry: Entry, now: datetime) -> Article:
     text = "\n\n".join(paragraphs)
     url = normalise_url(entry.link) if entry.link else ""
     body_hash = content_hash(entry.title, text)
-    # GUIDs are only unique within one feed, so they are scoped by the source name.
-    guid = f"{entry.source}|{entry.guid}" if entry.guid else None
+    guid = scoped_guid(entry.source, entry.guid) if entry.guid else None
     return Article(
-        id=article_id(guid, url or None, body_hash),
+        id=article_id(guid, url or None, body_hash, status_update=entry.status is not None),
         source=entry.source,
         url=url,
         guid=guid,
@@ -29,4 +28,7 @@ def to_article(entry: Entry, now: datetime) -> Article:
         language=detect_language(f"{entry.title}\n{text}", hint=entry.language),
         published=published_or_now(entry.published, now),
         content_hash=body_hash,
+        status=entry.status,
+        components=entry.components,
+        thread=entry.thread,
     )

@@ -16,7 +16,7 @@ from bot.sources.language import is_cjk
 
 _DROP_TAGS = (
     "script", "style", "noscript", "iframe", "object", "embed", "img", "picture", "svg",
-    "video", "audio", "canvas", "form", "button", "input", "select", "textarea",
+    "video", "audio", "canvas", "button", "input", "select", "textarea",
     "nav", "footer", "aside", "template", "head", "figcaption",
 )  # fmt: skip
 _BLOCK_TAGS = (
@@ -45,6 +45,11 @@ def html_to_paragraphs(html: str, title: str | None = None) -> tuple[str, ...]:
         comment.extract()
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
+    # A form is a search box or a login prompt, unless it holds the article: old
+    # ASP.NET sites wrap the whole page in one <form>.
+    for form in soup.find_all("form"):
+        if form.find(["p", "article"]) is None:
+            form.decompose()
     for tag in soup.find_all(_is_boilerplate):
         tag.decompose()
     for tag in soup.find_all(_BLOCK_TAGS):
@@ -70,6 +75,8 @@ def _is_boilerplate(tag: Tag) -> bool:
     names = " ".join(
         [*(classes if isinstance(classes, list) else [classes]), str(tag.get("id", ""))]
     )
+    # camelCase ids such as "relatedNews" count as two words.
+    names = re.sub(r"([a-z])([A-Z])", r"\1 \2", names)
     return bool(names.strip()) and bool(_BOILERPLATE.search(names))
 
 

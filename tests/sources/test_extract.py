@@ -177,3 +177,16 @@ def test_seed_article_body_extracts_cleanly_once_front_matter_is_found() -> None
     # Same check with the leading blank line removed, so extraction stays covered
     # while the front-matter bug above is open.
     _assert_seed_text(_seed_paragraphs((corpus_dir("seed") / SEED).read_bytes().lstrip()))
+
+
+def test_a_page_wrapped_in_one_form_keeps_its_article() -> None:
+    html = (
+        "<form id='aspnetForm'><div class='main'><p>The outage began at noon.</p>"
+        "<p>Service returned by two.</p></div><form><input name='q'></form></form>"
+    )
+    assert html_to_paragraphs(html) == ("The outage began at noon.", "Service returned by two.")
+
+
+def test_camel_case_boilerplate_ids_are_dropped() -> None:
+    html = "<p>Story text.</p><div id='relatedNews'><p>Another story</p></div>"
+    assert html_to_paragraphs(html) == ("Story text.",)
