@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot.errors import SourceError
@@ -13,11 +14,17 @@ SUFFIXES = {".md", ".markdown", ".xml", ".rss", ".atom", ".rdf", ".json", ".html
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
+_OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 def is_url(location: str) -> bool:
     return location.lower().startswith(("http://", "https://"))
 
 
 def read_local(source: Source) -> SourceRead:
+    if _OTHER_SCHEME.match(source.location):
+        # file://, ftp://, ... are refused outright: a source is a path or an http(s) URL.
+        raise SourceError(source.name, "only http and https URLs (or plain file paths) are read")
     path = Path(source.location)
     if path.is_dir():
         return _read_directory(source, path)
