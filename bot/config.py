@@ -130,11 +130,12 @@ class SourceConfig(_Strict):
 
 
 class ChannelFilters(_Strict):
-    """Which articles a channel wants; an empty list means "no restriction"."""
+    """Which incidents a channel wants; an empty list means "no restriction"."""
 
     languages: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
-    providers: tuple[str, ...] = ()
+    providers: tuple[str, ...] = ()  # ids or any alias: "aws", "AWS", "亚马逊云"
+    include_non_outages: bool = False  # also deliver articles that are not outages
 
 
 class ChannelConfig(_Strict):

@@ -1,10 +1,11 @@
 """Exact dedupe: claim an article's identities atomically in Redis.
 
 An article is new only if none of its identities (GUID, normalised URL, content
-hash) was claimed before. The check, the claim, storing the article and queueing
-it for its channels happen in one Lua script, which Redis runs atomically: two
+hash) was claimed before. The check, the claim, storing the article and putting
+it on the unfiled list happen in one Lua script, which Redis runs atomically: two
 processes reading the same feed at once cannot both decide an item is new, and a
-process killed half-way cannot leave an item claimed but never queued.
+process killed half-way cannot leave an item claimed but never filed (the next
+run files what is on the list).
 
 When an item turns out to be a duplicate, its identities that were still
 unknown are recorded too (pointing at the original), so a re-published copy
@@ -17,11 +18,11 @@ from collections.abc import Sequence
 from typing import cast
 
 from bot.identity import entry_identities, identities
-from bot.keys import ARTICLE_TTL, PENDING_MAX, SEEN_TTL
+from bot.keys import ARTICLE_TTL, SEEN_TTL, UNFILED_MAX
 from bot.schema import Article, Entry
 from bot.store import Store
 
-# KEYS: n identity keys, the article key, then the pending sets to queue into.
+# KEYS: n identity keys, the article key, then the sorted sets to queue into.
 # ARGV: article id, n, seen TTL, article TTL, article JSON, score, pending max.
 # Returns "" when the article is new (and now claimed and queued), else the id
 # of the article that claimed one of its identities first.
@@ -76,12 +77,12 @@ class Deduper:
         answers = iter(check.execute()) if any(per_entry) else iter(())
         return [bool(next(answers)) if entry_keys else False for entry_keys in per_entry]
 
-    def claim(self, article: Article, channels: Sequence[str] = ()) -> bool:
-        """True if this call made the article ours; it is then stored and queued
-        for ``channels``' next digests. False for anything seen before."""
-        return self.claim_many([(article, channels)])[0]
+    def claim(self, article: Article) -> bool:
+        """True if this call made the article ours; it is then stored and put on
+        the unfiled list (for bot.filing). False for anything seen before."""
+        return self.claim_many([article])[0]
 
-    def claim_many(self, batch: Sequence[tuple[Article, Sequence[str]]]) -> list[bool]:
+    def claim_many(self, batch: Sequence[Article]) -> list[bool]:
         """``claim`` for many articles in one pipelined round trip.
 
         Each claim is still its own atomic script; they run in order, so two
@@ -90,14 +91,12 @@ class Deduper:
         if not batch:
             return []
         pipe = self._store.redis.pipeline(transaction=False)
-        for article, channels in batch:
-            keys, args = self._claim_call(article, channels)
+        for article in batch:
+            keys, args = self._claim_call(article)
             self._script(keys=keys, args=args, client=pipe)
         return [cast(str, owner) == "" for owner in pipe.execute()]
 
-    def _claim_call(
-        self, article: Article, channels: Sequence[str]
-    ) -> tuple[list[str], list[str | int]]:
+    def _claim_call(self, article: Article) -> tuple[list[str], list[str | int]]:
         keys = self._store.keys
         identity_keys = [
             keys.seen(kind, value)
@@ -109,7 +108,7 @@ class Deduper:
             )
         ]
         return (
-            [*identity_keys, keys.article(article.id), *map(keys.pending, channels)],
+            [*identity_keys, keys.article(article.id), keys.unfiled()],
             [
                 article.id,
                 len(identity_keys),
@@ -117,6 +116,6 @@ class Deduper:
                 int(ARTICLE_TTL.total_seconds()),
                 article.model_dump_json(),
                 int(article.published.timestamp()),
-                PENDING_MAX,
+                UNFILED_MAX,
             ],
         )

@@ -17,7 +17,7 @@ from typing import Protocol, TextIO
 
 from bot.digest import ITEMS_PER_MESSAGE, render_messages, render_text
 from bot.errors import DeliveryError
-from bot.keys import POSTED_TTL
+from bot.keys import DELIVERED_TTL, POSTED_TTL
 from bot.schema import Digest, DigestItem
 from bot.store import Store
 
@@ -62,11 +62,10 @@ def write_blocks(digest: Digest, timezone: str, path: Path) -> None:
 
 def deliver(store: Store, digest: Digest, sink: Sink, timezone: str = "UTC") -> DeliveryReport:
     """Send the not-yet-claimed items of ``digest`` through ``sink``, once."""
-    keys = store.keys
     ttl = int(POSTED_TTL.total_seconds())
     claimed = []
     for item in digest.items:
-        key = keys.posted(digest.channel, item.article.id)
+        key = _claim_key(store, digest.channel, item)
         if store.redis.set(key, "claimed", nx=True, ex=ttl):
             claimed.append(item)
     skipped = len(digest.items) - len(claimed)
@@ -86,7 +85,7 @@ def deliver(store: Store, digest: Digest, sink: Sink, timezone: str = "UTC") -> 
     except Exception as exc:
         # Release the unsent items: they are still pending and the next run retries them.
         unsent = claimed[sent:]
-        store.redis.delete(*(keys.posted(digest.channel, i.article.id) for i in unsent))
+        store.redis.delete(*(_claim_key(store, digest.channel, i) for i in unsent))
         if isinstance(exc, DeliveryError):
             raise
         raise DeliveryError(f"{digest.channel}: {exc}") from exc
@@ -94,11 +93,32 @@ def deliver(store: Store, digest: Digest, sink: Sink, timezone: str = "UTC") -> 
     return DeliveryReport(digest.channel, sent, skipped, tuple(ids))
 
 
+def _claim_key(store: Store, channel: str, item: DigestItem) -> str:
+    return store.keys.posted(channel, item.incident.id, item.incident.revision)
+
+
+# Take an incident off the channel's pending list only if no newer revision was
+# filed meanwhile (otherwise that update would never be delivered).
+# KEYS: incident key, pending key. ARGV: incident id, delivered revision.
+_DONE = """
+local raw = redis.call('GET', KEYS[1])
+if raw and tonumber(cjson.decode(raw)['revision']) > tonumber(ARGV[2]) then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+"""
+
+
 def _record(
     store: Store, channel: str, items: tuple[DigestItem, ...], ids: list[str], ttl: int
 ) -> None:
+    keys = store.keys
+    done = store.redis.register_script(_DONE)
     record = store.redis.pipeline(transaction=True)
     for item in items:
-        record.set(store.keys.posted(channel, item.article.id), ",".join(ids), ex=ttl)
-    record.zrem(store.keys.pending(channel), *(i.article.id for i in items))
+        incident = item.incident
+        record.set(_claim_key(store, channel, item), ",".join(ids), ex=ttl)
+        record.set(keys.delivered(channel, incident.id), incident.revision,
+                   ex=int(DELIVERED_TTL.total_seconds()))  # fmt: skip
+        done(keys=[keys.incident(incident.id), keys.pending(channel)],
+             args=[incident.id, incident.revision], client=record)  # fmt: skip
     record.execute()

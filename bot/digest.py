@@ -19,6 +19,7 @@ ITEMS_PER_MESSAGE = 15  # 3 blocks per item + a header stays under Slack's 50
 SECTION_MAX = 3000
 HEADER_MAX = 150
 MAX_LINK_URL = 2000
+SUMMARY_MIN = 300  # room kept for the summary before "also reported by" links
 
 Message = dict[str, Any]
 
@@ -43,19 +44,23 @@ def render_messages(digest: Digest, timezone: str = "UTC") -> list[Message]:
         ]
         for item in chunk:
             blocks.extend(_item_blocks(item, tz))
-        fallback = title + "\n" + "\n".join(f"• {escape(i.article.title)}" for i in chunk)
+        fallback = title + "\n" + "\n".join(f"• {escape(i.incident.title)}" for i in chunk)
         messages.append({"text": fallback, "blocks": blocks})
     return messages
 
 
 def _item_blocks(item: DigestItem, tz: ZoneInfo) -> list[dict[str, Any]]:
-    article, summary = item.article, item.summary
-    title = _escaped_within(article.title, 300)
+    lead, summary = item.lead, item.summary
+    title = _escaped_within(lead.title, 300)
     # A URL too long for a section (rare, but Slack would refuse the whole message)
     # is left out; the title still shows.
-    linkable = _is_web(article.url) and len(escape(article.url)) <= MAX_LINK_URL
-    heading = f"*<{escape(article.url)}|{title}>*" if linkable else f"*{title}*"
-    body = f"{heading}\n{_escaped_within(summary.text, SECTION_MAX - len(heading) - 1)}"
+    heading = f"*<{_link_target(lead.url)}|{title}>*" if _linkable(lead.url) else f"*{title}*"
+    facts = escape(_facts(item))
+    reporters = _reported_by(item, SECTION_MAX - len(facts) - len(heading) - 3 - SUMMARY_MIN)
+    room = SECTION_MAX - len(heading) - len(facts) - len(reporters) - 3
+    body = f"{facts}\n{heading}\n{_escaped_within(summary.text, room)}"
+    if reporters:
+        body += f"\n{reporters}"
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": body}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(_byline(item, tz))}]},
@@ -63,16 +68,74 @@ def _item_blocks(item: DigestItem, tz: ZoneInfo) -> list[dict[str, Any]]:
     ]
 
 
+def _facts(item: DigestItem) -> str:
+    """The line an SRE scans first: what, where, how far along."""
+    incident = item.incident
+    parts = [item.provider_name or ("Outage" if incident.is_outage else "News")]
+    if incident.regions:
+        parts.append(", ".join(region_label(r) for r in incident.regions[:4]))
+    if incident.status:
+        parts.append(incident.status)
+    if incident.affected:
+        shown = ", ".join(incident.affected[:5])
+        parts.append(f"affects {shown}" + (" …" if len(incident.affected) > 5 else ""))
+    prefix = "UPDATE · " if item.update else ""
+    return prefix + " · ".join(parts)
+
+
+def _reported_by(item: DigestItem, budget: int, limit: int = 6) -> str:
+    """ "Also reported by" with links, in mrkdwn (escaped), within ``budget`` characters.
+
+    A link that does not fit is shown as its plain label; when not even that fits,
+    the rest are counted in "and N more".
+    """
+    others = [a for a in item.incident.articles if a.article_id != item.lead.article_id]
+    if not others:
+        return ""
+    prefix = "Also reported by "
+    used = len(prefix) + len(" and 999 more")
+    shown: list[str] = []
+    for article in others[:limit]:
+        label = escape(f"{host_of(article.url)} ({article.language})")
+        linked = f"<{_link_target(article.url)}|{label}>" if _linkable(article.url) else label
+        piece = linked if used + len(linked) + 2 <= budget else label
+        if used + len(piece) + 2 > budget:
+            break
+        shown.append(piece)
+        used += len(piece) + 2
+    hidden = len(others) - len(shown)
+    if not shown:
+        return f"Reported by {len(others)} other source(s)" if budget >= 40 else ""
+    return prefix + ", ".join(shown) + (f" and {hidden} more" if hidden else "")
+
+
+def region_label(region_key: str) -> str:
+    """ "aws:us-east-1" -> "us-east-1"."""
+    return region_key.split(":", 1)[-1]
+
+
+def host_of(url: str) -> str:
+    if not _is_web(url):
+        return url.rsplit("/", 1)[-1] or url
+    host = url.split("/", 3)[2].rsplit("@", 1)[-1]  # never show user:password@
+    return host.removeprefix("www.")
+
+
 def render_text(digest: Digest, timezone: str = "UTC", width: int = 88) -> str:
     """The digest for a terminal: what the Slack message says, readable as text."""
     tz = ZoneInfo(timezone)
     lines = [_headline(digest, tz), ""]
     for item in digest.items:
-        lines.append(f"■ {item.article.title}")
-        lines.append(f"  {_byline(item, tz)}")
-        lines.append(f"  {item.article.url}")
+        lead = item.lead
+        lines.append(f"■ {_facts(item)}")
+        lines.append(f"  {lead.title}")
+        lines.append(f"  {lead.url}")
         wrapped = _wrap(item.summary.text, width - 4) or [""]
         lines.extend(f"    {line}" for line in wrapped)
+        others = [a for a in item.incident.articles if a.article_id != lead.article_id]
+        for other in others:
+            lines.append(f"  also: [{other.language}] {other.title} — {host_of(other.url)}")
+        lines.append(f"  {_byline(item, tz)}")
         lines.append("")
     return "\n".join(lines)
 
@@ -96,30 +159,43 @@ def _wrap(text: str, width: int) -> list[str]:
 
 def _headline(digest: Digest, tz: ZoneInfo) -> str:
     count = len(digest.items)
-    noun = "article" if count == 1 else "articles"
-    return (
-        f"Outage digest for {digest.channel}: {count} new {noun} · {_when(digest.generated_at, tz)}"
-    )
+    noun = "incident" if count == 1 else "incidents"
+    when = _when(digest.generated_at, tz)
+    return f"Outage digest for {digest.channel}: {count} {noun} with news · {when}"
 
 
 def _byline(item: DigestItem, tz: ZoneInfo) -> str:
-    summary = item.summary
+    summary, incident = item.summary, item.incident
     if summary.fallback:
         engine = "extractive summary (model unavailable)"
     elif summary.engine == "extractive":
         engine = "extractive summary"
     else:
         engine = f"summary by {summary.engine}"
-    language = item.article.language
-    return f"{item.article.source} · {language} · {_when(item.article.published, tz)} · {engine}"
+    reports = len(incident.articles)
+    languages = "/".join(incident.languages)
+    noun = "report" if reports == 1 else "reports"
+    return (
+        f"{reports} {noun} · {languages} · first seen {_when(incident.first_seen, tz)}"
+        f" · updated {_when(incident.updated_at, tz)} · {engine}"
+    )
 
 
 def _when(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def _linkable(url: str) -> bool:
+    return _is_web(url) and len(_link_target(url)) <= MAX_LINK_URL
+
+
+def _link_target(url: str) -> str:
+    # "|" separates a Slack link's target from its label, so it must not occur in the target.
+    return escape(url).replace("|", "%7C")
+
+
 def _is_web(url: str) -> bool:
-    return url.startswith(("http://", "https://"))
+    return url.lower().startswith(("http://", "https://"))
 
 
 def _escaped_within(raw: str, limit: int) -> str:

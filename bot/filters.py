@@ -1,24 +1,37 @@
-"""Which channel wants which article (the channel's ``filters`` table)."""
+"""Which channel wants which incident (the channel's ``filters`` table)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.config import ChannelFilters
-from bot.schema import Article
+from bot.schema import Incident
+
+# Resolves a provider alias ("AWS", "亚马逊云") to its id ("aws"), or None.
+ProviderLookup = Callable[[str], str | None]
 
 
-def wants(filters: ChannelFilters, article: Article) -> bool:
+def wants(filters: ChannelFilters, incident: Incident, find_provider: ProviderLookup) -> bool:
     """Every non-empty filter must match; empty filters match everything.
 
-    ``providers`` and ``keywords`` match case-insensitively anywhere in the title
-    or text. Proper provider entities (with aliases in both languages) replace
-    this plain matching when outage classification lands.
+    Non-outages are left out unless the channel asked for them. ``providers``
+    match the incident's provider by id or alias; ``keywords`` match any report
+    title case-insensitively; ``languages`` match any report's language.
     """
+    if not incident.is_outage and not filters.include_non_outages:
+        return False
+    languages = incident.languages
     if filters.languages and not any(
-        article.language == lang or article.language.startswith(lang + "-")
-        for lang in filters.languages
+        lang == wanted or lang.startswith(wanted + "-")
+        for lang in languages
+        for wanted in filters.languages
     ):
         return False
-    haystack = f"{article.title}\n{article.text}".casefold()
-    if filters.providers and not any(p.casefold() in haystack for p in filters.providers):
-        return False
-    return not filters.keywords or any(k.casefold() in haystack for k in filters.keywords)
+    if filters.providers:
+        wanted_ids = {find_provider(p) or p.casefold() for p in filters.providers}
+        if incident.provider not in wanted_ids:
+            return False
+    if filters.keywords:
+        titles = " ".join(a.title for a in incident.articles).casefold()
+        return any(k.casefold() in titles for k in filters.keywords)
+    return True

@@ -19,11 +19,19 @@ _TRACKING = re.compile(
     re.I,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_EDITION_HOST = re.compile(r"^(www|m|mobile|amp|wap)\.")
+_AMP_SEGMENT = re.compile(r"/amp(?=/|$)")
+_AMP_SUFFIX = re.compile(r"\.amp(?=(\.html?)?$)")
+_AMP_QUERY = re.compile(r"^(amp|outputtype|output)$", re.I)
 _SPACE = re.compile(r"\s+")
 
 
 def normalise_url(url: str) -> str:
-    """Canonical form of an http(s) URL; anything else is returned stripped, unchanged."""
+    """Canonical form of an http(s) URL; anything else is returned stripped, unchanged.
+
+    Lower-case scheme and host, no default port, no fragment, no tracking
+    parameters, sorted query, and the www / mobile / AMP editions folded into one.
+    """
     url = url.strip()
     try:
         parts = urlsplit(url)
@@ -34,12 +42,16 @@ def normalise_url(url: str) -> str:
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         return url
     host = parts.hostname.lower().rstrip(".")
+    # Mobile and AMP editions of a page are the same story.
+    host = _EDITION_HOST.sub("", host) if host.count(".") >= 2 else host
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    query = sorted((k, v) for k, v in query if not _TRACKING.match(k))
-    path = parts.path or "/"
+    query = sorted((k, v) for k, v in query if not _TRACKING.match(k) and not _AMP_QUERY.match(k))
+    path = _AMP_SUFFIX.sub("", _AMP_SEGMENT.sub("", parts.path))
+    # "/story/" and "/story" are one page; the root stays "/".
+    path = path.rstrip("/") or "/"
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 

@@ -12,16 +12,30 @@ key                                    retention   what it holds
                                                    existence means "already ingested".
 ``{p}:article:{id}``                   30 days     the Article as JSON
 ``{p}:summary:{hash}:{engine}``        30 days     the Summary as JSON, by content hash
-``{p}:pending:{channel}``              trimmed     sorted set: article ids waiting for the
-                                       to 1,000    channel's next digest (score: published,
+``{p}:unfiled``                        trimmed     sorted set: articles claimed but not yet
+                                       to 10,000   filed into an incident (a crash between the
+                                                   two is repaired by the next run)
+``{p}:incident:{id}``                  30 days     the Incident as JSON (refreshed on change)
+``{p}:incidents``                      30 days     sorted set: incident ids by last update;
+                                       by score    older members trimmed on write
+``{p}:incidents:{subject}``            30 days     sorted set per provider/service: incident
+                                                   ids by last update (matching candidates)
+``{p}:thread:{thread}``                30 days     a status-page incident id -> our incident
+``{p}:filed:{article id}``             30 days     which incident an article was filed under
+``{p}:minhash:{article id}``           30 days     an article's MinHash signature (hex)
+``{p}:lsh:{band}:{hash}``              30 days     set: article ids sharing one LSH band
+``{p}:lock:incidents``                 10 s        lock held while an article is filed
+``{p}:pending:{channel}``              trimmed     sorted set: incident ids with news for the
+                                       to 1,000    channel's next digest (score: last update,
                                                    epoch seconds); entries older than 30 days
                                                    are dropped when read
+``{p}:delivered:{channel}:{id}``       90 days     the incident revision last delivered there
 ``{p}:last-digest:{channel}``          none        ISO time of the channel's last digest (one
                                                    small key per configured channel)
 ``{p}:source:{name}``                 90 days     hash: a source's ETag/Last-Modified, last
                                        after the   success/error, consecutive failures and next
                                        last poll   attempt (back-off)
-``{p}:posted:{channel}:{id}``          90 days     delivery claim, taken *before* posting so
+``{p}:posted:{channel}:{id}:{rev}``    90 days     delivery claim, taken *before* posting so
                                                    a retry or a second process cannot post
                                                    the same item twice; value "claimed" then
                                                    the Slack message ts
@@ -44,6 +58,9 @@ SEEN_TTL = timedelta(days=90)
 ARTICLE_TTL = timedelta(days=30)
 SUMMARY_TTL = timedelta(days=30)
 PENDING_MAX = 1_000
+UNFILED_MAX = 10_000
+INCIDENT_TTL = timedelta(days=30)
+DELIVERED_TTL = timedelta(days=90)
 PENDING_MAX_AGE = timedelta(days=30)
 POSTED_TTL = timedelta(days=90)
 SOURCE_TTL = timedelta(days=90)
@@ -78,8 +95,38 @@ class Keys:
     def source(self, name: str) -> str:
         return f"{self.prefix}:source:{digest_of(name)}"
 
-    def posted(self, channel: str, article_id: str) -> str:
-        return f"{self.prefix}:posted:{channel}:{article_id}"
+    def posted(self, channel: str, incident_id: str, revision: int) -> str:
+        return f"{self.prefix}:posted:{channel}:{incident_id}:{revision}"
+
+    def delivered(self, channel: str, incident_id: str) -> str:
+        return f"{self.prefix}:delivered:{channel}:{incident_id}"
+
+    def unfiled(self) -> str:
+        return f"{self.prefix}:unfiled"
+
+    def incident(self, incident_id: str) -> str:
+        return f"{self.prefix}:incident:{incident_id}"
+
+    def incidents(self) -> str:
+        return f"{self.prefix}:incidents"
+
+    def incidents_by_subject(self, subject: str) -> str:
+        return f"{self.prefix}:incidents:{digest_of(subject)[:16]}"
+
+    def thread(self, thread: str) -> str:
+        return f"{self.prefix}:thread:{digest_of(thread)}"
+
+    def filed(self, article_id: str) -> str:
+        return f"{self.prefix}:filed:{article_id}"
+
+    def minhash(self, article_id: str) -> str:
+        return f"{self.prefix}:minhash:{article_id}"
+
+    def lsh_band(self, band: int, value: str) -> str:
+        return f"{self.prefix}:lsh:{band}:{value}"
+
+    def incident_lock(self) -> str:
+        return f"{self.prefix}:lock:incidents"
 
     def all_pattern(self) -> str:
         return f"{self.prefix}:*"

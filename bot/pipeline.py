@@ -1,63 +1,56 @@
-"""Composes the stages: read sources, claim new articles, digest and deliver.
+"""Composes the stages: read and claim, classify and file, digest and deliver.
 
-Every function takes its collaborators (store, summarizer, sink) as arguments;
-nothing here builds a client. A failing source or entry is logged, reported and
-skipped, so one bad feed never stops the others.
+Every function takes its collaborators (store, classifier, summarizer, sink,
+fetcher) as arguments; nothing here builds a client.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import ValidationError
-
 from bot.config import ChannelConfig
-from bot.dedupe import Deduper
 from bot.delivery import DeliveryReport, Sink, deliver
-from bot.errors import FetchError, SourceError
-from bot.filters import wants
+from bot.entities import EntityCatalog
+from bot.filing import Filed, Filer
+from bot.incidents import IncidentBook
+from bot.ingest import IngestReport, read_sources
 from bot.keys import PENDING_MAX_AGE
-from bot.schema import Article, Digest, DigestItem, Entry, Source
-from bot.sources.article import to_article
+from bot.outage import OutageClassifier
+from bot.schema import Article, Digest, DigestItem, Incident, Source
 from bot.sources.fetch import SafeFetcher
-from bot.sources.health import SourceStates
-from bot.sources.local import is_url, read_local
-from bot.sources.page import parse_page
-from bot.sources.reader import Document, parse_document
 from bot.store import Store
 from bot.summarize.base import Summarizer
 
-log = logging.getLogger(__name__)
 
-# Feed items shorter than this are excerpts: the linked page is fetched for the
-# full text (at most MAX_PAGE_FETCHES per source per poll, to stay polite).
-TEASER_CHARS = 400
-MAX_PAGE_FETCHES = 20
-PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+@dataclass(frozen=True)
+class Intelligence:
+    """The classifier and the catalogue it reads entities with, built once."""
 
+    catalog: EntityCatalog
+    classifier: OutageClassifier
 
-@dataclass
-class SourceReport:
-    name: str
-    entries: int = 0
-    new: int = 0
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
-    not_modified: bool = False  # the server said 304: nothing to read
-    skipped_until: datetime | None = None  # backing off after failures
+    @classmethod
+    def load(cls) -> Intelligence:
+        from bot.outage import Lexicon
+
+        catalog = EntityCatalog.load()
+        return cls(catalog, OutageClassifier(catalog, Lexicon.load()))
 
 
 @dataclass
-class IngestReport:
-    sources: list[SourceReport] = field(default_factory=list)
-    new_articles: list[Article] = field(default_factory=list)
+class PollReport:
+    ingest: IngestReport
+    filed: list[Filed]
+
+    @property
+    def sources(self) -> list:  # type: ignore[type-arg]
+        return self.ingest.sources
 
     @property
     def all_failed(self) -> bool:
-        return bool(self.sources) and all(s.error for s in self.sources)
+        return self.ingest.all_failed
 
 
 def ingest(
@@ -65,162 +58,70 @@ def ingest(
     store: Store,
     channels: Sequence[ChannelConfig],
     now: datetime,
+    intelligence: Intelligence,
     fetcher: SafeFetcher | None = None,
     *,
     force: bool = False,
-) -> IngestReport:
-    """Read every source; claim and queue what is new. Never raises for one bad source.
-
-    URL sources need ``fetcher``; they are skipped while backing off unless ``force``.
-    """
-    deduper = Deduper(store)
-    states = SourceStates(store)
-    report = IngestReport()
-    for source in sources:
-        source_report = SourceReport(source.name)
-        report.sources.append(source_report)
-        try:
-            read = _read(source, states, fetcher, now, force, source_report)
-        except (SourceError, FetchError) as exc:
-            source_report.error = exc.why
-            log.warning("source %s failed: %s", source.name, exc.why)
-            if is_url(source.location):
-                retry_after = exc.retry_after if isinstance(exc, FetchError) else None
-                states.record_failure(source.name, now, exc.why, retry_after=retry_after)
-            continue
-        if read is None:
-            continue
-        source_report.warnings.extend(read.entries_warnings)
-        new = _claim_new(source, read.entries, deduper, channels, fetcher, now, source_report)
-        report.new_articles.extend(new)
-        if is_url(source.location):
-            states.record_success(source.name, now, new=len(new), etag=read.etag,
-                                  last_modified=read.last_modified)  # fmt: skip
-    return report
+) -> PollReport:
+    """Read, claim, classify and file; queue changed incidents for their channels."""
+    read = read_sources(sources, store, now, fetcher, force=force)
+    filer = Filer(store, intelligence.classifier, intelligence.catalog)
+    return PollReport(read, filer.file_unfiled(channels))
 
 
-@dataclass
-class _Read:
-    entries: list[Entry]
-    entries_warnings: list[str]
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-def _read(
-    source: Source,
-    states: SourceStates,
-    fetcher: SafeFetcher | None,
-    now: datetime,
-    force: bool,
-    report: SourceReport,
-) -> _Read | None:
-    if not is_url(source.location):
-        local = read_local(source)
-        return _Read(local.entries, local.warnings)
-    if fetcher is None:
-        raise SourceError(source.name, "URL sources need network access (no fetcher configured)")
-    health = states.get(source.name)
-    if not force and not health.due(now):
-        report.skipped_until = health.next_attempt
-        return None
-    result = fetcher.fetch(source.location, etag=health.etag, last_modified=health.last_modified)
-    if result.not_modified:
-        report.not_modified = True
-        states.record_success(source.name, now, new=0)
-        return None
-    document = Document(result.data, source.location, result.content_type)
-    parsed = parse_document(document, source.name, source.kind)
-    return _Read(parsed.entries, parsed.warnings, result.etag, result.last_modified)
-
-
-def _claim_new(
-    source: Source,
-    entries: list[Entry],
-    deduper: Deduper,
-    channels: Sequence[ChannelConfig],
-    fetcher: SafeFetcher | None,
-    now: datetime,
-    report: SourceReport,
-) -> list[Article]:
-    report.entries = len(entries)
-    if source.language:
-        entries = [e if e.language else e.model_copy(update={"language": source.language})
-                   for e in entries]  # fmt: skip
-    new: list[Article] = []
-    candidates: list[tuple[Article, Sequence[str]]] = []
-    page_fetches = 0
-    for entry, known in zip(entries, deduper.known(entries), strict=True):
-        if known:
-            continue
-        try:
-            article = to_article(entry, now)
-        except ValidationError as exc:
-            report.warnings.append(f"entry {entry.title!r} skipped: {exc}")
-            continue
-        # Only for feeds read over the network: local files are fixtures or mirrors,
-        # and reading one should never make the bot go out to the web.
-        remote = fetcher is not None and is_url(source.location)
-        if remote and is_teaser(article) and page_fetches < MAX_PAGE_FETCHES:
-            assert fetcher is not None  # noqa: S101 - narrowed above, for mypy
-            page_fetches += 1
-            article = _with_full_page(article, entry, fetcher, now, report)
-        candidates.append((article, [c.id for c in channels if wants(c.filters, article)]))
-    for (article, _targets), claimed in zip(
-        candidates, deduper.claim_many(candidates), strict=True
-    ):
-        if claimed:
-            report.new += 1
-            new.append(article)
-    return new
-
-
-def is_teaser(article: Article) -> bool:
-    """A feed item that carries only an excerpt: short text and a web link."""
-    return (
-        article.status is None
-        and len(article.text) < TEASER_CHARS
-        and article.url.startswith(("http://", "https://"))
-    )
-
-
-def _with_full_page(
-    article: Article, entry: Entry, fetcher: SafeFetcher, now: datetime, report: SourceReport
-) -> Article:
-    """The article with the linked page's text; the teaser when the page fails."""
-    try:
-        result = fetcher.fetch(article.url, accept=PAGE_ACCEPT)
-        page = parse_page(result.data, entry.source, result.url, result.content_type)
-    except (FetchError, SourceError) as exc:
-        report.warnings.append(f"kept the teaser of {article.url}: {exc.why}")
-        return article
-    # The feed's identity, title and time stay; only the body comes from the page.
-    fuller = entry.model_copy(update={"html": page.html})
-    return to_article(fuller, now)
-
-
-def pending_articles(store: Store, channel: str, now: datetime) -> list[Article]:
-    """Articles queued for ``channel``, newest first; expired ones are dropped."""
+def pending_incidents(store: Store, channel: str, now: datetime) -> list[Incident]:
+    """Incidents with news for ``channel``, most recently updated first."""
     key = store.keys.pending(channel)
     oldest = int((now - PENDING_MAX_AGE).timestamp())
     store.redis.zremrangebyscore(key, "-inf", f"({oldest}")
     ids = [str(i) for i in store.redis.zrevrange(key, 0, -1)]
-    if not ids:
-        return []
-    raw = store.redis.mget([store.keys.article(i) for i in ids])
-    gone = [i for i, value in zip(ids, raw, strict=True) if value is None]
+    incidents = IncidentBook(store).get_many(ids)
+    gone = set(ids) - {i.id for i in incidents}
     if gone:
         store.redis.zrem(key, *gone)
-    return [Article.model_validate_json(value) for value in raw if value is not None]
+    return incidents
 
 
-def build_digest(store: Store, channel: str, summarizer: Summarizer, now: datetime) -> Digest:
-    articles = pending_articles(store, channel, now)
-    summaries = summarizer.summarize(articles)
-    items = tuple(
-        DigestItem(article=a, summary=s) for a, s in zip(articles, summaries, strict=True)
-    )
-    return Digest(channel=channel, generated_at=now, items=items)
+def build_digest(
+    store: Store,
+    channel: str,
+    summarizer: Summarizer,
+    now: datetime,
+    catalog: EntityCatalog,
+) -> Digest:
+    incidents = pending_incidents(store, channel, now)
+    leads = _lead_articles(store, incidents)
+    summaries = iter(summarizer.summarize([a for a in leads if a is not None]))
+    delivered = _delivered_revisions(store, channel, incidents)
+    items = []
+    for incident, lead, seen in zip(incidents, leads, delivered, strict=True):
+        if lead is None:  # its articles expired; nothing to summarise
+            continue
+        items.append(
+            DigestItem(
+                incident=incident,
+                summary=next(summaries),
+                provider_name=catalog.provider_name(incident.provider)
+                if incident.provider
+                else None,
+                update=seen is not None and seen < incident.revision,
+            )
+        )
+    return Digest(channel=channel, generated_at=now, items=tuple(items))
+
+
+def _lead_articles(store: Store, incidents: list[Incident]) -> list[Article | None]:
+    if not incidents:
+        return []
+    raws = store.redis.mget([store.keys.article(i.lead_article_id) for i in incidents])
+    return [Article.model_validate_json(r) if r else None for r in raws]
+
+
+def _delivered_revisions(store: Store, channel: str, incidents: list[Incident]) -> list[int | None]:
+    if not incidents:
+        return []
+    raws = store.redis.mget([store.keys.delivered(channel, i.id) for i in incidents])
+    return [int(r) if r else None for r in raws]
 
 
 def digest_and_deliver(
@@ -229,10 +130,11 @@ def digest_and_deliver(
     summarizer: Summarizer,
     sink: Sink,
     now: datetime,
+    catalog: EntityCatalog,
 ) -> list[DeliveryReport]:
     reports = []
     for channel in channels:
-        digest = build_digest(store, channel.id, summarizer, now)
+        digest = build_digest(store, channel.id, summarizer, now, catalog)
         if digest.items:
             reports.append(deliver(store, digest, sink, channel.timezone))
         else:

@@ -80,6 +80,78 @@ class Article(Frozen):
         return "\n\n".join(self.paragraphs)
 
 
+IncidentStatus = Literal[
+    "investigating", "identified", "ongoing", "monitoring", "mitigated", "resolved", "postmortem",
+]  # fmt: skip
+
+
+class Outage(Frozen):
+    """What the classifier read in one article."""
+
+    is_outage: bool
+    confidence: float  # 0..1, how sure ``is_outage`` is
+    provider: str | None = None  # canonical id (bot/data/providers.toml) of the main subject
+    providers: tuple[str, ...] = ()  # every provider named, most salient first
+    regions: tuple[str, ...] = ()  # region keys such as "aws:us-east-1"
+    affected: tuple[str, ...] = ()  # downstream services and brands named as hit
+    status: IncidentStatus | None = None
+    started_at: datetime | None = None  # when the article says it began, if it says
+    follow_up: bool = False  # a root cause / post-mortem / recovery report, not first news
+
+    _utc = field_validator("started_at")(_require_utc)
+
+
+class IncidentArticle(Frozen):
+    """One report filed under an incident."""
+
+    article_id: str
+    url: str
+    title: str
+    language: str
+    source: str
+    published: datetime
+    status: IncidentStatus | None = None
+    status_page: bool = False  # an update from a status page rather than a news report
+
+
+class TimelineEntry(Frozen):
+    at: datetime
+    status: IncidentStatus
+    article_id: str
+
+
+class Incident(Frozen):
+    """One real-world event, grown by every article that reports it.
+
+    Non-outage articles that a channel still wants become single-article
+    "incidents" with ``is_outage`` false, so a digest is always a list of these.
+    """
+
+    id: str
+    is_outage: bool
+    provider: str | None
+    regions: tuple[str, ...] = ()
+    affected: tuple[str, ...] = ()
+    status: IncidentStatus | None = None
+    title: str
+    started_at: datetime | None = None
+    first_seen: datetime
+    updated_at: datetime
+    revision: int = 1  # bumped whenever articles, status or regions change
+    lead_article_id: str  # the article whose summary represents the incident
+    articles: tuple[IncidentArticle, ...]
+    timeline: tuple[TimelineEntry, ...] = ()
+    threads: tuple[str, ...] = ()  # status-page incident ids merged into this one
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a.language for a in self.articles))
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a.source for a in self.articles))
+
+
 class Summary(Frozen):
     """What a summarizer made of one article."""
 
@@ -91,14 +163,19 @@ class Summary(Frozen):
 
 
 class DigestItem(Frozen):
-    """One article in a digest with its summary.
+    """One incident in a digest, with the summary of its lead article."""
 
-    Incidents (several articles about one event) replace this once outage
-    classification lands; until then every new article is its own item.
-    """
-
-    article: Article
+    incident: Incident
     summary: Summary
+    provider_name: str | None = None  # display name, e.g. "AWS" for "aws"
+    update: bool = False  # the channel saw an earlier revision of this incident
+
+    @property
+    def lead(self) -> IncidentArticle:
+        return next(
+            (a for a in self.incident.articles if a.article_id == self.incident.lead_article_id),
+            self.incident.articles[0],
+        )
 
 
 class Digest(Frozen):

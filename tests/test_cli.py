@@ -27,7 +27,7 @@ def test_demo_prints_a_digest_then_says_nothing_is_new(
     out = tmp_path / "blocks.json"
     first = outage_bot(cli_env, "demo", "--out", str(out))
     assert first.returncode == 0, first.stderr
-    assert "Outage digest for #outage-demo: 7 new articles" in first.stdout
+    assert "Outage digest for #outage-demo: 4 incidents with news" in first.stdout
     assert "AWS US-EAST-1 trouble knocks Disney+" in first.stdout
     assert "亚马逊云美国东部1区突发故障" in first.stdout
     payload = json.loads(out.read_text())
@@ -38,7 +38,7 @@ def test_demo_prints_a_digest_then_says_nothing_is_new(
     assert "Nothing new" in second.stdout
     assert "■" not in second.stdout
     third = outage_bot(cli_env, "demo", "--reset", "--out", str(out))
-    assert "7 new articles" in third.stdout
+    assert "4 incidents with news" in third.stdout
 
 
 def test_demo_state_survives_restarts_of_the_embedded_redis(
@@ -48,7 +48,7 @@ def test_demo_state_survives_restarts_of_the_embedded_redis(
     env["OUTAGE_BOT_DATA_DIR"] = str(tmp_path / "embedded")
     first = outage_bot(env, "demo")
     assert first.returncode == 0, first.stderr
-    assert "7 new articles" in first.stdout
+    assert "4 incidents with news" in first.stdout
     assert (tmp_path / "embedded" / "redis.db").exists()  # saved when the process exited
     second = outage_bot(env, "demo")
     assert second.returncode == 0, second.stderr

@@ -69,16 +69,32 @@ def test_claims_expire_after_the_documented_ttl(store: Store) -> None:
     assert all(SEEN_TTL.total_seconds() - 60 < t <= SEEN_TTL.total_seconds() for t in ttls)
 
 
-def test_a_new_article_is_stored_and_queued_for_each_channel(store: Store) -> None:
+def test_a_new_article_is_stored_and_put_on_the_unfiled_list(store: Store) -> None:
     article = make_article(1)
-    assert Deduper(store).claim(article, ["#a", "#b"])
-    assert store.redis.zscore(store.keys.pending("#a"), article.id) == int(NOW.timestamp())
-    assert store.redis.zscore(store.keys.pending("#b"), article.id) is not None
+    assert Deduper(store).claim(article)
+    assert store.redis.zscore(store.keys.unfiled(), article.id) == int(NOW.timestamp())
     assert Article.model_validate_json(store.redis.get(store.keys.article(article.id))) == article
-    # A duplicate queues nothing anywhere.
-    store.redis.delete(store.keys.pending("#a"))
-    assert not Deduper(store).claim(article, ["#a"])
-    assert store.redis.zcard(store.keys.pending("#a")) == 0
+    # A duplicate puts nothing on the list.
+    store.redis.delete(store.keys.unfiled())
+    assert not Deduper(store).claim(article)
+    assert store.redis.zcard(store.keys.unfiled()) == 0
+
+
+def test_a_batch_is_claimed_in_order_in_one_round_trip(store: Store) -> None:
+    same_text = "A storage fault took the service offline for an hour."
+    batch = [make_article(1, text=same_text), make_article(2, text=same_text), make_article(3)]
+    assert Deduper(store).claim_many(batch) == [True, False, True]
+
+
+def test_known_checks_guid_and_link_before_extraction(store: Store) -> None:
+    from bot.schema import Entry
+
+    deduper = Deduper(store)
+    deduper.claim(make_article(1))
+    seen = Entry(source="feed", guid="g-1", title="x", html="")
+    by_link = Entry(source="other", link="https://NEWS.example.com/1#top", title="y", html="")
+    fresh = Entry(source="feed", guid="g-9", title="z", html="")
+    assert deduper.known([seen, by_link, fresh]) == [True, True, False]
 
 
 def test_replaying_a_feed_a_week_later_finds_nothing_new(store: Store) -> None:
@@ -100,7 +116,7 @@ from tests.test_dedupe import make_article
 
 client = redis.Redis(unix_socket_path=sys.argv[1], decode_responses=True)
 deduper = Deduper(Store(client, Keys("test"), "test"))
-won = [n for n in range(int(sys.argv[2])) if deduper.claim(make_article(n), ["#c"])]
+won = [n for n in range(int(sys.argv[2])) if deduper.claim(make_article(n))]
 print(" ".join(map(str, won)))
 """
 
@@ -122,4 +138,4 @@ def test_two_processes_claiming_the_same_items_get_each_exactly_once(
     assert all(p.returncode == 0 for p in procs)
     won = [int(n) for out in outputs for n in out.split()]
     assert sorted(won) == list(range(count))  # every item once, none twice
-    assert store.redis.zcard(store.keys.pending("#c")) == count
+    assert store.redis.zcard(store.keys.unfiled()) == count

@@ -1,48 +1,112 @@
-"""Digest rendering: Slack Block Kit payloads and terminal text."""
+"""Digest rendering: one item per incident, as Slack Block Kit payloads and terminal text."""
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import escape, render_messages, render_text
-from bot.schema import Article, Digest, DigestItem, Summary
+from bot.digest import (
+    HEADER_MAX,
+    ITEMS_PER_MESSAGE,
+    MAX_LINK_URL,
+    SECTION_MAX,
+    escape,
+    host_of,
+    region_label,
+    render_messages,
+    render_text,
+)
+from bot.schema import Digest, DigestItem, Incident, IncidentArticle, Summary
 
+CHANNEL = "C0123ABCD"
 GENERATED = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)
-PUBLISHED = datetime(2026, 11, 20, 18, 5, tzinfo=UTC)
+FIRST_SEEN = datetime(2026, 11, 20, 18, 5, tzinfo=UTC)
+UPDATED = datetime(2026, 11, 20, 21, 40, tzinfo=UTC)
+BYLINE_TIMES = "first seen 2026-11-20 18:05 UTC · updated 2026-11-20 21:40 UTC"
+SUMMARY = "Messages were delayed for an hour."
+
+
+# --- builders ---------------------------------------------------------------------------
+
+
+def _article(
+    key: str,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    language: str = "en",
+    source: str = "status-news",
+) -> IncidentArticle:
+    return IncidentArticle(
+        article_id=f"id-{key}",
+        url=url if url is not None else f"https://news.example.com/{key}",
+        title=title if title is not None else f"Queue service degraded ({key})",
+        language=language,
+        source=source,
+        published=FIRST_SEEN,
+    )
 
 
 def _item(
     key: str,
     *,
-    title: str = "Queue service degraded",
-    url: str | None = None,
-    text: str = "Messages were delayed for an hour.",
+    articles: tuple[IncidentArticle, ...] | None = None,
+    lead: str | None = None,
+    title: str | None = None,
+    is_outage: bool = True,
+    provider_name: str | None = "AWS",
+    regions: tuple[str, ...] = (),
+    affected: tuple[str, ...] = (),
+    status: str | None = None,
+    update: bool = False,
+    text: str = SUMMARY,
     engine: str = "extractive",
     fallback: bool = False,
-    language: str = "en",
-    source: str = "status-news",
+    first_seen: datetime = FIRST_SEEN,
+    updated_at: datetime = UPDATED,
 ) -> DigestItem:
-    article = Article(
-        id=f"id-{key}",
-        source=source,
-        url=url if url is not None else f"https://news.example.com/{key}",
-        title=title,
-        paragraphs=("Body.",),
-        language=language,
-        published=PUBLISHED,
-        content_hash=f"hash-{key}",
+    """One incident; its lead is ``lead`` (an article id) or the first article."""
+    articles = articles if articles is not None else (_article(key),)
+    lead_id = lead if lead is not None else articles[0].article_id
+    incident = Incident(
+        id=f"inc-{key}",
+        is_outage=is_outage,
+        provider="aws" if provider_name == "AWS" else None,
+        regions=regions,
+        affected=affected,
+        status=status,
+        title=title if title is not None else f"Incident {key}",
+        first_seen=first_seen,
+        updated_at=updated_at,
+        lead_article_id=lead_id,
+        articles=articles,
     )
     summary = Summary(
-        article_id=article.id, text=text, engine=engine, language=language, fallback=fallback
+        article_id=lead_id, text=text, engine=engine, language="en", fallback=fallback
     )
-    return DigestItem(article=article, summary=summary)
+    return DigestItem(
+        incident=incident, summary=summary, provider_name=provider_name, update=update
+    )
 
 
-def _digest(*items: DigestItem, channel: str = "C0123ABCD") -> Digest:
-    return Digest(channel=channel, generated_at=GENERATED, items=items)
+def _digest(*items: DigestItem, channel: str = CHANNEL, at: datetime = GENERATED) -> Digest:
+    return Digest(channel=channel, generated_at=at, items=items)
+
+
+def _one_message(*items: DigestItem, timezone: str = "UTC") -> dict:
+    (message,) = render_messages(_digest(*items), timezone=timezone)
+    return message
+
+
+def _header(message: dict) -> str:
+    block = message["blocks"][0]
+    assert block["type"] == "header"
+    assert block["text"]["type"] == "plain_text"
+    return block["text"]["text"]
 
 
 def _sections(message: dict) -> list[str]:
@@ -51,6 +115,24 @@ def _sections(message: dict) -> list[str]:
 
 def _contexts(message: dict) -> list[str]:
     return [b["elements"][0]["text"] for b in message["blocks"] if b["type"] == "context"]
+
+
+def _section_of(item: DigestItem, timezone: str = "UTC") -> str:
+    (section,) = _sections(_one_message(item, timezone=timezone))
+    return section
+
+
+def _lines(item: DigestItem) -> list[str]:
+    return _section_of(item).split("\n")
+
+
+def _url_of_length(length: int, prefix: str = "https://news.example.com/") -> str:
+    url = prefix + "a" * (length - len(prefix))
+    assert len(url) == length
+    return url
+
+
+# --- escaping and small helpers ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -67,166 +149,612 @@ def test_escape(raw: str, escaped: str) -> None:
     assert escape(raw) == escaped
 
 
-def test_single_message_layout() -> None:
-    (message,) = render_messages(_digest(_item("a"), _item("b")))
-    blocks = message["blocks"]
-    assert [b["type"] for b in blocks] == [
-        "header",
-        "section", "context", "divider",
-        "section", "context", "divider",
-    ]  # fmt: skip
-    header = blocks[0]["text"]
-    assert header["type"] == "plain_text"
-    assert header["text"].startswith("Outage digest for C0123ABCD: 2 new articles")
-    assert "2026-11-20 23:30 UTC" in header["text"]
-    assert blocks[1]["text"]["type"] == "mrkdwn"
-    assert message["text"].startswith(header["text"])
-    assert "• Queue service degraded" in message["text"]
-
-
-def test_header_uses_singular_for_one_article() -> None:
-    (message,) = render_messages(_digest(_item("a")))
-    assert ": 1 new article ·" in message["blocks"][0]["text"]["text"]
-
-
-def test_section_links_http_urls_to_the_title() -> None:
-    item = _item("a", url="https://news.example.com/story?id=1&page=2")
-    (message,) = render_messages(_digest(item))
-    (section,) = _sections(message)
-    heading, summary = section.split("\n", 1)
-    assert heading == "*<https://news.example.com/story?id=1&amp;page=2|Queue service degraded>*"
-    assert summary == "Messages were delayed for an hour."
+@pytest.mark.parametrize(
+    ("key", "label"),
+    [
+        ("aws:us-east-1", "us-east-1"),
+        ("azure:East US 2", "East US 2"),
+        ("gcp:europe-west1", "europe-west1"),
+        ("us-east-1", "us-east-1"),
+        ("cloudflare:ams:edge", "ams:edge"),
+    ],
+)
+def test_region_label_drops_the_provider_prefix(key: str, label: str) -> None:
+    assert region_label(key) == label
 
 
 @pytest.mark.parametrize(
-    "url", ["notes/outage.md", "/var/feeds/a.md", "javascript:alert(1)", "ftp://files.example/x"]
+    ("url", "host"),
+    [
+        ("https://www.reuters.com/technology/aws-outage", "reuters.com"),
+        ("http://news.sina.com.cn/tech/2026/aws.shtml", "news.sina.com.cn"),
+        ("https://status.example.com:8443/incidents/1", "status.example.com:8443"),
+        ("https://example.com", "example.com"),
+        ("notes/outage.md", "outage.md"),
+        ("/var/feeds/2026/aws.md", "aws.md"),
+    ],
 )
-def test_non_http_urls_are_not_links(url: str) -> None:
-    (message,) = render_messages(_digest(_item("a", url=url)))
-    (section,) = _sections(message)
-    assert section.startswith("*Queue service degraded*\n")
-    assert "<" not in section
-    assert url not in section
+def test_host_of(url: str, host: str) -> None:
+    assert host_of(url) == host
 
 
-def test_title_and_summary_are_escaped() -> None:
-    item = _item(
-        "a",
-        title="<!channel> AT&T <https://evil.example|login> down",
-        text="Call <!here> & check <@U123> now",
+# --- header and layout -------------------------------------------------------------------
+
+
+def test_header_counts_incidents_with_news() -> None:
+    message = _one_message(_item("a"), _item("b"))
+    assert (
+        _header(message)
+        == f"Outage digest for {CHANNEL}: 2 incidents with news · 2026-11-20 23:30 UTC"
     )
-    (message,) = render_messages(_digest(item))
-    (section,) = _sections(message)
-    assert "<!channel>" not in section
-    assert "<!here>" not in section
-    assert "<@U123>" not in section
-    assert "&lt;!channel&gt; AT&amp;T &lt;https://evil.example|login&gt; down" in section
-    assert "Call &lt;!here&gt; &amp; check &lt;@U123&gt; now" in section
-    # The one real link is the article's own URL.
-    assert section.count("<") == 1
-    assert "<!channel>" not in message["text"]
-    assert "&lt;!channel&gt;" in message["text"]
 
 
-def test_context_names_the_engine() -> None:
-    (message,) = render_messages(
-        _digest(
-            _item("a"),
-            _item("b", engine="mt5-small"),
-            _item("c", fallback=True),
-        )
+def test_header_uses_singular_for_one_incident_however_many_reports() -> None:
+    articles = tuple(_article(k) for k in "abc")
+    message = _one_message(_item("a", articles=articles))
+    assert (
+        _header(message)
+        == f"Outage digest for {CHANNEL}: 1 incident with news · 2026-11-20 23:30 UTC"
     )
-    first, second, third = _contexts(message)
-    assert first.endswith("extractive summary")
-    assert "status-news" in first
-    assert " en " in first
-    assert second.endswith("summary by mt5-small")
-    assert third.endswith("extractive summary (model unavailable)")
-    assert "(model unavailable)" not in first + second
 
 
-def test_context_source_name_is_escaped() -> None:
-    (message,) = render_messages(_digest(_item("a", source="a<b>&c")))
-    (context,) = _contexts(message)
-    assert context.startswith("a&lt;b&gt;&amp;c · ")
+def test_one_section_context_and_divider_per_incident_in_order() -> None:
+    items = [_item(k, articles=(_article(k), _article(k + "2"))) for k in ("a", "b", "c")]
+    message = _one_message(*items)
+    assert [b["type"] for b in message["blocks"]] == [
+        "header",
+        "section", "context", "divider",
+        "section", "context", "divider",
+        "section", "context", "divider",
+    ]  # fmt: skip
+    sections = _sections(message)
+    for key, section in zip("abc", sections, strict=True):
+        assert f"|Queue service degraded ({key})>" in section.split("\n")[1]
+    for block in message["blocks"]:
+        if block["type"] == "section":
+            assert block["text"]["type"] == "mrkdwn"
+        if block["type"] == "context":
+            assert [e["type"] for e in block["elements"]] == ["mrkdwn"]
 
 
-def test_forty_items_are_split_across_messages() -> None:
-    items = [
-        _item(str(i), title=f"Incident {i} " + "x" * 400, text="Summary & <detail> " * 400)
-        for i in range(40)
+def test_fallback_text_lists_incident_titles() -> None:
+    items = (
+        _item("a", title="AWS us-east-1 outage"),
+        _item("b", title="Azure <Front Door> & CDN errors"),
+    )
+    message = _one_message(*items)
+    lines = message["text"].split("\n")
+    assert lines == [
+        _header(message),
+        "• AWS us-east-1 outage",
+        "• Azure &lt;Front Door&gt; &amp; CDN errors",
     ]
-    messages = render_messages(_digest(*items))
-    assert len(messages) > 1
-    for number, message in enumerate(messages, start=1):
-        assert len(message["blocks"]) <= 50
-        assert message["blocks"][0]["type"] == "header"
-        assert message["blocks"][0]["text"]["text"].endswith(f"({number}/{len(messages)})")
-        assert len(message["blocks"][0]["text"]["text"]) <= 150
-        for section in _sections(message):
-            assert len(section) <= 3000
-    rendered = [s for m in messages for s in _sections(m)]
-    assert len(rendered) == 40
-    for i, section in enumerate(rendered):
-        assert f"|Incident {i} " in section
-
-
-def test_long_title_and_summary_are_clipped_without_breaking_entities() -> None:
-    item = _item("a", title="&" * 500, text="<" * 5000)
-    (message,) = render_messages(_digest(item))
-    (section,) = _sections(message)
-    assert len(section) <= 3000
-    heading, summary = section.split("\n", 1)
-    assert heading.endswith("…>*")
-    assert summary.endswith("…")
-    assert summary[:-1].replace("&lt;", "") == ""
-
-
-def test_section_stays_within_limit_with_a_very_long_url() -> None:
-    item = _item("a", url="https://news.example.com/" + "segment/" * 400)
-    (message,) = render_messages(_digest(item))
-    (section,) = _sections(message)
-    assert len(section) <= 3000
 
 
 def test_empty_digest_renders_no_messages() -> None:
     assert render_messages(_digest()) == []
 
 
-def test_timezone_is_applied() -> None:
-    (message,) = render_messages(_digest(_item("a")), timezone="Asia/Shanghai")
-    assert "2026-11-21 07:30 CST" in message["blocks"][0]["text"]["text"]
-    (context,) = _contexts(message)
-    assert "2026-11-21 02:05 CST" in context
-    (utc_message,) = render_messages(_digest(_item("a")))
-    assert "2026-11-20 18:05 UTC" in _contexts(utc_message)[0]
+# --- the facts line -----------------------------------------------------------------------
 
 
-def test_render_text_lists_titles_urls_and_summaries() -> None:
-    digest = _digest(
-        _item("a", title="Queue <service> & degraded", url="https://news.example.com/a"),
-        _item(
-            "b",
-            title="亚马逊云美国东部1区突发故障",
-            url="notes/local.md",
-            text="北京时间凌晨，美国东部1区出现大范围故障。",
-            language="zh",
-            fallback=True,
+@pytest.mark.parametrize(
+    ("kwargs", "facts"),
+    [
+        ({}, "AWS"),
+        ({"provider_name": None}, "Outage"),
+        ({"provider_name": None, "is_outage": False}, "News"),
+        ({"provider_name": "Google Cloud", "is_outage": False}, "Google Cloud"),
+        (
+            {"regions": ("aws:us-east-1", "aws:us-west-2"), "status": "investigating"},
+            "AWS · us-east-1, us-west-2 · investigating",
         ),
+        ({"regions": ("us-east-1",)}, "AWS · us-east-1"),
+        ({"status": "resolved"}, "AWS · resolved"),
+        ({"affected": ("Slack", "Zoom")}, "AWS · affects Slack, Zoom"),
+        (
+            {"affected": ("Slack", "Zoom", "Fortnite", "Venmo", "Ring")},
+            "AWS · affects Slack, Zoom, Fortnite, Venmo, Ring",
+        ),
+        (
+            {"affected": ("Slack", "Zoom", "Fortnite", "Venmo", "Ring", "Roblox")},
+            "AWS · affects Slack, Zoom, Fortnite, Venmo, Ring …",
+        ),
+        (
+            {
+                "provider_name": "Azure",
+                "regions": ("azure:East US 2",),
+                "status": "mitigated",
+                "affected": ("Microsoft 365",),
+            },
+            "Azure · East US 2 · mitigated · affects Microsoft 365",
+        ),
+        ({"update": True, "status": "resolved"}, "UPDATE · AWS · resolved"),
+        ({"update": True, "provider_name": None}, "UPDATE · Outage"),
+    ],
+)
+def test_facts_line_leads_the_section(kwargs: dict, facts: str) -> None:
+    lines = _lines(_item("a", **kwargs))
+    assert lines[0] == facts
+
+
+def test_facts_line_shows_at_least_four_regions() -> None:
+    regions = ("aws:us-east-1", "aws:us-east-2", "aws:us-west-1", "aws:us-west-2", "aws:eu-west-1")
+    facts = _lines(_item("a", regions=regions))[0]
+    assert facts.startswith("AWS · us-east-1, us-east-2, us-west-1, us-west-2")
+    assert "aws:" not in facts
+
+
+def test_no_update_prefix_for_a_first_delivery() -> None:
+    item = _item("a", status="investigating", update=False)
+    assert "UPDATE" not in _section_of(item)
+    assert "UPDATE" not in render_text(_digest(item))
+
+
+def test_facts_from_feeds_are_escaped() -> None:
+    item = _item(
+        "a",
+        provider_name="AT&T",
+        regions=("att:<dallas>",),
+        affected=("<!channel>", "Q&A <site>"),
     )
-    text = render_text(digest, timezone="Asia/Shanghai")
-    lines = text.splitlines()
-    assert lines[0].startswith("Outage digest for C0123ABCD: 2 new articles")
-    assert "2026-11-21 07:30 CST" in lines[0]
-    # Terminal text is not Slack mrkdwn: nothing is escaped.
-    assert "■ Queue <service> & degraded" in lines
-    assert "■ 亚马逊云美国东部1区突发故障" in lines
-    assert "  https://news.example.com/a" in lines
-    assert "  notes/local.md" in lines
-    assert "    Messages were delayed for an hour." in lines
-    assert "北京时间凌晨，美国东部1区出现大范围故障。" in "".join(line.strip() for line in lines)
-    assert "(model unavailable)" in text
-    assert "2026-11-21 02:05 CST" in text
+    facts = _lines(item)[0]
+    assert facts == "AT&amp;T · &lt;dallas&gt; · affects &lt;!channel&gt;, Q&amp;A &lt;site&gt;"
+
+
+# --- the lead article ---------------------------------------------------------------------
+
+
+def test_lead_title_links_to_its_url() -> None:
+    item = _item("a", articles=(_article("a", url="https://news.example.com/story?id=1&page=2"),))
+    lines = _lines(item)
+    assert lines == [
+        "AWS",
+        "*<https://news.example.com/story?id=1&amp;page=2|Queue service degraded (a)>*",
+        SUMMARY,
+    ]
+
+
+def test_plain_http_url_is_linked_too() -> None:
+    item = _item("a", articles=(_article("a", url="http://news.example.com/a"),))
+    assert _lines(item)[1] == "*<http://news.example.com/a|Queue service degraded (a)>*"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "notes/outage.md",
+        "/var/feeds/a.md",
+        "javascript:alert(1)",
+        "ftp://files.example/x",
+        "mailto:ops@example.com",
+        "file:///etc/passwd",
+    ],
+)
+def test_non_web_lead_url_is_not_a_link(url: str) -> None:
+    item = _item("a", articles=(_article("a", url=url),))
+    section = _section_of(item)
+    assert section.split("\n")[1] == "*Queue service degraded (a)*"
+    assert "<" not in section
+    assert url not in section
+
+
+def test_lead_url_at_the_link_limit_is_linked() -> None:
+    url = _url_of_length(MAX_LINK_URL)
+    section = _section_of(_item("a", articles=(_article("a", url=url),)))
+    assert section.split("\n")[1] == f"*<{url}|Queue service degraded (a)>*"
+    assert len(section) <= SECTION_MAX
+
+
+def test_lead_url_over_the_link_limit_is_left_out() -> None:
+    url = _url_of_length(MAX_LINK_URL + 1)
+    section = _section_of(_item("a", articles=(_article("a", url=url),)))
+    assert section.split("\n")[1] == "*Queue service degraded (a)*"
+    assert url not in section
+    assert len(section) <= SECTION_MAX
+
+
+def test_link_limit_applies_to_the_escaped_url() -> None:
+    # Short enough raw, too long once every "&" becomes "&amp;".
+    url = _url_of_length(MAX_LINK_URL - 40, prefix="https://news.example.com/?" + "&" * 20)
+    assert len(url) <= MAX_LINK_URL < len(escape(url))
+    section = _section_of(_item("a", articles=(_article("a", url=url),)))
+    assert section.split("\n")[1] == "*Queue service degraded (a)*"
+
+
+def test_lead_is_the_incidents_lead_article_not_the_first() -> None:
+    articles = (
+        _article("a", url="https://www.reuters.com/a"),
+        _article("b", url="https://www.theverge.com/b", title="AWS is down"),
+        _article("c", url="https://news.sina.com.cn/c", language="zh"),
+    )
+    lines = _lines(_item("a", articles=articles, lead="id-b"))
+    assert lines[1] == "*<https://www.theverge.com/b|AWS is down>*"
+    assert lines[3] == (
+        "Also reported by <https://www.reuters.com/a|reuters.com (en)>, "
+        "<https://news.sina.com.cn/c|news.sina.com.cn (zh)>"
+    )
+
+
+def test_missing_lead_article_falls_back_to_the_first() -> None:
+    articles = (_article("a"), _article("b"))
+    lines = _lines(_item("a", articles=articles, lead="id-gone"))
+    assert lines[1] == "*<https://news.example.com/a|Queue service degraded (a)>*"
+    assert lines[3] == "Also reported by <https://news.example.com/b|news.example.com (en)>"
+
+
+def test_long_lead_title_is_clipped_without_breaking_entities() -> None:
+    item = _item("a", articles=(_article("a", title="&" * 500),))
+    heading = _lines(item)[1]
+    assert heading.startswith("*<https://news.example.com/a|")
+    assert heading.endswith("…>*")
+    label = heading.removeprefix("*<https://news.example.com/a|").removesuffix("…>*")
+    assert label and label.replace("&amp;", "") == ""
+    assert len(label) + 1 <= 300
+
+
+# --- "Also reported by" -------------------------------------------------------------------
+
+
+def test_single_report_has_no_also_reported_by() -> None:
+    section = _section_of(_item("a"))
+    assert "Also reported by" not in section
+    assert len(section.split("\n")) == 3
+
+
+def test_also_reported_by_links_hosts_with_languages() -> None:
+    articles = (
+        _article("a"),
+        _article("b", url="https://www.reuters.com/technology/b"),
+        _article("c", url="https://news.sina.com.cn/c.shtml", language="zh"),
+    )
+    lines = _lines(_item("a", articles=articles))
+    assert len(lines) == 4
+    assert lines[2] == SUMMARY
+    assert lines[3] == (
+        "Also reported by <https://www.reuters.com/technology/b|reuters.com (en)>, "
+        "<https://news.sina.com.cn/c.shtml|news.sina.com.cn (zh)>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("others", "more"), [(5, ""), (6, ""), (7, " and 1 more"), (10, " and 4 more")]
+)
+def test_also_reported_by_shows_at_most_six(others: int, more: str) -> None:
+    articles = (
+        _article("lead"),
+        *(_article(f"o{i}", url=f"https://s{i}.example/x") for i in range(others)),
+    )
+    reporters = _lines(_item("a", articles=articles))[3]
+    links = ", ".join(f"<https://s{i}.example/x|s{i}.example (en)>" for i in range(min(others, 6)))
+    assert reporters == f"Also reported by {links}{more}"
+
+
+def test_non_web_reports_are_plain_labels() -> None:
+    articles = (
+        _article("a"),
+        _article("b", url="feeds/local/outage.md", language="zh"),
+        _article("c", url="https://www.theregister.com/c"),
+    )
+    reporters = _lines(_item("a", articles=articles))[3]
+    assert reporters == (
+        "Also reported by outage.md (zh), <https://www.theregister.com/c|theregister.com (en)>"
+    )
+
+
+def test_report_with_an_overlong_url_is_a_plain_label() -> None:
+    url = _url_of_length(MAX_LINK_URL + 1, prefix="https://www.reuters.com/")
+    articles = (_article("a"), _article("b", url=url))
+    section = _section_of(_item("a", articles=articles))
+    assert section.split("\n")[3] == "Also reported by reuters.com (en)"
+    assert url not in section
+    assert len(section) <= SECTION_MAX
+
+
+def test_report_urls_and_hosts_are_escaped() -> None:
+    articles = (
+        _article("a"),
+        _article("b", url="https://evil>host.example/x?a=1&b=<2>", language="e<n>"),
+        _article("c", url="notes/<!channel>&.md"),
+    )
+    reporters = _lines(_item("a", articles=articles))[3]
+    assert reporters == (
+        "Also reported by "
+        "<https://evil&gt;host.example/x?a=1&amp;b=&lt;2&gt;|evil&gt;host.example (e&lt;n&gt;)>, "
+        "&lt;!channel&gt;&amp;.md (en)"
+    )
+
+
+# --- escaping of everything a feed wrote --------------------------------------------------
+
+
+def test_titles_summary_and_reports_cannot_inject_mentions_or_links() -> None:
+    articles = (
+        _article("a", title="<!channel> AT&T <https://evil.example|login> down"),
+        _article("b", url="https://www.reuters.com/b>c", title="<!here>"),
+    )
+    item = _item(
+        "a",
+        articles=articles,
+        title="<!channel> AT&T outage",
+        text="Call <!here> & check <@U123> now",
+        affected=("<@U999>",),
+    )
+    message = _one_message(item)
+    section = _sections(message)[0]
+    for raw in ("<!channel>", "<!here>", "<@U123>", "<@U999>", "<https://evil"):
+        assert raw not in section
+        assert raw not in message["text"]
+    lines = section.split("\n")
+    assert lines[0] == "AWS · affects &lt;@U999&gt;"
+    assert lines[1] == (
+        "*<https://news.example.com/a|&lt;!channel&gt; AT&amp;T "
+        "&lt;https://evil.example|login&gt; down>*"
+    )
+    assert lines[2] == "Call &lt;!here&gt; &amp; check &lt;@U123&gt; now"
+    assert lines[3] == "Also reported by <https://www.reuters.com/b&gt;c|reuters.com (en)>"
+    # The only real links are the two article URLs.
+    assert section.count("<") == 2
+    assert "• &lt;!channel&gt; AT&amp;T outage" in message["text"]
+
+
+def test_byline_from_feeds_is_escaped() -> None:
+    articles = (_article("a", language="zh<&>"), _article("b"))
+    (context,) = _contexts(_one_message(_item("a", articles=articles)))
+    assert context.startswith("2 reports · zh&lt;&amp;&gt;/en · ")
+    assert "<" not in context
+
+
+# --- section length -----------------------------------------------------------------------
+
+
+def test_long_summary_is_clipped_to_fit_with_facts_and_reports() -> None:
+    articles = tuple(_article(k) for k in "abcdefgh")
+    item = _item(
+        "a",
+        articles=articles,
+        regions=("aws:us-east-1",),
+        status="ongoing",
+        affected=("Slack", "Zoom"),
+        text="<" * 5000,
+    )
+    section = _section_of(item)
+    assert len(section) <= SECTION_MAX
+    facts, heading, summary, reporters = section.split("\n")
+    assert facts == "AWS · us-east-1 · ongoing · affects Slack, Zoom"
+    assert heading == "*<https://news.example.com/a|Queue service degraded (a)>*"
+    assert reporters.startswith("Also reported by <https://news.example.com/b|")
+    assert reporters.endswith(" and 1 more")
+    # Clipped before escaping: whole entities only, then an ellipsis.
+    assert summary.endswith("…")
+    assert len(summary) > 1000
+    assert summary[:-1].replace("&lt;", "") == ""
+
+
+def test_summary_that_fits_is_kept_whole() -> None:
+    text = "Recovery & rollback. " * 100
+    assert len(escape(text)) < SECTION_MAX - 200
+    assert _lines(_item("a", text=text))[2] == escape(text)
+
+
+@pytest.mark.parametrize(
+    "articles",
+    [
+        # Google News article links run to several hundred characters each.
+        (
+            _article("lead"),
+            *(
+                _article(
+                    f"g{i}", url=_url_of_length(600, f"https://news.google.com/rss/articles/{i}")
+                )
+                for i in range(6)
+            ),
+        ),
+        # A lead URL near the link limit plus one long report URL.
+        (
+            _article("lead", url=_url_of_length(MAX_LINK_URL - 10)),
+            _article("b", url=_url_of_length(1200, "https://www.reuters.com/")),
+        ),
+    ],
+    ids=["six-long-report-urls", "long-lead-and-report-urls"],
+)
+def test_section_stays_within_limit_with_long_report_urls(
+    articles: tuple[IncidentArticle, ...],
+) -> None:
+    section = _section_of(_item("a", articles=articles, text="Summary. " * 400))
+    assert "Also reported by" in section
+    assert len(section) <= SECTION_MAX
+
+
+# --- splitting into messages --------------------------------------------------------------
+
+
+def test_forty_incidents_are_split_into_messages_of_at_most_fifty_blocks() -> None:
+    items = [
+        _item(
+            str(i),
+            title=f"Incident {i}",
+            articles=tuple(
+                _article(f"{i}-{j}", title=f"Incident {i} report {j} " + "x" * 400)
+                for j in range(8)
+            ),
+            regions=("aws:us-east-1",),
+            text="Summary & <detail> " * 400,
+        )
+        for i in range(40)
+    ]
+    messages = render_messages(_digest(*items))
+    assert len(messages) == math.ceil(40 / ITEMS_PER_MESSAGE) > 1
+    total = len(messages)
+    for number, message in enumerate(messages, start=1):
+        assert len(message["blocks"]) <= 50
+        header = _header(message)
+        assert header == (
+            f"Outage digest for {CHANNEL}: 40 incidents with news · 2026-11-20 23:30 UTC"
+            f" ({number}/{total})"
+        )
+        assert len(header) <= HEADER_MAX
+        kinds = [b["type"] for b in message["blocks"][1:]]
+        assert kinds == ["section", "context", "divider"] * len(_sections(message))
+        for section in _sections(message):
+            assert len(section) <= SECTION_MAX
+        assert message["text"].startswith(header + "\n")
+    rendered = [s for m in messages for s in _sections(m)]
+    assert len(rendered) == 40
+    for i, section in enumerate(rendered):
+        assert f"|Incident {i} report 0 " in section
+    titled = [line for m in messages for line in m["text"].split("\n")[1:]]
+    assert titled == [f"• Incident {i}" for i in range(40)]
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"), [(ITEMS_PER_MESSAGE, 1), (ITEMS_PER_MESSAGE + 1, 2)]
+)
+def test_split_boundary(count: int, expected: int) -> None:
+    messages = render_messages(_digest(*(_item(str(i)) for i in range(count))))
+    assert len(messages) == expected
+    headers = [_header(m) for m in messages]
+    if expected == 1:
+        assert "(1/1)" not in headers[0]
+        assert headers[0].endswith("2026-11-20 23:30 UTC")
+    else:
+        assert headers[0].endswith("(1/2)") and headers[1].endswith("(2/2)")
+    assert sum(len(_sections(m)) for m in messages) == count
+    assert all(len(m["blocks"]) <= 50 for m in messages)
+
+
+# --- the context byline -------------------------------------------------------------------
+
+
+def test_byline_for_a_single_extractive_report() -> None:
+    (context,) = _contexts(_one_message(_item("a")))
+    assert context == f"1 report · en · {BYLINE_TIMES} · extractive summary"
+
+
+def test_byline_counts_reports_and_languages_in_order() -> None:
+    articles = (
+        _article("a"),
+        _article("b", language="zh"),
+        _article("c"),
+        _article("d", language="zh"),
+    )
+    (context,) = _contexts(_one_message(_item("a", articles=articles, engine="mt5-small")))
+    assert context == f"4 reports · en/zh · {BYLINE_TIMES} · summary by mt5-small"
+
+
+@pytest.mark.parametrize(
+    ("engine", "fallback", "ending"),
+    [
+        ("extractive", False, " · extractive summary"),
+        ("mt5-small", False, " · summary by mt5-small"),
+        ("qwen2.5-1.5b", False, " · summary by qwen2.5-1.5b"),
+        ("extractive", True, " · extractive summary (model unavailable)"),
+    ],
+)
+def test_byline_names_the_summary_engine(engine: str, fallback: bool, ending: str) -> None:
+    (context,) = _contexts(_one_message(_item("a", engine=engine, fallback=fallback)))
+    assert context.endswith(ending)
+    assert ("(model unavailable)" in context) is fallback
+
+
+# --- timezones ----------------------------------------------------------------------------
+
+
+def test_timezone_is_applied_to_header_and_byline() -> None:
+    item = _item("a")
+    shanghai = _one_message(item, timezone="Asia/Shanghai")
+    assert _header(shanghai).endswith("· 2026-11-21 07:30 CST")
+    assert _contexts(shanghai)[0] == (
+        "1 report · en · first seen 2026-11-21 02:05 CST · updated 2026-11-21 05:40 CST"
+        " · extractive summary"
+    )
+    utc = _one_message(item)
+    assert _header(utc).endswith("· 2026-11-20 23:30 UTC")
+    assert BYLINE_TIMES in _contexts(utc)[0]
+
+
+def test_times_given_in_another_zone_are_converted() -> None:
+    new_york = ZoneInfo("America/New_York")
+    item = _item(
+        "a",
+        first_seen=datetime(2026, 11, 20, 13, 5, tzinfo=new_york),
+        updated_at=datetime(2026, 11, 20, 16, 40, tzinfo=new_york),
+    )
+    digest = _digest(item, at=datetime(2026, 11, 20, 18, 30, tzinfo=new_york))
+    (message,) = render_messages(digest)
+    assert _header(message).endswith("· 2026-11-20 23:30 UTC")
+    assert BYLINE_TIMES in _contexts(message)[0]
+
+
+# --- terminal text ------------------------------------------------------------------------
+
+
+def test_render_text_shows_facts_lead_summary_reports_and_byline() -> None:
+    articles = (
+        _article("a", url="https://news.example.com/a", title="Queue <service> & degraded"),
+        _article(
+            "b",
+            url="https://news.sina.com.cn/b.shtml",
+            title="亚马逊云美国东部1区突发故障",
+            language="zh",
+        ),
+        _article("c", url="notes/local/outage.md", title="Local note & <draft>"),
+    )
+    item = _item(
+        "a",
+        articles=articles,
+        regions=("aws:us-east-1",),
+        status="investigating",
+        affected=("Slack", "Q&A <site>"),
+        update=True,
+    )
+    text = render_text(_digest(item))
+    assert text.split("\n") == [
+        f"Outage digest for {CHANNEL}: 1 incident with news · 2026-11-20 23:30 UTC",
+        "",
+        "■ UPDATE · AWS · us-east-1 · investigating · affects Slack, Q&A <site>",
+        "  Queue <service> & degraded",
+        "  https://news.example.com/a",
+        f"    {SUMMARY}",
+        "  also: [zh] 亚马逊云美国东部1区突发故障 — news.sina.com.cn",
+        "  also: [en] Local note & <draft> — outage.md",
+        f"  3 reports · en/zh · {BYLINE_TIMES} · extractive summary",
+        "",
+    ]
+
+
+def test_render_text_lists_every_other_report() -> None:
+    articles = (
+        _article("lead"),
+        *(_article(f"o{i}", url=f"https://s{i}.example/x") for i in range(9)),
+    )
+    text = render_text(_digest(_item("a", articles=articles)))
+    also = [line for line in text.splitlines() if line.startswith("  also: ")]
+    assert also == [f"  also: [en] Queue service degraded (o{i}) — s{i}.example" for i in range(9)]
+
+
+def test_render_text_uses_the_lead_article_and_timezone() -> None:
+    articles = (
+        _article("a", url="https://www.reuters.com/a"),
+        _article("b", url="https://www.theverge.com/b", title="AWS is down"),
+    )
+    item = _item("a", articles=articles, lead="id-b", provider_name=None, fallback=True)
+    lines = render_text(_digest(item), timezone="Asia/Shanghai").splitlines()
+    assert lines[0].endswith("· 2026-11-21 07:30 CST")
+    assert lines[2:5] == ["■ Outage", "  AWS is down", "  https://www.theverge.com/b"]
+    assert "  also: [en] Queue service degraded (a) — reuters.com" in lines
+    assert lines[-1] == (
+        "  2 reports · en · first seen 2026-11-21 02:05 CST · updated 2026-11-21 05:40 CST"
+        " · extractive summary (model unavailable)"
+    )
+
+
+def test_render_text_separates_incidents_with_blank_lines() -> None:
+    text = render_text(_digest(_item("a"), _item("b", provider_name=None, is_outage=False)))
+    blocks = text.split("\n\n")
+    assert blocks[0].startswith("Outage digest for C0123ABCD: 2 incidents with news")
+    assert blocks[1].startswith("■ AWS\n  Queue service degraded (a)\n")
+    assert blocks[2].startswith("■ News\n  Queue service degraded (b)\n")
 
 
 def _cells(line: str) -> int:
@@ -251,5 +779,7 @@ def test_render_text_wraps_summaries_to_the_width(summary: str) -> None:
 
 
 def test_render_text_of_an_empty_digest_is_just_the_headline() -> None:
-    text = render_text(_digest(), timezone="UTC")
-    assert text.strip() == "Outage digest for C0123ABCD: 0 new articles · 2026-11-20 23:30 UTC"
+    text = render_text(_digest())
+    assert (
+        text.strip() == f"Outage digest for {CHANNEL}: 0 incidents with news · 2026-11-20 23:30 UTC"
+    )

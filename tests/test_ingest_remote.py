@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ChannelConfig
-from bot.pipeline import ingest
+from bot.ingest import read_sources
 from bot.schema import Source
 from bot.sources.fetch import FetchPolicy, SafeFetcher, build_http_client
 from bot.sources.netguard import AddressPolicy
@@ -24,7 +23,6 @@ from tests.http_server import HTTPTestServer, Reply, Seen
 from tests.test_cli import outage_bot
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-CHANNELS = [ChannelConfig(id="#ops")]
 LONG = " ".join(["Engineers restored the storage layer region by region after the fault."] * 8)
 
 
@@ -62,9 +60,9 @@ def test_conditional_get_means_no_work_on_an_unchanged_feed(
                      body=rss([("Cloud outage", "https://news.test/a", LONG)]))  # fmt: skip
 
     http_server.route("/feed", feed)
-    first = ingest([source(http_server, "/feed")], store, CHANNELS, NOW, fetcher)
+    first = read_sources([source(http_server, "/feed")], store, NOW, fetcher)
     assert first.sources[0].new == 1
-    second = ingest([source(http_server, "/feed")], store, CHANNELS, NOW, fetcher)
+    second = read_sources([source(http_server, "/feed")], store, NOW, fetcher)
     assert second.sources[0].not_modified and not second.new_articles
     assert http_server.requests[-1].headers["if-none-match"] == '"v1"'
 
@@ -86,12 +84,12 @@ def test_teasers_are_replaced_by_the_linked_page_once(
         return Reply(headers={"ETag": f'"v{version["n"]}"'}, body=rss(items))
 
     http_server.route("/feed", feed)
-    first = ingest([source(http_server, "/feed")], store, CHANNELS, NOW, fetcher)
+    first = read_sources([source(http_server, "/feed")], store, NOW, fetcher)
     (article,) = first.new_articles
     assert "Root cause: a bad deploy." in article.text and "Copyright" not in article.text
     assert article.title == "Storage outage"
     version["n"] = 2
-    second = ingest([source(http_server, "/feed")], store, CHANNELS, NOW, fetcher)
+    second = read_sources([source(http_server, "/feed")], store, NOW, fetcher)
     assert [a.title for a in second.new_articles] == ["Second story"]
     assert http_server.hits("/story") == 1  # the known item was not fetched again
 
@@ -101,7 +99,7 @@ def test_a_failing_page_keeps_the_teaser(
 ) -> None:
     link = http_server.url("/gone", host="news.test")
     http_server.route("/feed", Reply(body=rss([("Short item", link, "Only a teaser here.")])))
-    report = ingest([source(http_server, "/feed")], store, CHANNELS, NOW, fetcher)
+    report = read_sources([source(http_server, "/feed")], store, NOW, fetcher)
     assert report.new_articles[0].text == "Only a teaser here."
     assert any("kept the teaser" in w and "HTTP 404" in w for w in report.sources[0].warnings)
 
@@ -110,14 +108,12 @@ def test_failures_back_off_and_force_overrides(
     store: Store, http_server: HTTPTestServer, fetcher: SafeFetcher
 ) -> None:
     http_server.route("/feed", Reply(500, body=b"oops"))
-    first = ingest([source(http_server, "/feed")], store, CHANNELS, NOW, fetcher)
+    first = read_sources([source(http_server, "/feed")], store, NOW, fetcher)
     assert first.sources[0].error == f"HTTP 500 from {http_server.url('/feed', host='news.test')}"
-    soon = ingest(
-        [source(http_server, "/feed")], store, CHANNELS, NOW + timedelta(seconds=5), fetcher
-    )
+    soon = read_sources([source(http_server, "/feed")], store, NOW + timedelta(seconds=5), fetcher)
     assert soon.sources[0].skipped_until is not None
     assert http_server.hits("/feed") == 1  # no request while backing off
-    ingest([source(http_server, "/feed")], store, CHANNELS, NOW, fetcher, force=True)
+    read_sources([source(http_server, "/feed")], store, NOW, fetcher, force=True)
     assert http_server.hits("/feed") == 2
 
 
@@ -125,9 +121,9 @@ def test_retry_after_is_honoured(
     store: Store, http_server: HTTPTestServer, fetcher: SafeFetcher
 ) -> None:
     http_server.route("/feed", Reply(429, {"Retry-After": "900"}))
-    ingest([source(http_server, "/feed")], store, CHANNELS, NOW, fetcher)
-    later = ingest(
-        [source(http_server, "/feed")], store, CHANNELS, NOW + timedelta(minutes=14), fetcher
+    read_sources([source(http_server, "/feed")], store, NOW, fetcher)
+    later = read_sources(
+        [source(http_server, "/feed")], store, NOW + timedelta(minutes=14), fetcher
     )
     assert later.sources[0].skipped_until is not None
     assert later.sources[0].skipped_until >= NOW + timedelta(minutes=15)
@@ -151,7 +147,7 @@ def test_bad_sources_never_stop_good_ones(
         Source(name="file", location="file:///etc/passwd"),
         source(http_server, "/good", "good"),
     ]
-    report = {s.name: s for s in ingest(sources, store, CHANNELS, NOW, fetcher).sources}
+    report = {s.name: s for s in read_sources(sources, store, NOW, fetcher).sources}
     assert "no article text" in (report["error-page"].error or "")
     assert report["empty"].error is None and report["empty"].entries == 0
     assert "timed out" in (report["hang"].error or "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from bot.config import ChannelConfig, ChannelFilters
 from bot.delivery import TerminalSink, deliver
 from bot.errors import DeliveryError
-from bot.pipeline import build_digest, digest_and_deliver, ingest, pending_articles
+from bot.pipeline import Intelligence, build_digest, digest_and_deliver, ingest, pending_incidents
 from bot.schema import Digest, Source
 from bot.store import Store
 from bot.summarize import ExtractiveSummarizer
@@ -26,6 +27,11 @@ SOURCES = [
 CHANNEL = ChannelConfig(id="#ops")
 
 
+@pytest.fixture(scope="module")
+def intelligence() -> Intelligence:
+    return Intelligence.load()
+
+
 class FailingSink:
     def __init__(self, fail_after: int = 0) -> None:
         self.calls = 0
@@ -38,99 +44,178 @@ class FailingSink:
         return [f"msg-{self.calls}"]
 
 
-def test_first_run_finds_every_sample_and_second_run_nothing(store: Store) -> None:
-    first = ingest(SOURCES, store, [CHANNEL], NOW)
+def run_digest(store: Store, intelligence: Intelligence, channel: ChannelConfig = CHANNEL) -> str:
+    out = io.StringIO()
+    digest_and_deliver(
+        store, [channel], ExtractiveSummarizer(), TerminalSink(out), NOW, intelligence.catalog
+    )
+    return out.getvalue()
+
+
+def test_first_run_files_every_sample_and_second_run_nothing(
+    store: Store, intelligence: Intelligence
+) -> None:
+    first = ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
     assert [(s.name, s.entries, s.new, s.error) for s in first.sources] == [
         ("articles", 4, 4, None),
         ("feed", 3, 3, None),
     ]
-    titles = {a.title for a in first.new_articles}
-    assert any("US-EAST-1" in t for t in titles) and any("美国东部1区" in t for t in titles)
-    second = ingest(SOURCES, store, [CHANNEL], NOW + timedelta(minutes=5))
-    assert [s.new for s in second.sources] == [0, 0]
+    outages = [f for f in first.filed if f.outage.is_outage]
+    assert len(first.filed) == 7 and len(outages) == 6
+    aws = {f.incident.id for f in outages if f.outage.provider == "aws" and f.incident}
+    assert len(aws) == 1  # zh + en reports and the post-event summary: one incident
+    second = ingest(SOURCES, store, [CHANNEL], NOW + timedelta(minutes=5), intelligence)
+    assert [s.new for s in second.sources] == [0, 0] and second.filed == []
 
 
-def test_digest_delivers_each_article_once(store: Store) -> None:
-    ingest(SOURCES, store, [CHANNEL], NOW)
-    out = io.StringIO()
-    summarizer = ExtractiveSummarizer()
-    reports = digest_and_deliver(store, [CHANNEL], summarizer, TerminalSink(out), NOW)
-    assert reports[0].delivered == 7
-    text = out.getvalue()
-    assert "AWS US-EAST-1 trouble" in text and "亚马逊云美国东部1区" in text
-    # Both same-outage articles are separate entries until incidents land.
-    assert text.count("■ ") == 7
-    again = digest_and_deliver(store, [CHANNEL], summarizer, TerminalSink(io.StringIO()), NOW)
-    assert again[0].delivered == 0
-    assert pending_articles(store, CHANNEL.id, NOW) == []
+def test_the_digest_has_one_item_per_incident_and_no_earnings(
+    store: Store, intelligence: Intelligence
+) -> None:
+    ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
+    text = run_digest(store, intelligence)
+    assert "4 incidents with news" in text
+    assert text.count("■ ") == 4
+    assert "revenue" not in text.lower()
+    aws_block = next(b for b in text.split("■ ") if b.startswith("AWS"))
+    assert "us-east-1" in aws_block and aws_block.count("also: [") == 2  # zh + en + follow-up
+    assert run_digest(store, intelligence) == ""  # delivered: nothing pending any more
+    assert pending_incidents(store, CHANNEL.id, NOW) == []
 
 
-def test_a_failed_delivery_loses_nothing_and_is_retried(store: Store) -> None:
-    ingest(SOURCES, store, [CHANNEL], NOW)
-    digest = build_digest(store, CHANNEL.id, ExtractiveSummarizer(), NOW)
+def test_a_follow_up_is_delivered_again_as_an_update(
+    store: Store, intelligence: Intelligence, tmp_path: Path
+) -> None:
+    ingest(SOURCES[:1], store, [CHANNEL], NOW, intelligence)
+    run_digest(store, intelligence)
+    follow_up = tmp_path / "follow-up.md"
+    follow_up.write_text(
+        "---\ntitle: 'AWS: US-EAST-1 services fully restored after Friday outage'\n"
+        "date: 2026-11-21T02:00:00Z\nlink: 'https://status-news.example/aws-restored'\n---\n"
+        "<p>Amazon Web Services said all services in US-EAST-1 were restored and operating "
+        "normally, after the outage that took down Netflix and Disney+.</p>",
+        encoding="utf-8",
+    )
+    ingest([Source(name="more", location=str(follow_up))], store, [CHANNEL], NOW, intelligence)
+    text = run_digest(store, intelligence)
+    assert text.count("■ ") == 1 and "UPDATE · AWS" in text and "resolved" in text
+
+
+def test_a_failed_delivery_loses_nothing_and_is_retried(
+    store: Store, intelligence: Intelligence
+) -> None:
+    ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
+    digest = build_digest(store, CHANNEL.id, ExtractiveSummarizer(), NOW, intelligence.catalog)
     with pytest.raises(DeliveryError, match="slack is down"):
         deliver(store, digest, FailingSink())
-    assert len(pending_articles(store, CHANNEL.id, NOW)) == 7
+    assert len(pending_incidents(store, CHANNEL.id, NOW)) == 4
     assert not list(store.redis.scan_iter(match="test:posted:*"))
-    retried = deliver(store, digest, FailingSink(fail_after=10))
-    assert retried.delivered == 7
+    assert deliver(store, digest, FailingSink(fail_after=10)).delivered == 4
 
 
-def test_partial_failure_releases_only_unsent_messages(store: Store) -> None:
-    many = _many_articles(store, 20)
-    digest = build_digest(store, CHANNEL.id, ExtractiveSummarizer(), NOW)
-    assert len(digest.items) == many
-    sink = FailingSink(fail_after=1)  # first message (15 items) goes, the second fails
+def _distinct_outages(tmp_path: Path, count: int) -> Path:
+    words = [
+        "alpha",
+        "bravo",
+        "charlie",
+        "delta",
+        "echo",
+        "foxtrot",
+        "golf",
+        "hotel",
+        "india",
+        "juliet",
+        "kilo",
+        "lima",
+        "mike",
+        "november",
+        "oscar",
+        "papa",
+        "quebec",
+        "romeo",
+        "sierra",
+        "tango",
+        "uniform",
+        "victor",
+        "whiskey",
+        "xray",
+    ]
+    rng = random.Random(7)  # noqa: S311 - test data, not secrets
+    items = []
+    for n in range(count):
+        body = " ".join(rng.sample(words, 20))
+        items.append(
+            f"<item><title>Service {n} outage: {words[n % len(words)]} is down</title>"
+            f"<link>https://status.example/{n}</link><description>{body}</description></item>"
+        )
+    path = tmp_path / "many.xml"
+    path.write_text(f"<rss version='2.0'><channel><title>x</title>{''.join(items)}</channel></rss>")
+    return path
+
+
+def test_partial_failure_releases_only_unsent_messages(
+    store: Store, intelligence: Intelligence, tmp_path: Path
+) -> None:
+    path = _distinct_outages(tmp_path, 20)
+    ingest([Source(name="many", location=str(path))], store, [CHANNEL], NOW, intelligence)
+    digest = build_digest(store, CHANNEL.id, ExtractiveSummarizer(), NOW, intelligence.catalog)
+    assert len(digest.items) == 20
     with pytest.raises(DeliveryError):
-        deliver(store, digest, sink)
-    assert len(pending_articles(store, CHANNEL.id, NOW)) == many - 15
-    retry = deliver(store, build_digest(store, CHANNEL.id, ExtractiveSummarizer(), NOW),
-                    FailingSink(fail_after=10))  # fmt: skip
-    assert retry.delivered == many - 15
+        deliver(store, digest, FailingSink(fail_after=1))  # 15 go, the second message fails
+    assert len(pending_incidents(store, CHANNEL.id, NOW)) == 5
+    retry = build_digest(store, CHANNEL.id, ExtractiveSummarizer(), NOW, intelligence.catalog)
+    assert deliver(store, retry, FailingSink(fail_after=10)).delivered == 5
 
 
-def _many_articles(store: Store, count: int) -> int:
-    feed_items = "".join(
-        f"<item><title>Outage number {n}</title><link>https://status.example.com/{n}</link>"
-        f"<description>Service {n} was unreachable for a while and has since recovered."
-        f"</description></item>"
-        for n in range(count)
-    )
-    path = Path(store.where.removeprefix("unix://")).parent / "many.xml"
-    path.write_text(f"<rss version='2.0'><channel><title>x</title>{feed_items}</channel></rss>")
-    report = ingest([Source(name="many", location=str(path))], store, [CHANNEL], NOW)
-    return report.sources[0].new
-
-
-def test_two_channels_each_get_their_own_copy_by_filter(store: Store) -> None:
+def test_channels_get_what_their_filters_ask_for(store: Store, intelligence: Intelligence) -> None:
     chinese = ChannelConfig(id="#zh", filters=ChannelFilters(languages=("zh",)))
-    aws = ChannelConfig(id="#aws", filters=ChannelFilters(providers=("AWS",)))
-    ingest(SOURCES, store, [chinese, aws], NOW)
-    zh = pending_articles(store, "#zh", NOW)
-    assert zh and all(a.language == "zh" for a in zh)
-    assert {a.title for a in pending_articles(store, "#aws", NOW)} >= {
-        "AWS publishes post-event summary for the November 20 US-EAST-1 outage"
-    }
+    aws = ChannelConfig(id="#aws", filters=ChannelFilters(providers=("亚马逊云",)))
+    everything = ChannelConfig(id="#all", filters=ChannelFilters(include_non_outages=True))
+    ingest(SOURCES, store, [chinese, aws, everything], NOW, intelligence)
+    zh = pending_incidents(store, "#zh", NOW)
+    assert zh and all("zh" in i.languages for i in zh)
+    assert [i.provider for i in pending_incidents(store, "#aws", NOW)] == ["aws"]
+    all_items = pending_incidents(store, "#all", NOW)
+    assert len(all_items) == 5 and sum(not i.is_outage for i in all_items) == 1
 
 
-def test_one_broken_source_does_not_stop_the_others(store: Store, tmp_path: Path) -> None:
+def test_one_broken_source_does_not_stop_the_others(
+    store: Store, intelligence: Intelligence, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.xml"
     broken.write_bytes(b"<html><body>502 Bad Gateway</body></html>")
     report = ingest(
-        [Source(name="broken", location=str(broken)), *SOURCES,
-         Source(name="gone", location=str(tmp_path / "missing"))],
-        store, [CHANNEL], NOW,
-    )  # fmt: skip
+        [
+            Source(name="broken", location=str(broken)),
+            *SOURCES,
+            Source(name="gone", location=str(tmp_path / "missing")),
+        ],
+        store,
+        [CHANNEL],
+        NOW,
+        intelligence,
+    )
     by_name = {s.name: s for s in report.sources}
-    assert by_name["broken"].error and by_name["gone"].error
-    assert "does not exist" in (by_name["gone"].error or "")
+    assert by_name["broken"].error and "does not exist" in (by_name["gone"].error or "")
     assert by_name["articles"].new == 4 and by_name["feed"].new == 3
     assert not report.all_failed
 
 
-def test_summaries_are_cached_by_content(store: Store) -> None:
-    ingest(SOURCES, store, [CHANNEL], NOW)
-    articles = pending_articles(store, CHANNEL.id, NOW)
+def test_articles_claimed_before_a_crash_are_filed_by_the_next_run(
+    store: Store, intelligence: Intelligence
+) -> None:
+    from bot.ingest import read_sources
+
+    read_sources(SOURCES, store, NOW)  # claimed, then the process "died" before filing
+    assert store.redis.zcard(store.keys.unfiled()) == 7
+    report = ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
+    assert [s.new for s in report.sources] == [0, 0] and len(report.filed) == 7
+    assert store.redis.zcard(store.keys.unfiled()) == 0
+    assert len(pending_incidents(store, CHANNEL.id, NOW)) == 4
+
+
+def test_summaries_are_cached_by_content(store: Store, intelligence: Intelligence) -> None:
+    report = ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
+    articles = [f.article for f in report.filed]
 
     class Counting(ExtractiveSummarizer):
         seen = 0
@@ -146,8 +231,7 @@ def test_summaries_are_cached_by_content(store: Store) -> None:
     assert first == second
 
 
-def test_expired_pending_entries_are_dropped(store: Store) -> None:
-    ingest(SOURCES, store, [CHANNEL], NOW)
-    later = NOW + timedelta(days=400)
-    assert pending_articles(store, CHANNEL.id, later) == []
+def test_expired_pending_entries_are_dropped(store: Store, intelligence: Intelligence) -> None:
+    ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
+    assert pending_incidents(store, CHANNEL.id, NOW + timedelta(days=400)) == []
     assert store.redis.zcard(store.keys.pending(CHANNEL.id)) == 0

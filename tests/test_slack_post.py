@@ -11,8 +11,8 @@ import pytest
 from bot.config import ChannelConfig, Settings
 from bot.delivery import deliver
 from bot.errors import DeliveryError
-from bot.pipeline import build_digest, ingest, pending_articles
-from bot.schema import Source
+from bot.pipeline import Intelligence, build_digest, ingest, pending_incidents
+from bot.schema import Digest, Source
 from bot.slack.poster import SlackSink, build_web_client
 from bot.store import Store
 from bot.summarize import ExtractiveSummarizer
@@ -24,16 +24,13 @@ NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 CHANNEL = "C0TEST123"
 
 
-def _client_settings(fake: FakeSlackServer, base: Settings) -> Settings:
-    return base.model_copy(
-        update={"slack_bot_token": "xoxb-test-token", "slack_api_url": fake.api_url}
-    )
+INTELLIGENCE = Intelligence.load()
 
 
-def _queued_digest(store: Store):  # type: ignore[no-untyped-def]
+def _queued_digest(store: Store) -> Digest:
     sources = [Source(name="articles", location=str(SAMPLES / "articles"))]
-    ingest(sources, store, [ChannelConfig(id=CHANNEL)], NOW)
-    return build_digest(store, CHANNEL, ExtractiveSummarizer(), NOW)
+    ingest(sources, store, [ChannelConfig(id=CHANNEL)], NOW, INTELLIGENCE)
+    return build_digest(store, CHANNEL, ExtractiveSummarizer(), NOW, INTELLIGENCE.catalog)
 
 
 def test_no_token_means_no_client(settings: Settings) -> None:
@@ -48,25 +45,19 @@ def test_digest_is_posted_with_blocks_and_no_unfurls(
     assert client is not None
     report = deliver(store, _queued_digest(store), SlackSink(client))
     posts = fake_slack.fake.calls_to("chat.postMessage")
-    assert report.delivered == 4 and len(posts) == 1
+    assert report.delivered == 2 and len(posts) == 1  # AWS (zh + en) and Aliyun
     body = posts[0].body
     assert body["channel"] == CHANNEL
     assert body["unfurl_links"] is False and body["unfurl_media"] is False
     assert posts[0].headers["Authorization"] == "Bearer xoxb-test-token"
     sections = [b["text"]["text"] for b in body["blocks"] if b["type"] == "section"]
-    assert any(
-        "<https://www.example-tech.com/2026/11/20/aws-us-east-1-outage/|" in s for s in sections
-    )
+    assert any("<https://example-tech.com/2026/11/20/aws-us-east-1-outage|" in s for s in sections)
     assert "亚马逊云美国东部1区" in body["text"]
     # The message ts is recorded against each item: a second delivery posts nothing.
-    assert store.redis.get(store.keys.posted(CHANNEL, report_item_id(store))) == "1700000000.000001"
+    (claim,) = [k for k in store.redis.scan_iter(match=f"test:posted:{CHANNEL}:*")][:1]
+    assert store.redis.get(claim) == "1700000000.000001"
     again = deliver(store, _queued_digest(store), SlackSink(client))
     assert again.delivered == 0 and len(fake_slack.fake.calls_to("chat.postMessage")) == 1
-
-
-def report_item_id(store: Store) -> str:
-    keys = sorted(store.redis.scan_iter(match=f"test:posted:{CHANNEL}:*"))
-    return keys[0].rsplit(":", 1)[1]
 
 
 def test_slack_error_keeps_the_items_pending(store: Store, fake_slack: FakeSlackServer) -> None:
@@ -76,8 +67,8 @@ def test_slack_error_keeps_the_items_pending(store: Store, fake_slack: FakeSlack
     digest = _queued_digest(store)
     with pytest.raises(DeliveryError, match="not_in_channel"):
         deliver(store, digest, SlackSink(client))
-    assert len(pending_articles(store, CHANNEL, NOW)) == 4
-    assert deliver(store, digest, SlackSink(client)).delivered == 4
+    assert len(pending_incidents(store, CHANNEL, NOW)) == 2
+    assert deliver(store, digest, SlackSink(client)).delivered == 2
 
 
 def test_rate_limit_is_retried_after_the_requested_wait(
@@ -87,7 +78,7 @@ def test_rate_limit_is_retried_after_the_requested_wait(
     client = build_web_client(Settings(slack_bot_token="xoxb-t", slack_api_url=fake_slack.api_url))
     assert client is not None
     report = deliver(store, _queued_digest(store), SlackSink(client))
-    assert report.delivered == 4
+    assert report.delivered == 2
     assert len(fake_slack.fake.calls_to("chat.postMessage")) == 2
 
 
@@ -104,13 +95,13 @@ def test_demo_posts_to_slack_when_a_token_and_channel_are_configured(
     assert f"Slack refused the post to {CHANNEL}: channel_not_found" in failed.stderr
     assert "Traceback" not in failed.stderr
 
-    posted = outage_bot(env, "demo")  # nothing was lost: the retry posts all seven
+    posted = outage_bot(env, "demo")  # nothing was lost: the retry posts all four incidents
     assert posted.returncode == 0, posted.stderr
-    assert f"Posted 7 item(s) to {CHANNEL}" in posted.stderr
+    assert f"Posted 4 item(s) to {CHANNEL}" in posted.stderr
     assert "■" not in posted.stdout  # nothing printed to the terminal instead
     calls = fake_slack.fake.calls_to("chat.postMessage")
     assert len(calls) == 2 and calls[1].body["channel"] == CHANNEL
-    assert len([b for b in calls[1].body["blocks"] if b["type"] == "section"]) == 7
+    assert len([b for b in calls[1].body["blocks"] if b["type"] == "section"]) == 4
     assert "Nothing new" in outage_bot(env, "demo").stdout
     assert len(fake_slack.fake.calls_to("chat.postMessage")) == 2
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.config import ChannelConfig, Settings
+from bot.config import Settings
 from bot.errors import StoreError
-from bot.pipeline import ingest
+from bot.ingest import read_sources
 from bot.schema import Source
 from bot.store import connect, redact
 from tests.conftest import SAMPLES, RedisServer
@@ -68,7 +68,7 @@ def test_redis_dying_mid_run_raises_and_claims_nothing_twice() -> None:
     store = connect(Settings(redis_url=server.url, redis_prefix="test"))
     sources = [Source(name="articles", location=str(SAMPLES / "articles"))]
     now = datetime(2026, 11, 28, tzinfo=UTC)
-    assert ingest(sources, store, [ChannelConfig(id="#c")], now).new_articles
+    assert read_sources(sources, store, now).new_articles
     server.stop()
     with pytest.raises(redis.ConnectionError):
-        ingest(sources, store, [ChannelConfig(id="#c")], now)
+        read_sources(sources, store, now)

@@ -35,7 +35,11 @@ def parse_markdown(data: bytes, source: str, path: str) -> Entry:
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        raise ParseError(source, f"{path}: front matter is not valid YAML: {exc}") from exc
+        # Scrapers write titles like  title: 'Error' in Microsoft's ...  which YAML
+        # rejects; plain "key: value" lines still say what the article is.
+        meta = _lenient_front_matter(match.group(1))
+        if not meta.get("title"):
+            raise ParseError(source, f"{path}: front matter is not valid YAML: {exc}") from exc
     if not isinstance(meta, dict):
         raise ParseError(source, f"{path}: front matter must be a mapping of keys to values")
     title = _first_text(meta, ("title",))
@@ -53,6 +57,25 @@ def parse_markdown(data: bytes, source: str, path: str) -> Entry:
         author=_first_text(meta, ("author",)),
         language=_first_text(meta, ("lang", "language")),
     )
+
+
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*$")
+
+
+def _lenient_front_matter(block: str) -> dict[str, str]:
+    """Top-level ``key: value`` lines, for front matter that is not valid YAML."""
+    meta: dict[str, str] = {}
+    for line in block.splitlines():
+        found = _KEY_LINE.match(line)
+        if found is None or not found.group(2):
+            continue
+        value = found.group(2)
+        if value[0] in "[{&*!|>":  # a YAML construct we cannot read without YAML
+            continue
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        meta.setdefault(found.group(1), value)
+    return meta
 
 
 def _first_text(meta: dict[Any, Any], keys: tuple[str, ...]) -> str | None:

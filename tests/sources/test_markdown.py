@@ -161,3 +161,14 @@ def test_parse_error_keeps_the_yaml_cause() -> None:
 def test_blank_line_before_front_matter_is_tolerated() -> None:
     data = b"\n---\ntitle: Leading blank line\n---\n<p>Body.</p>\n"
     assert parse_markdown(data, "s", "lead.md").title == "Leading blank line"
+
+
+def test_scraped_front_matter_that_is_not_yaml_is_still_read() -> None:
+    data = (
+        b"---\ntitle: 'Error' in a DDoS defence amplified an outage\n"
+        b"url: https://news.example/outage\ndate: 2024-08-01\n---\n<p>Body text.</p>\n"
+    )
+    entry = parse_markdown(data, "s", "x.md")
+    assert entry.title == "'Error' in a DDoS defence amplified an outage"
+    assert entry.link == "https://news.example/outage"
+    assert entry.published is not None and entry.published.year == 2024

@@ -1,0 +1,232 @@
+"""Outage classification and incident clustering, scored on our labelled sets.
+
+Run:  .venv/bin/python benchmarks/quality.py [--show-errors]
+
+Sets (tests/data/eval/, see its README):
+* written.jsonl        articles we wrote, zh and en, labelled as we wrote them
+* corpus_labels.jsonl  labels we gave real corpus items by reading them; the
+                       text is read from ../shared/corpus (skipped when absent)
+
+Classification: precision and recall of is_outage, per language.
+Clustering: every article is classified and filed in publication order into a
+fresh Redis, exactly as the bot does; then pairwise precision/recall/F1 over
+pairs of articles (same gold incident vs same predicted incident), overall and
+for cross-language pairs only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import escape
+from itertools import combinations
+from pathlib import Path
+
+import redis
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._redis import redis_socket
+from bot.incidents import IncidentTracker
+from bot.keys import Keys
+from bot.pipeline import Intelligence
+from bot.schema import Article, Entry
+from bot.sources.article import to_article
+from bot.sources.feeds import parse_feed
+from bot.sources.markdown import parse_markdown
+from bot.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+EVAL = REPO / "tests" / "data" / "eval"
+CORPUS = REPO.parent / "shared" / "corpus"
+# "Now" for the evaluation: after every labelled item, so none is clamped as "future".
+EVAL_NOW = datetime(2030, 1, 1, tzinfo=UTC)
+TARGETS = {"precision": 0.95, "recall": 0.90, "f1": 0.90}
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    article: Article
+    is_outage: bool
+    incident: str | None
+
+
+def sha16(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]  # noqa: S324 - a label key
+
+
+def written_items() -> list[Item]:
+    items = []
+    for line in (EVAL / "written.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        entry = Entry(
+            source=row["outlet"],
+            guid=row["id"],
+            link=f"https://eval.example/{row['id']}",
+            title=row["title"],
+            html=f"<p>{escape(row['text'])}</p>",
+            published=datetime.fromisoformat(row["published"].replace("Z", "+00:00")),
+        )
+        article = to_article(entry, EVAL_NOW)
+        items.append(Item(row["id"], article, row["is_outage"], row["incident"]))
+    return items
+
+
+def corpus_items() -> list[Item]:
+    path = EVAL / "corpus_labels.jsonl"
+    if not CORPUS.exists() or not path.exists():
+        return []
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    by_ref: dict[str, list[dict[str, object]]] = {}
+    for row in rows:
+        by_ref.setdefault(str(row["ref"]), []).append(row)
+    items: list[Item] = []
+    for ref, labels in by_ref.items():
+        for key, article in _read_ref(ref):
+            label = next((r for r in labels if r.get("key", key) == key), None)
+            if label is not None:
+                items.append(
+                    Item(
+                        f"{ref}#{key}",
+                        article,
+                        bool(label["is_outage"]),
+                        label.get("incident") and str(label["incident"]),
+                    )
+                )
+    return items
+
+
+def _read_ref(ref: str) -> Iterable[tuple[str, Article]]:
+    path = CORPUS / ref
+    now = EVAL_NOW
+    if ref.startswith("datasets/"):
+        published = _date_in(ref) or now
+        for outlet, titles in json.loads(path.read_text(encoding="utf-8")).items():
+            for title, url in titles.items():
+                entry = Entry(source=outlet, link=url, title=title, html="", published=published)
+                yield sha16(title), to_article(entry, now)
+    elif ref.startswith("feeds/"):
+        for entry in parse_feed(path.read_bytes(), ref).entries:
+            yield sha16(entry.guid or ""), to_article(entry, now)
+    else:
+        yield ref, to_article(_corpus_document(path, ref), now)
+
+
+def _corpus_document(path: Path, ref: str) -> Entry:
+    data = path.read_bytes()
+    if data.lstrip().startswith(b"---"):
+        entry = parse_markdown(data, "corpus", ref)
+        return entry if entry.published else entry.model_copy(update={"published": _date_in(ref)})
+    # articleMD exports and plain text: "# Title", "+ Link: ...", "+ Date: ..." lines.
+    text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    title = next((ln.lstrip("# ").strip() for ln in lines if ln.strip()), ref)
+    title = re.sub(r"\s*\|\s*[^|]+$", "", title)
+    link = re.search(r"^\+ Link:\s*(\S+)", text, re.M)
+    date = re.search(r"^\+ Date:\s*([\d-]+ [\d:]+)", text, re.M)
+    published = datetime.fromisoformat(date.group(1)).replace(tzinfo=UTC) if date else _date_in(ref)
+    body = text.split("## Article:", 1)[-1]
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+    html = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if not p.startswith(("#", "!", "+")))
+    return Entry(
+        source=ref.split("_")[-1],
+        link=link.group(1) if link else None,
+        title=title,
+        html=html,
+        published=published,
+    )
+
+
+def _date_in(ref: str) -> datetime | None:
+    match = re.search(r"(\d{4}-\d{2}-\d{2})", ref)
+    return datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC) if match else None
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def evaluate(
+    items: list[Item], intelligence: Intelligence, store: Store, show: bool
+) -> dict[str, float]:
+    tracker = IncidentTracker(store)
+    predicted: dict[str, str | None] = {}
+    outcome: dict[str, bool] = {}
+    for item in sorted(items, key=lambda i: i.article.published):
+        outage = intelligence.classifier.classify(item.article)
+        outcome[item.key] = outage.is_outage
+        predicted[item.key] = tracker.file(item.article, outage).id if outage.is_outage else None
+    scores: dict[str, float] = {}
+    for language in ("en", "zh", "all"):
+        subset = [i for i in items if language == "all" or i.article.language.startswith(language)]
+        tp = sum(1 for i in subset if i.is_outage and outcome[i.key])
+        fp = sum(1 for i in subset if not i.is_outage and outcome[i.key])
+        fn = sum(1 for i in subset if i.is_outage and not outcome[i.key])
+        p, r, _ = prf(tp, fp, fn)
+        scores[f"classify.{language}.precision"], scores[f"classify.{language}.recall"] = p, r
+        print(
+            f"  classify {language:3}: precision {p:.3f}  recall {r:.3f}  "
+            f"({len(subset)} items, {tp + fn} outages)"
+        )
+    for name, cross in (("pairs", False), ("cross-language pairs", True)):
+        tp = fp = fn = 0
+        for a, b in combinations(items, 2):
+            if cross and a.article.language[:2] == b.article.language[:2]:
+                continue
+            gold = a.incident is not None and a.incident == b.incident
+            guess = predicted[a.key] is not None and predicted[a.key] == predicted[b.key]
+            tp += gold and guess
+            fp += guess and not gold
+            fn += gold and not guess
+        p, r, f = prf(tp, fp, fn)
+        scores[f"cluster.{name}.f1"] = f
+        pairs = tp + fn
+        print(
+            f"  cluster {name}: precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  ({pairs} gold pairs)"
+        )
+    if show:
+        for item in items:
+            if item.is_outage != outcome[item.key]:
+                wrong = "missed" if item.is_outage else "false alarm"
+                print(f"    {wrong}: [{item.article.language}] {item.article.title}")
+    return scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--show-errors", action="store_true")
+    args = parser.parse_args()
+    intelligence = Intelligence.load()
+    sets = {"written": written_items(), "corpus": corpus_items()}
+    with redis_socket() as socket:
+        client = redis.Redis(unix_socket_path=str(socket), decode_responses=True)
+        for name, items in sets.items():
+            if not items:
+                print(f"{name}: no items (corpus absent?)")
+                continue
+            client.flushall()
+            print(f"{name}: {len(items)} items")
+            evaluate(
+                items,
+                intelligence,
+                Store(client, Keys(f"eval-{name}"), str(socket)),
+                args.show_errors,
+            )
+    print(
+        f"targets: outage precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']}; "
+        f"clustering pairwise F1 >= {TARGETS['f1']}"
+    )
+
+
+if __name__ == "__main__":
+    main()

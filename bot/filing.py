@@ -1,0 +1,73 @@
+"""Classifying claimed articles and filing them into incidents (second half of a poll).
+
+Works off the "unfiled" list that claiming fills, oldest first, and removes an
+article from it only once it is filed and queued, so a crash in between is
+repaired by the next run. An incident is (re)queued for every channel whose
+filters want it whenever it changes, so a follow-up reaches the channel too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.config import ChannelConfig
+from bot.entities import EntityCatalog
+from bot.filters import wants
+from bot.incidents import IncidentTracker
+from bot.keys import PENDING_MAX
+from bot.outage import OutageClassifier
+from bot.schema import Article, Incident, Outage
+from bot.store import Store
+
+
+@dataclass(frozen=True)
+class Filed:
+    article: Article
+    outage: Outage
+    incident: Incident | None  # None: not an outage, and no channel wants such news
+
+
+class Filer:
+    def __init__(self, store: Store, classifier: OutageClassifier, catalog: EntityCatalog) -> None:
+        self._store = store
+        self._classifier = classifier
+        self._catalog = catalog
+        self._tracker = IncidentTracker(store)
+
+    def file_unfiled(self, channels: Sequence[ChannelConfig]) -> list[Filed]:
+        keys = self._store.keys
+        ids = [str(i) for i in self._store.redis.zrange(keys.unfiled(), 0, -1)]
+        if not ids:
+            return []
+        raws = self._store.redis.mget([keys.article(i) for i in ids])
+        want_non_outages = any(c.filters.include_non_outages for c in channels)
+        filed: list[Filed] = []
+        for article_id, raw in zip(ids, raws, strict=True):
+            if raw is None:  # expired before it could be filed: nothing left to do
+                self._store.redis.zrem(keys.unfiled(), article_id)
+                continue
+            article = Article.model_validate_json(raw)
+            outage = self._classifier.classify(article)
+            incident = None
+            if outage.is_outage or want_non_outages:
+                incident, mine = self._tracker.file_once(article, outage)
+                if not mine:  # another worker filed (and queued) it meanwhile
+                    self._store.redis.zrem(keys.unfiled(), article_id)
+                    continue
+                self._queue(incident, channels)
+            elif self._store.redis.zrem(keys.unfiled(), article_id) == 0:
+                continue  # another worker took this non-outage off the list first
+            self._store.redis.zrem(keys.unfiled(), article_id)
+            filed.append(Filed(article, outage, incident))
+        return filed
+
+    def _queue(self, incident: Incident, channels: Sequence[ChannelConfig]) -> None:
+        keys = self._store.keys
+        write = self._store.redis.pipeline(transaction=False)
+        for channel in channels:
+            if wants(channel.filters, incident, self._catalog.find_provider):
+                key = keys.pending(channel.id)
+                write.zadd(key, {incident.id: incident.updated_at.timestamp()})
+                write.zremrangebyrank(key, 0, -(PENDING_MAX + 1))
+        write.execute()

@@ -1,0 +1,191 @@
+"""Reading sources and claiming what is new (the first half of a poll).
+
+Claimed articles are stored and put on the "unfiled" list in the same atomic
+step; ``bot.filing`` then classifies them and files them into incidents. A
+failing source or entry is logged, reported and skipped, so one bad feed never
+stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from bot.dedupe import Deduper
+from bot.errors import FetchError, SourceError
+from bot.schema import Article, Entry, Source
+from bot.sources.article import to_article
+from bot.sources.fetch import SafeFetcher
+from bot.sources.health import SourceStates
+from bot.sources.local import is_url, read_local
+from bot.sources.page import parse_page
+from bot.sources.reader import Document, parse_document
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# Feed items shorter than this are excerpts: the linked page is fetched for the
+# full text (at most MAX_PAGE_FETCHES per source per poll, to stay polite).
+TEASER_CHARS = 400
+MAX_PAGE_FETCHES = 20
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+
+
+@dataclass
+class SourceReport:
+    name: str
+    entries: int = 0
+    new: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    not_modified: bool = False  # the server said 304: nothing to read
+    skipped_until: datetime | None = None  # backing off after failures
+
+
+@dataclass
+class IngestReport:
+    sources: list[SourceReport] = field(default_factory=list)
+    new_articles: list[Article] = field(default_factory=list)
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.sources) and all(s.error for s in self.sources)
+
+
+def read_sources(
+    sources: Sequence[Source],
+    store: Store,
+    now: datetime,
+    fetcher: SafeFetcher | None = None,
+    *,
+    force: bool = False,
+) -> IngestReport:
+    """Read every source; claim what is new. Never raises for one bad source.
+
+    URL sources need ``fetcher``; they are skipped while backing off unless ``force``.
+    """
+    deduper = Deduper(store)
+    states = SourceStates(store)
+    report = IngestReport()
+    for source in sources:
+        source_report = SourceReport(source.name)
+        report.sources.append(source_report)
+        try:
+            read = _read(source, states, fetcher, now, force, source_report)
+        except (SourceError, FetchError) as exc:
+            source_report.error = exc.why
+            log.warning("source %s failed: %s", source.name, exc.why)
+            if is_url(source.location):
+                retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+                states.record_failure(source.name, now, exc.why, retry_after=retry_after)
+            continue
+        if read is None:
+            continue
+        source_report.warnings.extend(read.entries_warnings)
+        new = _claim_new(source, read.entries, deduper, fetcher, now, source_report)
+        report.new_articles.extend(new)
+        if is_url(source.location):
+            states.record_success(source.name, now, new=len(new), etag=read.etag,
+                                  last_modified=read.last_modified)  # fmt: skip
+    return report
+
+
+@dataclass
+class _Read:
+    entries: list[Entry]
+    entries_warnings: list[str]
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def _read(
+    source: Source,
+    states: SourceStates,
+    fetcher: SafeFetcher | None,
+    now: datetime,
+    force: bool,
+    report: SourceReport,
+) -> _Read | None:
+    if not is_url(source.location):
+        local = read_local(source)
+        return _Read(local.entries, local.warnings)
+    if fetcher is None:
+        raise SourceError(source.name, "URL sources need network access (no fetcher configured)")
+    health = states.get(source.name)
+    if not force and not health.due(now):
+        report.skipped_until = health.next_attempt
+        return None
+    result = fetcher.fetch(source.location, etag=health.etag, last_modified=health.last_modified)
+    if result.not_modified:
+        report.not_modified = True
+        states.record_success(source.name, now, new=0)
+        return None
+    document = Document(result.data, source.location, result.content_type)
+    parsed = parse_document(document, source.name, source.kind)
+    return _Read(parsed.entries, parsed.warnings, result.etag, result.last_modified)
+
+
+def _claim_new(
+    source: Source,
+    entries: list[Entry],
+    deduper: Deduper,
+    fetcher: SafeFetcher | None,
+    now: datetime,
+    report: SourceReport,
+) -> list[Article]:
+    report.entries = len(entries)
+    if source.language:
+        entries = [e if e.language else e.model_copy(update={"language": source.language})
+                   for e in entries]  # fmt: skip
+    new: list[Article] = []
+    candidates: list[Article] = []
+    page_fetches = 0
+    for entry, known in zip(entries, deduper.known(entries), strict=True):
+        if known:
+            continue
+        try:
+            article = to_article(entry, now)
+        except ValidationError as exc:
+            report.warnings.append(f"entry {entry.title!r} skipped: {exc}")
+            continue
+        # Only for feeds read over the network: local files are fixtures or mirrors,
+        # and reading one should never make the bot go out to the web.
+        remote = fetcher is not None and is_url(source.location)
+        if remote and is_teaser(article) and page_fetches < MAX_PAGE_FETCHES:
+            assert fetcher is not None  # noqa: S101 - narrowed above, for mypy
+            page_fetches += 1
+            article = _with_full_page(article, entry, fetcher, now, report)
+        candidates.append(article)
+    for article, claimed in zip(candidates, deduper.claim_many(candidates), strict=True):
+        if claimed:
+            report.new += 1
+            new.append(article)
+    return new
+
+
+def is_teaser(article: Article) -> bool:
+    """A feed item that carries only an excerpt: short text and a web link."""
+    return (
+        article.status is None
+        and len(article.text) < TEASER_CHARS
+        and article.url.startswith(("http://", "https://"))
+    )
+
+
+def _with_full_page(
+    article: Article, entry: Entry, fetcher: SafeFetcher, now: datetime, report: SourceReport
+) -> Article:
+    """The article with the linked page's text; the teaser when the page fails."""
+    try:
+        result = fetcher.fetch(article.url, accept=PAGE_ACCEPT)
+        page = parse_page(result.data, entry.source, result.url, result.content_type)
+    except (FetchError, SourceError) as exc:
+        report.warnings.append(f"kept the teaser of {article.url}: {exc.why}")
+        return article
+    # The feed's identity, title and time stay; only the body comes from the page.
+    fuller = entry.model_copy(update={"html": page.html})
+    return to_article(fuller, now)

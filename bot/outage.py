@@ -1,0 +1,235 @@
+"""Is this article about a service outage? Which provider, regions, services, status?
+
+A transparent scoring model over a lexicon kept as data (``bot/data/lexicon.toml``)
+and the entity catalogue (``bot/entities.py``), for Chinese and English alike:
+
+* outage words (故障, 宕机, outage, went down, elevated error rates …) count for,
+  words of other news (earnings, launches, breaches, layoffs, 财报, 发布 …) count
+  against; the title weighs three times as much as the opening of the text;
+* "power outage" / 停电 counts as an IT outage only next to data-centre, region or
+  provider context, else it is a city's blackout and counts against;
+* naming a provider or an affected service adds a little; a status-page update is
+  an outage by construction.
+
+A model with a dozen readable weights is easy to reason about when an SRE asks
+"why was this posted?", and it is measured on our labelled set (benchmarks/quality.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.entities import EntityCatalog
+from bot.schema import Article, IncidentStatus, Outage, StatusWord
+
+# Only the opening of the text is scored: outage news says so early, while long
+# articles about other things mention outages in passing further down.
+LEAD_CHARS = 1500
+STATUS_LEAD_CHARS = 600
+TEXT_WEIGHT = 0.25  # of a title hit, per outage word in the opening text
+NEGATIVE_TEXT_WEIGHT = 1 / 6  # other-news words in the text weigh less still:
+# pages carry sidebars full of other headlines ("data breach", "launch")
+MAX_TEXT_HITS = 4
+MAX_NEGATIVE_TEXT_HITS = 3
+ENTITY_BONUS = 0.5
+STATUS_PAGE_BONUS = 6.0
+THRESHOLD = 2.5
+
+_STATUS_ORDER: tuple[IncidentStatus, ...] = ("postmortem", "resolved", "mitigated", "investigating")
+_FROM_STATUS_PAGE: dict[StatusWord, IncidentStatus] = {
+    "investigating": "investigating",
+    "identified": "identified",
+    "ongoing": "ongoing",
+    "monitoring": "monitoring",
+    "mitigated": "mitigated",
+    "resolved": "resolved",
+    "postmortem": "postmortem",
+    "update": "ongoing",
+}
+
+
+def _compile(english: list[str], chinese: list[str]) -> re.Pattern[str]:
+    parts = [rf"(?<![A-Za-z0-9])(?:{p})(?![A-Za-z0-9])" for p in english] + list(chinese)
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    outage: re.Pattern[str]
+    negative: re.Pattern[str]
+    outage_weight: float
+    negative_weight: float
+    power: re.Pattern[str]
+    it_context: re.Pattern[str]
+    follow_up: re.Pattern[str]
+    status: tuple[tuple[IncidentStatus, re.Pattern[str]], ...]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Lexicon:
+        text = (
+            path.read_text(encoding="utf-8")
+            if path
+            else (files("bot") / "data" / "lexicon.toml").read_text(encoding="utf-8")
+        )
+        raw: dict[str, Any] = tomllib.loads(text)
+        status = raw["status"]
+        return cls(
+            outage=_compile(raw["outage"]["en"], raw["outage"]["zh"]),
+            negative=_compile(raw["negative"]["en"], raw["negative"]["zh"]),
+            outage_weight=float(raw["outage"]["weight"]),
+            negative_weight=float(raw["negative"]["weight"]),
+            power=_compile(raw["power"]["en"], raw["power"]["zh"]),
+            it_context=_compile(raw["power"]["it_context_en"], raw["power"]["it_context_zh"]),
+            follow_up=_compile(raw["follow_up"]["en"], raw["follow_up"]["zh"]),
+            status=tuple(
+                (name, _compile(status[f"{name}_en"], status[f"{name}_zh"]))
+                for name in _STATUS_ORDER
+            ),
+        )
+
+
+class OutageClassifier:
+    """Built once at start-up from the catalogue and lexicon; pure per call."""
+
+    def __init__(self, catalog: EntityCatalog, lexicon: Lexicon) -> None:
+        self._catalog = catalog
+        self._lexicon = lexicon
+
+    def classify(self, article: Article) -> Outage:
+        lead = article.text[:LEAD_CHARS]
+        entities = self._catalog.extract(article.title, article.text)
+        score = self.score(article.title, lead, bool(entities.providers or entities.affected))
+        if article.status is not None:
+            score += STATUS_PAGE_BONUS
+        is_outage = score >= THRESHOLD
+        status = self._status(article) if is_outage else None
+        return Outage(
+            is_outage=is_outage,
+            confidence=round(1 / (1 + math.exp(-(score - THRESHOLD))), 3),
+            provider=_main_provider(entities.providers, entities.regions),
+            providers=entities.providers,
+            regions=entities.regions,
+            affected=entities.affected,
+            status=status,
+            started_at=started_at(f"{article.title}\n{lead}", article.published)
+            if is_outage
+            else None,
+            follow_up=is_outage
+            and (
+                status in ("postmortem", "resolved")
+                or bool(self._lexicon.follow_up.search(article.title))
+            ),
+        )
+
+    def score(self, title: str, lead: str, names_entity: bool) -> float:
+        lex = self._lexicon
+        title_out = len(lex.outage.findall(title))
+        text_out = min(len(lex.outage.findall(lead)), MAX_TEXT_HITS)
+        title_neg = len(lex.negative.findall(title))
+        text_neg = len(lex.negative.findall(lead))
+        # A power cut with no IT context is a city's blackout: it argues against.
+        context = f"{title}\n{lead}"
+        if lex.power.search(context) and not (names_entity or lex.it_context.search(context)):
+            title_neg += len(lex.power.findall(title))
+            text_neg += len(lex.power.findall(lead))
+        score = lex.outage_weight * (min(title_out, 2) + TEXT_WEIGHT * text_out)
+        score -= lex.negative_weight * (
+            min(title_neg, 2) + NEGATIVE_TEXT_WEIGHT * min(text_neg, MAX_NEGATIVE_TEXT_HITS)
+        )
+        return score + (ENTITY_BONUS if names_entity else -ENTITY_BONUS)
+
+    def _status(self, article: Article) -> IncidentStatus:
+        if article.status is not None:
+            return _FROM_STATUS_PAGE[article.status]
+        for text in (article.title, article.text[:STATUS_LEAD_CHARS]):
+            for name, pattern in self._lexicon.status:
+                if pattern.search(text):
+                    return name
+        return "ongoing"
+
+
+# A company name that also stands for its cloud when a cloud region is named.
+_CLOUD_OF = {"google": "gcp", "microsoft365": "azure", "amazon": "aws", "alibaba": "aliyun"}
+
+
+def _main_provider(providers: tuple[str, ...], regions: tuple[str, ...]) -> str | None:
+    """The most salient provider; the owner of the main region when there is no provider
+    ("us-east-1" is AWS's) or the provider is that region's parent company (Google)."""
+    owner = regions[0].split(":", 1)[0] if regions else None
+    if not providers:
+        return owner
+    if owner and _CLOUD_OF.get(providers[0]) == owner:
+        return owner
+    return providers[0]
+
+
+# --- start time --------------------------------------------------------------------------------
+
+_ZONES = {
+    "utc": "UTC", "gmt": "UTC", "et": "America/New_York", "est": "America/New_York",
+    "edt": "America/New_York", "eastern": "America/New_York", "pt": "America/Los_Angeles",
+    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pacific": "America/Los_Angeles",
+    "cet": "Europe/Berlin", "cest": "Europe/Berlin", "bst": "Europe/London",
+    "北京时间": "Asia/Shanghai", "美国东部时间": "America/New_York", "美东时间": "America/New_York",
+    "太平洋时间": "America/Los_Angeles", "美西时间": "America/Los_Angeles", "格林尼治时间": "UTC",
+}  # fmt: skip
+_EN_START = re.compile(
+    r"(?:began|started|starting|beginning|first (?:appeared|reported)|kicked off)\s+"
+    r"(?:at\s+|around\s+|about\s+|approximately\s+|shortly after\s+)*"
+    r"(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?\s*"
+    r"(UTC|GMT|ET|EST|EDT|Eastern|PT|PST|PDT|Pacific|CET|CEST|BST)?",
+    re.IGNORECASE,
+)
+_ZH_START = re.compile(
+    r"(北京时间|美国东部时间|美东时间|太平洋时间|美西时间|格林尼治时间|UTC)\S{0,8}?"
+    r"(凌晨|早上|上午|中午|下午|晚上|晚间)?\s*(\d{1,2})[点时:：](\d{1,2})?分?\S{0,6}?(?:开始|起)"
+)
+
+
+def started_at(text: str, published: datetime) -> datetime | None:
+    """The start time an article states ("began at 10:45 AM ET", "北京时间…11点开始").
+
+    Only a time with a zone (or am/pm in English prose with a zone nearby) is used;
+    the date is the publication day, or the day before when that would put the
+    start after publication.
+    """
+    match = _EN_START.search(text)
+    if match and match.group(4):
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        meridiem = (match.group(3) or "").lower().replace(".", "")
+        hour = _to_24h(hour, "pm" if meridiem == "pm" else "am" if meridiem == "am" else "")
+        return _on_day(hour, minute, _ZONES[match.group(4).lower()], published)
+    zh = _ZH_START.search(text)
+    if zh:
+        hour, minute = int(zh.group(3)), int(zh.group(4) or 0)
+        if zh.group(2) in ("下午", "晚上", "晚间") and hour < 12:
+            hour += 12
+        return _on_day(hour, minute, _ZONES[zh.group(1).lower()], published)
+    return None
+
+
+def _to_24h(hour: int, meridiem: str) -> int:
+    if meridiem == "pm" and hour < 12:
+        return hour + 12
+    if meridiem == "am" and hour == 12:
+        return 0
+    return hour
+
+
+def _on_day(hour: int, minute: int, zone: str, published: datetime) -> datetime | None:
+    if hour > 23 or minute > 59:
+        return None
+    tz = ZoneInfo(zone)
+    local = published.astimezone(tz)
+    start = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if start > local:
+        start -= timedelta(days=1)
+    return start.astimezone(published.tzinfo)

@@ -1,0 +1,227 @@
+"""Filing articles into incidents against a real Redis."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.entities import EntityCatalog
+from bot.incidents import IncidentTracker
+from bot.outage import Lexicon, OutageClassifier
+from bot.schema import Article, Entry
+from bot.sources.article import to_article
+from bot.store import Store
+
+DAY = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def classifier() -> OutageClassifier:
+    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
+
+
+def article(n: str, title: str, text: str, published: datetime, **extra: object) -> Article:
+    entry = Entry(
+        source=f"outlet-{n}",
+        guid=n,
+        link=f"https://news{n}.example/story",
+        title=title,
+        html=f"<p>{text}</p>",
+        published=published,
+        **extra,
+    )  # type: ignore[arg-type]
+    return to_article(entry, published)
+
+
+def file(tracker: IncidentTracker, classifier: OutageClassifier, item: Article) -> str:
+    return tracker.file(item, classifier.classify(item)).id
+
+
+AWS_EN = (
+    "AWS outage in US-EAST-1 takes down Disney+ and Netflix",
+    "Amazon Web Services reported elevated error rates in its Northern Virginia region.",
+)
+AWS_ZH = (
+    "亚马逊云美国东部1区故障 奈飞等服务无法访问",
+    "亚马逊云科技位于弗吉尼亚北部的美国东部1区出现故障，多项服务无法访问。",
+)
+
+
+def test_chinese_and_english_reports_of_one_outage_are_one_incident(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = file(tracker, classifier, article("1", *AWS_EN, DAY))
+    second = file(tracker, classifier, article("2", *AWS_ZH, DAY + timedelta(hours=3)))
+    assert first == second
+    incident = tracker.book.get(first)
+    assert incident is not None
+    assert incident.languages == ("en", "zh") and incident.revision == 2
+    assert incident.provider == "aws" and "aws:us-east-1" in incident.regions
+
+
+def test_follow_ups_join_and_status_only_moves_forward(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    incident_id = file(tracker, classifier, article("1", *AWS_EN, DAY))
+    file(
+        tracker,
+        classifier,
+        article(
+            "2",
+            "AWS says US-EAST-1 services are restored",
+            "All services in us-east-1 are back online.",
+            DAY + timedelta(hours=8),
+        ),
+    )
+    root = article(
+        "3",
+        "Amazon explains the root cause of the US-EAST-1 outage",
+        "The root cause was an automated scaling activity in the internal network.",
+        DAY + timedelta(days=3),
+    )
+    assert file(tracker, classifier, root) == incident_id
+    late_echo = article(
+        "4",
+        "AWS outage in US-EAST-1: users still report errors",
+        "Some customers said they are still down.",
+        DAY + timedelta(days=3, hours=1),
+    )
+    file(tracker, classifier, late_echo)
+    incident = tracker.book.get(incident_id)
+    assert incident is not None
+    assert incident.status == "postmortem"
+    assert [t.status for t in incident.timeline] == ["ongoing", "resolved", "postmortem"]
+
+
+def test_same_provider_other_region_or_much_later_is_a_new_incident(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    east = file(tracker, classifier, article("1", *AWS_EN, DAY))
+    west = file(
+        tracker,
+        classifier,
+        article(
+            "2",
+            "AWS outage hits us-west-2 in Oregon",
+            "Elevated error rates in US-WEST-2.",
+            DAY + timedelta(hours=5),
+        ),
+    )
+    later = file(
+        tracker,
+        classifier,
+        article(
+            "3",
+            "AWS outage in US-EAST-1 again: power loss",
+            "A power loss in one data center of us-east-1 took instances offline.",
+            DAY + timedelta(days=15),
+        ),
+    )
+    assert len({east, west, later}) == 3
+
+
+def test_status_page_updates_share_an_incident_by_thread(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    thread = "https://www.githubstatus.com/incidents/abc"
+    ids = {
+        file(
+            tracker,
+            classifier,
+            article(
+                str(n),
+                f"Incident with Actions — {word}",
+                text,
+                DAY + timedelta(minutes=20 * n),
+                status=status,
+                thread=thread,
+            ),
+        )
+        for n, (word, text, status) in enumerate(
+            [
+                (
+                    "Investigating",
+                    "We are investigating reports of degraded performance.",
+                    "investigating",
+                ),
+                ("Update", "Jobs are queued longer than usual.", "update"),
+                ("Resolved", "This incident has been resolved.", "resolved"),
+            ]
+        )
+    }
+    assert len(ids) == 1
+    (incident_id,) = ids
+    incident = tracker.book.get(incident_id)
+    assert incident is not None and incident.status == "resolved" and len(incident.articles) == 3
+
+
+def test_a_near_duplicate_joins_even_without_entities(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    text = (
+        "Customers of the regional bank could not log in to the mobile app or use cards at "
+        "checkout for most of Tuesday morning, the bank said, blaming a failed storage upgrade."
+    )
+    first = file(
+        tracker, classifier, article("1", "Bank app outage locks customers out", text, DAY)
+    )
+    copy = file(
+        tracker,
+        classifier,
+        article(
+            "2",
+            "Bank's app goes down for hours",
+            text + " It apologised.",
+            DAY + timedelta(hours=2),
+        ),
+    )
+    assert first == copy
+
+
+def test_non_outages_never_join_incidents(store: Store, classifier: OutageClassifier) -> None:
+    tracker = IncidentTracker(store)
+    outage_id = file(tracker, classifier, article("1", *AWS_EN, DAY))
+    news = article(
+        "2",
+        "AWS revenue grows 19% in the third quarter",
+        "Amazon's cloud unit beat estimates.",
+        DAY,
+    )
+    incident = tracker.file(news, classifier.classify(news))
+    assert incident.id != outage_id and not incident.is_outage
+
+
+def test_concurrent_filing_makes_one_incident(
+    redis_server: object, classifier: OutageClassifier
+) -> None:
+    from bot.keys import Keys
+    from tests.conftest import RedisServer
+
+    server: RedisServer = redis_server  # type: ignore[assignment]
+    server.client().flushall()
+    results: list[str] = []
+
+    def worker(n: int) -> None:
+        store = Store(server.client(), Keys("test"), server.url)
+        title, text = (AWS_EN, AWS_ZH)[n % 2]
+        results.append(
+            file(
+                IncidentTracker(store),
+                classifier,
+                article(str(n), title, text + f" ({n})", DAY + timedelta(minutes=n)),
+            )
+        )
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8 and len(set(results)) == 1

@@ -1,0 +1,128 @@
+"""The outage classifier on our samples and on hand-written hard cases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.entities import EntityCatalog
+from bot.outage import Lexicon, OutageClassifier, started_at
+from bot.schema import Article, Entry, Source
+from bot.sources.article import to_article
+from bot.sources.local import read_local
+from tests.conftest import SAMPLES
+
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def classifier() -> OutageClassifier:
+    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
+
+
+def article(title: str, text: str = "", published: datetime = NOW, **extra: object) -> Article:
+    entry = Entry(
+        source="t",
+        title=title,
+        html=f"<p>{text}</p>",
+        published=published,
+        link=f"https://news.example/{abs(hash(title))}",
+        **extra,
+    )  # type: ignore[arg-type]
+    return to_article(entry, NOW)
+
+
+def samples() -> dict[str, Article]:
+    found = {}
+    for name in ("articles", "feeds"):
+        for entry in read_local(Source(name=name, location=str(SAMPLES / name))).entries:
+            found[entry.title] = to_article(entry, NOW)
+    return found
+
+
+def test_the_sample_outages_and_the_earnings_story(classifier: OutageClassifier) -> None:
+    by_title = {t: classifier.classify(a) for t, a in samples().items()}
+    earnings = next(o for t, o in by_title.items() if "revenue" in t.lower())
+    assert not earnings.is_outage and earnings.status is None
+    aws_zh = next(o for t, o in by_title.items() if "亚马逊云" in t)
+    aws_en = next(o for t, o in by_title.items() if t.startswith("AWS US-EAST-1"))
+    for outage in (aws_zh, aws_en):
+        assert outage.is_outage and outage.confidence > 0.9
+        assert outage.provider == "aws" and "aws:us-east-1" in outage.regions
+        assert {"Netflix", "Disney+"} <= set(outage.affected)
+    aliyun = next(o for t, o in by_title.items() if "阿里云" in t)
+    assert aliyun.is_outage and aliyun.provider == "aliyun" and aliyun.status == "resolved"
+    assert "aliyun:cn-hangzhou" in aliyun.regions
+    root_cause = next(o for t, o in by_title.items() if "post-event summary" in t)
+    assert root_cause.is_outage and root_cause.follow_up and root_cause.status == "postmortem"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Cloudflare shares down 5% after a weaker quarterly revenue forecast",
+        "AWS chief executive steps down after four years",
+        "Storm leaves 50,000 homes without electricity in a city-wide power outage",
+        "阿里云发布新一代自研服务器芯片",
+        "Azure opens a new region in Mexico",
+        "GitHub patches a critical vulnerability in Enterprise Server",
+        "腾讯云宣布降价 最高降幅达40%",
+        "Slack announces layoffs affecting 10% of staff",
+    ],
+)
+def test_news_that_names_a_provider_is_not_an_outage(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert not classifier.classify(article(title)).is_outage
+
+
+@pytest.mark.parametrize(
+    ("title", "provider"),
+    [
+        ("Power outage at a data center knocks AWS us-east-1 offline", "aws"),
+        ("微信崩了？大量用户反映消息发不出去", "wechat"),
+        ("Facebook, Instagram and WhatsApp down for hours", "meta"),
+        ("谷歌云欧洲地区服务中断数小时", "gcp"),
+        ("GitHub Actions hit by elevated error rates", "github"),
+        ("Microsoft Azure outage takes down Xbox and Microsoft 365", "azure"),
+    ],
+)
+def test_outages_in_both_languages(classifier: OutageClassifier, title: str, provider: str) -> None:
+    outage = classifier.classify(article(title))
+    assert outage.is_outage and outage.provider == provider
+
+
+def test_status_words_in_both_languages(classifier: OutageClassifier) -> None:
+    assert classifier.classify(article("阿里云杭州故障 目前已恢复")).status == "resolved"
+    assert classifier.classify(article("AWS 故障有所缓解")).status == "mitigated"
+    assert (
+        classifier.classify(
+            article("Cloudflare explains the root cause of Tuesday's outage")
+        ).status
+        == "postmortem"
+    )
+    assert classifier.classify(article("Slack is down for many users")).status == "ongoing"
+
+
+def test_status_page_updates_are_outages_with_their_status(classifier: OutageClassifier) -> None:
+    update = article(
+        "Incident with Actions — Monitoring",
+        "A fix has been applied.",
+        status="monitoring",
+        thread="https://www.githubstatus.com/incidents/x",
+    )
+    outage = classifier.classify(update)
+    assert outage.is_outage and outage.status == "monitoring"
+
+
+def test_start_times_in_both_languages() -> None:
+    published = datetime(2021, 12, 7, 20, 0, tzinfo=UTC)
+    assert started_at("The problem began at about 10:45 AM ET.", published) == datetime(
+        2021, 12, 7, 15, 45, tzinfo=UTC
+    )
+    zh_published = datetime(2021, 12, 8, 1, 37, tzinfo=UTC)
+    assert started_at("故障于北京时间12月8日凌晨0点30分左右开始", zh_published) == datetime(
+        2021, 12, 7, 16, 30, tzinfo=UTC
+    )
+    assert started_at("No time is given here.", published) is None

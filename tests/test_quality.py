@@ -1,0 +1,39 @@
+"""The issue's quality targets, held on our written evaluation set.
+
+benchmarks/quality.py prints the full report (and the corpus-labelled set); this
+test fails when a change drops the written set below the targets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.quality import TARGETS, evaluate, written_items
+from bot.pipeline import Intelligence
+from bot.store import Store
+
+
+@pytest.fixture(scope="module")
+def scores(redis_server: object) -> dict[str, float]:
+    from bot.keys import Keys
+    from tests.conftest import RedisServer
+
+    server: RedisServer = redis_server  # type: ignore[assignment]
+    client = server.client()
+    client.flushall()
+    return evaluate(
+        written_items(), Intelligence.load(), Store(client, Keys("quality"), server.url), show=False
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_outage_classification_meets_the_targets(scores: dict[str, float], language: str) -> None:
+    assert scores[f"classify.{language}.precision"] >= TARGETS["precision"]
+    assert scores[f"classify.{language}.recall"] >= TARGETS["recall"]
+
+
+def test_incident_clustering_meets_the_target_including_across_languages(
+    scores: dict[str, float],
+) -> None:
+    assert scores["cluster.pairs.f1"] >= TARGETS["f1"]
+    assert scores["cluster.cross-language pairs.f1"] >= TARGETS["f1"]
