@@ -33,7 +33,8 @@ from bot.store import Store
 FIRST_NEWS_WINDOW = timedelta(hours=72)
 FOLLOW_UP_WINDOW = timedelta(days=10)
 OTHER_PROVIDER_WINDOW = timedelta(hours=24)
-LOCK_TIMEOUT_S = 10
+LOCK_TIMEOUT_S = 10  # a holder that dies frees the lock after this
+LOCK_WAIT_S = 120  # a busy peer filing a large batch may hold it often for a while
 # How far along an incident is; a report never moves it backwards.
 _LIFECYCLE: dict[IncidentStatus, int] = {
     "investigating": 0, "identified": 1, "ongoing": 1, "monitoring": 2, "mitigated": 2,
@@ -137,21 +138,30 @@ class IncidentTracker:
 
     def file_once(self, article: Article, outage: Outage) -> tuple[Incident, bool]:
         """Like ``file``; the flag is False when another process filed it first."""
+        # Cheap check first: a second worker walking the same list skips what the
+        # first has filed without queueing for the lock.
+        done = self._filed_incident(article.id)
+        if done is not None:
+            return done, False
         minhash = signature(f"{article.title}\n{article.text}")
         with self._store.redis.lock(
             self._store.keys.incident_lock(),
             timeout=LOCK_TIMEOUT_S,
-            blocking_timeout=LOCK_TIMEOUT_S,
+            blocking_timeout=LOCK_WAIT_S,
+            sleep=0.01,
         ):
-            already = self._store.redis.get(self._store.keys.filed(article.id))
-            existing = self._book.get(str(already)) if already else None
-            if existing is not None:  # filed already (by another worker, or before a crash)
+            existing = self._filed_incident(article.id)
+            if existing is not None:  # filed by another worker meanwhile
                 return existing, False
             match = self._match(article, outage, minhash) if outage.is_outage else None
             incident = _grow(match, article, outage) if match else _start(article, outage)
             self._book.save(incident, article, outage)
             self._near.add(article.id, minhash)
         return incident, True
+
+    def _filed_incident(self, article_id: str) -> Incident | None:
+        filed = self._store.redis.get(self._store.keys.filed(article_id))
+        return self._book.get(str(filed)) if filed else None
 
     def _match(self, article: Article, outage: Outage, minhash: MinHash) -> Incident | None:
         if article.thread:
