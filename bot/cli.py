@@ -46,7 +46,7 @@ from bot.sources.local import is_url, read_local
 from bot.sources.netguard import AddressPolicy
 from bot.sources.reader import Document, parse_document
 from bot.store import Store, connect
-from bot.summarize import build_summarizer
+from bot.summarize import Summarizer, build_summarizer
 from bot.summarize.cache import CachedSummarizer
 
 log = logging.getLogger("outage-bot")
@@ -54,6 +54,9 @@ app = typer.Typer(help="Outage news and status feeds, summarised locally, delive
                   no_args_is_help=True, add_completion=False)  # fmt: skip
 config_app = typer.Typer(help="Check the configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+models_app = typer.Typer(help="Summarization models: list presets, download weights.",
+                         no_args_is_help=True)  # fmt: skip
+app.add_typer(models_app, name="models")
 
 DEMO_CHANNEL = "#outage-demo"
 
@@ -128,6 +131,11 @@ def _fetcher(settings: Settings) -> SafeFetcher:
     return SafeFetcher(build_http_client(policy), addresses, policy)
 
 
+def _summarizer(settings: Settings) -> Summarizer:
+    return build_summarizer(settings.summarizer_model, settings.models_dir,
+                            quantize=settings.quantize)  # fmt: skip
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -174,7 +182,7 @@ def demo(
     intelligence = Intelligence.load()
     report = ingest(_sample_sources(), store, channels, _now(), intelligence)
     _print_ingest(report)
-    summarizer = CachedSummarizer(build_summarizer(settings.summarizer_model), store)
+    summarizer = CachedSummarizer(_summarizer(settings), store)
     sink = _sink(settings, blocks_file)
     deliveries = digest_and_deliver(store, channels, summarizer, sink, _now(), intelligence.catalog)
     if not any(d.delivered for d in deliveries):
@@ -208,7 +216,7 @@ def run(
         where = str(settings.config_path or "OUTAGE_BOT_CONFIG")
         raise ConfigError([ConfigProblem(where, "sources", "no sources configured")])
     store = connect(settings)
-    summarizer = CachedSummarizer(build_summarizer(settings.summarizer_model), store)
+    summarizer = CachedSummarizer(_summarizer(settings), store)
     sink = _sink(settings)
     fetcher = _fetcher(settings)
     intelligence = Intelligence.load()
@@ -294,7 +302,7 @@ def summarize(
 ) -> None:
     """Summarise one article (or every item of a feed) without storing anything."""
     settings = load_settings()
-    summarizer = build_summarizer(settings.summarizer_model)
+    summarizer = _summarizer(settings)
     if is_url(target):
         result = _fetcher(settings).fetch(target, accept=PAGE_ACCEPT)
         document = Document(result.data, result.url, result.content_type)
@@ -319,11 +327,11 @@ def digest(
         known = ", ".join(c.id for c in config.channels) or "none configured"
         raise ConfigError([ConfigProblem("channels", channel or "", f"no such channel ({known})")])
     store = connect(settings)
-    summarizer = CachedSummarizer(build_summarizer(settings.summarizer_model), store)
+    summarizer = CachedSummarizer(_summarizer(settings), store)
     catalog = Intelligence.load().catalog
     if dry_run:
         for c in channels:
-            built = build_digest(store, c.id, summarizer, _now(), catalog)
+            built = build_digest(store, c.id, summarizer, _now(), catalog, c.summary_language)
             TerminalSink(sys.stdout).deliver(built, c.timezone)
         return
     deliveries = digest_and_deliver(store, channels, summarizer, _sink(settings), _now(), catalog)
@@ -419,6 +427,55 @@ def sources_command() -> None:
             typer.echo(f"    failing ({state.failures}x): {state.last_error}")
         if state.next_attempt:
             typer.echo(f"    next attempt: {state.next_attempt:%Y-%m-%d %H:%M} UTC")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """The presets, their licences and languages, and whether their weights are here."""
+    from bot.summarize.presets import DEFAULT_PRESET, load_presets
+
+    settings = load_settings()
+    for name, preset in sorted(load_presets().items()):
+        present = (settings.models_dir / name / "config.json").exists()
+        marks = [m for m, on in (("default", name == DEFAULT_PRESET),
+                                 ("in use", name == settings.summarizer_model)) if on]  # fmt: skip
+        licence = preset.license + (" (NON-COMMERCIAL)" if preset.non_commercial else "")
+        typer.echo(f"{name:16} {'present' if present else 'absent ':8} {licence:32} "
+                   f"{','.join(preset.languages):20} {preset.hub_id}"
+                   + (f"  [{', '.join(marks)}]" if marks else ""))  # fmt: skip
+    typer.echo(f"models folder: {settings.models_dir}")
+
+
+@models_app.command("pull")
+def models_pull(
+    name: Annotated[str, typer.Argument(help="A preset name (see `models list`).")],
+) -> None:
+    """Download a preset's weights into the models folder (needs internet access)."""
+    from bot.summarize.presets import load_presets
+
+    settings = load_settings()
+    presets = load_presets()
+    if name not in presets:
+        raise ConfigError(
+            [ConfigProblem("presets", name, f"unknown preset; known: {', '.join(sorted(presets))}")]
+        )
+    preset = presets[name]
+    if preset.non_commercial:
+        typer.echo(f"note: {name} is licensed {preset.license} (non-commercial use only)", err=True)
+    target = settings.models_dir / name
+    typer.echo(f"downloading {preset.hub_id}@{preset.revision} into {target}", err=True)
+    try:
+        from huggingface_hub import snapshot_download
+
+        snapshot_download(repo_id=preset.hub_id, revision=preset.revision, local_dir=target,
+                          allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt",
+                                          "spiece.model", "tokenizer*"])  # fmt: skip
+    except Exception as exc:  # the hub client raises many kinds; all mean "not downloaded"
+        raise OutageBotError(
+            f"could not download {preset.hub_id}: {type(exc).__name__}: {exc} "
+            "(this needs internet access to the Hugging Face hub; HF_HUB_OFFLINE must be unset)"
+        ) from exc
+    typer.echo(f"{name} is ready in {target}")
 
 
 @config_app.command("check")

@@ -30,6 +30,12 @@ REALTIME = "realtime"
 _CHANNEL = re.compile(r"^(#[^\s#]{1,80}|[CGD][A-Z0-9]{6,})$")
 
 
+def default_models_dir() -> Path:
+    """The repository's models/ folder in a checkout, else one in the data directory."""
+    checkout = Path(__file__).resolve().parent.parent / "models"
+    return checkout if (checkout / "presets.toml").exists() else default_data_dir() / "models"
+
+
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("outage-bot", appauthor=False))
 
@@ -54,7 +60,11 @@ class Settings(BaseSettings):
     redis_prefix: str = Field("outage-bot", validation_alias="OUTAGE_BOT_REDIS_PREFIX")
     config_path: Path | None = Field(None, validation_alias="OUTAGE_BOT_CONFIG")
     data_dir: Path = Field(default_factory=default_data_dir, validation_alias="OUTAGE_BOT_DATA_DIR")
-    summarizer_model: str = Field("extractive", validation_alias="SUMMARIZER_MODEL")
+    # A preset of models/presets.toml, a model folder, or "extractive".
+    summarizer_model: str = Field("mt0-base", validation_alias="SUMMARIZER_MODEL")
+    models_dir: Path = Field(default_factory=lambda: default_models_dir(),
+                             validation_alias="OUTAGE_BOT_MODELS_DIR")  # fmt: skip
+    quantize: bool = Field(False, validation_alias="OUTAGE_BOT_QUANTIZE")  # int8 weights on CPU
     hf_hub_offline: bool = Field(False, validation_alias="HF_HUB_OFFLINE")
     # Internal hosts the fetcher may reach despite the SSRF guard, comma-separated.
     allowed_hosts_list: str = Field("", validation_alias="OUTAGE_BOT_ALLOWED_HOSTS")

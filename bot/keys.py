@@ -11,7 +11,8 @@ key                                    retention   what it holds
                                                    hash); value is the article id. Its
                                                    existence means "already ingested".
 ``{p}:article:{id}``                   30 days     the Article as JSON
-``{p}:summary:{hash}:{engine}``        30 days     the Summary as JSON, by content hash
+``{p}:summary:{hash}:{variant}``       30 days     the Summary as JSON, by content hash and
+                                                   engine/revision/settings/language
 ``{p}:unfiled``                        trimmed     sorted set: articles claimed but not yet
                                        to 10,000   filed into an incident (a crash between the
                                                    two is repaired by the next run)
@@ -83,8 +84,8 @@ class Keys:
     def article(self, article_id: str) -> str:
         return f"{self.prefix}:article:{article_id}"
 
-    def summary(self, content_hash: str, engine: str) -> str:
-        return f"{self.prefix}:summary:{content_hash[:32]}:{engine}"
+    def summary(self, content_hash: str, variant: str) -> str:
+        return f"{self.prefix}:summary:{content_hash[:32]}:{digest_of(variant)[:16]}"
 
     def pending(self, channel: str) -> str:
         return f"{self.prefix}:pending:{channel}"

@@ -88,10 +88,14 @@ def build_digest(
     summarizer: Summarizer,
     now: datetime,
     catalog: EntityCatalog,
+    summary_language: str = "source",
 ) -> Digest:
+    """The channel's pending incidents, each summarised in ``summary_language``
+    ("source" keeps every article's own language)."""
     incidents = pending_incidents(store, channel, now)
     leads = _lead_articles(store, incidents)
-    summaries = iter(summarizer.summarize([a for a in leads if a is not None]))
+    wanted = None if summary_language == "source" else summary_language
+    summaries = iter(summarizer.summarize([a for a in leads if a is not None], wanted))
     delivered = _delivered_revisions(store, channel, incidents)
     items = []
     for incident, lead, seen in zip(incidents, leads, delivered, strict=True):
@@ -105,6 +109,7 @@ def build_digest(
                 if incident.provider
                 else None,
                 update=seen is not None and seen < incident.revision,
+                wanted_language=wanted,
             )
         )
     return Digest(channel=channel, generated_at=now, items=tuple(items))
@@ -134,7 +139,7 @@ def digest_and_deliver(
 ) -> list[DeliveryReport]:
     reports = []
     for channel in channels:
-        digest = build_digest(store, channel.id, summarizer, now, catalog)
+        digest = build_digest(store, channel.id, summarizer, now, catalog, channel.summary_language)
         if digest.items:
             reports.append(deliver(store, digest, sink, channel.timezone))
         else:

@@ -169,6 +169,7 @@ class DigestItem(Frozen):
     summary: Summary
     provider_name: str | None = None  # display name, e.g. "AWS" for "aws"
     update: bool = False  # the channel saw an earlier revision of this incident
+    wanted_language: str | None = None  # the channel's summary language, None: the source's
 
     @property
     def lead(self) -> IncidentArticle:

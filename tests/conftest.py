@@ -7,6 +7,9 @@ gets an empty database (FLUSHALL) so tests cannot see each other's state.
 from __future__ import annotations
 
 import os
+
+# huggingface_hub reads this once, on first import: set it before anything imports it.
+os.environ["HF_HUB_OFFLINE"] = "1"
 import shutil
 import subprocess
 import tempfile

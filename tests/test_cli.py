@@ -163,9 +163,28 @@ def test_ingest_exits_non_zero_only_when_every_source_failed(
     assert mixed.returncode == 0
 
 
-def test_summarize_prints_the_engine(cli_env: dict[str, str]) -> None:
-    result = outage_bot(
-        cli_env, "summarize", str(SAMPLES / "articles" / "2026-11-20-aws-us-east-1-en.md")
-    )
-    assert result.returncode == 0, result.stderr
-    assert "US-EAST-1" in result.stdout and "[engine: extractive]" in result.stdout
+def test_summarize_prints_the_engine(cli_env: dict[str, str], tmp_path: Path) -> None:
+    article = str(SAMPLES / "articles" / "2026-11-20-aws-us-east-1-en.md")
+    chosen = outage_bot({**cli_env, "SUMMARIZER_MODEL": "extractive"}, "summarize", article)
+    assert chosen.returncode == 0, chosen.stderr
+    assert "US-EAST-1" in chosen.stdout and "[engine: extractive]" in chosen.stdout
+    # The default model is not downloaded here: one warning with the fix, marked fallback.
+    env = {**cli_env, "OUTAGE_BOT_MODELS_DIR": str(tmp_path / "models")}
+    fallback = outage_bot(env, "summarize", article)
+    assert fallback.returncode == 0, fallback.stderr
+    assert "[engine: extractive, fallback]" in fallback.stdout
+    assert fallback.stderr.count("outage-bot models pull mt0-base") == 1
+
+
+def test_models_list_and_an_offline_pull(cli_env: dict[str, str], tmp_path: Path) -> None:
+    env = {**cli_env, "OUTAGE_BOT_MODELS_DIR": str(tmp_path / "models"), "HF_HUB_OFFLINE": "1"}
+    listed = outage_bot(env, "models", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "mt0-base" in listed.stdout and "[default, in use]" in listed.stdout
+    xlsum = next(line for line in listed.stdout.splitlines() if line.startswith("xlsum"))
+    assert "NON-COMMERCIAL" in xlsum and "absent" in xlsum
+    pulled = outage_bot(env, "models", "pull", "flan-t5-base")
+    assert pulled.returncode == 1 and "could not download google/flan-t5-base" in pulled.stderr
+    assert "Traceback" not in pulled.stderr
+    unknown = outage_bot(env, "models", "pull", "gpt-9")
+    assert unknown.returncode == 2 and "unknown preset" in unknown.stderr

@@ -252,7 +252,7 @@ def test_defaults_without_environment(tmp_path: Path) -> None:
     assert settings.redis_url is None
     assert settings.slack_api_url is None
     assert settings.redis_prefix == "outage-bot"
-    assert settings.summarizer_model == "extractive"
+    assert settings.summarizer_model == "mt0-base"  # the permissive multilingual preset
 
 
 def test_slack_api_url_gains_a_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:

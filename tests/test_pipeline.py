@@ -220,9 +220,9 @@ def test_summaries_are_cached_by_content(store: Store, intelligence: Intelligenc
     class Counting(ExtractiveSummarizer):
         seen = 0
 
-        def summarize(self, batch):  # type: ignore[no-untyped-def]
+        def summarize(self, batch, language=None):  # type: ignore[no-untyped-def]
             Counting.seen += len(batch)
-            return super().summarize(batch)
+            return super().summarize(batch, language)
 
     cached = CachedSummarizer(Counting(), store)
     first = cached.summarize(articles)

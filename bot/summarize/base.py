@@ -1,36 +1,72 @@
-"""The Summarizer protocol and the factory the CLI calls at start-up."""
+"""The Summarizer protocol and the factory the CLI calls once at start-up.
+
+Engines: "extractive" (no model) and the seq2seq engine for a preset of
+models/presets.toml whose weights are in ``<models dir>/<preset>``. Loading is
+separate from using; a model that cannot be loaded is reported once, with the
+command that fixes it, and the bot carries on with extractive summaries marked
+as fallbacks.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
+from bot.errors import ConfigError, ConfigProblem, SummarizerError
 from bot.schema import Article, Summary
 
 log = logging.getLogger(__name__)
 
+EXTRACTIVE = "extractive"
+
 
 class Summarizer(Protocol):
     """Turns articles into summaries. Implementations must not raise per article:
-    an engine that fails on one article falls back for that article only."""
+    an engine that fails on one article falls back for that article only.
+
+    ``language`` is the language the summary should be written in ("en", "zh"),
+    or None for each article's own language. An engine that cannot write the
+    wanted language writes the source language; ``Summary.language`` says which.
+    ``cache_key`` names everything that changes the output (engine, revision,
+    settings) for the summary cache.
+    """
 
     name: str
+    cache_key: str
 
-    def summarize(self, articles: Sequence[Article]) -> list[Summary]: ...
+    def summarize(
+        self, articles: Sequence[Article], language: str | None = None
+    ) -> list[Summary]: ...
 
 
-def build_summarizer(model: str) -> Summarizer:
-    """The engine for ``SUMMARIZER_MODEL``; only "extractive" exists so far."""
+def build_summarizer(model: str, models_dir: Path, *, quantize: bool = False) -> Summarizer:
+    """The engine for ``SUMMARIZER_MODEL``: "extractive", a preset name, or a model folder."""
     from bot.summarize.extractive import ExtractiveSummarizer
 
-    if model != "extractive":
-        # The seq2seq engine lands with the summarization issue; until then say so
-        # once, loudly, and keep delivering extractive summaries marked as such.
-        log.warning(
-            "SUMMARIZER_MODEL=%s: model summaries are not available in this version; "
-            "using the extractive summarizer",
-            model,
-        )
+    if model == EXTRACTIVE:
+        return ExtractiveSummarizer()
+    from bot.summarize.presets import DEFAULT_PRESET, load_presets
+    from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+
+    presets = load_presets()
+    folder = Path(model)
+    if model in presets:
+        preset, folder = presets[model], models_dir / model
+    elif folder.is_dir():  # a local folder: generation settings of the default preset
+        preset = presets[DEFAULT_PRESET].model_copy(update={"name": folder.name})
+    else:
+        known = ", ".join(sorted(presets))
+        raise ConfigError([ConfigProblem("environment", "SUMMARIZER_MODEL",
+                                         f"{model!r} is not 'extractive', a preset ({known}) "
+                                         "or a model folder")])  # fmt: skip
+    if preset.non_commercial:
+        log.warning("summarizer %s is licensed %s: non-commercial use only", preset.name,
+                    preset.license)  # fmt: skip
+    try:
+        return Seq2SeqSummarizer.load(preset, folder, EngineOptions(quantize=quantize))
+    except SummarizerError as exc:
+        # One warning for the whole run, with the fix; summaries say they are fallbacks.
+        log.warning("%s; using the extractive summarizer until then", exc)
         return ExtractiveSummarizer(fallback=True)
-    return ExtractiveSummarizer()

@@ -1,7 +1,8 @@
 """A Redis cache in front of any Summarizer.
 
-Keyed by the article's content hash and the engine, so the same story read from
-two feeds (or twice by two processes) is summarised once.
+Keyed by the article's content hash, the engine's cache key (engine, revision,
+settings) and the wanted language, so the same story read from two feeds (or
+twice by two processes) is summarised once.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ class CachedSummarizer:
         self._inner = inner
         self._store = store
         self.name = inner.name
+        self.cache_key = inner.cache_key
 
-    def summarize(self, articles: Sequence[Article]) -> list[Summary]:
-        keys = [self._store.keys.summary(a.content_hash, self.name) for a in articles]
+    def summarize(self, articles: Sequence[Article], language: str | None = None) -> list[Summary]:
+        variant = f"{self.cache_key}:{language or 'source'}"
+        keys = [self._store.keys.summary(a.content_hash, variant) for a in articles]
         cached = self._store.redis.mget(keys) if keys else []
         missing = [a for a, hit in zip(articles, cached, strict=True) if hit is None]
-        fresh = iter(self._inner.summarize(missing))
+        fresh = iter(self._inner.summarize(missing, language))
         results = []
         write = self._store.redis.pipeline(transaction=False)
         for article, key, hit in zip(articles, keys, cached, strict=True):

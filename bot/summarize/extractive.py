@@ -1,7 +1,8 @@
-"""The extractive summarizer: the article's lead sentences, within a length budget.
+"""The extractive summarizer: lead sentence plus the most central of the next few.
 
-News is written lead-first, so the opening sentences are a fair summary; this
-engine needs no model and is the fallback whenever a model is missing or fails.
+News is written lead-first, so the opening sentence anchors the summary; the
+rest of the budget goes to the sentences most about the story. This engine
+needs no model and is the fallback whenever a model is missing or fails.
 """
 
 from __future__ import annotations
@@ -16,16 +17,22 @@ MAX_CHARS = {"zh": 160, "en": 320}
 MAX_SENTENCES = 3
 # Shorter "sentences" are usually datelines, headings or captions.
 MIN_SENTENCE_CHARS = {"zh": 8, "en": 25}
+LEAD_WINDOW = 6  # sentences considered: news puts what matters near the top
+NEAR_REPEAT = 0.8  # character-pair overlap above which a sentence repeats a chosen one
+POSITION_PENALTY = 0.01
 
 
 class ExtractiveSummarizer:
     name = "extractive"
+    cache_key = "extractive@2"  # bump when the selection rules change
 
     def __init__(self, *, fallback: bool = False) -> None:
         # fallback: a model was configured but is unavailable, so summaries say so.
         self._fallback = fallback
 
-    def summarize(self, articles: Sequence[Article]) -> list[Summary]:
+    def summarize(self, articles: Sequence[Article], language: str | None = None) -> list[Summary]:
+        # Extraction cannot translate: the summary is in the article's own language,
+        # whatever ``language`` asks for (Summary.language tells the digest).
         return [self._one(article) for article in articles]
 
     def _one(self, article: Article) -> Summary:
@@ -40,23 +47,51 @@ class ExtractiveSummarizer:
 
 
 def lead(text: str, language: str) -> str:
+    """The opening sentence, then the most central of the next few, in text order.
+
+    "Central" means sharing the most character pairs with the rest of the
+    article, which favours sentences about the story over asides and quotes.
+    Near-repeats of a chosen sentence are skipped.
+    """
     budget = MAX_CHARS[language]
     separator = "" if language == "zh" else " "
-    chosen: list[str] = []
-    seen: set[str] = set()
+    candidates: list[str] = []
     for sentence in split_sentences(text):
-        if len(sentence) < MIN_SENTENCE_CHARS[language] or sentence in seen:
-            continue
-        joined_length = sum(map(len, chosen)) + len(separator) * len(chosen)
-        if chosen and joined_length + len(sentence) > budget:
+        if len(sentence) >= MIN_SENTENCE_CHARS[language] and sentence not in candidates:
+            candidates.append(sentence)
+        if len(candidates) == LEAD_WINDOW:
             break
-        chosen.append(sentence)
-        seen.add(sentence)
+    if not candidates:  # nothing sentence-like: fall back to the raw opening
+        return _clip(text.strip(), budget)
+    pairs = [_pairs(s) for s in candidates]
+    chosen = [0]
+    used = len(candidates[0])
+    by_centrality = sorted(range(1, len(candidates)), key=lambda i: -_centrality(i, pairs))
+    for index in by_centrality:
         if len(chosen) == MAX_SENTENCES:
             break
-    if not chosen:  # nothing sentence-like: fall back to the raw opening
-        chosen = [text.strip()]
-    summary = separator.join(chosen)
-    if len(summary) > budget:
-        summary = summary[: budget - 1].rstrip() + "…"
-    return summary
+        if any(_similarity(pairs[index], pairs[c]) > NEAR_REPEAT for c in chosen):
+            continue
+        if used + len(separator) + len(candidates[index]) <= budget:
+            chosen.append(index)
+            used += len(separator) + len(candidates[index])
+    return _clip(separator.join(candidates[i] for i in sorted(chosen)), budget)
+
+
+def _pairs(sentence: str) -> set[str]:
+    flat = "".join(ch.lower() for ch in sentence if ch.isalnum())
+    return {flat[i : i + 2] for i in range(len(flat) - 1)}
+
+
+def _similarity(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _centrality(index: int, pairs: list[set[str]]) -> float:
+    others = [p for i, p in enumerate(pairs) if i != index]
+    score = sum(_similarity(pairs[index], p) for p in others) / max(len(others), 1)
+    return score - POSITION_PENALTY * index  # earlier sentences win ties
+
+
+def _clip(summary: str, budget: int) -> str:
+    return summary if len(summary) <= budget else summary[: budget - 1].rstrip() + "…"

@@ -1,0 +1,450 @@
+"""Seq2seq summarisation speed on real-size architectures: the engine versus a naive loop.
+
+Run:  .venv/bin/python benchmarks/summarize.py [--models t5-small,mt5-small,mt5-base]
+          [--articles 8] [--new-tokens 32] [--beams 4] [--batch-size 8] [--repeat 1]
+
+Nothing is downloaded. Each model is built from a config with the published sizes
+of t5-small, mT5-small or mT5-base and random weights (fixed seed); the tokenizer
+is trained here on outage text and padded with filler pieces up to the model's
+vocabulary, so every id the model emits decodes to a word. Every article encodes
+to exactly --input-tokens tokens once the prompt is around it, and generation is
+forced to exactly --new-tokens tokens (min_new_tokens == max_new_tokens), so all
+rows do the same amount of model work per article.
+
+Rows, measured side by side in one run:
+
+* naive         one article at a time: tokenizer -> model.generate, fp32
+* engine fp32   Seq2SeqSummarizer.load(...).summarize(articles), batched
+* engine int8   the same with quantize=True (dynamic int8 Linear layers)
+* engine int8 greedy   the same with num_beams=1 (the "smaller beams" lever)
+
+The engine goes through ``Seq2SeqSummarizer.load`` from a saved model folder,
+the path the bot takes, because that is where it applies ``quantize`` and its
+thread settings. Reported per row: seconds and articles per minute, the speed-up
+over the naive loop, and the memory-bandwidth lower bound on time per article
+(every decoder and lm_head weight read once per generated token, shared by all
+beams and all articles of a batch), with measured time against that bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# Imported first: it sets HF_HUB_OFFLINE before transformers is imported.
+from tests.summarize.tiny_models import make_article, outage_corpus  # isort: skip
+
+import torch
+import transformers
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+from transformers import (
+    MT5Config,
+    MT5ForConditionalGeneration,
+    PreTrainedModel,
+    PreTrainedTokenizerFast,
+    T5Config,
+    T5ForConditionalGeneration,
+)
+
+from bot.schema import Article
+from bot.summarize.postprocess import clean_summary
+from bot.summarize.presets import Preset
+from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+
+SEED = 20261128
+LANGUAGE = "en"
+# Like the xlsum presets. With "summarize: {text}" the engine can only ever feed
+# 511 tokens: its prompt overhead counts the lone "▁" of the trailing space.
+PROMPT = "{text}"
+# Pieces learned from the outage corpus; the rest of the vocabulary is filler.
+TRAINED_VOCAB = 2000
+# T5's default initialisation gives a random model that writes the same few tokens
+# whatever it reads; wider weights make its output depend on the input, so rows
+# that should agree token for token can be checked. The amount of work is the same.
+INIT_FACTOR = 5.0
+# T5's layout: ids 0, 1 and 2 are padding, end of sequence and unknown.
+SPECIAL_TOKENS = ["<pad>", "</s>", "<unk>", "<extra_id_0>", "<extra_id_1>"]
+PAD, EOS, UNK = SPECIAL_TOKENS[:3]
+
+
+@dataclass(frozen=True)
+class Architecture:
+    name: str
+    config: Callable[[], T5Config]
+    model_class: type[PreTrainedModel]
+
+
+def _t5_small() -> T5Config:
+    return T5Config(
+        initializer_factor=INIT_FACTOR,
+        vocab_size=32128,
+        d_model=512,
+        d_kv=64,
+        d_ff=2048,
+        num_layers=6,
+        num_decoder_layers=6,
+        num_heads=8,
+        feed_forward_proj="relu",
+        tie_word_embeddings=True,
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+    )
+
+
+def _mt5(d_model: int, d_ff: int, layers: int, heads: int) -> MT5Config:
+    return MT5Config(
+        initializer_factor=INIT_FACTOR,
+        vocab_size=250112,
+        d_model=d_model,
+        d_kv=64,
+        d_ff=d_ff,
+        num_layers=layers,
+        num_decoder_layers=layers,
+        num_heads=heads,
+        feed_forward_proj="gated-gelu",
+        tie_word_embeddings=False,
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+    )
+
+
+ARCHITECTURES = {
+    arch.name: arch
+    for arch in (
+        Architecture("t5-small", _t5_small, T5ForConditionalGeneration),
+        Architecture("mt5-small", lambda: _mt5(512, 1024, 8, 6), MT5ForConditionalGeneration),
+        Architecture("mt5-base", lambda: _mt5(768, 2048, 12, 12), MT5ForConditionalGeneration),
+    )
+}
+
+
+# -- tokenizer and articles -----------------------------------------------------------------
+
+
+def build_tokenizer(vocab_size: int, max_length: int) -> PreTrainedTokenizerFast:
+    """A T5-style Unigram tokenizer trained on outage text, padded to ``vocab_size`` pieces.
+
+    The filler pieces score far below anything learned, so they never win when
+    encoding our text; they exist so that the random model's output decodes to
+    words instead of vanishing (ids a tokenizer lacks decode to nothing).
+    """
+    tokenizer = Tokenizer(models.Unigram())
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tokenizer.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    trainer = trainers.UnigramTrainer(
+        vocab_size=TRAINED_VOCAB,
+        special_tokens=SPECIAL_TOKENS,
+        unk_token=UNK,
+        max_piece_length=12,
+    )
+    tokenizer.train_from_iterator(outage_corpus(), trainer=trainer)
+    learned = json.loads(tokenizer.to_str())["model"]
+    pieces = [(str(piece), float(score)) for piece, score in learned["vocab"]]
+    floor = min(score for _, score in pieces) - 100.0
+    pieces += [(f"▁w{n}", floor) for n in range(vocab_size - len(pieces))]
+    tokenizer.model = models.Unigram(pieces, unk_id=learned["unk_id"], byte_fallback=False)
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single=f"$A {EOS}",
+        pair=f"$A {EOS} $B {EOS}",
+        special_tokens=[(EOS, tokenizer.token_to_id(EOS))],
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        pad_token=PAD,
+        eos_token=EOS,
+        unk_token=UNK,
+        additional_special_tokens=SPECIAL_TOKENS[3:],
+        model_max_length=max_length,
+    )
+
+
+def build_articles(tokenizer: PreTrainedTokenizerFast, count: int, tokens: int) -> list[Article]:
+    """``count`` different English articles whose prompt encodes to exactly ``tokens`` tokens.
+
+    Metaspace splits on spaces before the Unigram model runs, so a text's token
+    count is the sum of its words' counts: add words while they fit, then top up
+    with a one-token word.
+    """
+    english = [line for line in outage_corpus() if line.isascii()]
+
+    def count_of(text: str) -> int:
+        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    budget = tokens - len(tokenizer(PROMPT.format(text=""))["input_ids"])
+    single = next(w for line in english for w in line.split() if count_of(w) == 1)
+    articles = []
+    for index in range(count):
+        shuffle = random.Random(SEED + index)  # noqa: S311 - sample text, not secrets
+        words: list[str] = []
+        used = 0
+        while used < budget:
+            before = used
+            for word in shuffle.choice(english).split():
+                cost = count_of(word)
+                if used + cost <= budget:
+                    words.append(word)
+                    used += cost
+            if used == before:  # nothing else fits: top up one token at a time
+                words += [single] * (budget - used)
+                used = budget
+        text = " ".join(words)
+        ids = tokenizer(PROMPT.format(text=text))["input_ids"]
+        assert len(ids) == tokens, (len(ids), tokens)
+        articles.append(make_article(f"bench-{index}", [text], LANGUAGE))
+    return articles
+
+
+# -- the two sides ----------------------------------------------------------------------------
+
+
+def generation(args: argparse.Namespace, beams: int) -> dict[str, int | float | bool]:
+    return {
+        "num_beams": beams,
+        "min_new_tokens": args.new_tokens,
+        "max_new_tokens": args.new_tokens,
+        "no_repeat_ngram_size": args.no_repeat_ngram,
+    }
+
+
+def bench_preset(name: str, args: argparse.Namespace, beams: int) -> Preset:
+    return Preset(
+        name=f"bench-{name}",
+        hub_id=f"outage-bot-benchmarks/{name}",
+        revision="random",
+        license="MIT",
+        languages=("multilingual",),
+        tasks=("summarize",),
+        prompt=PROMPT,
+        max_input_tokens=args.input_tokens,
+        generation=generation(args, beams),
+    )
+
+
+def naive_loop(
+    tokenizer: PreTrainedTokenizerFast,
+    model: Any,
+    articles: Sequence[Article],
+    settings: dict[str, int | float | bool],
+    max_tokens: int,
+) -> list[str]:
+    """What a first version would do: one article at a time, fp32, plain ``generate``."""
+    texts = []
+    for article in articles:
+        inputs = tokenizer(
+            PROMPT.format(text=article.text),
+            truncation=True,
+            max_length=max_tokens,
+            return_tensors="pt",
+        )
+        with torch.inference_mode():
+            output = model.generate(**inputs, **settings)
+        raw = tokenizer.decode(output[0], skip_special_tokens=True)
+        texts.append(clean_summary(raw, LANGUAGE, EngineOptions().max_summary_chars))
+    return texts
+
+
+def engine_texts(engine: Seq2SeqSummarizer, articles: Sequence[Article]) -> list[str]:
+    summaries = engine.summarize(articles)
+    fallbacks = sum(summary.fallback for summary in summaries)
+    if fallbacks:
+        print(f"  warning: {fallbacks} article(s) fell back to the extractive summary")
+    return [summary.text for summary in summaries]
+
+
+# -- the memory-bandwidth bound ---------------------------------------------------------------
+
+
+def decoding_bytes(model: Any) -> int:
+    """Bytes of weights one decoding step reads: the decoder and lm_head, as stored.
+
+    Embedding tables are skipped (a step looks up one row per token, not the
+    table); dynamically quantised Linear layers count their int8 weights.
+    """
+    quantized = torch.ao.nn.quantized.dynamic.Linear
+    total = 0
+    for part in (model.decoder, model.lm_head):
+        for module in part.modules():
+            if isinstance(module, quantized):
+                weight = module.weight()
+                total += weight.numel() * weight.element_size()
+                bias = module.bias()
+                total += 0 if bias is None else bias.numel() * bias.element_size()
+            elif not isinstance(module, torch.nn.Embedding):
+                total += sum(p.numel() * p.element_size() for p in module.parameters(recurse=False))
+    return total
+
+
+def cross_cache_bytes(config: T5Config, input_tokens: int) -> int:
+    """Cross-attention keys and values one sequence reads per step (fp32), not in the bound."""
+    inner = config.num_heads * config.d_kv
+    return 2 * config.num_decoder_layers * input_tokens * inner * 4
+
+
+# -- running ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    mode: str
+    run: Callable[[Sequence[Article]], list[str]]
+    bound_s: float  # per article
+    compare: bool = True  # same generation settings as the naive loop: compare texts
+    seconds: list[float] | None = None
+    texts: list[str] | None = None
+
+
+def measure(rows: list[Row], articles: Sequence[Article], repeat: int) -> None:
+    """Warm each row up on one article, then time every row ``repeat`` times, interleaved."""
+    for row in rows:
+        row.run(articles[:1])
+        row.seconds = []
+    for _ in range(repeat):
+        for row in rows:
+            start = time.perf_counter()
+            row.texts = row.run(articles)
+            assert row.seconds is not None
+            row.seconds.append(time.perf_counter() - start)
+
+
+def bench_model(name: str, args: argparse.Namespace, work: Path) -> None:
+    arch = ARCHITECTURES[name]
+    config = arch.config()
+    torch.manual_seed(SEED)
+    started = time.perf_counter()
+    model = arch.model_class(config).eval()
+    tokenizer = build_tokenizer(config.vocab_size, args.input_tokens)
+    articles = build_articles(tokenizer, args.articles, args.input_tokens)
+    folder = work / name
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    params = sum(p.numel() for p in model.parameters())
+    print(
+        f"\n{name}: {params / 1e6:.0f}M parameters, vocabulary {config.vocab_size}, "
+        f"{args.articles} articles of {args.input_tokens} tokens, "
+        f"{args.new_tokens} new tokens each (built in {time.perf_counter() - started:.0f} s)"
+    )
+
+    bandwidth = args.bandwidth * 1e9
+    steps = args.new_tokens
+    beam_settings = generation(args, args.beams)
+    fp32_bytes = decoding_bytes(model)
+
+    def engine(beams: int, quantize: bool) -> Seq2SeqSummarizer:
+        options = EngineOptions(batch_size=args.batch_size, quantize=quantize)
+        return Seq2SeqSummarizer.load(bench_preset(name, args, beams), folder, options)
+
+    fp32_engine = engine(args.beams, quantize=False)
+    int8_engine = engine(args.beams, quantize=True)
+    # The engine keeps its model private; the bound needs the weights it really holds.
+    int8_model = int8_engine._model
+    int8_layers = sum(
+        isinstance(m, torch.ao.nn.quantized.dynamic.Linear) for m in int8_model.modules()
+    )
+    int8_bytes = decoding_bytes(int8_model)
+    batch = min(args.batch_size, args.articles)
+    threads = torch.get_num_threads()
+    rows = [
+        Row(
+            f"naive fp32 b1 beams={args.beams}",
+            lambda batch: naive_loop(tokenizer, model, batch, beam_settings, args.input_tokens),
+            steps * fp32_bytes / bandwidth,
+        ),
+        Row(
+            f"engine fp32 b{batch} beams={args.beams}",
+            lambda batch: engine_texts(fp32_engine, batch),
+            steps * fp32_bytes / bandwidth / batch,
+        ),
+        Row(
+            f"engine int8 b{batch} beams={args.beams}",
+            lambda batch: engine_texts(int8_engine, batch),
+            steps * int8_bytes / bandwidth / batch,
+        ),
+    ]
+    if args.beams != 1:
+        greedy = engine(1, quantize=True)
+        rows.append(
+            Row(
+                f"engine int8 b{batch} beams=1",
+                lambda batch: engine_texts(greedy, batch),
+                steps * int8_bytes / bandwidth / batch,
+                compare=False,
+            )
+        )
+    print(
+        f"  decoder + lm_head read per step: {fp32_bytes / 1e6:.0f} MB fp32, "
+        f"{int8_bytes / 1e6:.0f} MB int8 ({int8_layers} Linear layers quantised); "
+        f"cross-attention K/V per sequence per step: "
+        f"{cross_cache_bytes(config, args.input_tokens) / 1e6:.0f} MB (not in the bound); "
+        f"{threads} torch threads"
+    )
+    measure(rows, articles, args.repeat)
+
+    naive = rows[0]
+    assert naive.seconds is not None and naive.texts is not None
+    naive_s = statistics.median(naive.seconds) / args.articles
+    print(
+        f"  {'mode':<26} {'s/article':>10} {'art/min':>8} {'vs naive':>9} "
+        f"{'bound s/art':>12} {'efficiency':>11} {'= naive':>8}"
+    )
+    for row in rows:
+        assert row.seconds is not None and row.texts is not None
+        per_article = statistics.median(row.seconds) / args.articles
+        same = sum(a == b for a, b in zip(row.texts, naive.texts, strict=True))
+        agreement = f"{same}/{args.articles}" if row.compare else "-"
+        print(
+            f"  {row.mode:<26} {per_article:10.3f} {60 / per_article:8.1f} "
+            f"{naive_s / per_article:8.2f}x {row.bound_s:12.4f} "
+            f"{row.bound_s / per_article:10.1%} {agreement:>8}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--models", default="t5-small,mt5-small")
+    parser.add_argument("--articles", type=int, default=8)
+    parser.add_argument("--input-tokens", type=int, default=512)
+    parser.add_argument("--new-tokens", type=int, default=32)
+    parser.add_argument("--beams", type=int, default=4)
+    parser.add_argument(
+        "--no-repeat-ngram", type=int, default=3, help="as in the mt0-base preset; 0: off"
+    )
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--bandwidth", type=float, default=29.0, help="memory GB/s for the bound")
+    args = parser.parse_args()
+    names = [name.strip() for name in args.models.split(",") if name.strip()]
+    unknown = [name for name in names if name not in ARCHITECTURES]
+    if unknown:
+        sys.exit(f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(ARCHITECTURES)}")
+    logging.basicConfig(level=logging.WARNING, format="  %(levelname)s %(name)s: %(message)s")
+    transformers.utils.logging.disable_progress_bar()
+    print(
+        f"bound: {args.new_tokens} decoding steps x (decoder + lm_head weight bytes as stored: "
+        f"int8 for quantised Linear layers, fp32 otherwise, embeddings not counted) / "
+        f"{args.bandwidth:g} GB/s, divided by the articles sharing a batch; beams share each "
+        "read; the encoder, the cross-attention cache and beam bookkeeping are left out. "
+        "efficiency = bound / measured."
+    )
+    with tempfile.TemporaryDirectory(prefix="outage-bot-bench-") as work:
+        for name in names:
+            bench_model(name, args, Path(work))
+
+
+if __name__ == "__main__":
+    main()
