@@ -50,16 +50,15 @@ class Filer:
             article = Article.model_validate_json(raw)
             outage = self._classifier.classify(article)
             incident = None
+            mine = True
             if outage.is_outage or want_non_outages:
                 incident, mine = self._tracker.file_once(article, outage)
-                if not mine:  # another worker filed (and queued) it meanwhile
-                    self._store.redis.zrem(keys.unfiled(), article_id)
-                    continue
-                self._queue(incident, channels)
-            elif self._store.redis.zrem(keys.unfiled(), article_id) == 0:
-                continue  # another worker took this non-outage off the list first
-            self._store.redis.zrem(keys.unfiled(), article_id)
-            filed.append(Filed(article, outage, incident))
+                if mine:  # else another worker filed (and queued) it meanwhile
+                    self._queue(incident, channels)
+            # Whoever takes it off the list reports it: with two workers, exactly one does.
+            taken = self._store.redis.zrem(keys.unfiled(), article_id) == 1
+            if mine and (incident is not None or taken):
+                filed.append(Filed(article, outage, incident))
         return filed
 
     def _queue(self, incident: Incident, channels: Sequence[ChannelConfig]) -> None:

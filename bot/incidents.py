@@ -29,6 +29,7 @@ from bot.keys import INCIDENT_TTL, digest_of
 from bot.neardup import NearDuplicates, signature
 from bot.schema import Article, Incident, IncidentArticle, IncidentStatus, Outage, TimelineEntry
 from bot.store import Store
+from bot.textsim import char_pairs, jaccard
 
 FIRST_NEWS_WINDOW = timedelta(hours=72)
 FOLLOW_UP_WINDOW = timedelta(days=10)
@@ -227,10 +228,7 @@ def _regions_compatible(known: tuple[str, ...], reported: tuple[str, ...]) -> bo
 
 
 def _title_similarity(a: str, b: str) -> float:
-    pairs_a, pairs_b = _char_pairs(a), _char_pairs(b)
-    if not pairs_a or not pairs_b:
-        return 0.0
-    return len(pairs_a & pairs_b) / len(pairs_a | pairs_b)
+    return jaccard(char_pairs(_GENERIC.sub(" ", a)), char_pairs(_GENERIC.sub(" ", b)))
 
 
 # Words every outage headline shares; only what is left (the names) is compared.
@@ -240,11 +238,6 @@ _GENERIC = re.compile(
     r"problems?|global|major|hours?)\b|故障|宕机|中断|恢复|已|正常|服务|用户|无法|访问|全球|大面积",
     re.IGNORECASE,
 )
-
-
-def _char_pairs(title: str) -> set[str]:
-    flat = "".join(ch.lower() for ch in _GENERIC.sub(" ", title) if ch.isalnum())
-    return {flat[i : i + 2] for i in range(len(flat) - 1)}
 
 
 def _reference(article: Article, outage: Outage) -> IncidentArticle:

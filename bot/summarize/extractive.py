@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from bot.schema import Article, Summary
 from bot.summarize.sentences import split_sentences
+from bot.textsim import char_pairs, jaccard
 
 # Slack shows about this much without "show more"; Chinese carries more per character.
 MAX_CHARS = {"zh": 160, "en": 320}
@@ -63,14 +64,14 @@ def lead(text: str, language: str) -> str:
             break
     if not candidates:  # nothing sentence-like: fall back to the raw opening
         return _clip(text.strip(), budget)
-    pairs = [_pairs(s) for s in candidates]
+    pairs = [char_pairs(s) for s in candidates]
     chosen = [0]
     used = len(candidates[0])
     by_centrality = sorted(range(1, len(candidates)), key=lambda i: -_centrality(i, pairs))
     for index in by_centrality:
         if len(chosen) == MAX_SENTENCES:
             break
-        if any(_similarity(pairs[index], pairs[c]) > NEAR_REPEAT for c in chosen):
+        if any(jaccard(pairs[index], pairs[c]) > NEAR_REPEAT for c in chosen):
             continue
         if used + len(separator) + len(candidates[index]) <= budget:
             chosen.append(index)
@@ -78,18 +79,9 @@ def lead(text: str, language: str) -> str:
     return _clip(separator.join(candidates[i] for i in sorted(chosen)), budget)
 
 
-def _pairs(sentence: str) -> set[str]:
-    flat = "".join(ch.lower() for ch in sentence if ch.isalnum())
-    return {flat[i : i + 2] for i in range(len(flat) - 1)}
-
-
-def _similarity(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
 def _centrality(index: int, pairs: list[set[str]]) -> float:
     others = [p for i, p in enumerate(pairs) if i != index]
-    score = sum(_similarity(pairs[index], p) for p in others) / max(len(others), 1)
+    score = sum(jaccard(pairs[index], p) for p in others) / max(len(others), 1)
     return score - POSITION_PENALTY * index  # earlier sentences win ties
 
 
