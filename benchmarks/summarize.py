@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python benchmarks/summarize.py [--models t5-small,mt5-small,mt5-base]
           [--articles 8] [--new-tokens 32] [--beams 4] [--batch-size 8] [--repeat 1]
-          [--no-repeat-ngram 3] [--threads N] [--bandwidth 29]
+          [--no-repeat-ngram 3] [--threads N] [--bandwidth 29] [--keep-extra 0]
 
 Nothing is downloaded. Each model is built from a config with the published sizes
 of t5-small, mT5-small or mT5-base and random weights (fixed seed); the tokenizer
@@ -18,14 +18,20 @@ Rows, measured side by side in one run with the same generation settings:
 * engine fp32         Seq2SeqSummarizer.load(...).summarize(articles), batched
 * engine int8         the same with quantize=True (dynamic int8 Linear layers)
 * engine int8 beams=1 the same, greedy: the "smaller beams" lever
+* engine int8 trimmed the int8 engine at the same beams, decoding over a trimmed
+                      vocabulary: the pieces that tokenising the zh+en outage
+                      corpus uses (plus --keep-extra more ids, to stand in for a
+                      larger kept set), bot/summarize/vocab.py
 
 The engine goes through ``Seq2SeqSummarizer.load`` from a saved model folder,
-the path the bot takes, because that is where it applies ``quantize`` and its
-thread settings. Per row: seconds per article, articles per minute, speed-up over
-the naive loop, the memory-bandwidth lower bound on seconds per article (every
-decoder and lm_head weight read once per generated token, shared by all beams
-and all articles of a batch), efficiency (bound / measured), and how many
-summaries equal the naive loop's (a check that batching changes nothing).
+the path the bot takes. The trimmed row's output cannot match the others: a
+random model writes any of its 250k pieces, most of which trimming removes.
+
+Per row: seconds per article, articles per minute, speed-up over the naive
+loop, the memory-bandwidth lower bound on seconds per article (every decoder and
+lm_head weight read once per generated token, shared by all beams and all
+articles of a batch), efficiency (bound / measured), and how many summaries
+equal the naive loop's (a check that batching changes nothing).
 """
 
 from __future__ import annotations
@@ -61,15 +67,17 @@ from transformers import (
 )
 
 from bot.schema import Article
+from bot.summarize.loading import load_files
 from bot.summarize.postprocess import clean_summary
 from bot.summarize.presets import Preset
 from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.vocab import TrimmedVocabulary, text_token_ids
 
 SEED = 20261128
 LANGUAGE = "en"
-# Like the xlsum presets. With "summarize: {text}" the engine can only ever feed
-# 511 tokens: its prompt overhead counts the lone "▁" of the trailing space.
-PROMPT = "{text}"
+# A T5-style task prefix; articles are built so that prefix + text + </s> is
+# exactly --input-tokens tokens, and the engine must read them in one piece.
+PROMPT = "summarize: {text}"
 # Pieces learned from the outage corpus; the rest of the vocabulary is filler.
 TRAINED_VOCAB = 1000
 # T5's default initialisation gives a random model that writes the same few tokens
@@ -198,14 +206,17 @@ def build_articles(tokenizer: PreTrainedTokenizerFast, count: int, tokens: int) 
 
     Metaspace splits on spaces before the Unigram model runs, so a text's token
     count is the sum of its words' counts: add words while they fit, then top up
-    with a one-token word.
+    with a one-token word. The prompt's own cost is measured around a real word:
+    around an empty text, "summarize: " would count a lone "▁" no input has.
     """
     english = [line for line in outage_corpus() if line.isascii()]
 
     def count_of(text: str) -> int:
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    budget = tokens - len(tokenizer(PROMPT.format(text=""))["input_ids"])
+    probe = english[-1].split()[0]
+    overhead = len(tokenizer(PROMPT.format(text=probe))["input_ids"]) - count_of(probe)
+    budget = tokens - overhead
     single = next(w for line in english for w in line.split() if count_of(w) == 1)
     articles = []
     for index in range(count):
@@ -369,8 +380,8 @@ def bench_model(name: str, args: argparse.Namespace, work: Path) -> None:
 
     fp32_engine = engine(args.beams, quantize=False)
     int8_engine = engine(args.beams, quantize=True)
-    # The engine keeps its model private; the bound needs the weights it really holds.
-    int8_model = int8_engine._model
+    # The bound needs the weights the engine really holds.
+    int8_model: Any = int8_engine.model
     int8_layers = sum(
         isinstance(m, torch.ao.nn.quantized.dynamic.Linear) for m in int8_model.modules()
     )
@@ -394,6 +405,29 @@ def bench_model(name: str, args: argparse.Namespace, work: Path) -> None:
             steps * int8_bytes / bandwidth / batch,
         ),
     ]
+    # The trimmed row: the loaded model decodes over a kept set of ids, then int8.
+    _, loaded = load_files(bench_preset(name, args, args.beams), folder)
+    kept = text_token_ids(tokenizer, outage_corpus())
+    corpus_ids = set(kept)
+    filler = [i for i in range(config.vocab_size) if i not in corpus_ids]
+    kept += filler[: args.keep_extra]
+    trimmed_engine = Seq2SeqSummarizer(
+        tokenizer,
+        TrimmedVocabulary(loaded, kept),
+        bench_preset(name, args, args.beams),
+        EngineOptions(threads=args.threads, batch_size=args.batch_size, quantize=True),
+    )
+    trimmed_model = trimmed_engine.model
+    assert isinstance(trimmed_model, TrimmedVocabulary)
+    trimmed_bytes = decoding_bytes(trimmed_model.model)
+    rows.append(
+        Row(
+            f"engine int8 trim b{batch} beams={args.beams}",
+            lambda batch: engine_texts(trimmed_engine, batch),
+            steps * trimmed_bytes / bandwidth / batch,
+            compare=False,
+        )
+    )
     if args.beams != 1:
         greedy = engine(1, quantize=True)
         rows.append(
@@ -406,7 +440,8 @@ def bench_model(name: str, args: argparse.Namespace, work: Path) -> None:
         )
     print(
         f"  decoder + lm_head read per step: {fp32_bytes / 1e6:.0f} MB fp32, "
-        f"{int8_bytes / 1e6:.0f} MB int8 ({int8_layers} Linear layers quantised); "
+        f"{int8_bytes / 1e6:.0f} MB int8 ({int8_layers} Linear layers quantised), "
+        f"{trimmed_bytes / 1e6:.0f} MB int8 over {len(kept)} kept ids; "
         f"cross-attention K/V per sequence per step: "
         f"{cross_cache_bytes(config, args.input_tokens) / 1e6:.0f} MB (not in the bound); "
         f"{threads} torch threads"
@@ -417,7 +452,7 @@ def bench_model(name: str, args: argparse.Namespace, work: Path) -> None:
     assert naive.seconds is not None and naive.texts is not None
     naive_s = statistics.median(naive.seconds) / args.articles
     print(
-        f"  {'mode':<26} {'s/article':>10} {'art/min':>8} {'vs naive':>9} "
+        f"  {'mode':<28} {'s/article':>10} {'art/min':>8} {'vs naive':>9} "
         f"{'bound s/art':>12} {'efficiency':>11} {'= naive':>8}"
     )
     for row in rows:
@@ -426,7 +461,7 @@ def bench_model(name: str, args: argparse.Namespace, work: Path) -> None:
         same = sum(a == b for a, b in zip(row.texts, naive.texts, strict=True))
         agreement = f"{same}/{args.articles}" if row.compare else "-"
         print(
-            f"  {row.mode:<26} {per_article:10.3f} {60 / per_article:8.1f} "
+            f"  {row.mode:<28} {per_article:10.3f} {60 / per_article:8.1f} "
             f"{naive_s / per_article:8.2f}x {row.bound_s:12.4f} "
             f"{row.bound_s / per_article:10.1%} {agreement:>8}"
         )
@@ -450,6 +485,12 @@ def main() -> None:
         "--threads", type=int, default=None, help="torch threads for every row (default: torch's)"
     )
     parser.add_argument("--bandwidth", type=float, default=29.0, help="memory GB/s for the bound")
+    parser.add_argument(
+        "--keep-extra",
+        type=int,
+        default=0,
+        help="trimmed row: keep this many ids beyond the zh+en corpus's pieces",
+    )
     args = parser.parse_args()
     names = [name.strip() for name in args.models.split(",") if name.strip()]
     unknown = [name for name in names if name not in ARCHITECTURES]
@@ -457,9 +498,6 @@ def main() -> None:
         sys.exit(f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(ARCHITECTURES)}")
     logging.basicConfig(level=logging.WARNING, format="  %(levelname)s %(name)s: %(message)s")
     transformers.utils.logging.disable_progress_bar()
-    # Loading a saved mT5 warns that lm_head and the embedding differ and stay untied,
-    # which is what the published checkpoints do too.
-    transformers.utils.logging.set_verbosity_error()
     if args.threads:
         torch.set_num_threads(args.threads)
     print(

@@ -21,6 +21,7 @@ from typing import Annotated
 import redis
 import typer
 
+from bot.channels import ChannelDirectory
 from bot.config import (
     BotConfig,
     ChannelConfig,
@@ -29,7 +30,7 @@ from bot.config import (
     load_config,
     load_settings,
 )
-from bot.delivery import Sink, TerminalSink
+from bot.delivery import DeliveryReport, Sink, TerminalSink
 from bot.digest import region_label
 from bot.errors import ConfigError, ConfigProblem, OutageBotError
 from bot.filing import Filed
@@ -38,7 +39,7 @@ from bot.ingest import PAGE_ACCEPT
 from bot.pipeline import Intelligence, PollReport, build_digest, digest_and_deliver, ingest
 from bot.schedule import is_due
 from bot.schema import Incident, Source
-from bot.slack.poster import SlackSink, build_web_client
+from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
 from bot.sources.article import to_article
 from bot.sources.fetch import FetchPolicy, SafeFetcher, build_http_client
 from bot.sources.health import SourceStates
@@ -185,6 +186,7 @@ def demo(
     summarizer = CachedSummarizer(_summarizer(settings), store)
     sink = _sink(settings, blocks_file)
     deliveries = digest_and_deliver(store, channels, summarizer, sink, _now(), intelligence.catalog)
+    _fail_on_delivery_errors(deliveries)
     if not any(d.delivered for d in deliveries):
         typer.echo(
             "Nothing new: every sample article was already delivered. "
@@ -196,6 +198,15 @@ def demo(
     else:
         for delivery in deliveries:
             typer.echo(f"Posted {delivery.delivered} item(s) to {delivery.channel}", err=True)
+
+
+def _fail_on_delivery_errors(deliveries: list[DeliveryReport]) -> None:
+    """Print each channel's delivery error; exit 1 if there was any (items stay pending)."""
+    failed = [d for d in deliveries if d.error]
+    for delivery in failed:
+        typer.echo(f"outage-bot: {delivery.channel}: {delivery.error}", err=True)
+    if failed:
+        raise typer.Exit(1)
 
 
 def _forget_everything(store: Store) -> None:
@@ -212,21 +223,33 @@ def run(
 ) -> None:
     """Poll the configured sources and deliver due channel digests (the worker process)."""
     settings, config = _settings_and_config()
-    if not config.sources:
-        where = str(settings.config_path or "OUTAGE_BOT_CONFIG")
-        raise ConfigError([ConfigProblem(where, "sources", "no sources configured")])
     store = connect(settings)
+    # Channels and feeds set up in Slack (/outage-summary settings, subscribe) join
+    # the config file's; they are re-read every poll, so no restart is needed.
+    directory = ChannelDirectory(store, config)
+    if not directory.sources():
+        where = str(settings.config_path or "OUTAGE_BOT_CONFIG")
+        raise ConfigError([ConfigProblem(where, "sources", "no sources configured (and no "
+                                         "feeds subscribed in Slack)")])  # fmt: skip
     summarizer = CachedSummarizer(_summarizer(settings), store)
-    sink = _sink(settings)
+    client = build_web_client(settings)
+    sink: Sink = SlackSink(client) if client else TerminalSink(sys.stdout)
+    # A channel Slack refuses (bot not invited, archived) is told to whoever set it up.
+    reporter = SlackProblemReporter(client, store, directory.configured_by) if client else None
     fetcher = _fetcher(settings)
     intelligence = Intelligence.load()
     logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
     logging.getLogger("bot.pipeline").setLevel(logging.NOTSET)
     while True:
-        ingest(config.to_sources(), store, config.channels, _now(), intelligence, fetcher)
-        due = [c for c in config.channels if is_due(c, _last_digest(store, c.id), _now())]
-        deliveries = digest_and_deliver(store, due, summarizer, sink, _now(), intelligence.catalog)
+        channels = directory.channels()
+        ingest(directory.sources(), store, channels, _now(), intelligence, fetcher)
+        due = [c for c in channels if is_due(c, _last_digest(store, c.id), _now())]
+        deliveries = digest_and_deliver(store, due, summarizer, sink, _now(),
+                                        intelligence.catalog, reporter=reporter)  # fmt: skip
         for delivery in deliveries:
+            if delivery.error:  # logged by the pipeline; the items stay pending
+                typer.echo(f"{delivery.channel}: not delivered: {delivery.error}", err=True)
+                continue
             store.redis.set(store.keys.last_digest(delivery.channel), _now().isoformat())
             if delivery.delivered:
                 typer.echo(f"{delivery.channel}: delivered {delivery.delivered}", err=True)
@@ -322,11 +345,12 @@ def digest(
 ) -> None:
     """Build and deliver the pending digest now, whatever the schedule says."""
     settings, config = _settings_and_config()
-    channels = [c for c in config.channels if channel in (None, c.id)]
-    if not channels:
-        known = ", ".join(c.id for c in config.channels) or "none configured"
-        raise ConfigError([ConfigProblem("channels", channel or "", f"no such channel ({known})")])
     store = connect(settings)
+    every = ChannelDirectory(store, config).channels()  # the file's and those set up in Slack
+    channels = [c for c in every if channel in (None, c.id)]
+    if not channels:
+        known = ", ".join(c.id for c in every) or "none configured"
+        raise ConfigError([ConfigProblem("channels", channel or "", f"no such channel ({known})")])
     summarizer = CachedSummarizer(_summarizer(settings), store)
     catalog = Intelligence.load().catalog
     if dry_run:
@@ -336,7 +360,9 @@ def digest(
         return
     deliveries = digest_and_deliver(store, channels, summarizer, _sink(settings), _now(), catalog)
     for delivery in deliveries:
-        typer.echo(f"{delivery.channel}: delivered {delivery.delivered}", err=True)
+        if not delivery.error:
+            typer.echo(f"{delivery.channel}: delivered {delivery.delivered}", err=True)
+    _fail_on_delivery_errors(deliveries)
 
 
 @app.command("incidents")
@@ -502,3 +528,7 @@ def config_check() -> None:
     typer.echo(f"OK: {where}: {len(config.sources)} source(s), {len(config.channels)} channel(s)")
     if settings.slack_bot_token is None:
         typer.echo("   SLACK_BOT_TOKEN unset: digests print to the terminal")
+
+
+# The Slack-facing commands (serve, ask) live in their own module and register on `app`.
+from bot import cli_slack  # noqa: E402, F401

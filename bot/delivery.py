@@ -2,9 +2,17 @@
 
 Each item is claimed (``SET NX``) for its channel *before* it is sent, so a retry,
 a restart or a second process can never send it again. If the sink fails, the
-claims are released and the items stay pending for the next run: nothing is
-lost and nothing is sent twice. The sinks themselves are small: the terminal
-(demo, dry runs) and Slack (``bot.slack.poster``).
+claims of the unsent items are released and they stay pending for the next run:
+nothing is lost and nothing is sent twice.
+
+Two kinds of sink:
+
+- a ``MessageSink`` (Slack, ``bot.slack.poster``) posts message by message: a
+  header, then one message per incident, each the root of the incident's thread.
+  When an incident the channel has already seen changes, its message is edited
+  and the change is told in its thread; there is never a second message for it.
+  Posts are paced to about one per second per channel (``bot.slack.pacing``).
+- a ``DigestSink`` (the terminal for demos and dry runs) takes the digest whole.
 """
 
 from __future__ import annotations
@@ -13,84 +21,242 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import NoReturn, Protocol, TextIO, TypeAlias, runtime_checkable
 
-from bot.digest import ITEMS_PER_MESSAGE, render_messages, render_text
+from bot.digest import (
+    ITEMS_PER_MESSAGE,
+    Message,
+    render_change,
+    render_header,
+    render_incident,
+    render_text,
+)
 from bot.errors import DeliveryError
 from bot.keys import DELIVERED_TTL, POSTED_TTL
 from bot.schema import Digest, DigestItem
+from bot.slack.messages import MessageLog, PostedMessage, SentMessage
+from bot.slack.pacing import ChannelPacer, Pacer
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 
-class Sink(Protocol):
-    """Somewhere a digest goes. Returns one id per message sent (Slack ts, or a label)."""
+class DigestSink(Protocol):
+    """Takes a digest whole. Returns one id per message sent (or a label)."""
 
     def deliver(self, digest: Digest, timezone: str) -> list[str]: ...
+
+
+@runtime_checkable
+class MessageSink(Protocol):
+    """Posts single messages and edits them later (Slack). Raises DeliveryError."""
+
+    def post(self, channel: str, message: Message, thread_ts: str | None = None) -> SentMessage:
+        """Post to a channel (id or #name); says the message ts and the channel id."""
+        ...
+
+    def update(self, channel_id: str, ts: str, message: Message) -> bool:
+        """Replace a message; False when it no longer exists (someone deleted it)."""
+        ...
+
+
+Sink: TypeAlias = DigestSink | MessageSink
+
+
+class ProblemReporter(Protocol):
+    """Tells a person that a channel cannot receive digests (``problem``: Slack's error)."""
+
+    def report(self, channel: str, problem: str) -> None: ...
 
 
 @dataclass(frozen=True)
 class DeliveryReport:
     channel: str
-    delivered: int  # items sent by this call
+    delivered: int  # items sent by this call (new messages and updates)
     skipped: int  # items another process had already claimed
     message_ids: tuple[str, ...] = ()
+    updated: int = 0  # of ``delivered``, incidents whose earlier message was edited
+    error: str | None = None  # why the channel got nothing this time, if it failed
 
 
 class TerminalSink:
-    """Prints the digest as text; optionally also writes its Block Kit JSON."""
+    """Prints the digest as text; optionally also writes the Block Kit that Slack would get."""
 
     def __init__(self, out: TextIO, blocks_file: Path | None = None) -> None:
         self._out = out
         self._blocks_file = blocks_file
+        self._written: list[dict[str, object]] = []
 
     def deliver(self, digest: Digest, timezone: str) -> list[str]:
         self._out.write(render_text(digest, timezone) + "\n")
         if self._blocks_file is not None:
-            write_blocks(digest, timezone, self._blocks_file)
+            # Everything this sink was given, so several channels (or chunks) all show.
+            self._written.extend(slack_payloads(digest, timezone))
+            write_payloads(self._written, self._blocks_file)
         return ["terminal"]
 
 
-def write_blocks(digest: Digest, timezone: str, path: Path) -> None:
-    payload = [
-        {"channel": digest.channel, **message} for message in render_messages(digest, timezone)
+def slack_payloads(digest: Digest, timezone: str) -> list[dict[str, object]]:
+    """The chat.postMessage payloads a first delivery of ``digest`` makes: header, incidents."""
+    messages = [
+        render_header(digest, timezone),
+        *(render_incident(i, timezone) for i in digest.items),
     ]
+    return [{"channel": digest.channel, **message} for message in messages]
+
+
+def write_blocks(digest: Digest, timezone: str, path: Path) -> None:
+    write_payloads(slack_payloads(digest, timezone), path)
+
+
+def write_payloads(payloads: list[dict[str, object]], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(payloads, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def deliver(store: Store, digest: Digest, sink: Sink, timezone: str = "UTC") -> DeliveryReport:
-    """Send the not-yet-claimed items of ``digest`` through ``sink``, once."""
-    ttl = int(POSTED_TTL.total_seconds())
-    claimed = []
-    for item in digest.items:
-        key = _claim_key(store, digest.channel, item)
-        if store.redis.set(key, "claimed", nx=True, ex=ttl):
-            claimed.append(item)
+def deliver(
+    store: Store,
+    digest: Digest,
+    sink: Sink,
+    timezone: str = "UTC",
+    *,
+    pacer: Pacer | None = None,
+) -> DeliveryReport:
+    """Send the not-yet-claimed items of ``digest`` through ``sink``, once.
+
+    ``pacer`` spaces a MessageSink's posts (default: one a second per channel, shared
+    through Redis). Raises DeliveryError (ChannelUnavailable for a channel Slack refuses
+    for good) after releasing the claims of whatever was not sent.
+    """
+    claimed = _claim(store, digest)
     skipped = len(digest.items) - len(claimed)
     if not claimed:
         return DeliveryReport(digest.channel, 0, skipped)
+    if isinstance(sink, MessageSink):
+        return _Messages(store, digest.channel, sink, pacer or ChannelPacer(store)).send(
+            digest, claimed, skipped, timezone
+        )
+    return _deliver_whole(store, digest, claimed, skipped, sink, timezone)
+
+
+def _claim(store: Store, digest: Digest) -> list[DigestItem]:
+    ttl = int(POSTED_TTL.total_seconds())
+    return [
+        item
+        for item in digest.items
+        if store.redis.set(_claim_key(store, digest.channel, item), "claimed", nx=True, ex=ttl)
+    ]
+
+
+def _give_back(store: Store, channel: str, unsent: list[DigestItem], exc: Exception) -> NoReturn:
+    """Release the claims of unsent items (they stay pending), then raise a DeliveryError."""
+    if unsent:
+        store.redis.delete(*(_claim_key(store, channel, i) for i in unsent))
+    if isinstance(exc, DeliveryError):
+        raise exc
+    raise DeliveryError(f"{channel}: {exc}") from exc
+
+
+def _deliver_whole(
+    store: Store,
+    digest: Digest,
+    claimed: list[DigestItem],
+    skipped: int,
+    sink: DigestSink,
+    timezone: str,
+) -> DeliveryReport:
     # One sink call per message-sized chunk, recorded as soon as it is sent: if a
     # later chunk fails, only its own items are released for a retry.
     ids: list[str] = []
     sent = 0
     try:
         for start in range(0, len(claimed), ITEMS_PER_MESSAGE):
-            chunk = tuple(claimed[start : start + ITEMS_PER_MESSAGE])
-            chunk_ids = sink.deliver(digest.model_copy(update={"items": chunk}), timezone)
-            _record(store, digest.channel, chunk, chunk_ids, ttl)
-            ids.extend(chunk_ids)
+            chunk = claimed[start : start + ITEMS_PER_MESSAGE]
+            chunk_ids = sink.deliver(digest.model_copy(update={"items": tuple(chunk)}), timezone)
+            # Sent: from here on its claims stay, whatever fails, so it is never sent twice.
             sent += len(chunk)
+            ids.extend(chunk_ids)
+            for item in chunk:
+                _record(store, digest.channel, item, ",".join(chunk_ids))
     except Exception as exc:
-        # Release the unsent items: they are still pending and the next run retries them.
-        unsent = claimed[sent:]
-        store.redis.delete(*(_claim_key(store, digest.channel, i) for i in unsent))
-        if isinstance(exc, DeliveryError):
-            raise
-        raise DeliveryError(f"{digest.channel}: {exc}") from exc
+        _give_back(store, digest.channel, claimed[sent:], exc)
     log.info("delivered %d item(s) to %s", sent, digest.channel)
     return DeliveryReport(digest.channel, sent, skipped, tuple(ids))
+
+
+class _Messages:
+    """One digest's posts to one channel through a MessageSink."""
+
+    def __init__(self, store: Store, channel: str, sink: MessageSink, pacer: Pacer) -> None:
+        self._store = store
+        self._channel = channel
+        self._sink = sink
+        self._pacer = pacer
+        self._log = MessageLog(store)
+        self._ids: list[str] = []
+
+    def send(
+        self, digest: Digest, claimed: list[DigestItem], skipped: int, timezone: str
+    ) -> DeliveryReport:
+        before = {i.incident.id: self._log.get(self._channel, i.incident.id) for i in claimed}
+        fresh = sum(1 for i in claimed if before[i.incident.id] is None)
+        sent = updated = 0
+        try:
+            if fresh:
+                header = render_header(digest, timezone, new=fresh, updated=len(claimed) - fresh)
+                self._post(header)
+            for item in claimed:
+                shown = before[item.incident.id]
+                if shown is None:
+                    now_shown = self._first(item, timezone)
+                elif shown.revision >= item.incident.revision:
+                    now_shown = shown  # the message already shows this revision
+                else:
+                    now_shown = self._update(item, shown, timezone)
+                    updated += now_shown.ts == shown.ts
+                # Posted: from here on its claim stays, whatever fails, so no second post.
+                sent += 1
+                self._log.record(self._channel, item.incident.id, now_shown)
+                _record(self._store, self._channel, item, now_shown.ts)
+        except Exception as exc:
+            _give_back(self._store, self._channel, claimed[sent:], exc)
+        log.info("delivered %d item(s) to %s (%d updated)", sent, self._channel, updated)
+        return DeliveryReport(self._channel, sent, skipped, tuple(self._ids), updated)
+
+    def _first(self, item: DigestItem, timezone: str) -> PostedMessage:
+        posted = self._post(render_incident(item, timezone))
+        return _shown(item, posted.ts, posted.channel)
+
+    def _update(self, item: DigestItem, shown: PostedMessage, timezone: str) -> PostedMessage:
+        """Edit the incident's message and tell the change in its thread."""
+        # chat.update wants the channel id; the configuration may name the channel "#ops".
+        channel = shown.channel_id or self._channel
+        self._pacer.wait(self._channel)
+        if not self._sink.update(channel, shown.ts, render_incident(item, timezone)):
+            # Someone deleted the message, and its thread with it: start again.
+            return self._first(item, timezone)
+        self._ids.append(shown.ts)
+        change = render_change(item, status_before=shown.status,
+                               articles_before=shown.article_ids, timezone=timezone)  # fmt: skip
+        self._post(change, thread_ts=shown.ts)
+        return _shown(item, shown.ts, channel)
+
+    def _post(self, message: Message, thread_ts: str | None = None) -> SentMessage:
+        self._pacer.wait(self._channel)
+        posted = self._sink.post(self._channel, message, thread_ts)
+        self._ids.append(posted.ts)
+        return posted
+
+
+def _shown(item: DigestItem, ts: str, channel_id: str) -> PostedMessage:
+    incident = item.incident
+    return PostedMessage(
+        ts=ts,
+        revision=incident.revision,
+        status=incident.status,
+        article_ids=tuple(a.article_id for a in incident.articles),
+        channel_id=channel_id,
+    )
 
 
 def _claim_key(store: Store, channel: str, item: DigestItem) -> str:
@@ -108,17 +274,14 @@ return 1
 """
 
 
-def _record(
-    store: Store, channel: str, items: tuple[DigestItem, ...], ids: list[str], ttl: int
-) -> None:
-    keys = store.keys
+def _record(store: Store, channel: str, item: DigestItem, sent_as: str) -> None:
+    """Mark one item delivered: the claim keeps what it was sent as (message ts)."""
+    keys, incident = store.keys, item.incident
     done = store.redis.register_script(_DONE)
     record = store.redis.pipeline(transaction=True)
-    for item in items:
-        incident = item.incident
-        record.set(_claim_key(store, channel, item), ",".join(ids), ex=ttl)
-        record.set(keys.delivered(channel, incident.id), incident.revision,
-                   ex=int(DELIVERED_TTL.total_seconds()))  # fmt: skip
-        done(keys=[keys.incident(incident.id), keys.pending(channel)],
-             args=[incident.id, incident.revision], client=record)  # fmt: skip
+    record.set(_claim_key(store, channel, item), sent_as, ex=int(POSTED_TTL.total_seconds()))
+    record.set(keys.delivered(channel, incident.id), incident.revision,
+               ex=int(DELIVERED_TTL.total_seconds()))  # fmt: skip
+    done(keys=[keys.incident(incident.id), keys.pending(channel)],
+         args=[incident.id, incident.revision], client=record)  # fmt: skip
     record.execute()

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.schema import Digest, DigestItem
+from bot.schema import Digest, DigestItem, IncidentArticle
 
 ITEMS_PER_MESSAGE = 15  # 3 blocks per item + a header stays under Slack's 50
 SECTION_MAX = 3000
 HEADER_MAX = 150
 MAX_LINK_URL = 2000
 SUMMARY_MIN = 300  # room kept for the summary before "also reported by" links
+REPORT_TITLE_MAX = 200  # a report's title in an update's list of new reports
+FALLBACK_TITLE_MAX = 500  # notification text; the blocks carry the whole message
 
-Message = dict[str, Any]
+Message = dict[str, Any]  # a chat.postMessage payload without ``channel``: text, blocks
+Block = dict[str, Any]
 
 
 def escape(text: str) -> str:
@@ -39,36 +43,135 @@ def render_messages(digest: Digest, timezone: str = "UTC") -> list[Message]:
         title = _headline(digest, tz)
         if len(chunks) > 1:
             title += f" ({number}/{len(chunks)})"
-        blocks: list[dict[str, Any]] = [
+        blocks: list[Block] = [
             {"type": "header", "text": {"type": "plain_text", "text": _clip(title, HEADER_MAX)}}
         ]
         for item in chunk:
-            blocks.extend(_item_blocks(item, tz))
+            blocks.extend([*_item_blocks(item, tz), {"type": "divider"}])
         fallback = title + "\n" + "\n".join(f"• {escape(i.incident.title)}" for i in chunk)
         messages.append({"text": fallback, "blocks": blocks})
     return messages
 
 
-def _item_blocks(item: DigestItem, tz: ZoneInfo) -> list[dict[str, Any]]:
+def render_header(
+    digest: Digest, timezone: str = "UTC", *, new: int | None = None, updated: int = 0
+) -> Message:
+    """The message that opens a digest in a channel; one message per incident follows.
+
+    ``new`` counts the incidents that get their own message now (default: all);
+    ``updated`` those already posted earlier, whose news goes to their threads.
+    """
+    tz = ZoneInfo(timezone)
+    count = len(digest.items) if new is None else new
+    noun = "new incident" if count == 1 else "new incidents"
+    title = _clip(f"Outage digest: {count} {noun} · {_when(digest.generated_at, tz)}", HEADER_MAX)
+    note = "Each incident has its own message below; later news about it goes to its thread."
+    if updated:
+        where = "1 earlier incident has" if updated == 1 else f"{updated} earlier incidents have"
+        note += f" {where} news in {'its thread' if updated == 1 else 'their threads'}."
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": title}}, _context(note)]
+    return {"text": title, "blocks": blocks}
+
+
+def render_incident(item: DigestItem, timezone: str = "UTC") -> Message:
+    """One incident as its own message: the thread root that later news edits and replies to."""
+    blocks = _item_blocks(item, ZoneInfo(timezone), mark_update=False)
+    fallback = escape(_facts(item, mark_update=False)) + ": "
+    fallback += _escaped_within(item.incident.title, FALLBACK_TITLE_MAX)
+    return {"text": fallback, "blocks": blocks}
+
+
+def render_change(
+    item: DigestItem,
+    *,
+    status_before: str | None,
+    articles_before: Collection[str],
+    timezone: str = "UTC",
+) -> Message:
+    """The thread reply that says what changed since the channel last saw the incident.
+
+    ``status_before`` and ``articles_before`` (article ids) are what its message showed.
+    """
+    incident = item.incident
+    lines: list[str] = []
+    summary: list[str] = []
+    if incident.status != status_before:
+        before = escape(status_before or "unknown")
+        lines.append(f"*Status:* {before} → *{escape(incident.status or 'unknown')}*")
+        summary.append(f"Status: {status_before or 'unknown'} → {incident.status or 'unknown'}")
+    seen = set(articles_before)
+    fresh = [a for a in incident.articles if a.article_id not in seen]
+    causes = [a for a in fresh if a.status == "postmortem"]
+    others = [a for a in fresh if a.status != "postmortem"]
+    for cause in causes:
+        lines.append(f"*Root cause / post-mortem:* {_report_line(cause)}")
+    if others:
+        lines.append("*New reports:*" if len(others) > 1 else "*New report:*")
+        lines.extend(f"• {_report_line(a)}" for a in others)
+    if causes:
+        summary.append("root cause / post-mortem report")
+    if others:
+        summary.append(f"{len(others)} new report" + ("s" if len(others) > 1 else ""))
+    if not lines:  # regions, affected services or the lead changed
+        lines.append(f"*Details updated:* {escape(_facts(item, mark_update=False))}")
+        summary.append("details updated")
+    body = _within_section(lines)
+    reports = len(incident.articles)
+    byline = (
+        f"Updated {_when(incident.updated_at, ZoneInfo(timezone))} · {reports} "
+        f"{'report' if reports == 1 else 'reports'} · {'/'.join(incident.languages)}"
+    )
+    text = _escaped_within("Update: " + "; ".join(summary), FALLBACK_TITLE_MAX)
+    return {"text": text, "blocks": [_section(body), _context(escape(byline))]}
+
+
+def _report_line(article: IncidentArticle) -> str:
+    """A linked report title with where it came from, in mrkdwn (escaped)."""
+    title = _escaped_within(article.title, REPORT_TITLE_MAX)
+    linked = f"<{_link_target(article.url)}|{title}>" if _linkable(article.url) else title
+    return f"{linked} — {escape(host_of(article.url))} ({escape(article.language)})"
+
+
+def _within_section(lines: list[str]) -> str:
+    """Join lines up to the section limit; the ones that do not fit are counted instead."""
+    kept: list[str] = []
+    used = 0
+    reserve = len("… and 9999 more")
+    for number, line in enumerate(lines):
+        last = number == len(lines) - 1
+        if used + len(line) + (0 if last else reserve) > SECTION_MAX:
+            kept.append(f"… and {len(lines) - number} more")
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
+def _item_blocks(item: DigestItem, tz: ZoneInfo, *, mark_update: bool = True) -> list[Block]:
+    """Section (facts, linked lead title, summary, other reports) and byline context."""
     lead, summary = item.lead, item.summary
     title = _escaped_within(lead.title, 300)
     # A URL too long for a section (rare, but Slack would refuse the whole message)
     # is left out; the title still shows.
     heading = f"*<{_link_target(lead.url)}|{title}>*" if _linkable(lead.url) else f"*{title}*"
-    facts = escape(_facts(item))
+    facts = escape(_facts(item, mark_update=mark_update))
     reporters = _reported_by(item, SECTION_MAX - len(facts) - len(heading) - 3 - SUMMARY_MIN)
     room = SECTION_MAX - len(heading) - len(facts) - len(reporters) - 3
     body = f"{facts}\n{heading}\n{_escaped_within(summary.text, room)}"
     if reporters:
         body += f"\n{reporters}"
-    return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": body}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(_byline(item, tz))}]},
-        {"type": "divider"},
-    ]
+    return [_section(body), _context(escape(_byline(item, tz)))]
 
 
-def _facts(item: DigestItem) -> str:
+def _section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+
+
+def _context(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn}]}
+
+
+def _facts(item: DigestItem, *, mark_update: bool = True) -> str:
     """The line an SRE scans first: what, where, how far along."""
     incident = item.incident
     parts = [item.provider_name or ("Outage" if incident.is_outage else "News")]
@@ -79,7 +182,7 @@ def _facts(item: DigestItem) -> str:
     if incident.affected:
         shown = ", ".join(incident.affected[:5])
         parts.append(f"affects {shown}" + (" …" if len(incident.affected) > 5 else ""))
-    prefix = "UPDATE · " if item.update else ""
+    prefix = "UPDATE · " if item.update and mark_update else ""
     return prefix + " · ".join(parts)
 
 

@@ -14,6 +14,10 @@ CLI can print a one-line message for people::
     │                          timeout, HTTP status); says whether retrying can help
     ├── SummarizerError        a summary engine failed for one article
     └── DeliveryError          Slack (or the terminal sink) refused a digest
+        └── ChannelUnavailable Slack refused a channel for good (not_in_channel,
+                               channel_not_found, is_archived, invalid_auth …): retrying
+                               cannot help until someone fixes it, so it is reported to
+                               whoever configured the channel
 
 Only ``ConfigError`` and ``StoreError`` stop a run: without settings or state
 there is nothing safe to do. The others are reported per source / per article
@@ -90,3 +94,12 @@ class SummarizerError(OutageBotError):
 
 class DeliveryError(OutageBotError):
     """A digest could not be delivered; its articles stay pending for the next run."""
+
+
+class ChannelUnavailable(DeliveryError):
+    """Slack refused ``channel`` with ``error`` (a Slack error code) that needs a person."""
+
+    def __init__(self, channel: str, error: str) -> None:
+        self.channel = channel
+        self.error = error
+        super().__init__(f"Slack refused the post to {channel}: {error}")

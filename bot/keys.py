@@ -36,10 +36,29 @@ key                                    retention   what it holds
 ``{p}:source:{name}``                 90 days     hash: a source's ETag/Last-Modified, last
                                        after the   success/error, consecutive failures and next
                                        last poll   attempt (back-off)
+``{p}:channel:{channel}``             none        a channel's settings made in Slack
+                                                   (``/outage-summary settings``), JSON; one
+                                                   per channel, removed by ``unsubscribe all``
+``{p}:channels``                       none        set: channels with Slack-made settings
+``{p}:subscriptions:{channel}``        none        hash: feed URL -> subscription JSON, for
+                                                   feeds subscribed in Slack (at most 25)
+``{p}:answered:{channel}:{ts}``        1 day       claim of a thread question (its message
+                                                   ts): a retried event never answers twice
 ``{p}:posted:{channel}:{id}:{rev}``    90 days     delivery claim, taken *before* posting so
                                                    a retry or a second process cannot post
                                                    the same item twice; value "claimed" then
                                                    the Slack message ts
+``{p}:message:{channel}:{id}``         90 days     the Slack message of an incident in a
+                                                   channel, JSON {ts, revision, status,
+                                                   article_ids}: what it showed, so a new
+                                                   revision edits it and says what changed
+``{p}:incident-at:{channel}:{ts}``     90 days     which incident the message (thread) with
+                                                   this ts is about
+``{p}:pace:{channel}``                 seconds     the next moment a message may be posted
+                                                   to the channel (about one a second, for
+                                                   every process together)
+``{p}:problem:{channel}:{error}``      6 hours     a channel problem already reported to the
+                                                   person who configured the channel
 =====================================  ==========  ============================================
 
 90 days for claims is longer than any feed keeps an item, so a feed replayed
@@ -64,7 +83,10 @@ INCIDENT_TTL = timedelta(days=30)
 DELIVERED_TTL = timedelta(days=90)
 PENDING_MAX_AGE = timedelta(days=30)
 POSTED_TTL = timedelta(days=90)
+MESSAGE_TTL = timedelta(days=90)
+PROBLEM_TTL = timedelta(hours=6)
 SOURCE_TTL = timedelta(days=90)
+ANSWERED_TTL = timedelta(days=1)
 
 
 def digest_of(value: str) -> str:
@@ -102,6 +124,18 @@ class Keys:
     def delivered(self, channel: str, incident_id: str) -> str:
         return f"{self.prefix}:delivered:{channel}:{incident_id}"
 
+    def message(self, channel: str, incident_id: str) -> str:
+        return f"{self.prefix}:message:{channel}:{incident_id}"
+
+    def incident_at(self, channel: str, ts: str) -> str:
+        return f"{self.prefix}:incident-at:{channel}:{ts}"
+
+    def pace(self, channel: str) -> str:
+        return f"{self.prefix}:pace:{channel}"
+
+    def problem(self, channel: str, error: str) -> str:
+        return f"{self.prefix}:problem:{channel}:{digest_of(error)[:16]}"
+
     def unfiled(self) -> str:
         return f"{self.prefix}:unfiled"
 
@@ -128,6 +162,18 @@ class Keys:
 
     def incident_lock(self) -> str:
         return f"{self.prefix}:lock:incidents"
+
+    def channel_settings(self, channel: str) -> str:
+        return f"{self.prefix}:channel:{channel}"
+
+    def slack_channels(self) -> str:
+        return f"{self.prefix}:channels"
+
+    def subscriptions(self, channel: str) -> str:
+        return f"{self.prefix}:subscriptions:{channel}"
+
+    def answered(self, channel: str, message_ts: str) -> str:
+        return f"{self.prefix}:answered:{channel}:{message_ts}"
 
     def all_pattern(self) -> str:
         return f"{self.prefix}:*"

@@ -6,22 +6,27 @@ fetcher) as arguments; nothing here builds a client.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import ChannelConfig
-from bot.delivery import DeliveryReport, Sink, deliver
+from bot.delivery import DeliveryReport, ProblemReporter, Sink, deliver
 from bot.entities import EntityCatalog
+from bot.errors import ChannelUnavailable, DeliveryError
 from bot.filing import Filed, Filer
 from bot.incidents import IncidentBook
 from bot.ingest import IngestReport, read_sources
 from bot.keys import PENDING_MAX_AGE
 from bot.outage import OutageClassifier
 from bot.schema import Article, Digest, DigestItem, Incident, Source
+from bot.slack.pacing import Pacer
 from bot.sources.fetch import SafeFetcher
 from bot.store import Store
 from bot.summarize.base import Summarizer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def build_digest(
     """The channel's pending incidents, each summarised in ``summary_language``
     ("source" keeps every article's own language)."""
     incidents = pending_incidents(store, channel, now)
-    leads = _lead_articles(store, incidents)
+    leads = lead_articles(store, incidents)
     wanted = None if summary_language == "source" else summary_language
     summaries = iter(summarizer.summarize([a for a in leads if a is not None], wanted))
     delivered = _delivered_revisions(store, channel, incidents)
@@ -115,7 +120,7 @@ def build_digest(
     return Digest(channel=channel, generated_at=now, items=tuple(items))
 
 
-def _lead_articles(store: Store, incidents: list[Incident]) -> list[Article | None]:
+def lead_articles(store: Store, incidents: list[Incident]) -> list[Article | None]:
     if not incidents:
         return []
     raws = store.redis.mget([store.keys.article(i.lead_article_id) for i in incidents])
@@ -136,12 +141,26 @@ def digest_and_deliver(
     sink: Sink,
     now: datetime,
     catalog: EntityCatalog,
+    *,
+    reporter: ProblemReporter | None = None,
+    pacer: Pacer | None = None,
 ) -> list[DeliveryReport]:
+    """Build and deliver each channel's digest; one channel's failure never stops the others.
+
+    A failed channel's report carries the ``error``; its incidents stay pending. When
+    Slack refuses the channel for good (ChannelUnavailable), ``reporter`` tells a person.
+    """
     reports = []
     for channel in channels:
         digest = build_digest(store, channel.id, summarizer, now, catalog, channel.summary_language)
-        if digest.items:
-            reports.append(deliver(store, digest, sink, channel.timezone))
-        else:
+        if not digest.items:
             reports.append(DeliveryReport(channel.id, 0, 0))
+            continue
+        try:
+            reports.append(deliver(store, digest, sink, channel.timezone, pacer=pacer))
+        except DeliveryError as exc:
+            log.error("could not deliver the digest for %s: %s", channel.id, exc)
+            if reporter is not None and isinstance(exc, ChannelUnavailable):
+                reporter.report(channel.id, exc.error)
+            reports.append(DeliveryReport(channel.id, 0, 0, error=str(exc)))
     return reports

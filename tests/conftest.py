@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.keys import Keys
 from bot.store import Store
 from tests.fake_slack import FakeSlackServer
+from tests.fake_socket_mode import FakeSocketModeServer
 from tests.http_server import HTTPTestServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -136,6 +137,15 @@ def corpus_dir(*parts: str) -> Path:
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlackServer]:
     server = FakeSlackServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def socket_mode_server(fake_slack: FakeSlackServer) -> Iterator[FakeSocketModeServer]:
+    """A Socket Mode server that ``fake_slack``'s ``apps.connections.open`` points to."""
+    server = FakeSocketModeServer()
+    fake_slack.attach_socket_mode(server.new_url)
     yield server
     server.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,6 +22,14 @@ class Call:
     method: str  # Web API method, e.g. "chat.postMessage"
     headers: dict[str, str]
     body: dict[str, Any]
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token the call was made with (bot token, or app token for Socket Mode)."""
+        value = next((v for k, v in self.headers.items() if k.lower() == "authorization"), None)
+        if value is None or not value.startswith("Bearer "):
+            return None
+        return value.removeprefix("Bearer ")
 
 
 @dataclass
@@ -37,6 +46,8 @@ class Scripted:
 class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     scripts: dict[str, list[Scripted]] = field(default_factory=dict)
+    # Where ``apps.connections.open`` sends Socket Mode clients: a fresh URL per call.
+    socket_mode_url: Callable[[], str] | None = None
     _ts: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -65,6 +76,10 @@ class FakeSlack:
             return 200, headers, {"ok": False, "error": plan.error}
         if method in ("chat.postMessage", "chat.update"):
             return 200, headers, {"ok": True, "channel": body.get("channel"), "ts": ts}
+        if method == "apps.connections.open":
+            if self.socket_mode_url is None:
+                return 200, headers, {"ok": False, "error": "fake_slack_no_socket_mode_server"}
+            return 200, headers, {"ok": True, "url": self.socket_mode_url()}
         if method == "auth.test":
             return 200, headers, {"ok": True, "user_id": "UBOT", "team_id": "T1"}
         return 200, headers, {"ok": True}
@@ -106,8 +121,12 @@ class FakeSlackServer:
 
     @property
     def api_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/api/"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}/api/"
+
+    def attach_socket_mode(self, new_url: Callable[[], str]) -> None:
+        """Make ``apps.connections.open`` hand out ``new_url()`` (a Socket Mode server's)."""
+        self.fake.socket_mode_url = new_url
 
     def close(self) -> None:
         self._server.shutdown()

@@ -17,6 +17,9 @@ from bot.digest import (
     escape,
     host_of,
     region_label,
+    render_change,
+    render_header,
+    render_incident,
     render_messages,
     render_text,
 )
@@ -783,3 +786,111 @@ def test_render_text_of_an_empty_digest_is_just_the_headline() -> None:
     assert (
         text.strip() == f"Outage digest for {CHANNEL}: 0 incidents with news · 2026-11-20 23:30 UTC"
     )
+
+
+# --- one message per incident (Slack threads) ---------------------------------------------
+
+
+def test_header_message_counts_new_incidents_and_mentions_updates() -> None:
+    digest = _digest(_item("a"), _item("b"), _item("c"))
+    first = render_header(digest)
+    assert [b["type"] for b in first["blocks"]] == ["header", "context"]
+    assert _header(first) == "Outage digest: 3 new incidents · 2026-11-20 23:30 UTC"
+    assert first["text"] == _header(first)
+    assert _contexts(first) == [
+        "Each incident has its own message below; later news about it goes to its thread."
+    ]
+    one = render_header(digest, "Asia/Shanghai", new=1, updated=2)
+    assert _header(one) == "Outage digest: 1 new incident · 2026-11-21 07:30 CST"
+    assert _contexts(one)[0].endswith(" 2 earlier incidents have news in their threads.")
+    assert _contexts(render_header(digest, new=2, updated=1))[0].endswith(
+        " 1 earlier incident has news in its thread."
+    )
+
+
+def test_incident_message_is_its_section_and_byline_without_update_mark() -> None:
+    articles = (_article("a"), _article("b", url="https://www.reuters.com/b"))
+    item = _item("a", articles=articles, regions=("aws:us-east-1",), status="resolved",
+                 update=True, title="AWS <us-east-1> & more")  # fmt: skip
+    message = render_incident(item)
+    assert [b["type"] for b in message["blocks"]] == ["section", "context"]
+    section = _sections(message)[0]
+    assert section.split("\n")[0] == "AWS · us-east-1 · resolved"  # the thread root, not "UPDATE"
+    assert "|Queue service degraded (a)>*" in section
+    assert "Also reported by <https://www.reuters.com/b|reuters.com (en)>" in section
+    assert _contexts(message)[0] == f"2 reports · en · {BYLINE_TIMES} · extractive summary"
+    assert message["text"] == "AWS · us-east-1 · resolved: AWS &lt;us-east-1&gt; &amp; more"
+
+
+def test_incident_message_with_a_huge_title_stays_small() -> None:
+    item = _item("a", title="<" * 5000, articles=(_article("a", title="&" * 5000),),
+                 text="x " * 5000)  # fmt: skip
+    message = render_incident(item)
+    assert len(_sections(message)[0]) <= SECTION_MAX
+    assert len(message["text"]) <= 600 and message["text"].endswith("…")
+
+
+def _change(item: DigestItem, status: str | None, seen: tuple[str, ...]) -> tuple[str, str]:
+    message = render_change(item, status_before=status, articles_before=seen)
+    assert [b["type"] for b in message["blocks"]] == ["section", "context"]
+    return _sections(message)[0], message["text"]
+
+
+def test_change_tells_the_new_status_and_the_new_reports() -> None:
+    articles = (
+        _article("a"),
+        _article("b", url="https://www.reuters.com/b", title="AWS recovers & <apologises>"),
+        _article("c", url="notes/c.md", title="Local note", language="zh"),
+    )
+    item = _item("a", articles=articles, status="resolved")
+    section, text = _change(item, "investigating", ("id-a",))
+    assert section.split("\n") == [
+        "*Status:* investigating → *resolved*",
+        "*New reports:*",
+        "• <https://www.reuters.com/b|AWS recovers &amp; &lt;apologises&gt;> — reuters.com (en)",
+        "• Local note — c.md (zh)",
+    ]
+    assert text == "Update: Status: investigating → resolved; 2 new reports"
+
+
+def test_change_calls_out_a_root_cause_report() -> None:
+    cause = _article("rca", url="https://status.aws.example/rca", title="Post-event summary")
+    articles = (_article("a"), cause.model_copy(update={"status": "postmortem"}))
+    item = _item("a", articles=articles, status="postmortem")
+    section, text = _change(item, "postmortem", ("id-a",))
+    assert section == (
+        "*Root cause / post-mortem:* <https://status.aws.example/rca|Post-event summary>"
+        " — status.aws.example (en)"
+    )
+    assert text == "Update: root cause / post-mortem report"
+
+
+def test_change_without_new_status_or_reports_shows_the_facts() -> None:
+    item = _item("a", regions=("aws:us-east-1", "aws:eu-west-1"), status="ongoing")
+    section, text = _change(item, "ongoing", ("id-a",))
+    assert section == "*Details updated:* AWS · us-east-1, eu-west-1 · ongoing"
+    assert text == "Update: details updated"
+
+
+def test_change_from_no_status_and_its_byline() -> None:
+    item = _item("a", status="investigating")
+    message = render_change(item, status_before=None, articles_before=("id-a",),
+                            timezone="Asia/Shanghai")  # fmt: skip
+    assert _sections(message)[0] == "*Status:* unknown → *investigating*"
+    assert _contexts(message)[0] == "Updated 2026-11-21 05:40 CST · 1 report · en"
+
+
+def test_change_with_hundreds_of_new_reports_fits_a_section() -> None:
+    articles = tuple(
+        _article(f"n{i}", url=_url_of_length(400, f"https://n{i}.example/"), title="<t>" * 100)
+        for i in range(300)
+    )
+    item = _item("a", articles=articles)
+    section, _ = _change(item, None, ())
+    assert len(section) <= SECTION_MAX
+    lines = section.split("\n")
+    assert lines[0] == "*New reports:*"
+    assert lines[-1].startswith("… and ") and lines[-1].endswith(" more")
+    shown = len(lines) - 2
+    assert 3 <= shown < 300 and lines[-1] == f"… and {300 - shown} more"
+    assert all("<t>" not in line for line in lines)

@@ -1,15 +1,46 @@
-"""Posting digests to a Slack channel with the Web API (``chat.postMessage``)."""
+"""Posting to Slack with the Web API: digest messages, their edits, problem reports.
+
+Slack errors become our errors here. The ones that need a person (the bot was
+removed from the channel, the channel is gone or archived, the token is dead)
+are ``ChannelUnavailable``: the delivery stops for that channel only, and
+``SlackProblemReporter`` tells whoever configured it, at most every few hours.
+"""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.config import Settings
-from bot.digest import render_messages
-from bot.errors import DeliveryError
-from bot.schema import Digest
+from bot.digest import Message, escape
+from bot.errors import ChannelUnavailable, DeliveryError
+from bot.keys import PROBLEM_TTL
+from bot.slack.messages import SentMessage
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# Slack errors that no retry fixes: a person has to act. Each maps to what to do.
+CHANNEL_PROBLEMS = {
+    "not_in_channel": "Invite me to the channel (`/invite @outage-bot`).",
+    "channel_not_found": "The channel may have been deleted, or it is private and I am not "
+    "in it: invite me, or fix the channel ID in the configuration.",
+    "is_archived": "The channel is archived: unarchive it or configure another channel.",
+    "restricted_action": "The workspace does not let me post there: ask an admin to allow it.",
+    "missing_scope": "The Slack app lacks the `chat:write` scope: reinstall it.",
+    "invalid_auth": "My Slack token is not valid: update SLACK_BOT_TOKEN or reinstall the app.",
+    "not_authed": "No Slack token was sent: set SLACK_BOT_TOKEN.",
+    "token_revoked": "My Slack token was revoked: reinstall the app.",
+    "token_expired": "My Slack token expired: reinstall the app.",
+    "account_inactive": "My Slack account is deactivated: reinstall the app.",
+    "team_access_not_granted": "The app is not installed for this workspace: install it.",
+}
+# chat.update errors meaning the message is gone (deleted with its thread).
+_MESSAGE_GONE = frozenset({"message_not_found", "thread_not_found"})
 
 
 def build_web_client(settings: Settings) -> WebClient | None:
@@ -26,27 +57,95 @@ def build_web_client(settings: Settings) -> WebClient | None:
 
 
 class SlackSink:
-    """Posts each message of a digest; returns the message timestamps (``ts``)."""
+    """A ``MessageSink``: posts and edits messages in channels; returns message ``ts``."""
 
     def __init__(self, client: WebClient) -> None:
         self._client = client
 
-    def deliver(self, digest: Digest, timezone: str) -> list[str]:
-        ids = []
-        for message in render_messages(digest, timezone):
-            try:
-                response = self._client.chat_postMessage(
-                    channel=digest.channel,
-                    text=message["text"],
-                    blocks=message["blocks"],
-                    # Links in a digest would each unfold into a large preview.
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
-            except SlackApiError as exc:
-                error = exc.response.get("error", "unknown_error")
-                raise DeliveryError(f"Slack refused the post to {digest.channel}: {error}") from exc
-            except SlackClientError as exc:
-                raise DeliveryError(f"cannot reach Slack: {exc}") from exc
-            ids.append(str(response["ts"]))
-        return ids
+    def post(self, channel: str, message: Message, thread_ts: str | None = None) -> SentMessage:
+        try:
+            response = self._client.chat_postMessage(
+                channel=channel,
+                text=message["text"],
+                blocks=message["blocks"],
+                thread_ts=thread_ts,
+                # Links in a digest would each unfold into a large preview.
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as exc:
+            raise _refused(channel, exc) from exc
+        except (SlackClientError, OSError) as exc:  # OSError: urllib's connection errors
+            raise DeliveryError(f"cannot reach Slack: {exc}") from exc
+        return SentMessage(ts=str(response["ts"]), channel=str(response.get("channel") or channel))
+
+    def update(self, channel_id: str, ts: str, message: Message) -> bool:
+        try:
+            self._client.chat_update(
+                channel=channel_id, ts=ts, text=message["text"], blocks=message["blocks"]
+            )
+        except SlackApiError as exc:
+            if _error_of(exc) in _MESSAGE_GONE:
+                return False
+            raise _refused(channel_id, exc) from exc
+        except (SlackClientError, OSError) as exc:  # OSError: urllib's connection errors
+            raise DeliveryError(f"cannot reach Slack: {exc}") from exc
+        return True
+
+
+def _error_of(exc: SlackApiError) -> str:
+    return str(exc.response.get("error", "unknown_error"))
+
+
+def _refused(channel: str, exc: SlackApiError) -> DeliveryError:
+    error = _error_of(exc)
+    if error in CHANNEL_PROBLEMS:
+        return ChannelUnavailable(channel, error)
+    return DeliveryError(f"Slack refused the post to {channel}: {error}")
+
+
+class SlackProblemReporter:
+    """A ``ProblemReporter`` that sends a direct message to whoever configured the channel.
+
+    ``configured_by`` maps a channel to that person's Slack user id (None: nobody
+    known, the problem is only logged). The same problem in the same channel is
+    reported at most once per ``PROBLEM_TTL``, whichever process meets it.
+    """
+
+    def __init__(
+        self, client: WebClient, store: Store, configured_by: Callable[[str], str | None]
+    ) -> None:
+        self._client = client
+        self._store = store
+        self._configured_by = configured_by
+
+    def report(self, channel: str, problem: str) -> None:
+        user = self._configured_by(channel)
+        if user is None:
+            log.warning("%s cannot receive digests (%s); nobody to tell", channel, problem)
+            return
+        key = self._store.keys.problem(channel, problem)
+        if not self._store.redis.set(key, user, nx=True, ex=int(PROBLEM_TTL.total_seconds())):
+            return  # already told within the last few hours
+        try:
+            self._client.chat_postMessage(
+                channel=user,  # a user id opens (or reuses) the direct message with them
+                text=problem_text(channel, problem),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except (SlackClientError, OSError) as exc:
+            # Not told after all: let the next run try again.
+            self._store.redis.delete(key)
+            log.error("could not tell %s that %s fails (%s): %s", user, channel, problem, exc)
+
+
+def problem_text(channel: str, problem: str) -> str:
+    """The direct message about a channel that cannot receive digests (mrkdwn)."""
+    # <#C…> renders as a channel link; a "#name" from the config is shown as typed.
+    where = f"<#{channel}>" if channel[:1] in "CG" and channel.isalnum() else escape(channel)
+    advice = CHANNEL_PROBLEMS.get(problem, "")
+    return (
+        f"I could not post the outage digest to {where}: Slack said `{escape(problem)}`. "
+        f"{advice} Nothing is lost: the pending incidents are posted once this is fixed."
+    ).replace("  ", " ")

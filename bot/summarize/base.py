@@ -41,16 +41,31 @@ class Summarizer(Protocol):
     ) -> list[Summary]: ...
 
 
-def build_summarizer(model: str, models_dir: Path, *, quantize: bool = False) -> Summarizer:
-    """The engine for ``SUMMARIZER_MODEL``: "extractive", a preset name, or a model folder."""
+def build_summarizer(
+    model: str,
+    models_dir: Path,
+    *,
+    quantize: bool = False,
+    vocabulary: tuple[str, ...] = (),
+    presets_file: Path | None = None,
+) -> Summarizer:
+    """The engine for ``SUMMARIZER_MODEL``: "extractive", a preset name, or a model folder.
+
+    When the configured engine cannot write a channel's summary language for
+    some articles, cross-lingual presets whose weights are in ``models_dir``
+    write those (see bot/summarize/router.py); "extractive" on purpose means no
+    model at all, so it gets none. ``vocabulary`` lists the languages summaries
+    are written in, to trim mT5-style vocabularies to them (EngineOptions).
+    """
     from bot.summarize.extractive import ExtractiveSummarizer
 
     if model == EXTRACTIVE:
         return ExtractiveSummarizer()
-    from bot.summarize.presets import DEFAULT_PRESET, load_presets
+    from bot.summarize.presets import DEFAULT_PRESET, Preset, load_presets
+    from bot.summarize.router import LanguageRouter, cross_lingual_presets
     from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
 
-    presets = load_presets()
+    presets = load_presets(presets_file)
     folder = Path(model)
     if model in presets:
         preset, folder = presets[model], models_dir / model
@@ -64,9 +79,25 @@ def build_summarizer(model: str, models_dir: Path, *, quantize: bool = False) ->
     if preset.non_commercial:
         log.warning("summarizer %s is licensed %s: non-commercial use only", preset.name,
                     preset.license)  # fmt: skip
+    options = EngineOptions(quantize=quantize, vocabulary=vocabulary)
+    engine: Summarizer
     try:
-        return Seq2SeqSummarizer.load(preset, folder, EngineOptions(quantize=quantize))
+        engine = Seq2SeqSummarizer.load(preset, folder, options)
     except SummarizerError as exc:
         # One warning for the whole run, with the fix; summaries say they are fallbacks.
         log.warning("%s; using the extractive summarizer until then", exc)
-        return ExtractiveSummarizer(fallback=True)
+        engine = ExtractiveSummarizer(fallback=True)
+    if isinstance(engine, Seq2SeqSummarizer) and engine.preset.takes_language:
+        return engine  # its prompt asks for the language: it writes them all itself
+    routes = cross_lingual_presets(presets, models_dir, exclude=preset.name)
+    if not routes:
+        return engine
+
+    def load(route: Preset) -> Summarizer:
+        return Seq2SeqSummarizer.load(route, models_dir / route.name, options)
+
+    variant = f"{'int8' if quantize else 'fp32'}:{','.join(vocabulary)}"
+    router = LanguageRouter(engine, routes, load, variant=variant)
+    log.info("summaries the %s engine cannot write in a channel's language can use: %s",
+             engine.name, ", ".join(router.routes))  # fmt: skip
+    return router

@@ -11,7 +11,7 @@ import string
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 # Apache-2.0: usable by anyone. The default must never be a non-commercial model,
 # because whoever runs the bot without choosing would be bound by that licence.
@@ -19,6 +19,10 @@ DEFAULT_PRESET = "mt0-base"
 PRESETS_FILE = Path(__file__).resolve().parents[2] / "models" / "presets.toml"
 
 _PROMPT_FIELDS = frozenset({"text", "language"})
+# Thread Q&A: the question and the retrieved passages, and optionally the language
+# the answer should be written in (the question's).
+_ANSWER_FIELDS = frozenset({"question", "context", "language"})
+ANSWER_TASK = "answer"
 # "multilingual->en" reads any language and writes the language after the arrow.
 _CROSS_LINGUAL = "->"
 
@@ -33,6 +37,8 @@ class Preset(BaseModel):
     languages: tuple[str, ...] = Field(min_length=1)  # "en", "multilingual", "multilingual->en"
     tasks: tuple[str, ...] = Field(min_length=1)
     prompt: str  # str.format template with {text} and optionally {language}
+    # For the "answer" task: {question} and {context}, optionally {language}.
+    answer_prompt: str | None = None
     max_input_tokens: int = Field(gt=8)
     generation: dict[str, int | float | bool] = Field(default_factory=dict)
 
@@ -53,6 +59,38 @@ class Preset(BaseModel):
                 f"unknown placeholder(s) {sorted(unknown)}; only {{text}} and {{language}}"
             )
         return prompt
+
+    @field_validator("answer_prompt")
+    @classmethod
+    def _answer_prompt_fields(cls, prompt: str | None) -> str | None:
+        if prompt is None:
+            return None
+        fields = _placeholders(prompt)
+        missing = {"question", "context"} - fields
+        if missing:
+            raise ValueError("must contain " + " and ".join(f"{{{f}}}" for f in sorted(missing)))
+        unknown = fields - _ANSWER_FIELDS
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder(s) {sorted(unknown)}; only {{question}}, {{context}} "
+                "and {language}"
+            )
+        return prompt
+
+    @model_validator(mode="after")
+    def _answer_task_has_prompt(self) -> Preset:
+        # A preset that claims to answer questions without saying how to ask would
+        # only fail later, at the first question in a thread.
+        if ANSWER_TASK in self.tasks and self.answer_prompt is None:
+            raise ValueError('tasks include "answer": set answer_prompt')
+        if ANSWER_TASK not in self.tasks and self.answer_prompt is not None:
+            raise ValueError('answer_prompt is set: add "answer" to tasks or remove it')
+        return self
+
+    @property
+    def answers(self) -> bool:
+        """Whether thread Q&A can use this model."""
+        return ANSWER_TASK in self.tasks and self.answer_prompt is not None
 
     @field_validator("languages")
     @classmethod
@@ -80,6 +118,13 @@ class Preset(BaseModel):
     def takes_language(self) -> bool:
         """Whether the prompt can ask for a summary language."""
         return any(field == "language" for _, field, _, _ in string.Formatter().parse(self.prompt))
+
+
+def _placeholders(template: str) -> set[str]:
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+    except ValueError as exc:  # an unbalanced brace
+        raise ValueError(f"not a valid format string: {exc}") from None
 
 
 def load_presets(path: Path | None = None) -> dict[str, Preset]:

@@ -4,9 +4,21 @@ The model loads once from models/<preset>/ (``outage-bot models pull`` put it
 there) and never touches the network. ``summarize`` builds the preset's prompt,
 cuts long articles into overlapping token windows (map-reduce, so the end of a
 long post-mortem still counts), batches inputs of similar length, and generates
-deterministically, so a summary does not depend on which batch an article
-landed in and a cached summary equals a fresh one. A failure never costs more
-than the article it happened on: that article gets the extractive summary.
+deterministically (greedy or beam search, never sampling). A failure never costs
+more than the article it happened on: that article gets the extractive summary.
+
+The limit of batching: a batch computes the same function as one article at a
+time, but not with the same rounding. Padding lengthens attention's sums and
+the matrix kernels pick different blockings for different batch shapes, so fp32
+logits of a batched article differ from its one-by-one logits in the last
+digits (measured on a t5-small-size model: up to 6e-2 on logits of magnitude
+~100 after six layers; in float64 the same comparison differs by < 1e-8, so
+the attention masks are right and this is rounding, not a bug). Greedy
+decoding and clear beam winners are unaffected; beam search over near-tied
+hypotheses can pick a different one, so on real-size models a batched summary
+may differ from a one-by-one summary in a word. Tiny models (the tests) and
+batch_size=1 give identical results; a cached summary is whichever one was
+written first.
 """
 
 from __future__ import annotations
@@ -15,29 +27,22 @@ import hashlib
 import json
 import logging
 import math
-import os
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 import torch
-from transformers import (
-    AutoModelForSeq2SeqLM,
-    AutoTokenizer,
-    BatchEncoding,
-    GenerationConfig,
-    PreTrainedTokenizerBase,
-)
-from transformers.utils import logging as hf_logging
+from transformers import BatchEncoding, GenerationConfig, PreTrainedTokenizerBase
 
 from bot.errors import SummarizerError
 from bot.schema import Article, Summary
 from bot.summarize.extractive import ExtractiveSummarizer
+from bot.summarize.loading import is_quantized, load_files, prepare_model
 from bot.summarize.postprocess import clean_summary
 from bot.summarize.presets import Preset
+from bot.summarize.vocab import SCRIPTS, TrimmedVocabulary, script_token_ids
 
 log = logging.getLogger(__name__)
 
@@ -61,22 +66,10 @@ LANGUAGE_NAMES = {
     "nl": "Dutch",
     "ru": "Russian",
 }
-# One of these in a model folder means its tokenizer was pulled (fast, SentencePiece,
-# byte-level BPE and WordPiece tokenizers respectively).
-_TOKENIZER_FILES = (
-    "tokenizer.json",
-    "spiece.model",
-    "sentencepiece.bpe.model",
-    "tokenizer.model",
-    "vocab.json",
-    "vocab.txt",
-)
 # How many tokens to look for a word start before cutting inside a word.
 _WORD_SEARCH = 16
 # Chunk summaries are cleaned with this much room: the final clean applies the real budget.
 _CHUNK_SUMMARY_CHARS = 2000
-# torch allows setting the inter-op pool once per process, before any parallel work.
-_interop_threads_set = False
 
 
 class Seq2SeqModel(Protocol):
@@ -97,12 +90,23 @@ class EngineOptions:
     max_summary_chars: int = 400
     chunk_overlap_tokens: int = 32
     max_chunks: int = 6
+    # Languages ("en", "zh") the decoder may write; () keeps the whole vocabulary.
+    # Trimming mT5's 250k pieces to these makes each decoding step read far fewer
+    # lm_head rows (bot/summarize/vocab.py); summaries in other languages are then
+    # impossible, so list every language the bot's summaries are written in.
+    vocabulary: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.batch_size < 1 or self.max_chunks < 1 or self.max_summary_chars < 2:
             raise ValueError("batch_size and max_chunks must be >= 1, max_summary_chars >= 2")
         if self.chunk_overlap_tokens < 0 or (self.threads is not None and self.threads < 1):
             raise ValueError("chunk_overlap_tokens must be >= 0 and threads >= 1")
+        unknown = sorted(set(self.vocabulary) - set(SCRIPTS))
+        if unknown:
+            raise ValueError(
+                f"vocabulary: unknown language(s) {', '.join(unknown)}; "
+                f"choose from {', '.join(sorted(SCRIPTS))}"
+            )
 
 
 @dataclass
@@ -129,10 +133,26 @@ class Seq2SeqSummarizer:
         self.preset = preset
         self.options = options
         self._tokenizer = tokenizer
-        self._model = model
+        if options.vocabulary and not isinstance(model, TrimmedVocabulary):
+            model = _trimmed(tokenizer, model, preset, options.vocabulary)
+        # Threads, device and int8 are applied here, not only by ``load``, so an
+        # engine built around a model in any way runs (and is keyed) as its options say.
+        self._model: Seq2SeqModel = prepare_model(
+            model, threads=options.threads, quantize=options.quantize, device=options.device
+        )
         self._fallback = ExtractiveSummarizer(fallback=True)
         self._generation = self._generation_kwargs(preset)
         self.cache_key = f"{preset.name}@{preset.revision}:{self._settings_hash()}"
+
+    @property
+    def tokenizer(self) -> PreTrainedTokenizerBase:
+        """The loaded tokenizer, for other tasks that share these weights (thread Q&A)."""
+        return self._tokenizer
+
+    @property
+    def model(self) -> Seq2SeqModel:
+        """The loaded model, for other tasks that share these weights (thread Q&A)."""
+        return self._model
 
     @classmethod
     def load(
@@ -143,21 +163,18 @@ class Seq2SeqSummarizer:
         Nothing is downloaded: a model that is not on disk is a SummarizerError
         that says how to pull it.
         """
-        tokenizer, model = _load_files(preset, folder)
-        _configure_threads(options.threads)
-        model.eval()
-        device = _pick_device(options)
-        # Dynamic int8 kernels exist only on the CPU, so quantising means staying there.
-        model = _quantize(model) if options.quantize else model.to(device)
+        tokenizer, model = load_files(preset, folder)
+        engine = cls(tokenizer, model, preset, options)
+        int8 = is_quantized(engine._model)
         log.info(
             "loaded %s (%s@%s) on %s%s",
             preset.name,
             preset.hub_id,
             preset.revision,
-            "cpu" if options.quantize else device,
-            ", int8" if options.quantize else "",
+            engine._model.device,
+            ", int8" if int8 else "",
         )
-        return cls(tokenizer, model, preset, options)
+        return engine
 
     # -- the public pipeline ---------------------------------------------------------
 
@@ -228,10 +245,11 @@ class Seq2SeqSummarizer:
         text = _source_text(article)
         if not text:
             return []
-        budget = self._text_budget(self.summary_language(article, language))
-        offsets = self._token_offsets(text)
-        if len(offsets) <= budget:
+        language = self.summary_language(article, language)
+        if self._fits(text, language):
             return [text]
+        offsets = self._token_offsets(text)
+        budget = self._text_budget(text, offsets, language)
         overlap = min(self.options.chunk_overlap_tokens, budget // 2)
         step = budget - overlap
         last = len(offsets) - budget
@@ -239,14 +257,15 @@ class Seq2SeqSummarizer:
         if count > self.options.max_chunks:
             count = self.options.max_chunks
         starts = [0] if count == 1 else [round(i * last / (count - 1)) for i in range(count)]
-        return [self._cut(text, offsets, start, start + budget, budget) for start in starts]
+        fits = partial(self._fits, language=language)
+        return [self._cut(text, offsets, start, start + budget, fits) for start in starts]
 
     def format_prompt(self, text: str, language: str) -> str:
         """The preset's prompt around ``text``, which is cut to fit the input budget."""
-        budget = self._text_budget(language)
-        offsets = self._token_offsets(text)
-        if len(offsets) > budget:
-            text = self._cut(text, offsets, 0, budget, budget)
+        if not self._fits(text, language):
+            offsets = self._token_offsets(text)
+            budget = self._text_budget(text, offsets, language)
+            text = self._cut(text, offsets, 0, budget, partial(self._fits, language=language))
         return self._prompt(text, language)
 
     def encode_inputs(self, prompts: Sequence[str]) -> BatchEncoding:
@@ -347,16 +366,26 @@ class Seq2SeqSummarizer:
         name = LANGUAGE_NAMES.get(language.lower(), language)
         return self.preset.prompt.format(text=text, language=name)
 
-    def _text_budget(self, language: str) -> int:
-        """Tokens left for the article once the prompt and special tokens are counted."""
-        # Measured around a one-word stand-in rather than an empty text: with an
-        # empty text, "summarize: " ends in a lone word-start marker that the real
-        # input never has, and a token of every input would be wasted.
-        stand_in = "x"
-        with_prompt = len(
-            self._tokenizer(self._prompt(stand_in, language), verbose=False)["input_ids"]
-        )
-        overhead = with_prompt - self._count_tokens(stand_in)
+    def _fits(self, text: str, language: str) -> bool:
+        """Whether the prompt around ``text`` is within the model's input, as encoded.
+
+        Counted on the whole prompt, never as prompt + text counted apart: a
+        tokenizer may merge the space before the text into its first word (byte-level
+        BPE's "ĠAzure") or not ("Ġ" "10"), so the parts do not add up exactly and
+        a budget from a stand-in text wastes a token or overflows by one.
+        """
+        prompt = self._prompt(text, language)
+        size = len(self._tokenizer(prompt, verbose=False)["input_ids"])
+        return size <= self.preset.max_input_tokens
+
+    def _text_budget(self, text: str, offsets: list[tuple[int, int]], language: str) -> int:
+        """Tokens of ``text`` (as tokenised alone) that the prompt leaves room for.
+
+        The prompt's overhead is measured around this very text, so the windows
+        cut from it come out full; ``_cut`` checks each window exactly.
+        """
+        prompt = self._prompt(text, language)
+        overhead = len(self._tokenizer(prompt, verbose=False)["input_ids"]) - len(offsets)
         return max(8, self.preset.max_input_tokens - overhead)
 
     def _token_offsets(self, text: str) -> list[tuple[int, int]]:
@@ -370,26 +399,37 @@ class Seq2SeqSummarizer:
         equal share, so the last chunk's summary is not the one cut away."""
         separator = "" if language.startswith(("zh", "ja")) else " "
         joined = separator.join(summaries)
-        budget = self._text_budget(language)
-        if self._count_tokens(joined) <= budget:
+        if self._fits(joined, language):
             return joined
+        budget = self._text_budget(joined, self._token_offsets(joined), language)
         share = max(1, budget // len(summaries) - 1)  # - 1: room for the separators
+
+        def fits_share(piece: str) -> bool:
+            return self._count_tokens(piece) <= share
+
         trimmed = []
         for summary in summaries:
             offsets = self._token_offsets(summary)
+            too_long = len(offsets) > share
             trimmed.append(
-                self._cut(summary, offsets, 0, share, share) if len(offsets) > share else summary
+                self._cut(summary, offsets, 0, share, fits_share) if too_long else summary
             )
+        # format_prompt makes the last exact cut, should the pieces joined run over.
         return separator.join(trimmed)
 
     def _count_tokens(self, text: str) -> int:
         return len(self._tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
     def _cut(
-        self, text: str, offsets: list[tuple[int, int]], start: int, end: int, budget: int
+        self,
+        text: str,
+        offsets: list[tuple[int, int]],
+        start: int,
+        end: int,
+        fits: Callable[[str], bool],
     ) -> str:
         """The text of tokens ``start`` to ``end`` (exclusive), cut between words,
-        that tokenises on its own to at most ``budget`` tokens."""
+        shortened further until ``fits`` accepts it."""
         total = len(offsets)
         # Both cuts move back to a word start: a word cut in two tokenises
         # differently alone, and adjacent windows still meet or overlap.
@@ -399,9 +439,9 @@ class Seq2SeqSummarizer:
         while True:
             stop = offsets[end][0] if end < total else len(text)
             piece = text[offsets[start][0] : stop].strip()
-            if end - start <= 1 or self._count_tokens(piece) <= budget:
+            if end - start <= 1 or fits(piece):
                 return piece
-            # Still too long on its own: give up a word at the end, or at the
+            # Still too long: give up a word at the end, or at the
             # start for the article's last window, whose end is what matters.
             if end < total:
                 end = max(_word_start(text, offsets, end - 1, step=-1), start + 1)
@@ -432,7 +472,9 @@ class Seq2SeqSummarizer:
             "prompt": self.preset.prompt,
             "max_input_tokens": self.preset.max_input_tokens,
             "generation": self._generation,
-            "quantize": self.options.quantize,
+            # What the model is, not what was asked: an int8 model writes differently.
+            "int8": is_quantized(self._model),
+            "vocabulary": getattr(self._model, "fingerprint", None),
             "max_summary_chars": self.options.max_summary_chars,
             "chunk_overlap_tokens": self.options.chunk_overlap_tokens,
             "max_chunks": self.options.max_chunks,
@@ -441,55 +483,25 @@ class Seq2SeqSummarizer:
         return hashlib.sha256(blob).hexdigest()[:10]
 
 
-def _load_files(preset: Preset, folder: Path) -> tuple[PreTrainedTokenizerBase, Any]:
-    fix = f"run `outage-bot models pull {preset.name}` on a machine with internet access"
-    if folder.is_dir():
-        # Without tokenizer files transformers quietly builds a default tokenizer
-        # for the architecture (a handful of tokens), which would "work" and write
-        # nonsense; a folder like that was pulled incompletely.
-        if not any((folder / name).is_file() for name in _TOKENIZER_FILES):
-            raise SummarizerError(
-                f"{preset.name}: model folder {folder} has no tokenizer files "
-                f"(looked for {', '.join(_TOKENIZER_FILES)}); {fix}"
-            )
-        source, revision = str(folder), None
-    else:
-        # A model already in the Hugging Face cache (pulled by another tool) is
-        # fine too; local_files_only makes that a lookup, never a download.
-        source, revision = preset.hub_id, preset.revision
-    try:
-        with _no_progress_bars():
-            tokenizer = AutoTokenizer.from_pretrained(
-                source, revision=revision, local_files_only=True
-            )
-            model = AutoModelForSeq2SeqLM.from_pretrained(
-                source, revision=revision, local_files_only=True
-            )
-    except Exception as exc:
-        # Broad on purpose: the loaders raise OSError, ValueError, safetensors
-        # and JSON errors alike for files that are missing or damaged.
-        if folder.is_dir():
-            why = f"model folder {folder} is incomplete or damaged ({exc})"
-        else:
-            why = (
-                f"model folder {folder} does not exist and {preset.hub_id}@{preset.revision} "
-                "is not in the local Hugging Face cache"
-            )
-        raise SummarizerError(f"{preset.name}: {why}; {fix}") from exc
-    return tokenizer, model
+def _trimmed(
+    tokenizer: PreTrainedTokenizerBase, model: Any, preset: Preset, languages: tuple[str, ...]
+) -> Any:
+    """``model`` decoding over the pieces of ``languages`` only, where that can be done.
 
-
-@contextmanager
-def _no_progress_bars() -> Iterator[None]:
-    # transformers draws a "Loading weights" bar on stderr, which is only noise
-    # in a service's log; put the global switch back as it was afterwards.
-    was_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    A speed setting must not cost the model: a vocabulary that cannot be
+    trimmed (byte-level BPE, as BART's) is used whole, with a warning.
+    """
+    if not isinstance(model, torch.nn.Module) or is_quantized(model):
+        raise SummarizerError(f"{preset.name}: trim the vocabulary of an fp32 torch model only")
     try:
-        yield
-    finally:
-        if was_enabled:
-            hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
+        kept = script_token_ids(tokenizer, languages)
+    except ValueError as exc:
+        log.warning("%s: decoding over the whole vocabulary (%s)", preset.name, exc)
+        return model
+    try:
+        return TrimmedVocabulary(model, kept)
+    except ValueError as exc:
+        raise SummarizerError(f"{preset.name}: cannot trim the vocabulary: {exc}") from exc
 
 
 def _source_text(article: Article) -> str:
@@ -532,54 +544,3 @@ def _word_start(text: str, offsets: list[tuple[int, int]], index: int, step: int
 def _in_word(char: str) -> bool:
     # Han characters are words on their own: any cut between them is clean.
     return char.isalnum() and not ("\u3400" <= char <= "\u9fff")
-
-
-def _configure_threads(threads: int | None) -> None:
-    """Size torch's thread pools on purpose rather than by torch's guess.
-
-    torch's default counts every core of the machine, while a container or
-    ``taskset`` may give this process fewer; oversubscribing them slows
-    generation down a lot.
-    """
-    global _interop_threads_set
-    count = threads or _available_cpus()
-    torch.set_num_threads(count)
-    if not _interop_threads_set:
-        _interop_threads_set = True
-        try:
-            torch.set_num_interop_threads(count)
-        except RuntimeError:
-            # torch allows this once per process and only before parallel work
-            # starts; when something got there first, keep what it chose.
-            log.debug("torch inter-op threads already fixed at %d", torch.get_num_interop_threads())
-
-
-def _available_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows have no affinity call
-        return os.cpu_count() or 1
-
-
-def _pick_device(options: EngineOptions) -> torch.device:
-    if options.device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(options.device)
-
-
-def _quantize(model: Any) -> Any:
-    """Linear layers as int8 with dynamic activation scales: about 2x faster on CPU."""
-    with warnings.catch_warnings():
-        # torch has deprecated its eager quantisation API (and the quantised tensor
-        # constructors under it) in favour of torchao, which we do not depend on.
-        # It still works, so silence exactly those two notices rather than print
-        # them at every start; when torch removes the API, swap in torchao here.
-        warnings.filterwarnings(
-            "ignore", message="torch.ao.quantization is deprecated", category=DeprecationWarning
-        )
-        warnings.filterwarnings(
-            "ignore", message=r"torch\.quantize_per_tensor, .* are deprecated", category=UserWarning
-        )
-        return torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
-            model.to("cpu"), {torch.nn.Linear}, dtype=torch.qint8
-        )

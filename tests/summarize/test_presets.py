@@ -130,3 +130,59 @@ def test_takes_language_reads_the_prompt() -> None:
     assert base.takes_language
     assert not base.model_copy(update={"prompt": "{text}"}).takes_language
     assert isinstance(base, Preset)
+
+
+# -- thread Q&A: answer_prompt ----------------------------------------------------------------
+
+ANSWERING = GOOD.replace(
+    'tasks = ["summarize"]\n',
+    'tasks = ["summarize", "answer"]\n'
+    'answer_prompt = "Context: {context}\\nQuestion: {question}\\nAnswer in {language}:"\n',
+)
+
+
+def test_the_shipped_answering_presets_have_an_answer_prompt() -> None:
+    presets = load_presets()
+    answering = {name for name, preset in presets.items() if preset.answers}
+    assert answering == {"mt0-base", "flan-t5-base"}
+    for name in answering:
+        prompt = presets[name].answer_prompt
+        assert prompt is not None
+        filled = prompt.format(question="QQ", context="CC", language="English")
+        assert filled.count("QQ") == 1 and filled.count("CC") == 1
+    for name in set(presets) - answering:
+        assert "answer" not in presets[name].tasks and presets[name].answer_prompt is None
+
+
+def test_an_answer_prompt_loads(tmp_path: Path) -> None:
+    preset = load_presets(_write(tmp_path, ANSWERING))["tiny"]
+    assert preset.answers
+    assert preset.answer_prompt == "Context: {context}\nQuestion: {question}\nAnswer in {language}:"
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "problem"),
+    [
+        ("answer_prompt = ", "# answer_prompt = ", "set answer_prompt"),
+        ('tasks = ["summarize", "answer"]', 'tasks = ["summarize"]', 'add "answer" to tasks'),
+        (
+            "Context: {context}",
+            "Context:",
+            "tiny.answer_prompt: Value error, must contain {context}",
+        ),
+        (
+            "Question: {question}",
+            "Question:",
+            "tiny.answer_prompt: Value error, must contain {question}",
+        ),
+        ("in {language}", "in {lang}", "tiny.answer_prompt: Value error, unknown placeholder"),
+        ("{context}", "{context", "tiny.answer_prompt: Value error, not a valid format string"),
+    ],
+)
+def test_a_bad_answer_prompt_is_named(tmp_path: Path, replace: str, by: str, problem: str) -> None:
+    assert replace in ANSWERING
+    path = _write(tmp_path, ANSWERING.replace(replace, by, 1))
+    with pytest.raises(ValueError, match="tiny") as caught:
+        load_presets(path)
+    assert str(path) in str(caught.value) and "tiny" in str(caught.value)
+    assert problem in str(caught.value)

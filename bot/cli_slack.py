@@ -1,0 +1,91 @@
+"""``outage-bot serve`` and ``outage-bot ask``: the Slack-facing commands.
+
+Registered on the CLI's typer app by ``bot.cli`` (kept apart so each file stays small).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from bot.cli import _fetcher, _now, _settings_and_config, _summarizer, app
+from bot.config import load_settings
+from bot.ingest import PAGE_ACCEPT
+from bot.pipeline import Intelligence
+from bot.qa import answer_text, answerer_for
+from bot.schema import Source
+from bot.slack.compose import build_runtime
+from bot.slack.server import HTTPServer, run_socket_mode
+from bot.sources.article import to_article
+from bot.sources.local import is_url, read_local
+from bot.sources.reader import Document, parse_document
+from bot.store import connect
+from bot.summarize.cache import CachedSummarizer
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on (HTTP mode).")] = "0.0.0.0",  # noqa: S104
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (HTTP mode).")] = 3000,
+    threads: Annotated[int, typer.Option(min=1, max=64, help="Request threads.")] = 8,
+) -> None:
+    """Serve Slack: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on POST /slack/events."""
+    settings, config = _settings_and_config()
+    store = connect(settings)
+    model = _summarizer(settings)
+    runtime = build_runtime(
+        settings,
+        config,
+        store,
+        summarizer=CachedSummarizer(model, store),
+        model=model,
+        fetcher=_fetcher(settings),
+        intelligence=Intelligence.load(),
+        now=_now,
+    )
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    if runtime.mode == "socket":
+        assert runtime.app_token is not None  # noqa: S101 - the socket mode condition
+        connection = run_socket_mode(runtime.app, runtime.app_token, runtime.client)
+        typer.echo("Connected to Slack in Socket Mode; Ctrl-C to stop.", err=True)
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            connection.close()
+        return
+    server = HTTPServer(runtime.app, host=host, port=port, threads=threads, health=runtime.health)
+    signal.signal(signal.SIGTERM, lambda signum, frame: server.close())
+    typer.echo(f"Serving Slack HTTP mode on {server.url}/slack/events (health: /healthz)", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        server.close()
+
+
+@app.command()
+def ask(
+    target: Annotated[str, typer.Argument(help="An article URL, or a Markdown/feed/page file.")],
+    question: Annotated[str, typer.Argument(help="What you want to know, in Chinese or English.")],
+) -> None:
+    """Answer a question from one article (or feed), quoting the evidence."""
+    settings = load_settings()
+    if is_url(target):
+        result = _fetcher(settings).fetch(target, accept=PAGE_ACCEPT)
+        document = Document(result.data, result.url, result.content_type)
+        entries = parse_document(document, target).entries
+    else:
+        entries = read_local(Source(name=target, location=target)).entries
+    articles = [to_article(entry, _now()) for entry in entries]
+    answerer = answerer_for(_summarizer(settings))
+    typer.echo(answer_text(answerer.answer(question, articles)))

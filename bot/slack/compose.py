@@ -1,0 +1,100 @@
+"""Building the Slack side of the bot from Settings: used by ``outage-bot serve``.
+
+The CLI builds the store, summarizer and fetcher once and hands them here; this
+module only decides which Slack pieces they become (the bolt App, its
+WebClient, HTTP or Socket Mode) and refuses to start with a missing secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+
+from bot.channels import ChannelDirectory
+from bot.config import BotConfig, Settings
+from bot.errors import ConfigError, ConfigProblem
+from bot.pipeline import Intelligence
+from bot.qa import answerer_for
+from bot.slack.app import build_app
+from bot.slack.handlers import SlackServices
+from bot.slack.poster import build_web_client
+from bot.slack.threads import ThreadQuestions
+from bot.sources.fetch import SafeFetcher
+from bot.store import Store
+from bot.summarize import Summarizer
+
+
+@dataclass(frozen=True)
+class SlackRuntime:
+    app: App
+    client: WebClient
+    mode: str  # "socket" or "http"
+    app_token: str | None
+    health: Callable[[], Mapping[str, Any]]
+
+
+def build_runtime(
+    settings: Settings,
+    config: BotConfig,
+    store: Store,
+    *,
+    summarizer: Summarizer,
+    model: Summarizer,
+    fetcher: SafeFetcher,
+    intelligence: Intelligence,
+    now: Callable[[], datetime],
+) -> SlackRuntime:
+    """``summarizer`` is the cached one the app summarises with; ``model`` the engine
+    behind it, whose weights thread questions are answered with when it can."""
+    client = build_web_client(settings)
+    problems = []
+    if client is None:
+        problems.append(
+            ConfigProblem(
+                "environment", "SLACK_BOT_TOKEN", "required to serve Slack (an xoxb- bot token)"
+            )
+        )
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    secret = settings.slack_signing_secret
+    if app_token is None and secret is None:
+        problems.append(
+            ConfigProblem(
+                "environment",
+                "SLACK_SIGNING_SECRET",
+                "required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)",
+            )
+        )
+    if problems:
+        raise ConfigError(problems)
+    assert client is not None  # noqa: S101 - checked above
+    services = SlackServices(
+        store=store,
+        directory=ChannelDirectory(store, config),
+        summarizer=summarizer,
+        fetcher=fetcher,
+        intelligence=intelligence,
+        now=now,
+    )
+    answerer = answerer_for(model, intelligence.catalog)
+    try:
+        app = build_app(
+            client,
+            services,
+            ThreadQuestions(store, answerer),
+            signing_secret=secret.get_secret_value() if secret else None,
+        )
+    except BoltError as exc:  # bolt checks the bot token with auth.test on start-up
+        raise ConfigError([ConfigProblem("environment", "SLACK_BOT_TOKEN", str(exc))]) from exc
+
+    def health() -> Mapping[str, Any]:
+        store.redis.ping()  # a dead Redis makes /healthz answer 503
+        return {"redis": "ok", "summarizer": getattr(model, "name", type(model).__name__)}
+
+    mode = "socket" if app_token else "http"
+    return SlackRuntime(app=app, client=client, mode=mode, app_token=app_token, health=health)

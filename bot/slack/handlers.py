@@ -1,0 +1,252 @@
+"""What ``/outage-summary`` does, apart from Slack's plumbing (that is ``app.py``).
+
+``quick_reply`` answers what needs no network or model (help, settings,
+sources, unsubscribe) straight away, inside Slack's 3 seconds; ``slow_reply``
+does the rest (summaries, fetching a URL, checking a feed) after the command
+was acknowledged, and its message goes back through ``response_url``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.channels import ChannelDirectory, Subscription
+from bot.config import ChannelConfig
+from bot.digest import escape
+from bot.errors import ConfigError, FetchError, OutageBotError
+from bot.filters import wants
+from bot.incidents import IncidentBook
+from bot.ingest import PAGE_ACCEPT
+from bot.pipeline import Intelligence, lead_articles
+from bot.schema import Incident
+from bot.slack import replies
+from bot.slack.commands import (
+    COMMAND,
+    HELP,
+    ChangeSetting,
+    Help,
+    ListIncidents,
+    Request,
+    ShowSettings,
+    ShowSources,
+    Subscribe,
+    SummarizeUrl,
+    Unsubscribe,
+)
+from bot.slack.replies import Message
+from bot.sources.article import to_article
+from bot.sources.fetch import SafeFetcher
+from bot.sources.health import SourceStates
+from bot.sources.reader import Document, parse_document
+from bot.store import Store
+from bot.summarize import Summarizer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SlackServices:
+    """Everything the Slack side needs, built once by the CLI and passed in."""
+
+    store: Store
+    directory: ChannelDirectory
+    summarizer: Summarizer
+    fetcher: SafeFetcher
+    intelligence: Intelligence
+    now: Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Who typed the command where (from Slack's payload)."""
+
+    channel_id: str
+    user_id: str
+
+
+class CommandHandler:
+    def __init__(self, services: SlackServices) -> None:
+        self._s = services
+
+    def quick_reply(self, request: Request, who: Invocation) -> Message | None:
+        """The whole answer when it is cheap; None when ``slow_reply`` must run."""
+        if isinstance(request, Help):
+            return replies.plain(HELP)
+        if isinstance(request, ShowSettings):
+            return replies.plain(self._settings(who.channel_id))
+        if isinstance(request, ChangeSetting):
+            return replies.plain(self._change(request, who))
+        if isinstance(request, ShowSources):
+            return replies.plain(self._sources(who.channel_id))
+        if isinstance(request, Unsubscribe):
+            return replies.plain(self._unsubscribe(request, who.channel_id))
+        return None
+
+    def working_note(self, request: Request) -> str | None:
+        """What the acknowledgement says while a slow request runs."""
+        if isinstance(request, SummarizeUrl):
+            return f"Fetching and summarising {escape(request.url)} …"
+        if isinstance(request, Subscribe):
+            return f"Checking the feed at {escape(request.url)} …"
+        return None
+
+    def slow_reply(self, request: Request, who: Invocation) -> Message:
+        try:
+            if isinstance(request, ListIncidents):
+                return self._list(request, who.channel_id)
+            if isinstance(request, SummarizeUrl):
+                return self._summarize_url(request)
+            if isinstance(request, Subscribe):
+                return self._subscribe(request, who)
+        except FetchError as exc:
+            return replies.plain(f":warning: Could not read {escape(exc.url)}: {escape(exc.why)}")
+        except ConfigError as exc:
+            return replies.plain(":warning: " + escape("; ".join(p.why for p in exc.problems)))
+        except OutageBotError as exc:
+            return replies.plain(f":warning: {escape(str(exc))}")
+        raise AssertionError(f"not a slow request: {request!r}")
+
+    # -- incidents -----------------------------------------------------------------------
+
+    def _list(self, request: ListIncidents, channel_id: str) -> Message:
+        channel = self._s.directory.effective(channel_id)
+        since = self._s.now() - request.window
+        found = self.matching(request.query, channel, since)
+        window = replies.window_label(request.window)
+        if request.query:
+            title = f"Incidents about “{request.query}” in the last {window}: {len(found)}"
+        else:
+            title = f"Incidents in the last {window} for this channel: {len(found)}"
+        if not found:
+            hint = "" if request.query else " (this channel's filters: `/outage-summary settings`)"
+            what = f"about “{escape(request.query)}” " if request.query else ""
+            return replies.plain(
+                f"No incidents {what}in the last {window}{hint}.", public=request.public
+            )
+        shown = found[: replies.MAX_LISTED]
+        leads = lead_articles(self._s.store, shown)
+        wanted = None if channel.summary_language == "source" else channel.summary_language
+        summaries = iter(self._s.summarizer.summarize([a for a in leads if a], wanted))
+        catalog = self._s.intelligence.catalog
+        listed = [
+            (
+                incident,
+                next(summaries) if lead else None,
+                catalog.provider_name(incident.provider) if incident.provider else None,
+            )
+            for incident, lead in zip(shown, leads, strict=True)
+        ]
+        return replies.incident_list(
+            title, listed, len(found), channel.timezone, public=request.public
+        )
+
+    def matching(
+        self, query: str | None, channel: ChannelConfig, since: datetime
+    ) -> list[Incident]:
+        """Outage incidents updated since ``since``, newest first.
+
+        Without a query the channel's filters decide; with one, a provider alias
+        ("aws", "阿里云") matches that provider and anything else matches words
+        in the report titles, whatever the channel's filters say.
+        """
+        catalog = self._s.intelligence.catalog
+        recent = [i for i in IncidentBook(self._s.store).recent(since) if i.is_outage]
+        if query is None:
+            return [i for i in recent if wants(channel.filters, i, catalog.find_provider)]
+        provider = catalog.find_provider(query)
+        if provider is not None:
+            return [i for i in recent if i.provider == provider]
+        needle = query.casefold()
+        return [i for i in recent if any(needle in a.title.casefold() for a in i.articles)]
+
+    # -- one article -----------------------------------------------------------------
+
+    def _summarize_url(self, request: SummarizeUrl) -> Message:
+        result = self._s.fetcher.fetch(request.url, accept=PAGE_ACCEPT)
+        document = Document(result.data, result.url, result.content_type)
+        entries = parse_document(document, request.url).entries
+        article = to_article(entries[0], self._s.now())
+        (summary,) = self._s.summarizer.summarize([article])
+        outage = self._s.intelligence.classifier.classify(article)
+        facts = ""
+        if outage.is_outage:
+            catalog = self._s.intelligence.catalog
+            parts = [catalog.provider_name(outage.provider) if outage.provider else "Outage"]
+            parts += [r.split(":", 1)[-1] for r in outage.regions[:4]]
+            parts += [outage.status] if outage.status else []
+            facts = " · ".join(parts)
+        return replies.article_summary(article, summary, facts, public=request.public)
+
+    # -- channel settings and feeds ------------------------------------------------------
+
+    def _settings(self, channel_id: str) -> str:
+        directory = self._s.directory
+        if directory.record(channel_id) is not None:
+            origin = "set in Slack"
+        elif directory.from_file(channel_id):
+            origin = "from the bot's config file"
+        else:
+            origin = (
+                "defaults: this channel gets no digests until it subscribes to a feed or "
+                "changes a setting"
+            )
+        return replies.settings_text(directory.effective(channel_id), origin)
+
+    def _change(self, request: ChangeSetting, who: Invocation) -> str:
+        try:
+            updated = self._s.directory.change(
+                who.channel_id, who.user_id, **{request.name: request.value}
+            )
+        except ConfigError as exc:
+            reasons = "; ".join(p.why for p in exc.problems)
+            return f":warning: `{request.name}` not changed: {escape(reasons)}"
+        log.info("%s changed %s of %s", who.user_id, request.name, who.channel_id)
+        return "Saved. " + replies.settings_text(updated, "set in Slack")
+
+    def _sources(self, channel_id: str) -> str:
+        directory = self._s.directory
+        states = SourceStates(self._s.store)
+        configured = [
+            (s.name, s.location, states.get(s.name))
+            for s in directory.sources()
+            if not s.name.startswith("subscribed:")
+        ]
+        subscribed = [(s, states.get(s.source_name)) for s in directory.subscriptions(channel_id)]
+        return replies.sources_text(configured, subscribed)
+
+    def _subscribe(self, request: Subscribe, who: Invocation) -> Message:
+        # Read the feed once now, so a typo or a web page is refused with its reason
+        # instead of failing quietly at every poll.
+        result = self._s.fetcher.fetch(request.url)
+        document = Document(result.data, result.url, result.content_type)
+        # A web page is not a feed: only feeds and JSON status documents are accepted.
+        is_json = result.data.lstrip()[:1] in (b"{", b"[")
+        read = parse_document(document, request.url, kind="auto" if is_json else "feed")
+        subscription = Subscription(url=request.url, added_by=who.user_id, added_at=self._s.now())
+        if not self._s.directory.subscribe(who.channel_id, subscription):
+            return replies.plain(f"This channel already subscribes to {escape(request.url)}.")
+        return replies.plain(
+            f"Subscribed to {escape(request.url)} ({len(read.entries)} items now). New outage "
+            f"reports from it reach this channel's digest; see `{COMMAND} settings`.",
+            public=True,
+        )
+
+    def _unsubscribe(self, request: Unsubscribe, channel_id: str) -> str:
+        directory = self._s.directory
+        if request.url is None:
+            feeds = directory.forget(channel_id)
+            note = (
+                " This channel is also in the bot's config file, so its configured digest "
+                "continues."
+                if directory.from_file(channel_id)
+                else ""
+            )
+            return f"Removed {feeds} feed(s) and this channel's Slack-made settings.{note}"
+        if directory.unsubscribe(channel_id, request.url):
+            return f"Unsubscribed from {escape(request.url)}."
+        return (
+            f"This channel does not subscribe to {escape(request.url)} (see `{COMMAND} sources`)."
+        )

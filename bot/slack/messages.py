@@ -1,0 +1,56 @@
+"""Which Slack message shows which incident, and what it showed.
+
+Each incident gets one message per channel; later revisions edit it and reply
+in its thread. The log records, per (channel, incident), the message ``ts`` and
+what the message showed (revision, status, article ids) so the next revision can
+say what changed; and, per (channel, ts), the incident, so a question asked in a
+thread can be answered about the right incident.
+"""
+
+from __future__ import annotations
+
+from bot.keys import MESSAGE_TTL
+from bot.schema import Frozen, IncidentStatus
+from bot.store import Store
+
+
+class PostedMessage(Frozen):
+    """An incident's message in one channel, as it was last posted or edited."""
+
+    ts: str  # Slack's message timestamp: the message's id and its thread's
+    revision: int  # the incident revision the message shows
+    status: IncidentStatus | None = None
+    article_ids: tuple[str, ...] = ()
+    # The id Slack reported for the channel: chat.update needs it, and the
+    # configuration may name the channel "#ops" instead.
+    channel_id: str | None = None
+
+
+class SentMessage(Frozen):
+    """What Slack answered to a post."""
+
+    ts: str
+    channel: str  # the channel's id
+
+
+class MessageLog:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def record(self, channel: str, incident_id: str, posted: PostedMessage) -> None:
+        keys, ttl = self._store.keys, int(MESSAGE_TTL.total_seconds())
+        record = self._store.redis.pipeline(transaction=True)
+        record.set(keys.message(channel, incident_id), posted.model_dump_json(), ex=ttl)
+        # Thread events name the channel by id; the configuration may use its #name.
+        for name in {channel, posted.channel_id or channel}:
+            record.set(keys.incident_at(name, posted.ts), incident_id, ex=ttl)
+        record.execute()
+
+    def get(self, channel: str, incident_id: str) -> PostedMessage | None:
+        raw = self._store.redis.get(self._store.keys.message(channel, incident_id))
+        return PostedMessage.model_validate_json(raw) if raw else None
+
+    def incident_at(self, channel: str, thread_ts: str) -> str | None:
+        """The incident whose message is the root of the thread ``thread_ts``, if ours."""
+        raw = self._store.redis.get(self._store.keys.incident_at(channel, thread_ts))
+        return str(raw) if raw else None

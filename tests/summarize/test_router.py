@@ -1,0 +1,213 @@
+"""Summary language routing with tiny real models in a temporary models folder.
+
+The presets file and the models folder are laid out as in a real install:
+models/<preset name>/ holds each preset's weights, and build_summarizer builds the
+engine from them. A cross-lingual preset is only ever read from that folder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.errors import SummarizerError
+from bot.summarize.base import Summarizer, build_summarizer
+from bot.summarize.extractive import ExtractiveSummarizer
+from bot.summarize.presets import Preset, load_presets
+from bot.summarize.router import LanguageRouter, same_language
+from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from tests.summarize.tiny_models import TINY_GENERATION, build_tiny_model, make_article
+
+SAME = "tiny-same"  # summarises in the language it reads
+CROSS = "tiny-crosssum-en"  # reads anything, writes English
+ASKS = "tiny-asks"  # its prompt asks for the language
+ABSENT = "tiny-crosssum-zh"  # writes Chinese; never pulled
+
+EN = make_article("en", ["AWS reported elevated error rates in us-east-1 on Tuesday."], "en")
+ZH = make_article("zh", ["阿里云华东1区出现大范围故障，大量用户无法访问。"], "zh")
+ZH_2 = make_article("zh-2", ["腾讯云表示，华北2区的网络设备升级失败导致服务中断。"], "zh")
+
+
+def _preset_table(name: str, languages: list[str], prompt: str) -> str:
+    generation = ", ".join(f"{k} = {json.dumps(v)}" for k, v in TINY_GENERATION.items())
+    return (
+        f'[{name}]\nhub_id = "outage-bot-tests/{name}"\nrevision = "test"\n'
+        f'license = "CC-BY-NC-SA-4.0"\nlanguages = {json.dumps(languages)}\n'
+        f'tasks = ["summarize"]\nprompt = {json.dumps(prompt)}\nmax_input_tokens = 64\n'
+        f"generation = {{ {generation} }}\n\n"
+    )
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    attempts: list[Any] = []
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if self.family == socket.AF_UNIX:
+            return real_connect(self, address)
+        attempts.append(address)
+        raise OSError(f"tests must not use the network (tried {address})")
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return attempts
+
+
+@pytest.fixture(scope="module")
+def install(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A presets file and models/ with SAME, CROSS and ASKS pulled (ABSENT is not)."""
+    root = tmp_path_factory.mktemp("install")
+    build_tiny_model(root, "t5", name=SAME)
+    build_tiny_model(root, "mt5", name=CROSS, prompt="{text}")
+    build_tiny_model(root, "t5", name=ASKS, prompt="Summarize in {language}: {text}")
+    (root / "presets.toml").write_text(
+        _preset_table(SAME, ["multilingual"], "summarize: {text}")
+        + _preset_table(CROSS, ["multilingual->en"], "{text}")
+        + _preset_table(ASKS, ["multilingual"], "Summarize in {language}: {text}")
+        + _preset_table(ABSENT, ["multilingual->zh"], "{text}"),
+        encoding="utf-8",
+    )
+    return root
+
+
+def _build(install: Path, model: str, models: Path | None = None) -> Summarizer:
+    return build_summarizer(
+        model, models or install / "models", presets_file=install / "presets.toml"
+    )
+
+
+def _direct(install: Path, name: str) -> Seq2SeqSummarizer:
+    preset = load_presets(install / "presets.toml")[name]
+    return Seq2SeqSummarizer.load(preset, install / "models" / name, EngineOptions())
+
+
+def test_other_languages_go_to_the_cross_lingual_preset(
+    install: Path, no_network: list[Any]
+) -> None:
+    engine = _build(install, SAME)
+    assert isinstance(engine, LanguageRouter)
+    assert engine.routes == [CROSS]  # ABSENT has no folder: never considered
+    en, zh = engine.summarize([EN, ZH], language="en")
+    assert (zh.engine, zh.language, zh.fallback) == (CROSS, "en", False)
+    assert (en.engine, en.language, en.fallback) == (SAME, "en", False)
+    # Real output of each model, as each would write it alone.
+    assert zh == _direct(install, CROSS).summarize([ZH], "en")[0]
+    assert en == _direct(install, SAME).summarize([EN], "en")[0]
+    assert no_network == []
+
+
+def test_without_a_wanted_language_nothing_is_routed(install: Path) -> None:
+    engine = _build(install, SAME)
+    summaries = engine.summarize([EN, ZH])
+    assert [(s.engine, s.language) for s in summaries] == [(SAME, "en"), (SAME, "zh")]
+
+
+def test_no_preset_writes_the_language_so_the_source_language_stays(install: Path) -> None:
+    engine = _build(install, SAME)
+    (summary,) = engine.summarize([EN], language="zh")  # ABSENT would, but is not pulled
+    assert (summary.engine, summary.language) == (SAME, "en")
+
+
+def test_without_cross_lingual_weights_the_engine_is_used_as_it_is(
+    install: Path, tmp_path: Path
+) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / SAME).symlink_to(install / "models" / SAME)
+    engine = _build(install, SAME, models)
+    assert isinstance(engine, Seq2SeqSummarizer)
+    (summary,) = engine.summarize([ZH], language="en")
+    assert (summary.engine, summary.language, summary.fallback) == (SAME, "zh", False)
+
+
+def test_an_engine_that_asks_for_the_language_needs_no_routing(install: Path) -> None:
+    engine = _build(install, ASKS)
+    assert isinstance(engine, Seq2SeqSummarizer)
+    (summary,) = engine.summarize([ZH], language="en")
+    assert (summary.engine, summary.language) == (ASKS, "en")
+
+
+def test_explicit_extractive_gets_no_model(install: Path) -> None:
+    engine = _build(install, "extractive")
+    assert isinstance(engine, ExtractiveSummarizer)
+    (summary,) = engine.summarize([ZH], language="en")
+    assert (summary.engine, summary.language, summary.fallback) == ("extractive", "zh", False)
+
+
+def test_a_missing_configured_model_still_routes_what_it_can(install: Path) -> None:
+    # The configured preset was never pulled: extractive fallback, but Chinese
+    # articles for an English channel still get a model summary in English.
+    engine = _build(install, ABSENT)
+    assert isinstance(engine, LanguageRouter)
+    en, zh = engine.summarize([EN, ZH], language="en")
+    assert (en.engine, en.fallback) == ("extractive", True)
+    assert (zh.engine, zh.language, zh.fallback) == (CROSS, "en", False)
+
+
+class CountingLoads:
+    def __init__(self, install: Path, fail: bool = False) -> None:
+        self.install = install
+        self.fail = fail
+        self.loads: list[str] = []
+
+    def __call__(self, preset: Preset) -> Summarizer:
+        self.loads.append(preset.name)
+        if self.fail:
+            raise SummarizerError(f"{preset.name}: model folder is incomplete or damaged")
+        return Seq2SeqSummarizer.load(preset, self.install / "models" / preset.name)
+
+
+def test_the_cross_lingual_model_loads_once_on_first_need(install: Path) -> None:
+    presets = load_presets(install / "presets.toml")
+    primary = _direct(install, SAME)
+    loads = CountingLoads(install)
+    router = LanguageRouter(primary, [presets[CROSS]], loads)
+    router.summarize([EN, ZH])  # no language wanted
+    router.summarize([EN], language="en")  # English already
+    assert loads.loads == []
+    router.summarize([ZH], language="en")
+    router.summarize([ZH_2, EN, ZH], language="en")
+    assert loads.loads == [CROSS]
+
+
+def test_a_cross_lingual_model_that_fails_to_load_is_tried_once(
+    install: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    presets = load_presets(install / "presets.toml")
+    loads = CountingLoads(install, fail=True)
+    router = LanguageRouter(_direct(install, SAME), [presets[CROSS]], loads)
+    with caplog.at_level(logging.WARNING, logger="bot.summarize.router"):
+        first = router.summarize([ZH, EN], language="en")
+        second = router.summarize([ZH_2], language="en")
+    assert loads.loads == [CROSS]
+    assert [(s.engine, s.language) for s in [*first, *second]] == [
+        (SAME, "zh"),
+        (SAME, "en"),
+        (SAME, "zh"),
+    ]
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1 and "stay in the source language" in warned[0]
+
+
+def test_the_cache_key_names_the_routes(install: Path) -> None:
+    presets = load_presets(install / "presets.toml")
+    primary = _direct(install, SAME)
+    router = LanguageRouter(primary, [presets[CROSS]], CountingLoads(install))
+    assert router.cache_key.startswith(primary.cache_key + "+" + CROSS)
+    changed = presets[CROSS].model_copy(update={"revision": "v2"})
+    other = LanguageRouter(primary, [changed], CountingLoads(install))
+    int8 = LanguageRouter(primary, [presets[CROSS]], CountingLoads(install), variant="int8")
+    assert len({router.cache_key, other.cache_key, int8.cache_key}) == 3
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"), [("zh-cn", "zh", True), ("EN", "en-GB", True), ("zh", "en", False)]
+)
+def test_language_tags_compare_by_language(a: str, b: str, same: bool) -> None:
+    assert same_language(a, b) is same
