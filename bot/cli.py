@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -26,7 +25,6 @@ from bot.config import (
     BotConfig,
     ChannelConfig,
     Settings,
-    check_sources_exist,
     load_config,
     load_settings,
 )
@@ -34,15 +32,13 @@ from bot.delivery import DeliveryReport, Sink, TerminalSink
 from bot.digest import region_label
 from bot.errors import ConfigError, ConfigProblem, OutageBotError
 from bot.filing import Filed
-from bot.incidents import IncidentBook
 from bot.ingest import PAGE_ACCEPT
 from bot.pipeline import Intelligence, PollReport, build_digest, digest_and_deliver, ingest
 from bot.schedule import is_due
-from bot.schema import Incident, Source
+from bot.schema import Article, Source
 from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
 from bot.sources.article import to_article
 from bot.sources.fetch import FetchPolicy, SafeFetcher, build_http_client
-from bot.sources.health import SourceStates
 from bot.sources.local import is_url, read_local
 from bot.sources.netguard import AddressPolicy
 from bot.sources.reader import Document, parse_document
@@ -319,6 +315,17 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+def _read_one(settings: Settings, target: str) -> list[Article]:
+    """The article(s) at a URL (through the safe fetcher) or in a local file; stores nothing."""
+    if is_url(target):
+        result = _fetcher(settings).fetch(target, accept=PAGE_ACCEPT)
+        document = Document(result.data, result.url, result.content_type)
+        entries = parse_document(document, target).entries
+    else:
+        entries = read_local(Source(name=target, location=target)).entries
+    return [to_article(entry, _now()) for entry in entries]
+
+
 @app.command()
 def summarize(
     target: Annotated[str, typer.Argument(help="An article URL, or a Markdown/feed/page file.")],
@@ -326,13 +333,7 @@ def summarize(
     """Summarise one article (or every item of a feed) without storing anything."""
     settings = load_settings()
     summarizer = _summarizer(settings)
-    if is_url(target):
-        result = _fetcher(settings).fetch(target, accept=PAGE_ACCEPT)
-        document = Document(result.data, result.url, result.content_type)
-        entries = parse_document(document, target).entries
-    else:
-        entries = read_local(Source(name=target, location=target)).entries
-    articles = [to_article(entry, _now()) for entry in entries]
+    articles = _read_one(settings, target)
     for article, summary in zip(articles, summarizer.summarize(articles), strict=True):
         typer.echo(f"{article.title}\n  {summary.text}\n  [engine: {summary.engine}"
                    f"{', fallback' if summary.fallback else ''}]")  # fmt: skip
@@ -365,170 +366,6 @@ def digest(
     _fail_on_delivery_errors(deliveries)
 
 
-@app.command("incidents")
-def incidents_command(
-    since: Annotated[str, typer.Option(help="24h, 7d, 2w … or all.")] = "7d",
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per incident.")] = False,
-) -> None:
-    """List incidents with status, sources and languages, most recently updated first."""
-    settings, _ = _settings_and_config()
-    window = _parse_since(since)
-    store = connect(settings)
-    start = datetime.fromtimestamp(0, UTC) if window is None else _now() - window
-    catalog = Intelligence.load().catalog
-    found = [i for i in IncidentBook(store).recent(start) if i.is_outage]
-    for incident in found:
-        if as_json:
-            typer.echo(json.dumps(_incident_json(incident), ensure_ascii=False))
-            continue
-        name = catalog.provider_name(incident.provider) if incident.provider else "(unknown)"
-        regions = ", ".join(region_label(r) for r in incident.regions) or "-"
-        languages = "/".join(incident.languages)
-        typer.echo(f"{incident.id}  {name}  {regions}  {incident.status or '-'}  {languages}  "
-                   f"{len(incident.articles)} report(s)")  # fmt: skip
-        typer.echo(f"    {incident.title}")
-        for article in incident.articles:
-            typer.echo(f"    - [{article.language}] {article.title} ({article.url})")
-    if not found and not as_json:
-        typer.echo(f"No incidents in the last {since}.")
-
-
-def _parse_since(text: str) -> timedelta | None:
-    if text.strip().lower() == "all":
-        return None
-    match = re.fullmatch(r"(\d+)\s*([hdw])", text.strip().lower())
-    if match is None:
-        raise ConfigError([ConfigProblem("--since", text, "use e.g. 24h, 7d, 2w or all")])
-    unit = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
-    return int(match.group(1)) * unit[match.group(2)]
-
-
-def _incident_json(incident: Incident) -> dict[str, object]:
-    return {
-        "id": incident.id,
-        "provider": incident.provider,
-        "regions": [region_label(r) for r in incident.regions],
-        "affected": list(incident.affected),
-        "status": incident.status,
-        "title": incident.title,
-        "languages": list(incident.languages),
-        "sources": list(incident.sources),
-        "started_at": _iso(incident.started_at) if incident.started_at else None,
-        "first_seen": _iso(incident.first_seen),
-        "updated_at": _iso(incident.updated_at),
-        "revision": incident.revision,
-        "timeline": [
-            {"at": _iso(t.at), "status": t.status, "article_id": t.article_id}
-            for t in incident.timeline
-        ],
-        "articles": [
-            {
-                "url": a.url,
-                "title": a.title,
-                "language": a.language,
-                "source": a.source,
-                "published": _iso(a.published),
-                "status": a.status,
-            }
-            for a in incident.articles
-        ],
-    }
-
-
-@app.command("sources")
-def sources_command() -> None:
-    """List the configured sources with their health (last success, error, next attempt)."""
-    settings, config = _settings_and_config()
-    if not config.sources:
-        typer.echo("No sources configured (set OUTAGE_BOT_CONFIG to a TOML file).")
-        return
-    store = connect(settings)
-    health = SourceStates(store).get_many(s.name for s in config.sources)
-    for source in config.to_sources():
-        state = health[source.name]
-        typer.echo(f"{source.name}  ({source.kind}) {source.location}")
-        ok = f"{state.last_success:%Y-%m-%d %H:%M} UTC" if state.last_success else "never"
-        typer.echo(f"    last success: {ok}; new then: {state.last_new}")
-        if state.failures:
-            typer.echo(f"    failing ({state.failures}x): {state.last_error}")
-        if state.next_attempt:
-            typer.echo(f"    next attempt: {state.next_attempt:%Y-%m-%d %H:%M} UTC")
-
-
-@models_app.command("list")
-def models_list() -> None:
-    """The presets, their licences and languages, and whether their weights are here."""
-    from bot.summarize.presets import DEFAULT_PRESET, load_presets
-
-    settings = load_settings()
-    for name, preset in sorted(load_presets().items()):
-        present = (settings.models_dir / name / "config.json").exists()
-        marks = [m for m, on in (("default", name == DEFAULT_PRESET),
-                                 ("in use", name == settings.summarizer_model)) if on]  # fmt: skip
-        licence = preset.license + (" (NON-COMMERCIAL)" if preset.non_commercial else "")
-        typer.echo(f"{name:16} {'present' if present else 'absent ':8} {licence:32} "
-                   f"{','.join(preset.languages):20} {preset.hub_id}"
-                   + (f"  [{', '.join(marks)}]" if marks else ""))  # fmt: skip
-    typer.echo(f"models folder: {settings.models_dir}")
-
-
-@models_app.command("pull")
-def models_pull(
-    name: Annotated[str, typer.Argument(help="A preset name (see `models list`).")],
-) -> None:
-    """Download a preset's weights into the models folder (needs internet access)."""
-    from bot.summarize.presets import load_presets
-
-    settings = load_settings()
-    presets = load_presets()
-    if name not in presets:
-        raise ConfigError(
-            [ConfigProblem("presets", name, f"unknown preset; known: {', '.join(sorted(presets))}")]
-        )
-    preset = presets[name]
-    if preset.non_commercial:
-        typer.echo(f"note: {name} is licensed {preset.license} (non-commercial use only)", err=True)
-    target = settings.models_dir / name
-    typer.echo(f"downloading {preset.hub_id}@{preset.revision} into {target}", err=True)
-    try:
-        from huggingface_hub import snapshot_download
-
-        snapshot_download(repo_id=preset.hub_id, revision=preset.revision, local_dir=target,
-                          allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt",
-                                          "spiece.model", "tokenizer*"])  # fmt: skip
-    except Exception as exc:  # the hub client raises many kinds; all mean "not downloaded"
-        raise OutageBotError(
-            f"could not download {preset.hub_id}: {type(exc).__name__}: {exc} "
-            "(this needs internet access to the Hugging Face hub; HF_HUB_OFFLINE must be unset)"
-        ) from exc
-    typer.echo(f"{name} is ready in {target}")
-
-
-@config_app.command("check")
-def config_check() -> None:
-    """Validate the environment and the config file; list every problem."""
-    problems: list[ConfigProblem] = []
-    settings: Settings | None = None
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        problems.extend(exc.problems)
-    config = None
-    if settings is not None:
-        try:
-            config = load_config(settings.config_path)
-        except ConfigError as exc:
-            problems.extend(exc.problems)
-    if config is not None and settings is not None:
-        problems.extend(check_sources_exist(config, str(settings.config_path)))
-    if problems:
-        raise ConfigError(problems)
-    assert settings is not None and config is not None  # noqa: S101
-    where = settings.config_path or "no config file (OUTAGE_BOT_CONFIG unset)"
-    typer.echo(f"OK: {where}: {len(config.sources)} source(s), {len(config.channels)} channel(s)")
-    if settings.slack_bot_token is None:
-        typer.echo("   SLACK_BOT_TOKEN unset: digests print to the terminal")
-
-
-# The Slack-facing commands (serve, ask) live in their own module and register on `app`.
-from bot import cli_slack  # noqa: E402, F401
+# More commands live in their own modules (each file stays small) and register on `app`:
+# incidents, sources, models, config check; and the Slack-facing serve and ask.
+from bot import cli_admin, cli_slack  # noqa: E402, F401

@@ -12,17 +12,12 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import _fetcher, _now, _settings_and_config, _summarizer, app
+from bot.cli import _fetcher, _now, _read_one, _settings_and_config, _summarizer, app
 from bot.config import load_settings
-from bot.ingest import PAGE_ACCEPT
 from bot.pipeline import Intelligence
 from bot.qa import answer_text, answerer_for
-from bot.schema import Source
 from bot.slack.compose import build_runtime
 from bot.slack.server import HTTPServer, run_socket_mode
-from bot.sources.article import to_article
-from bot.sources.local import is_url, read_local
-from bot.sources.reader import Document, parse_document
 from bot.store import connect
 from bot.summarize.cache import CachedSummarizer
 
@@ -80,12 +75,6 @@ def ask(
 ) -> None:
     """Answer a question from one article (or feed), quoting the evidence."""
     settings = load_settings()
-    if is_url(target):
-        result = _fetcher(settings).fetch(target, accept=PAGE_ACCEPT)
-        document = Document(result.data, result.url, result.content_type)
-        entries = parse_document(document, target).entries
-    else:
-        entries = read_local(Source(name=target, location=target)).entries
-    articles = [to_article(entry, _now()) for entry in entries]
+    articles = _read_one(settings, target)
     answerer = answerer_for(_summarizer(settings))
     typer.echo(answer_text(answerer.answer(question, articles)))
