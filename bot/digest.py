@@ -65,7 +65,10 @@ def render_header(
     count = len(digest.items) if new is None else new
     noun = "new incident" if count == 1 else "new incidents"
     title = _clip(f"Outage digest: {count} {noun} · {_when(digest.generated_at, tz)}", HEADER_MAX)
-    note = "Each incident has its own message below; later news about it goes to its thread."
+    note = (
+        "Each incident has its own message below; later news about it goes to its thread, "
+        "and a question asked there is answered from its reports."
+    )
     if updated:
         where = "1 earlier incident has" if updated == 1 else f"{updated} earlier incidents have"
         note += f" {where} news in {'its thread' if updated == 1 else 'their threads'}."

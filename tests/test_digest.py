@@ -798,7 +798,8 @@ def test_header_message_counts_new_incidents_and_mentions_updates() -> None:
     assert _header(first) == "Outage digest: 3 new incidents · 2026-11-20 23:30 UTC"
     assert first["text"] == _header(first)
     assert _contexts(first) == [
-        "Each incident has its own message below; later news about it goes to its thread."
+        "Each incident has its own message below; later news about it goes to its thread, "
+        "and a question asked there is answered from its reports."
     ]
     one = render_header(digest, "Asia/Shanghai", new=1, updated=2)
     assert _header(one) == "Outage digest: 1 new incident · 2026-11-21 07:30 CST"
