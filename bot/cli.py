@@ -130,7 +130,8 @@ def _fetcher(settings: Settings) -> SafeFetcher:
 
 def _summarizer(settings: Settings) -> Summarizer:
     return build_summarizer(settings.summarizer_model, settings.models_dir,
-                            quantize=settings.quantize)  # fmt: skip
+                            quantize=settings.quantize,
+                            vocabulary=settings.summarizer_vocabulary)  # fmt: skip
 
 
 def _now() -> datetime:

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     models_dir: Path = Field(default_factory=lambda: default_models_dir(),
                              validation_alias="OUTAGE_BOT_MODELS_DIR")  # fmt: skip
     quantize: bool = Field(False, validation_alias="OUTAGE_BOT_QUANTIZE")  # int8 weights on CPU
+    # Decode over the pieces of these languages only (mT5/T5: a faster lm_head); every
+    # summary language in use must be listed. Empty: the whole vocabulary.
+    summarizer_vocabulary_list: str = Field("", validation_alias="SUMMARIZER_VOCABULARY")
     hf_hub_offline: bool = Field(False, validation_alias="HF_HUB_OFFLINE")
     # Internal hosts the fetcher may reach despite the SSRF guard, comma-separated.
     allowed_hosts_list: str = Field("", validation_alias="OUTAGE_BOT_ALLOWED_HOSTS")
@@ -78,6 +81,21 @@ class Settings(BaseSettings):
         return frozenset(
             h.strip().lower().rstrip(".") for h in self.allowed_hosts_list.split(",") if h.strip()
         )
+
+    @property
+    def summarizer_vocabulary(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.summarizer_vocabulary_list.split(",") if p.strip())
+
+    @field_validator("summarizer_vocabulary_list")
+    @classmethod
+    def _vocabulary(cls, value: str) -> str:
+        from bot.summarize.vocab import SCRIPTS
+
+        unknown = {p.strip() for p in value.split(",") if p.strip()} - set(SCRIPTS)
+        if unknown:
+            known = ", ".join(sorted(SCRIPTS))
+            raise ValueError(f"unknown language(s) {', '.join(sorted(unknown))}; use {known}")
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

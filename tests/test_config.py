@@ -270,6 +270,7 @@ def test_slack_api_url_gains_a_trailing_slash(monkeypatch: pytest.MonkeyPatch) -
         ("REDIS_URL", "http://x"),
         ("REDIS_URL", "localhost:6379"),
         ("OUTAGE_BOT_REDIS_PREFIX", "has spaces!"),
+        ("SUMMARIZER_VOCABULARY", "zh,th"),
     ],
 )
 def test_bad_environment_values_name_the_variable(
@@ -382,3 +383,9 @@ def test_cron_follows_daylight_saving_in_the_channel_timezone() -> None:
     last = datetime(2026, 10, 31, 14, 0, tzinfo=UTC)  # 10:00 EDT
     assert not is_due(channel, last, datetime(2026, 11, 1, 13, 59, tzinfo=UTC))
     assert is_due(channel, last, datetime(2026, 11, 1, 14, 0, tzinfo=UTC))
+
+
+def test_summarizer_vocabulary_is_a_list_of_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().summarizer_vocabulary == ()
+    monkeypatch.setenv("SUMMARIZER_VOCABULARY", " zh, en ")
+    assert load_settings().summarizer_vocabulary == ("zh", "en")

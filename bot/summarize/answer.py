@@ -176,6 +176,11 @@ def build_answerer(summarizer: Summarizer) -> TextGenerator | None:
     Only a loaded seq2seq model whose preset has the "answer" task can answer;
     otherwise Q&A quotes the best evidence passages and says why.
     """
+    # A language router (bot/summarize/router.py) answers with its primary engine,
+    # the configured model; the cross-lingual ones only ever summarise.
+    primary = getattr(summarizer, "primary", None)
+    if primary is not None:
+        summarizer = primary
     # A Seq2SeqSummarizer exists only once its module is imported; checking
     # first keeps torch out of a bot that runs the extractive engine.
     if "bot.summarize.seq2seq" in sys.modules:

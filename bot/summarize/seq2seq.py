@@ -38,6 +38,7 @@ from transformers import BatchEncoding, GenerationConfig, PreTrainedTokenizerBas
 
 from bot.errors import SummarizerError
 from bot.schema import Article, Summary
+from bot.summarize.beams import beam_cache
 from bot.summarize.extractive import ExtractiveSummarizer
 from bot.summarize.loading import is_quantized, load_files, prepare_model
 from bot.summarize.postprocess import clean_summary
@@ -325,11 +326,16 @@ class Seq2SeqSummarizer:
 
     def _generate(self, prompts: list[str]) -> list[str]:
         inputs = self.encode_inputs(prompts).to(self._model.device)
+        # Beam search that does not copy the cross-attention cache every step
+        # (bot/summarize/beams.py); same output, less memory traffic.
+        cache = beam_cache(self._model)
+        extra = {} if cache is None else {"cache": cache}
         with torch.inference_mode():
             output = self._model.generate(
                 input_ids=inputs["input_ids"],
                 attention_mask=inputs["attention_mask"],
                 **self._generation,
+                **extra,
             )
         return list(self._tokenizer.batch_decode(output, skip_special_tokens=True))
 

@@ -138,6 +138,11 @@ class TrimmedVocabulary(torch.nn.Module):
         model.config.vocab_size = len(ids)
 
     @property
+    def config(self) -> Any:
+        """The wrapped model's config (its vocab_size is the kept count)."""
+        return self.model.config
+
+    @property
     def device(self) -> torch.device:
         device: torch.device = self.model.device
         return device

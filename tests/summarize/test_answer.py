@@ -10,6 +10,7 @@ import torch
 from bot.errors import SummarizerError
 from bot.summarize.answer import Seq2SeqAnswerer, build_answerer
 from bot.summarize.extractive import ExtractiveSummarizer
+from bot.summarize.router import LanguageRouter
 from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
 from tests.summarize.tiny_models import Arch, build_tiny_model
 
@@ -130,3 +131,10 @@ def test_the_extractive_engine_gets_no_generator(caplog: pytest.LogCaptureFixtur
         assert build_answerer(ExtractiveSummarizer()) is None
     (record,) = caplog.records
     assert "no QA model is loaded" in record.getMessage()
+
+
+def test_a_language_router_answers_with_its_configured_model(t5: Seq2SeqSummarizer) -> None:
+    # The router's cross-lingual engines are never asked questions: nothing to load.
+    router = LanguageRouter(t5, [], load=lambda preset: ExtractiveSummarizer())
+    generator = build_answerer(router)
+    assert isinstance(generator, Seq2SeqAnswerer) and generator.name == t5.name
