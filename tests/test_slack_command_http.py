@@ -7,13 +7,16 @@ that come later go through ``response_url`` (pointed at the fake Slack server).
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+import redis
 
 from bot.channels import ChannelDirectory
 from bot.config import BotConfig, ChannelConfig, ChannelFilters
+from bot.keys import Keys
 from bot.store import Store
 from tests.fake_slack import FakeSlackServer
 from tests.http_server import HTTPTestServer, Reply
@@ -193,3 +196,22 @@ def test_form_fields_slack_may_add_do_not_break_the_command(
     body = slash_command_body(command="/outage-summary", text="help", channel_id=CHANNEL)
     body += "&" + urlencode({"is_enterprise_install": "false", "api_app_id": "A1"})
     assert post(served.url + "/slack/events", body, secret=SECRET).status == 200
+
+
+def test_a_dead_redis_gets_a_clear_reply_not_a_timeout(
+    fake_slack: FakeSlackServer, tmp_path: Path
+) -> None:
+    dead = Store(
+        redis=redis.Redis(unix_socket_path=str(tmp_path / "gone.sock"), decode_responses=True),
+        keys=Keys("test"),
+        where="nowhere",
+    )
+    with running_http_server(our_app(dead, fake_slack)) as server:
+        # redis-py retries a dead connection for seconds; Slack's 3 s are kept anyway.
+        started = time.monotonic()
+        quick = command(server, fake_slack, "settings")
+        assert time.monotonic() - started < 3.0
+        assert quick.status == 200 and quick.json()["text"] == "Working on it …"
+        assert "cannot reach its storage" in later_reply(fake_slack)["text"]
+        command(server, fake_slack, "aws 3d")
+        assert "cannot reach its storage" in later_reply(fake_slack, 2)["text"]

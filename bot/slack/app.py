@@ -13,17 +13,28 @@ threads, so a slow feed or model never makes Slack show "operation timed out".
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
+from redis import RedisError
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.digest import escape
-from bot.slack.commands import COMMAND, UsageError, parse
+from bot.slack.commands import COMMAND, Request, UsageError, parse
 from bot.slack.handlers import CommandHandler, Invocation, SlackServices
+from bot.slack.replies import Message
 from bot.slack.threads import ThreadQuestions
 
 log = logging.getLogger(__name__)
+
+# Slack wants the acknowledgement within 3 seconds; leave room for the network.
+ACK_BUDGET_S = 2.0
+STORAGE_DOWN = (
+    ":warning: The bot cannot reach its storage (Redis) right now; nothing was changed. "
+    "Please try again in a minute."
+)
 
 
 def build_app(
@@ -44,6 +55,8 @@ def build_app(
         logger=logging.getLogger("bot.slack.bolt"),
     )
     commands = CommandHandler(services)
+    # Quick replies run here so the acknowledgement can stop waiting for them.
+    pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="quick-reply")
 
     @app.command(COMMAND)
     def on_command(ack: Ack, respond: Respond, command: dict[str, Any]) -> None:
@@ -59,28 +72,50 @@ def build_app(
                 response_type="ephemeral",
             )
             return
-        quick = commands.quick_reply(request, who)
-        if quick is not None:
-            ack(**quick)
+        if commands.is_quick(request):
+            # Answered in the acknowledgement, unless a dependency is slow (Redis
+            # retrying a dead connection): then acknowledge and answer later.
+            pending = pool.submit(reply, request, who)
+            try:
+                ack(**pending.result(timeout=ACK_BUDGET_S))
+            except FutureTimeout:
+                ack(text="Working on it …", response_type="ephemeral")
+                respond(**pending.result())
             return
         note = commands.working_note(request)
         if note:
             ack(text=note, response_type="ephemeral")
         else:
             ack()
+        respond(**reply(request, who))
+
+    def reply(request: Request, who: Invocation) -> Message:
         try:
-            reply = commands.slow_reply(request, who)
+            quick = commands.quick_reply(request, who)
+            return quick if quick is not None else commands.slow_reply(request, who)
+        except RedisError as exc:
+            log.error("/outage-summary %s: Redis failed: %s", request.kind, exc)
+            return {"text": STORAGE_DOWN, "response_type": "ephemeral"}
         except Exception:  # a bug must still end in a reply, not silence
-            log.exception("/outage-summary %r failed", text)
-            reply = {"text": ":warning: Something went wrong on our side; it has been logged."}
-        respond(**reply)
+            log.exception("/outage-summary %s failed", request.kind)
+            return {
+                "text": ":warning: Something went wrong on our side; it has been logged.",
+                "response_type": "ephemeral",
+            }
+
+    def on_question(event: dict[str, Any], client: WebClient, *, mentioned: bool) -> None:
+        try:
+            questions.handle(event, client, mentioned=mentioned)
+        except RedisError as exc:
+            # Unanswered rather than perhaps answered twice: the claim could not be taken.
+            log.error("thread question %s not answered: Redis failed: %s", event.get("ts"), exc)
 
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], client: WebClient) -> None:
-        questions.handle(event, client, mentioned=True)
+        on_question(event, client, mentioned=True)
 
     @app.event("message")
     def on_message(event: dict[str, Any], client: WebClient) -> None:
-        questions.handle(event, client, mentioned=False)
+        on_question(event, client, mentioned=False)
 
     return app

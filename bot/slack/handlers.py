@@ -85,6 +85,11 @@ class CommandHandler:
             return replies.plain(self._unsubscribe(request, who.channel_id))
         return None
 
+    @staticmethod
+    def is_quick(request: Request) -> bool:
+        """Whether ``quick_reply`` answers it (no network, no model)."""
+        return isinstance(request, Help | ShowSettings | ChangeSetting | ShowSources | Unsubscribe)
+
     def working_note(self, request: Request) -> str | None:
         """What the acknowledgement says while a slow request runs."""
         if isinstance(request, SummarizeUrl):

@@ -3,9 +3,10 @@
 The model loads once from models/<preset>/ (``outage-bot models pull`` put it
 there) and never touches the network. ``summarize`` builds the preset's prompt,
 cuts long articles into overlapping token windows (map-reduce, so the end of a
-long post-mortem still counts), batches inputs of similar length, and generates
-deterministically (greedy or beam search, never sampling). A failure never costs
-more than the article it happened on: that article gets the extractive summary.
+long post-mortem still counts; bot/summarize/chunking.py), batches inputs of
+similar length (bot/summarize/batching.py), and generates deterministically
+(greedy or beam search, never sampling). A failure never costs more than the
+article it happened on: that article gets the extractive summary.
 
 The limit of batching: a batch computes the same function as one article at a
 time, but not with the same rounding. Padding lengthens attention's sums and
@@ -26,10 +27,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,7 +37,9 @@ from transformers import BatchEncoding, GenerationConfig, PreTrainedTokenizerBas
 
 from bot.errors import SummarizerError
 from bot.schema import Article, Summary
+from bot.summarize.batching import generate_in_batches
 from bot.summarize.beams import beam_cache
+from bot.summarize.chunking import ChunkPlanner, source_text
 from bot.summarize.extractive import ExtractiveSummarizer
 from bot.summarize.loading import is_quantized, load_files, prepare_model
 from bot.summarize.postprocess import clean_summary
@@ -67,8 +68,6 @@ LANGUAGE_NAMES = {
     "nl": "Dutch",
     "ru": "Russian",
 }
-# How many tokens to look for a word start before cutting inside a word.
-_WORD_SEARCH = 16
 # Chunk summaries are cleaned with this much room: the final clean applies the real budget.
 _CHUNK_SUMMARY_CHARS = 2000
 
@@ -143,6 +142,7 @@ class Seq2SeqSummarizer:
         )
         self._fallback = ExtractiveSummarizer(fallback=True)
         self._generation = self._generation_kwargs(preset)
+        self._chunker = ChunkPlanner(tokenizer, self._prompt, preset.max_input_tokens)
         self.cache_key = f"{preset.name}@{preset.revision}:{self._settings_hash()}"
 
     @property
@@ -243,31 +243,19 @@ class Seq2SeqSummarizer:
         they are spread evenly from the first token to the last, so the start and
         the end (where post-mortems put the root cause) are always read.
         """
-        text = _source_text(article)
+        text = source_text(article)
         if not text:
             return []
-        language = self.summary_language(article, language)
-        if self._fits(text, language):
-            return [text]
-        offsets = self._token_offsets(text)
-        budget = self._text_budget(text, offsets, language)
-        overlap = min(self.options.chunk_overlap_tokens, budget // 2)
-        step = budget - overlap
-        last = len(offsets) - budget
-        count = math.ceil(last / step) + 1
-        if count > self.options.max_chunks:
-            count = self.options.max_chunks
-        starts = [0] if count == 1 else [round(i * last / (count - 1)) for i in range(count)]
-        fits = partial(self._fits, language=language)
-        return [self._cut(text, offsets, start, start + budget, fits) for start in starts]
+        return self._chunker.windows(
+            text,
+            self.summary_language(article, language),
+            overlap_tokens=self.options.chunk_overlap_tokens,
+            max_chunks=self.options.max_chunks,
+        )
 
     def format_prompt(self, text: str, language: str) -> str:
         """The preset's prompt around ``text``, which is cut to fit the input budget."""
-        if not self._fits(text, language):
-            offsets = self._token_offsets(text)
-            budget = self._text_budget(text, offsets, language)
-            text = self._cut(text, offsets, 0, budget, partial(self._fits, language=language))
-        return self._prompt(text, language)
+        return self._prompt(self._chunker.fit(text, language), language)
 
     def encode_inputs(self, prompts: Sequence[str]) -> BatchEncoding:
         """Token ids and attention masks for a batch, padded on the right.
@@ -289,40 +277,10 @@ class Seq2SeqSummarizer:
     # -- generation --------------------------------------------------------------------
 
     def _generate_all(self, prompts: Sequence[str]) -> list[str | BaseException]:
-        """Raw model output for each prompt, or the error that prevented it.
-
-        Prompts are sorted by token length and batched, so each batch pads little;
-        results come back in the order given. A batch that fails is retried one
-        prompt at a time, so one oversized input cannot sink its neighbours.
-        """
-        results: list[str | BaseException] = [RuntimeError("not generated")] * len(prompts)
-        if not prompts:
-            return results
-        lengths = [len(ids) for ids in self._tokenizer(list(prompts), verbose=False)["input_ids"]]
-        order = sorted(range(len(prompts)), key=lambda i: lengths[i])
-        size = max(1, self.options.batch_size)
-        for first in range(0, len(order), size):
-            batch = order[first : first + size]
-            try:
-                texts = self._generate([prompts[i] for i in batch])
-            except (RuntimeError, ValueError) as exc:
-                self._after_failure()
-                if len(batch) == 1:
-                    results[batch[0]] = exc
-                    continue
-                log.info(
-                    "%s: a batch of %d failed (%s); retrying one by one", self.name, len(batch), exc
-                )
-                for i in batch:
-                    try:
-                        results[i] = self._generate([prompts[i]])[0]
-                    except (RuntimeError, ValueError) as single:
-                        self._after_failure()
-                        results[i] = single
-                continue
-            for i, text in zip(batch, texts, strict=True):
-                results[i] = text
-        return results
+        """Raw model output for each prompt, or the error that prevented it."""
+        return generate_in_batches(
+            self._tokenizer, prompts, self._generate, self.options.batch_size, self.name
+        )
 
     def _generate(self, prompts: list[str]) -> list[str]:
         inputs = self.encode_inputs(prompts).to(self._model.device)
@@ -338,11 +296,6 @@ class Seq2SeqSummarizer:
                 **extra,
             )
         return list(self._tokenizer.batch_decode(output, skip_special_tokens=True))
-
-    def _after_failure(self) -> None:
-        # A CUDA out-of-memory leaves cached blocks behind that the retry needs.
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
 
     def _finish(self, job: _Job) -> Summary:
         text = ""
@@ -372,87 +325,9 @@ class Seq2SeqSummarizer:
         name = LANGUAGE_NAMES.get(language.lower(), language)
         return self.preset.prompt.format(text=text, language=name)
 
-    def _fits(self, text: str, language: str) -> bool:
-        """Whether the prompt around ``text`` is within the model's input, as encoded.
-
-        Counted on the whole prompt, never as prompt + text counted apart: a
-        tokenizer may merge the space before the text into its first word (byte-level
-        BPE's "ĠAzure") or not ("Ġ" "10"), so the parts do not add up exactly and
-        a budget from a stand-in text wastes a token or overflows by one.
-        """
-        prompt = self._prompt(text, language)
-        size = len(self._tokenizer(prompt, verbose=False)["input_ids"])
-        return size <= self.preset.max_input_tokens
-
-    def _text_budget(self, text: str, offsets: list[tuple[int, int]], language: str) -> int:
-        """Tokens of ``text`` (as tokenised alone) that the prompt leaves room for.
-
-        The prompt's overhead is measured around this very text, so the windows
-        cut from it come out full; ``_cut`` checks each window exactly.
-        """
-        prompt = self._prompt(text, language)
-        overhead = len(self._tokenizer(prompt, verbose=False)["input_ids"]) - len(offsets)
-        return max(8, self.preset.max_input_tokens - overhead)
-
-    def _token_offsets(self, text: str) -> list[tuple[int, int]]:
-        encoded = self._tokenizer(
-            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
-        )
-        return [(int(start), int(end)) for start, end in encoded["offset_mapping"]]
-
     def _join_chunk_summaries(self, summaries: list[str], language: str) -> str:
-        """The chunk summaries as one input; when they do not fit, each gets an
-        equal share, so the last chunk's summary is not the one cut away."""
-        separator = "" if language.startswith(("zh", "ja")) else " "
-        joined = separator.join(summaries)
-        if self._fits(joined, language):
-            return joined
-        budget = self._text_budget(joined, self._token_offsets(joined), language)
-        share = max(1, budget // len(summaries) - 1)  # - 1: room for the separators
-
-        def fits_share(piece: str) -> bool:
-            return self._count_tokens(piece) <= share
-
-        trimmed = []
-        for summary in summaries:
-            offsets = self._token_offsets(summary)
-            too_long = len(offsets) > share
-            trimmed.append(
-                self._cut(summary, offsets, 0, share, fits_share) if too_long else summary
-            )
-        # format_prompt makes the last exact cut, should the pieces joined run over.
-        return separator.join(trimmed)
-
-    def _count_tokens(self, text: str) -> int:
-        return len(self._tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
-
-    def _cut(
-        self,
-        text: str,
-        offsets: list[tuple[int, int]],
-        start: int,
-        end: int,
-        fits: Callable[[str], bool],
-    ) -> str:
-        """The text of tokens ``start`` to ``end`` (exclusive), cut between words,
-        shortened further until ``fits`` accepts it."""
-        total = len(offsets)
-        # Both cuts move back to a word start: a word cut in two tokenises
-        # differently alone, and adjacent windows still meet or overlap.
-        start = _word_start(text, offsets, start, step=-1)
-        if end < total:
-            end = max(_word_start(text, offsets, end, step=-1), start + 1)
-        while True:
-            stop = offsets[end][0] if end < total else len(text)
-            piece = text[offsets[start][0] : stop].strip()
-            if end - start <= 1 or fits(piece):
-                return piece
-            # Still too long: give up a word at the end, or at the
-            # start for the article's last window, whose end is what matters.
-            if end < total:
-                end = max(_word_start(text, offsets, end - 1, step=-1), start + 1)
-            else:
-                start = min(_word_start(text, offsets, start + 1, step=1), end - 1)
+        """The chunk summaries as one input, each given an equal share if need be."""
+        return self._chunker.join(summaries, language)
 
     @staticmethod
     def _generation_kwargs(preset: Preset) -> dict[str, int | float | bool]:
@@ -508,45 +383,3 @@ def _trimmed(
         return TrimmedVocabulary(model, kept)
     except ValueError as exc:
         raise SummarizerError(f"{preset.name}: cannot trim the vocabulary: {exc}") from exc
-
-
-def _source_text(article: Article) -> str:
-    """Title and body as one line of text; newlines mean nothing to these models.
-
-    The title leads (as a sentence of its own) unless the body already opens
-    with it: for a short status update it is often half of what there is to say.
-    """
-    body = " ".join(article.text.split())
-    title = " ".join(article.title.split())
-    if not title or body.startswith(title):
-        return body
-    if not body:
-        return title
-    if title[-1] in ".!?。！？":
-        return f"{title} {body}"
-    han = "\u3400" <= title[-1] <= "\u9fff"
-    return f"{title}。{body}" if han else f"{title}. {body}"
-
-
-def _word_start(text: str, offsets: list[tuple[int, int]], index: int, step: int) -> int:
-    """The nearest token at or from ``index`` (searching by ``step``) that starts a word.
-
-    Gives up after a few tokens (a long URL has no word start to find) and
-    returns ``index`` itself.
-    """
-    for candidate in range(index, index + step * _WORD_SEARCH, step):
-        if not 0 <= candidate < len(offsets):
-            break
-        position = offsets[candidate][0]
-        if candidate == 0 or position == 0:
-            return candidate
-        if position == offsets[candidate - 1][0]:
-            continue  # a byte-level token inside the same character
-        if not (_in_word(text[position - 1]) and _in_word(text[position])):
-            return candidate
-    return index
-
-
-def _in_word(char: str) -> bool:
-    # Han characters are words on their own: any cut between them is clean.
-    return char.isalnum() and not ("\u3400" <= char <= "\u9fff")

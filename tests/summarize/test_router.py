@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -43,20 +42,7 @@ def _preset_table(name: str, languages: list[str], prompt: str) -> str:
     )
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    attempts: list[Any] = []
-    real_connect = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> None:
-        if self.family == socket.AF_UNIX:
-            return real_connect(self, address)
-        attempts.append(address)
-        raise OSError(f"tests must not use the network (tried {address})")
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    return attempts
+pytestmark = pytest.mark.usefixtures("no_network")  # tests/summarize/conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import socket
 import warnings
 from pathlib import Path
 from typing import Any
@@ -39,21 +38,7 @@ EN = [line for line in CORPUS if line.isascii()]
 ZH = [line for line in CORPUS if not line.isascii()]
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Refuse (and record) any connection that is not a local unix socket."""
-    attempts: list[Any] = []
-    real_connect = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> None:
-        if self.family == socket.AF_UNIX:
-            return real_connect(self, address)
-        attempts.append(address)
-        raise OSError(f"tests must not use the network (tried {address})")
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    return attempts
+pytestmark = pytest.mark.usefixtures("no_network")  # tests/summarize/conftest.py
 
 
 @pytest.fixture(scope="module")
