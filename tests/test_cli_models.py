@@ -11,17 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from bot.summarize.revision import record_revision
 from tests.conftest import SAMPLES
 from tests.summarize.tiny_models import build_tiny_model
 from tests.test_cli import outage_bot
 
+PULLED = "0123456789abcdef0123456789abcdef01234567"
 ARTICLE = str(SAMPLES / "articles" / "2026-11-20-aws-us-east-1-en.md")
 
 
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("pulled")
-    build_tiny_model(root, "mt5", name="mt0-base")
+    tiny = build_tiny_model(root, "mt5", name="mt0-base")
+    record_revision(tiny.folder, PULLED)  # as `models pull` leaves it
     return root / "models"
 
 
@@ -32,6 +35,7 @@ def test_summarize_uses_the_pulled_model_and_says_so(
     listed = outage_bot(env, "models", "list")
     mt0 = next(line for line in listed.stdout.splitlines() if line.startswith("mt0-base"))
     assert "present" in mt0 and "absent" not in mt0
+    assert f"bigscience/mt0-base@{PULLED[:12]}" in mt0
     result = outage_bot(env, "summarize", ARTICLE, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "[engine: mt0-base]" in result.stdout

@@ -44,6 +44,7 @@ from bot.summarize.extractive import ExtractiveSummarizer
 from bot.summarize.loading import is_quantized, load_files, prepare_model
 from bot.summarize.postprocess import clean_summary
 from bot.summarize.presets import Preset
+from bot.summarize.revision import as_loaded
 from bot.summarize.vocab import SCRIPTS, TrimmedVocabulary, script_token_ids
 
 log = logging.getLogger(__name__)
@@ -162,9 +163,11 @@ class Seq2SeqSummarizer:
         """Load tokenizer and model from ``folder`` (or the local Hugging Face cache).
 
         Nothing is downloaded: a model that is not on disk is a SummarizerError
-        that says how to pull it.
+        that says how to pull it. The preset's revision becomes the commit
+        ``models pull`` recorded in the folder, so the cache key names the weights.
         """
         tokenizer, model = load_files(preset, folder)
+        preset = as_loaded(preset, folder)
         engine = cls(tokenizer, model, preset, options)
         int8 = is_quantized(engine._model)
         log.info(
