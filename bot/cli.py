@@ -369,4 +369,4 @@ def digest(
 
 # More commands live in their own modules (each file stays small) and register on `app`:
 # incidents, sources, models, config check; and the Slack-facing serve and ask.
-from bot import cli_admin, cli_slack  # noqa: E402, F401
+from bot import cli_admin, cli_slack, cli_worker  # noqa: E402, F401

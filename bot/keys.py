@@ -59,6 +59,14 @@ key                                    retention   what it holds
                                                    every process together)
 ``{p}:problem:{channel}:{error}``      6 hours     a channel problem already reported to the
                                                    person who configured the channel
+``{p}:stream:{queue}``                 trimmed     Redis Stream of jobs for ``outage-bot
+                                       to ~10,000  worker`` (consumer group "workers"); a job
+                                                   is deleted once acknowledged, so its length
+                                                   is the backlog (``bot.queue``)
+``{p}:dead:{queue}``                   trimmed     Redis Stream: jobs that failed 5 times, with
+                                       to 1,000    their last error (dead letters)
+``{p}:queued:{queue}:{token}``         1 hour      a job with this token is queued: the clock
+                                                   does not queue the same work again each tick
 =====================================  ==========  ============================================
 
 90 days for claims is longer than any feed keeps an item, so a feed replayed
@@ -87,6 +95,9 @@ MESSAGE_TTL = timedelta(days=90)
 PROBLEM_TTL = timedelta(hours=6)
 SOURCE_TTL = timedelta(days=90)
 ANSWERED_TTL = timedelta(days=1)
+STREAM_MAX = 10_000
+DEAD_LETTER_MAX = 1_000
+QUEUED_TTL = timedelta(hours=1)
 
 
 def digest_of(value: str) -> str:
@@ -174,6 +185,15 @@ class Keys:
 
     def answered(self, channel: str, message_ts: str) -> str:
         return f"{self.prefix}:answered:{channel}:{message_ts}"
+
+    def stream(self, queue: str) -> str:
+        return f"{self.prefix}:stream:{queue}"
+
+    def dead_letters(self, queue: str) -> str:
+        return f"{self.prefix}:dead:{queue}"
+
+    def queued(self, queue: str, token: str) -> str:
+        return f"{self.prefix}:queued:{queue}:{digest_of(token)}"
 
     def all_pattern(self) -> str:
         return f"{self.prefix}:*"

@@ -116,7 +116,7 @@ def test_ask_answers_from_an_article_with_evidence(cli_env: dict[str, str]) -> N
 def test_every_procfile_process_is_a_real_command(cli_env: dict[str, str]) -> None:
     lines = (REPO / "Procfile").read_text().splitlines()
     processes = dict(line.split(":", 1) for line in lines if line and not line.startswith("#"))
-    assert set(processes) == {"web", "worker"}
+    assert set(processes) == {"web", "clock", "worker"}
     for command in processes.values():
         program, subcommand = command.split()[:2]
         assert program == "outage-bot"

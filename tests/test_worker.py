@@ -1,0 +1,352 @@
+"""The clock and the workers: jobs through a real Redis Stream, posts to a fake Slack."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from bot.channels import ChannelDirectory
+from bot.config import BotConfig, ChannelConfig, Settings, SourceConfig
+from bot.pipeline import Intelligence, lead_articles, pending_incidents
+from bot.queue import JobQueue
+from bot.slack.pacing import ChannelPacer
+from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
+from bot.store import Store
+from bot.summarize import ExtractiveSummarizer
+from bot.summarize.cache import CachedSummarizer
+from bot.worker import DELIVER, JOBS, SUMMARIZE, Clock, Worker, job_queue
+from tests.conftest import SAMPLES
+from tests.fake_slack import FakeSlackServer, Scripted
+from tests.test_cli import outage_bot
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+CHANNEL = "C0TEST123"
+OTHER = "C0OTHER45"
+INTELLIGENCE = Intelligence.load()
+
+
+def _config(*channels: ChannelConfig) -> BotConfig:
+    return BotConfig(
+        sources=(SourceConfig(name="articles", path=str(SAMPLES / "articles")),),
+        channels=channels or (ChannelConfig(id=CHANNEL),),
+    )
+
+
+def _clock(store: Store, config: BotConfig) -> Clock:
+    return Clock(store, ChannelDirectory(store, config), INTELLIGENCE, job_queue(store))
+
+
+def _worker(
+    store: Store,
+    config: BotConfig,
+    fake_slack: FakeSlackServer,
+    *,
+    queue: JobQueue | None = None,
+    reclaim_after_ms: int = 60_000,
+    configured_by: str | None = None,
+) -> Worker:
+    settings = Settings(slack_bot_token="xoxb-test", slack_api_url=fake_slack.api_url)
+    client = build_web_client(settings)
+    assert client is not None
+    directory = ChannelDirectory(store, config)
+    return Worker(
+        store,
+        directory,
+        INTELLIGENCE.catalog,
+        CachedSummarizer(ExtractiveSummarizer(), store),
+        SlackSink(client),
+        queue or job_queue(store),
+        reporter=SlackProblemReporter(client, store, lambda channel: configured_by),
+        now=lambda: NOW,
+        pacer=ChannelPacer(store, sleep=lambda seconds: None),
+        reclaim_after_ms=reclaim_after_ms,
+    )
+
+
+def _posts(fake_slack: FakeSlackServer, channel: str = CHANNEL) -> list[dict[str, object]]:
+    return [c.body for c in fake_slack.fake.calls_to("chat.postMessage")
+            if c.body["channel"] == channel]  # fmt: skip
+
+
+def _queued(store: Store) -> list[dict[str, str]]:
+    entries: Any = store.redis.xrange(store.keys.stream(JOBS))
+    return [dict(fields) for _, fields in entries]
+
+
+def test_clock_queues_one_summary_per_lead_and_language_and_a_digest_per_due_channel(
+    store: Store,
+) -> None:
+    config = _config(ChannelConfig(id=CHANNEL), ChannelConfig(id=OTHER, summary_language="en"),
+                     ChannelConfig(id="#daily", schedule="0 9 * * *"))  # fmt: skip
+    report = _clock(store, config).tick(NOW)
+    assert report.poll.sources[0].new == 4
+    leads = lead_articles(store, pending_incidents(store, CHANNEL, NOW))
+    assert len(leads) == 2  # AWS (its Chinese and English reports are one incident), Aliyun
+    jobs = _queued(store)
+    summaries = {(j["article"], j["language"]) for j in jobs if j["kind"] == SUMMARIZE}
+    # "#daily" also keeps the source language: its summaries are the same jobs as CHANNEL's.
+    assert summaries == {(a.id, lang) for a in leads if a for lang in ("source", "en")}
+    assert report.summaries == 4 and len(jobs) == 4 + 3
+    assert [j["channel"] for j in jobs if j["kind"] == DELIVER] == [CHANNEL, OTHER, "#daily"]
+    assert report.deliveries == (CHANNEL, OTHER, "#daily")
+    assert store.redis.get(store.keys.last_digest("#daily")) == NOW.isoformat()
+
+    # The next tick finds the same work queued: nothing is added while it waits.
+    later = _clock(store, config).tick(NOW + timedelta(minutes=5))
+    assert later.summaries == 0 and later.deliveries == ()
+    assert len(_queued(store)) == 7
+    # "#daily" was marked when its digest was queued: not due again until 09:00 tomorrow.
+    assert store.redis.get(store.keys.last_digest("#daily")) == NOW.isoformat()
+
+
+def test_a_worker_summarises_then_posts_the_digest_once(
+    store: Store, fake_slack: FakeSlackServer
+) -> None:
+    config = _config()
+    _clock(store, config).tick(NOW)
+    worker = _worker(store, config, fake_slack)
+    report = worker.drain("a")
+    assert (report.done, report.failed) == (3, 0)
+    assert [(d.channel, d.delivered) for d in report.delivered] == [(CHANNEL, 2)]
+    header, *incidents = _posts(fake_slack)
+    assert str(header["text"]).startswith("Outage digest: 2 new incidents")
+    assert len(incidents) == 2 and "阿里云" in str(incidents[0]["text"])
+    # The summarize jobs filled the cache that the digest then read.
+    assert len(list(store.redis.scan_iter(match="test:summary:*"))) == 2
+    queue = job_queue(store)
+    assert queue.backlog() == 0 and queue.pending() == 0
+    # Nothing is pending any more: the next tick queues nothing and nothing is posted again.
+    again = _clock(store, config).tick(NOW + timedelta(minutes=5))
+    assert again.summaries == 0 and again.deliveries == ()
+    assert worker.drain("a").jobs == 0
+    assert len(fake_slack.fake.calls_to("chat.postMessage")) == 3
+
+
+def test_two_workers_in_parallel_never_post_twice(
+    store: Store, fake_slack: FakeSlackServer
+) -> None:
+    config = _config()
+    _clock(store, config).tick(NOW)
+    # Plenty of chances to collide: more digest jobs for the same channel, and workers that
+    # take over each other's jobs at once (no reclaim idle time), so jobs run twice.
+    queue = JobQueue(store, JOBS, max_attempts=1000)
+    for _ in range(4):
+        queue.add({"kind": DELIVER, "channel": CHANNEL})
+    failures: list[BaseException] = []
+
+    def work(name: str) -> None:
+        try:
+            _worker(store, config, fake_slack, queue=queue, reclaim_after_ms=0).drain(name)
+        except BaseException as exc:  # surfaced below: a thread cannot fail the test itself
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures
+    assert len(_posts(fake_slack)) == 3  # header + 2 incidents, once
+    assert queue.backlog() == 0 and queue.pending() == 0 and not queue.dead_letters()
+
+
+def test_a_job_held_by_a_killed_worker_is_finished_by_another(
+    store: Store, fake_slack: FakeSlackServer
+) -> None:
+    config = _config()
+    _clock(store, config).tick(NOW)
+    queue = job_queue(store)
+    held = queue.read("killed", count=10)  # read, then "killed": never acknowledged
+    assert [j.kind for j in held] == [SUMMARIZE, SUMMARIZE, DELIVER]
+    # Another worker does not take them while their holder may still be working...
+    assert _worker(store, config, fake_slack, reclaim_after_ms=60_000).run_once("b").jobs == 0
+    assert queue.pending() == 3
+    # ...but does once they have been idle for the reclaim time.
+    time.sleep(0.05)
+    report = _worker(store, config, fake_slack, reclaim_after_ms=20).drain("b")
+    assert (report.done, report.failed) == (3, 0)
+    assert len(_posts(fake_slack)) == 3
+    assert queue.backlog() == 0 and queue.pending() == 0
+
+
+def test_a_job_that_always_fails_is_dead_lettered_and_the_queue_moves_on(
+    store: Store, fake_slack: FakeSlackServer
+) -> None:
+    config = _config()
+    # Slack fails in a way a retry may fix (not a channel problem), five times running.
+    fake_slack.fake.script("chat.postMessage", *[Scripted(error="internal_error")] * 5)
+    _clock(store, config).tick(NOW)
+    queue = job_queue(store)
+    queue.add({"kind": "reticulate", "spline": "1"})  # a kind no worker knows
+    worker = _worker(store, config, fake_slack, reclaim_after_ms=0)
+    report = worker.drain("a")
+    assert report.done == 2 and report.failed == 5 + 5
+    letters = {d["kind"]: d for d in queue.dead_letters()}
+    assert set(letters) == {DELIVER, "reticulate"}
+    assert letters[DELIVER]["channel"] == CHANNEL and letters[DELIVER]["attempts"] == "5"
+    assert "internal_error" in letters[DELIVER]["error"]
+    assert "unknown job kind 'reticulate'" in letters["reticulate"]["error"]
+    assert queue.backlog() == 0 and queue.pending() == 0
+    assert len(fake_slack.fake.calls_to("chat.postMessage")) == 5  # one header per attempt
+    # Nothing was lost: the incidents are still pending, and the next digest posts them.
+    assert len(pending_incidents(store, CHANNEL, NOW)) == 2
+    assert _clock(store, config).tick(NOW + timedelta(minutes=5)).deliveries == (CHANNEL,)
+    assert worker.drain("a").done == 1
+    assert len(_posts(fake_slack)) == 5 + 3
+
+
+def test_a_channel_slack_refuses_is_reported_not_retried(
+    store: Store, fake_slack: FakeSlackServer
+) -> None:
+    config = _config()
+    fake_slack.fake.script("chat.postMessage", Scripted(error="not_in_channel"))
+    _clock(store, config).tick(NOW)
+    worker = _worker(store, config, fake_slack, reclaim_after_ms=0, configured_by="U0ADMIN")
+    report = worker.drain("a")
+    assert (report.done, report.failed) == (3, 0)  # retrying cannot help until someone acts
+    assert report.delivered[0].error is not None and "not_in_channel" in report.delivered[0].error
+    told = _posts(fake_slack, "U0ADMIN")
+    assert len(told) == 1 and CHANNEL in str(told[0]["text"])
+    assert not job_queue(store).dead_letters()
+    assert len(pending_incidents(store, CHANNEL, NOW)) == 2  # for the next digest
+
+
+def test_queue_streams_stay_bounded(store: Store) -> None:
+    queue = JobQueue(store, "bounded", max_len=100, dead_max_len=10)
+    for n in range(1000):
+        queue.add({"kind": SUMMARIZE, "n": str(n)})
+    # Approximate trimming drops whole stream nodes (100 entries each): near the limit.
+    assert 100 <= queue.backlog() <= 300
+    jobs = queue.read("a", count=50)
+    for job in jobs:
+        queue.dead_letter(job, "boom")
+    assert store.redis.xlen(queue.dead_key) == 10
+    assert queue.dead_letters(count=1)[0]["n"] == jobs[-1].fields["n"]
+    # "Queued once" tokens expire.
+    assert queue.add({"kind": DELIVER}, once="deliver:x") is not None
+    assert queue.add({"kind": DELIVER}, once="deliver:x") is None
+    assert 0 < store.redis.ttl(store.keys.queued("bounded", "deliver:x")) <= 3600
+
+
+def test_a_job_trimmed_away_while_pending_is_forgotten(store: Store) -> None:
+    queue = JobQueue(store, "trim")
+    for n in range(3):
+        queue.add({"kind": SUMMARIZE, "n": str(n)})
+    assert len(queue.read("a")) == 3
+    store.redis.xtrim(
+        queue.key, maxlen=1, approximate=False
+    )  # as MAXLEN does when workers fall far behind
+    assert [j.fields["n"] for j in queue.reclaim("b", min_idle_ms=0)] == ["2"]
+    assert queue.pending() == 1  # the two trimmed ids no longer count as pending
+
+
+def test_idle_consumers_without_jobs_are_pruned(store: Store) -> None:
+    queue = JobQueue(store, "prune")
+    for n in range(2):
+        queue.add({"kind": SUMMARIZE, "n": str(n)})
+    queue.read("holding", count=1)
+    for job in queue.read("done", count=1):
+        queue.ack(job)
+    assert queue.prune_consumers(idle=timedelta(0)) == 1
+    names = [c["name"] for c in store.redis.xinfo_consumers(queue.key, queue.group)]
+    assert names == ["holding"]
+
+
+def test_after_clock_and_worker_every_key_expires_or_is_trimmed(
+    store: Store, fake_slack: FakeSlackServer
+) -> None:
+    config = _config()
+    _clock(store, config).tick(NOW)
+    _worker(store, config, fake_slack).drain("a")
+    untimed = (":pending:", ":unfiled", ":last-digest:", ":stream:", ":dead:")
+    keys = list(store.redis.scan_iter(match="test:*"))
+    assert any(":stream:" in k for k in keys) and any(":queued:" in k for k in keys)
+    for key in keys:
+        if not any(part in key for part in untimed):
+            assert store.redis.ttl(key) > 0, f"{key} never expires"
+
+
+# --- the processes ------------------------------------------------------------------------
+
+
+def _process_env(
+    cli_env: dict[str, str], fake_slack: FakeSlackServer, tmp_path: Path, *channels: str
+) -> dict[str, str]:
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        f"[[sources]]\nname = 'samples'\npath = '{SAMPLES / 'articles'}'\n"
+        + "".join(f"[[channels]]\nid = '{c}'\n" for c in channels)
+    )
+    return {**cli_env, "OUTAGE_BOT_CONFIG": str(config), "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_API_URL": fake_slack.api_url, "SUMMARIZER_MODEL": "extractive"}  # fmt: skip
+
+
+def test_clock_then_worker_processes_post_the_digest_once(
+    cli_env: dict[str, str], fake_slack: FakeSlackServer, tmp_path: Path
+) -> None:
+    env = _process_env(cli_env, fake_slack, tmp_path, CHANNEL)
+    clock = outage_bot(env, "clock", "--once")
+    assert clock.returncode == 0, clock.stderr
+    assert f"queued 2 summary job(s) and 1 digest(s): {CHANNEL}" in clock.stderr
+    worker = outage_bot(env, "worker", "--once", "--consumer", "w1")
+    assert worker.returncode == 0, worker.stderr
+    assert "worker w1: 3 job(s) done, 0 failed; 2 item(s) delivered" in worker.stderr
+    assert len(fake_slack.fake.calls_to("chat.postMessage")) == 3
+    again = outage_bot(env, "worker", "--once")
+    assert again.returncode == 0 and "0 job(s) done" in again.stderr
+    tick = outage_bot(env, "clock", "--once")
+    assert "queued 0 summary job(s) and 0 digest(s)" in tick.stderr
+    assert len(fake_slack.fake.calls_to("chat.postMessage")) == 3
+    assert "Traceback" not in clock.stderr + worker.stderr + again.stderr + tick.stderr
+
+
+def test_jobs_of_a_worker_killed_mid_job_are_finished_by_another(
+    cli_env: dict[str, str],
+    fake_slack: FakeSlackServer,
+    tmp_path: Path,
+    redis_client: redis.Redis,
+) -> None:
+    env = _process_env(cli_env, fake_slack, tmp_path, CHANNEL, OTHER)
+    # The first post (CHANNEL's header) hangs: the worker is killed while it waits.
+    fake_slack.fake.script("chat.postMessage", Scripted(delay_s=10))
+    assert outage_bot(env, "clock", "--once").returncode == 0
+    args = [sys.executable, "-m", "bot", "worker", "--consumer", "doomed"]
+    doomed = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while not fake_slack.fake.calls_to("chat.postMessage"):
+            assert doomed.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait(timeout=10)
+    stream = "test:stream:jobs"
+    held = redis_client.xpending_range(stream, "workers", "-", "+", 10, consumername="doomed")
+    assert len(held) == 2  # it had read both digest jobs in one batch; one was under way
+
+    finished = outage_bot(env, "worker", "--once", "--consumer", "b", "--reclaim-after", "0")
+    assert finished.returncode == 0, finished.stderr
+    assert "worker b: 2 job(s) done, 0 failed" in finished.stderr
+    # The digest job it had not started yet is delivered, once.
+    assert len(_posts(fake_slack, OTHER)) == 3
+    # (CHANNEL's items were claimed before the header post that hung; delivery claims are
+    # taken before posting so that nothing is ever posted twice, so they are not retried.)
+    assert redis_client.xpending(stream, "workers")["pending"] == 0
+    assert redis_client.xlen(stream) == 0
+
+
+@pytest.mark.parametrize("command", ["clock", "worker"])
+def test_unreachable_redis_is_one_line(cli_env: dict[str, str], command: str) -> None:
+    result = outage_bot({**cli_env, "REDIS_URL": "redis://127.0.0.1:1/0"}, command, "--once")
+    assert result.returncode == 1
+    assert "cannot reach Redis" in result.stderr and "Traceback" not in result.stderr
