@@ -3,7 +3,11 @@
 Each item is claimed (``SET NX``) for its channel *before* it is sent, so a retry,
 a restart or a second process can never send it again. If the sink fails, the
 claims of the unsent items are released and they stay pending for the next run:
-nothing is lost and nothing is sent twice.
+nothing is lost and nothing is sent twice. A process killed mid-delivery cannot
+release anything, so a claim lapses after ten minutes unless a message ts has
+replaced it; the next claim of that item then asks Slack whether the dead
+process had posted it (every incident message carries its incident and revision
+as message metadata) and adopts that message instead of posting again.
 
 Two kinds of sink:
 
@@ -32,9 +36,9 @@ from bot.digest import (
     render_text,
 )
 from bot.errors import DeliveryError
-from bot.keys import DELIVERED_TTL, POSTED_TTL
+from bot.keys import ATTEMPT_TTL, CLAIM_TTL, DELIVERED_TTL, POSTED_TTL
 from bot.schema import Digest, DigestItem
-from bot.slack.messages import MessageLog, PostedMessage, SentMessage
+from bot.slack.messages import MessageLog, PostedMessage, SentMessage, incident_metadata
 from bot.slack.pacing import ChannelPacer, Pacer
 from bot.store import Store
 
@@ -57,6 +61,10 @@ class MessageSink(Protocol):
 
     def update(self, channel_id: str, ts: str, message: Message) -> bool:
         """Replace a message; False when it no longer exists (someone deleted it)."""
+        ...
+
+    def find_posted(self, channel: str, incident_id: str, revision: int) -> SentMessage | None:
+        """The incident message an interrupted delivery posted, if the channel has it."""
         ...
 
 
@@ -128,24 +136,37 @@ def deliver(
     through Redis). Raises DeliveryError (ChannelUnavailable for a channel Slack refuses
     for good) after releasing the claims of whatever was not sent.
     """
-    claimed = _claim(store, digest)
+    claimed, tried = _claim(store, digest)
     skipped = len(digest.items) - len(claimed)
     if not claimed:
         return DeliveryReport(digest.channel, 0, skipped)
     if isinstance(sink, MessageSink):
-        return _Messages(store, digest.channel, sink, pacer or ChannelPacer(store)).send(
-            digest, claimed, skipped, timezone
-        )
+        messages = _Messages(store, digest.channel, sink, pacer or ChannelPacer(store), tried)
+        return messages.send(digest, claimed, skipped, timezone)
     return _deliver_whole(store, digest, claimed, skipped, sink, timezone)
 
 
-def _claim(store: Store, digest: Digest) -> list[DigestItem]:
-    ttl = int(POSTED_TTL.total_seconds())
-    return [
-        item
-        for item in digest.items
-        if store.redis.set(_claim_key(store, digest.channel, item), "claimed", nx=True, ex=ttl)
-    ]
+def _claim(store: Store, digest: Digest) -> tuple[list[DigestItem], set[str]]:
+    """The items this call may send, and the incidents among them claimed before.
+
+    A claim lapses after CLAIM_TTL unless a message ts replaces it, so a process
+    killed between claiming and recording gives its items back. Whether it had
+    posted before dying is unknown: the ``attempt`` marker says that a later
+    claim must ask Slack first (``MessageSink.find_posted``).
+    """
+    claim_ttl = int(CLAIM_TTL.total_seconds())
+    attempt_ttl = int(ATTEMPT_TTL.total_seconds())
+    claimed, tried = [], set()
+    for item in digest.items:
+        if not store.redis.set(_claim_key(store, digest.channel, item), "claimed", nx=True,
+                               ex=claim_ttl):  # fmt: skip
+            continue
+        claimed.append(item)
+        incident = item.incident
+        attempt = store.keys.attempt(digest.channel, incident.id, incident.revision)
+        if not store.redis.set(attempt, "1", nx=True, ex=attempt_ttl):
+            tried.add(incident.id)
+    return claimed, tried
 
 
 def _give_back(store: Store, channel: str, unsent: list[DigestItem], exc: Exception) -> NoReturn:
@@ -187,7 +208,10 @@ def _deliver_whole(
 class _Messages:
     """One digest's posts to one channel through a MessageSink."""
 
-    def __init__(self, store: Store, channel: str, sink: MessageSink, pacer: Pacer) -> None:
+    def __init__(
+        self, store: Store, channel: str, sink: MessageSink, pacer: Pacer, tried: set[str]
+    ) -> None:
+        self._tried = tried  # incidents an earlier, interrupted delivery may have posted
         self._store = store
         self._channel = channel
         self._sink = sink
@@ -224,7 +248,17 @@ class _Messages:
         return DeliveryReport(self._channel, sent, skipped, tuple(self._ids), updated)
 
     def _first(self, item: DigestItem, timezone: str) -> PostedMessage:
-        posted = self._post(render_incident(item, timezone))
+        incident = item.incident
+        if incident.id in self._tried:
+            found = self._sink.find_posted(self._channel, incident.id, incident.revision)
+            if found is not None:  # posted by a process that died before recording it
+                log.info("%s: incident %s was already posted (%s)", self._channel, incident.id,
+                         found.ts)  # fmt: skip
+                return _shown(item, found.ts, found.channel)
+        # The metadata lets a later delivery find this message if we die before recording it.
+        message = {**render_incident(item, timezone),
+                   "metadata": incident_metadata(incident.id, incident.revision)}  # fmt: skip
+        posted = self._post(message)
         return _shown(item, posted.ts, posted.channel)
 
     def _update(self, item: DigestItem, shown: PostedMessage, timezone: str) -> PostedMessage:

@@ -44,10 +44,14 @@ key                                    retention   what it holds
                                                    feeds subscribed in Slack (at most 25)
 ``{p}:answered:{channel}:{ts}``        1 day       claim of a thread question (its message
                                                    ts): a retried event never answers twice
-``{p}:posted:{channel}:{id}:{rev}``    90 days     delivery claim, taken *before* posting so
-                                                   a retry or a second process cannot post
-                                                   the same item twice; value "claimed" then
-                                                   the Slack message ts
+``{p}:posted:{channel}:{id}:{rev}``    10 min,     delivery claim, taken *before* posting so
+                                       then 90     a retry or a second process cannot post
+                                       days        the same item twice; value "claimed" (lapses
+                                                   after 10 min if its holder died), then the
+                                                   Slack message ts (kept 90 days)
+``{p}:attempt:{channel}:{id}:{rev}``   1 day       an item was claimed once: a later claim first
+                                                   asks Slack whether the earlier holder posted
+                                                   it before dying (message metadata)
 ``{p}:message:{channel}:{id}``         90 days     the Slack message of an incident in a
                                                    channel, JSON {ts, revision, status,
                                                    article_ids}: what it showed, so a new
@@ -91,6 +95,9 @@ INCIDENT_TTL = timedelta(days=30)
 DELIVERED_TTL = timedelta(days=90)
 PENDING_MAX_AGE = timedelta(days=30)
 POSTED_TTL = timedelta(days=90)
+# A claim not yet turned into a message ts lapses after this: its holder died mid-post.
+CLAIM_TTL = timedelta(minutes=10)
+ATTEMPT_TTL = timedelta(days=1)
 MESSAGE_TTL = timedelta(days=90)
 PROBLEM_TTL = timedelta(hours=6)
 SOURCE_TTL = timedelta(days=90)
@@ -131,6 +138,9 @@ class Keys:
 
     def posted(self, channel: str, incident_id: str, revision: int) -> str:
         return f"{self.prefix}:posted:{channel}:{incident_id}:{revision}"
+
+    def attempt(self, channel: str, incident_id: str, revision: int) -> str:
+        return f"{self.prefix}:attempt:{channel}:{incident_id}:{revision}"
 
     def delivered(self, channel: str, incident_id: str) -> str:
         return f"{self.prefix}:delivered:{channel}:{incident_id}"

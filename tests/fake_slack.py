@@ -48,6 +48,8 @@ class FakeSlack:
     scripts: dict[str, list[Scripted]] = field(default_factory=dict)
     # Where ``apps.connections.open`` sends Socket Mode clients: a fresh URL per call.
     socket_mode_url: Callable[[], str] | None = None
+    # Messages posted per channel, for conversations.history (metadata included on request).
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _ts: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -65,6 +67,12 @@ class FakeSlack:
             plan = scripted.pop(0) if scripted else Scripted()
             self._ts += 1
             ts = f"1700000000.{self._ts:06d}"
+        accepted = plan.status == 200 and not plan.error
+        if method == "chat.postMessage" and accepted:
+            # Stored before any delay: like Slack, a post the client gave up waiting
+            # for (or died waiting for) may still have been made.
+            with self._lock:
+                self.history.setdefault(str(body.get("channel")), []).append({**body, "ts": ts})
         if plan.delay_s:
             time.sleep(plan.delay_s)
         headers = {}
@@ -76,6 +84,17 @@ class FakeSlack:
             return 200, headers, {"ok": False, "error": plan.error}
         if method in ("chat.postMessage", "chat.update"):
             return 200, headers, {"ok": True, "channel": body.get("channel"), "ts": ts}
+        if method == "conversations.history":
+            with self._lock:
+                posted = list(self.history.get(str(body.get("channel")), []))
+            with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+            messages = [
+                {"type": "message", "ts": m["ts"], "text": m.get("text", ""),
+                 **({"metadata": m["metadata"]} if with_metadata and m.get("metadata") else {})}
+                for m in reversed(posted)
+                if not m.get("thread_ts")
+            ]  # fmt: skip
+            return 200, headers, {"ok": True, "messages": messages, "has_more": False}
         if method == "apps.connections.open":
             if self.socket_mode_url is None:
                 return 200, headers, {"ok": False, "error": "fake_slack_no_socket_mode_server"}
@@ -87,6 +106,11 @@ class FakeSlack:
 
 def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            # slack_sdk sends some read methods (conversations.history) as GET.
+            path, _, query = self.path.partition("?")
+            self._answer(path, dict(parse_qsl(query)))
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             raw = self.rfile.read(length).decode("utf-8")
@@ -94,7 +118,10 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw) if raw else {}
             else:
                 body = dict(parse_qsl(raw))
-            method = self.path.rstrip("/").rsplit("/", 1)[-1]
+            self._answer(self.path, body)
+
+        def _answer(self, path: str, body: dict[str, Any]) -> None:
+            method = path.rstrip("/").rsplit("/", 1)[-1]
             fake.calls.append(Call(method, dict(self.headers.items()), body))
             status, headers, payload = fake.answer(method, body)
             data = json.dumps(payload).encode()

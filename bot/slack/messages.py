@@ -33,6 +33,32 @@ class SentMessage(Frozen):
     channel: str  # the channel's id
 
 
+# Slack message metadata on every incident message: which incident and revision it
+# shows, so a delivery interrupted between posting and recording can be finished
+# without a second post (``SlackSink.find_posted``).
+METADATA_EVENT = "outage_bot_incident"
+
+
+def incident_metadata(incident_id: str, revision: int) -> dict[str, object]:
+    return {
+        "event_type": METADATA_EVENT,
+        "event_payload": {"incident": incident_id, "revision": revision},
+    }
+
+
+def shows_incident(message: dict[str, object], incident_id: str, revision: int) -> bool:
+    """Whether a message from conversations.history carries our metadata for it."""
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != METADATA_EVENT:
+        return False
+    payload = metadata.get("event_payload")
+    return (
+        isinstance(payload, dict)
+        and payload.get("incident") == incident_id
+        and str(payload.get("revision")) == str(revision)
+    )
+
+
 class MessageLog:
     def __init__(self, store: Store) -> None:
         self._store = store

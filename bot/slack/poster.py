@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.digest import Message, escape
 from bot.errors import ChannelUnavailable, DeliveryError
 from bot.keys import PROBLEM_TTL
-from bot.slack.messages import SentMessage
+from bot.slack.messages import SentMessage, shows_incident
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ class SlackSink:
                 text=message["text"],
                 blocks=message["blocks"],
                 thread_ts=thread_ts,
+                metadata=message.get("metadata"),
                 # Links in a digest would each unfold into a large preview.
                 unfurl_links=False,
                 unfurl_media=False,
@@ -78,6 +79,24 @@ class SlackSink:
         except (SlackClientError, OSError) as exc:  # OSError: urllib's connection errors
             raise DeliveryError(f"cannot reach Slack: {exc}") from exc
         return SentMessage(ts=str(response["ts"]), channel=str(response.get("channel") or channel))
+
+    def find_posted(self, channel: str, incident_id: str, revision: int) -> SentMessage | None:
+        # Only a delivery that was interrupted asks, so one page of recent history
+        # (an interrupted post is minutes old) is enough. A lookup that fails (a
+        # channel configured by #name, a missing history scope) is logged and the
+        # post goes ahead, as it would have without the check.
+        try:
+            response = self._client.conversations_history(
+                channel=channel, limit=200, include_all_metadata=True
+            )
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("could not check %s for an earlier post of %s: %s", channel,
+                        incident_id, exc)  # fmt: skip
+            return None
+        for message in response.get("messages") or []:
+            if shows_incident(message, incident_id, revision):
+                return SentMessage(ts=str(message["ts"]), channel=channel)
+        return None
 
     def update(self, channel_id: str, ts: str, message: Message) -> bool:
         try:
