@@ -138,6 +138,21 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _polling_setup(settings: Settings, config: BotConfig) -> tuple[Store, ChannelDirectory]:
+    """Redis and the channel directory for a polling process; refuses to poll nothing.
+
+    Channels and feeds set up in Slack (/outage-summary settings, subscribe) join
+    the config file's; they are re-read every poll, so no restart is needed.
+    """
+    store = connect(settings)
+    directory = ChannelDirectory(store, config)
+    if not directory.sources():
+        where = str(settings.config_path or "OUTAGE_BOT_CONFIG")
+        raise ConfigError([ConfigProblem(where, "sources", "no sources configured (and no "
+                                         "feeds subscribed in Slack)")])  # fmt: skip
+    return store, directory
+
+
 def _sample_sources() -> list[Source]:
     samples = Path(str(files("bot") / "samples"))
     return [
@@ -220,14 +235,7 @@ def run(
 ) -> None:
     """Poll the configured sources and deliver due channel digests (the worker process)."""
     settings, config = _settings_and_config()
-    store = connect(settings)
-    # Channels and feeds set up in Slack (/outage-summary settings, subscribe) join
-    # the config file's; they are re-read every poll, so no restart is needed.
-    directory = ChannelDirectory(store, config)
-    if not directory.sources():
-        where = str(settings.config_path or "OUTAGE_BOT_CONFIG")
-        raise ConfigError([ConfigProblem(where, "sources", "no sources configured (and no "
-                                         "feeds subscribed in Slack)")])  # fmt: skip
+    store, directory = _polling_setup(settings, config)
     summarizer = CachedSummarizer(_summarizer(settings), store)
     client = build_web_client(settings)
     sink: Sink = SlackSink(client) if client else TerminalSink(sys.stdout)

@@ -20,9 +20,8 @@ from typing import Annotated
 import typer
 
 from bot.channels import ChannelDirectory
-from bot.cli import _fetcher, _now, _settings_and_config, _summarizer, app
+from bot.cli import _fetcher, _now, _polling_setup, _settings_and_config, _summarizer, app
 from bot.delivery import Sink, TerminalSink
-from bot.errors import ConfigError, ConfigProblem
 from bot.pipeline import Intelligence
 from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
 from bot.store import COMMAND_TIMEOUT_S, connect
@@ -58,12 +57,7 @@ def clock(
 ) -> None:
     """Poll the sources and queue summarize and deliver jobs for `outage-bot worker` (run one)."""
     settings, config = _settings_and_config()
-    store = connect(settings)
-    directory = ChannelDirectory(store, config)
-    if not directory.sources():
-        where = str(settings.config_path or "OUTAGE_BOT_CONFIG")
-        raise ConfigError([ConfigProblem(where, "sources", "no sources configured (and no "
-                                         "feeds subscribed in Slack)")])  # fmt: skip
+    store, directory = _polling_setup(settings, config)
     queue = job_queue(store)
     queue.ensure_group()  # so jobs wait for workers that have not started yet
     ticker = Clock(store, directory, Intelligence.load(), queue, fetcher=_fetcher(settings))
