@@ -153,6 +153,12 @@ def _polling_setup(settings: Settings, config: BotConfig) -> tuple[Store, Channe
     return store, directory
 
 
+def _log_progress() -> None:
+    """Long-running processes (run, clock, worker) log what they do instead of printing."""
+    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+    logging.getLogger("bot.pipeline").setLevel(logging.NOTSET)
+
+
 def _sample_sources() -> list[Source]:
     samples = Path(str(files("bot") / "samples"))
     return [
@@ -243,8 +249,7 @@ def run(
     reporter = SlackProblemReporter(client, store, directory.configured_by) if client else None
     fetcher = _fetcher(settings)
     intelligence = Intelligence.load()
-    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
-    logging.getLogger("bot.pipeline").setLevel(logging.NOTSET)
+    _log_progress()
     while True:
         channels = directory.channels()
         ingest(directory.sources(), store, channels, _now(), intelligence, fetcher)

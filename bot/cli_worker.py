@@ -7,7 +7,6 @@ workers, on any machines that share REDIS_URL, summarise and deliver it
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import socket
@@ -20,7 +19,15 @@ from typing import Annotated
 import typer
 
 from bot.channels import ChannelDirectory
-from bot.cli import _fetcher, _now, _polling_setup, _settings_and_config, _summarizer, app
+from bot.cli import (
+    _fetcher,
+    _log_progress,
+    _now,
+    _polling_setup,
+    _settings_and_config,
+    _summarizer,
+    app,
+)
 from bot.delivery import Sink, TerminalSink
 from bot.pipeline import Intelligence
 from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
@@ -42,12 +49,6 @@ def _stop_on_sigterm() -> threading.Event:
 
     signal.signal(signal.SIGTERM, on_signal)
     return stop
-
-
-def _log_progress() -> None:
-    # Long-running processes log what they do (``run`` does the same).
-    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
-    logging.getLogger("bot.pipeline").setLevel(logging.NOTSET)
 
 
 @app.command()

@@ -6,12 +6,16 @@ may be a list of chunks with a pause between them (a slow server).
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from bot.sources.fetch import FetchPolicy, SafeFetcher, build_http_client
+from bot.sources.netguard import AddressPolicy
 
 
 @dataclass
@@ -94,3 +98,18 @@ class HTTPTestServer:
                 pass
 
         return Handler
+
+
+LOCAL_HOST = "news.test"  # a public-looking name for the server above
+
+
+def local_fetcher(policy: FetchPolicy) -> SafeFetcher:
+    """The real safe fetcher, allowed to reach LOCAL_HOST, which resolves to 127.0.0.1.
+
+    Everything else keeps the SSRF guard: 127.0.0.1 by address is still refused.
+    """
+    addresses = AddressPolicy(
+        resolver=lambda host, _port: [ipaddress.ip_address("127.0.0.1")],
+        allowed_hosts={LOCAL_HOST},
+    )
+    return SafeFetcher(build_http_client(policy), addresses, policy)

@@ -6,7 +6,6 @@ the extractive summarizer and no QA model, pointed at ``FakeSlackServer``.
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -24,12 +23,12 @@ from bot.slack.app import build_app
 from bot.slack.handlers import SlackServices
 from bot.slack.poster import build_web_client
 from bot.slack.threads import ThreadQuestions
-from bot.sources.fetch import FetchPolicy, SafeFetcher, build_http_client
-from bot.sources.netguard import AddressPolicy
+from bot.sources.fetch import FetchPolicy, SafeFetcher
 from bot.store import Store
 from bot.summarize import ExtractiveSummarizer
 from tests.conftest import SAMPLES
 from tests.fake_slack import FakeSlackServer
+from tests.http_server import local_fetcher
 
 SECRET = "test-signing-secret"
 CHANNEL = "C0OPS00001"
@@ -48,12 +47,7 @@ def web_client(fake_slack: FakeSlackServer) -> WebClient:
 
 def fetcher() -> SafeFetcher:
     """The real safe fetcher; "news.test" is our local server, which it may reach."""
-    policy = FetchPolicy(total_timeout_s=10.0, read_timeout_s=10.0)
-    addresses = AddressPolicy(
-        resolver=lambda host, _port: [ipaddress.ip_address("127.0.0.1")],
-        allowed_hosts={"news.test"},
-    )
-    return SafeFetcher(build_http_client(policy), addresses, policy)
+    return local_fetcher(FetchPolicy(total_timeout_s=10.0, read_timeout_s=10.0))
 
 
 def our_app(

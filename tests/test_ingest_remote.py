@@ -6,7 +6,6 @@ through a test-only resolver plus the allow-list; a real Redis keeps state.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,11 +14,10 @@ import pytest
 
 from bot.ingest import read_sources
 from bot.schema import Source
-from bot.sources.fetch import FetchPolicy, SafeFetcher, build_http_client
-from bot.sources.netguard import AddressPolicy
+from bot.sources.fetch import FetchPolicy, SafeFetcher
 from bot.store import Store
 from tests.conftest import corpus_dir
-from tests.http_server import HTTPTestServer, Reply, Seen
+from tests.http_server import HTTPTestServer, Reply, Seen, local_fetcher
 from tests.test_cli import outage_bot
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -38,12 +36,7 @@ def rss(items: list[tuple[str, str, str]]) -> bytes:
 
 @pytest.fixture
 def fetcher() -> SafeFetcher:
-    policy = FetchPolicy(read_timeout_s=1.0, total_timeout_s=3.0)
-    addresses = AddressPolicy(
-        resolver=lambda host, _port: [ipaddress.ip_address("127.0.0.1")],
-        allowed_hosts={"news.test"},
-    )
-    return SafeFetcher(build_http_client(policy), addresses, policy)
+    return local_fetcher(FetchPolicy(read_timeout_s=1.0, total_timeout_s=3.0))
 
 
 def source(server: HTTPTestServer, path: str, name: str = "news") -> Source:

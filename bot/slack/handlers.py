@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.channels import ChannelDirectory, Subscription
+from bot.channels import SUBSCRIPTION_PREFIX, ChannelDirectory, Subscription
 from bot.config import ChannelConfig
 from bot.digest import escape
 from bot.errors import ConfigError, FetchError, OutageBotError
@@ -213,14 +213,14 @@ class CommandHandler:
 
     def _sources(self, channel_id: str) -> str:
         directory = self._s.directory
-        states = SourceStates(self._s.store)
-        configured = [
-            (s.name, s.location, states.get(s.name))
-            for s in directory.sources()
-            if not s.name.startswith("subscribed:")
-        ]
-        subscribed = [(s, states.get(s.source_name)) for s in directory.subscriptions(channel_id)]
-        return replies.sources_text(configured, subscribed)
+        configured = [s for s in directory.sources() if not s.name.startswith(SUBSCRIPTION_PREFIX)]
+        feeds = directory.subscriptions(channel_id)
+        names = [s.name for s in configured] + [f.source_name for f in feeds]
+        health = SourceStates(self._s.store).get_many(names)  # one round trip for all
+        return replies.sources_text(
+            [(s.name, s.location, health[s.name]) for s in configured],
+            [(f, health[f.source_name]) for f in feeds],
+        )
 
     def _subscribe(self, request: Subscribe, who: Invocation) -> Message:
         # Read the feed once now, so a typo or a web page is refused with its reason

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from bot.summarize.extractive import (
     ExtractiveSummarizer,
 )
 from bot.summarize.sentences import split_sentences
+from tests.summarize.articles import make_article
 
 EN_LEAD = "Amazon Web Services reported elevated error rates in one region today."
 EN_SECOND = "Engineers rolled back a configuration change and recovery began soon after."
@@ -28,16 +28,7 @@ ZH_THIRD = "截至发稿时，大部分服务的错误率正在下降。"
 
 
 def _article(key: str, paragraphs: list[str], language: str, title: str = "Headline") -> Article:
-    return Article(
-        id=f"id-{key}",
-        source="test",
-        url=f"https://news.example.com/{key}",
-        title=title,
-        paragraphs=tuple(paragraphs),
-        language=language,
-        published=datetime(2026, 11, 20, tzinfo=UTC),
-        content_hash=f"hash-{key}",
-    )
+    return make_article(key, paragraphs, language, title)
 
 
 def test_one_summary_per_article_in_order() -> None:

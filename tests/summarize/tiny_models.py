@@ -13,7 +13,6 @@ import itertools
 import os
 import string
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -35,8 +34,10 @@ from transformers import (
     T5ForConditionalGeneration,
 )
 
-from bot.schema import Article
 from bot.summarize.presets import Preset
+
+# Re-exported: tests that build tiny models make their articles from here too.
+from tests.summarize.articles import make_article as make_article
 
 Arch = Literal["t5", "mt5", "bart"]
 ARCHES: tuple[Arch, ...] = ("t5", "mt5", "bart")
@@ -258,16 +259,3 @@ def build_tiny_model(
         generation=generation or dict(TINY_GENERATION),
     )
     return TinyModel(name=name, arch=arch, folder=folder, preset=preset)
-
-
-def make_article(key: str, paragraphs: list[str], language: str, title: str = "") -> Article:
-    return Article(
-        id=f"id-{key}",
-        source="test",
-        url=f"https://news.example.com/{key}",
-        title=title,
-        paragraphs=tuple(paragraphs),
-        language=language,
-        published=datetime(2026, 11, 20, tzinfo=UTC),
-        content_hash=f"hash-{key}",
-    )
