@@ -12,6 +12,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SourceKind = Literal["auto", "feed", "markdown", "page", "status"]
+# Where an article's publication time came from: the document itself, the file's
+# path by convention (Jekyll/Hexo names, date folders), or nowhere ("undated":
+# ``published`` then holds the time the bot first read it).
+PublishedFrom = Literal["source", "path", "undated"]
 # What a status update says about an incident, in one vocabulary for every platform.
 StatusWord = Literal[
     "investigating", "identified", "ongoing", "monitoring", "mitigated", "resolved",
@@ -53,6 +57,9 @@ class Entry(Frozen):
     status: StatusWord | None = None
     components: tuple[str, ...] = ()  # affected components/services as the page names them
     thread: str | None = None  # the platform's incident id: every update of it shares this
+    path: str | None = None  # the local file it was read from, as given
+    published_from: Literal["source", "path"] = "source"  # meaningful when ``published`` is set
+    title_only: bool = False  # the source kept no body (or only page chrome)
 
     _utc = field_validator("published")(_require_utc)
 
@@ -67,11 +74,14 @@ class Article(Frozen):
     title: str
     paragraphs: tuple[str, ...]
     language: str
-    published: datetime  # UTC; the fetch time when the source gave none
+    published: datetime  # UTC; the time it was first read when ``published_from`` is "undated"
     content_hash: str
     status: StatusWord | None = None
     components: tuple[str, ...] = ()
     thread: str | None = None
+    path: str | None = None  # the local file it was read from, as given
+    published_from: PublishedFrom = "source"
+    title_only: bool = False  # no body: classified, clustered and summarised on the title
 
     _utc = field_validator("published")(_require_utc)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.identity import article_id, content_hash, normalise_url, scoped_guid
-from bot.schema import Article, Entry
+from bot.schema import Article, Entry, PublishedFrom
 from bot.sources.extract import html_to_paragraphs
 from bot.sources.language import detect_language
 from bot.sources.timeparse import published_or_now
@@ -18,6 +18,10 @@ def to_article(entry: Entry, now: datetime) -> Article:
     url = normalise_url(entry.link) if entry.link else ""
     body_hash = content_hash(entry.title, text)
     guid = scoped_guid(entry.source, entry.guid) if entry.guid else None
+    published = published_or_now(entry.published, now)
+    # A missing (or implausibly future) date is replaced by the reading time: say so.
+    dated = entry.published is not None and published == entry.published
+    published_from: PublishedFrom = entry.published_from if dated else "undated"
     return Article(
         id=article_id(guid, url or None, body_hash, status_update=entry.status is not None),
         source=entry.source,
@@ -26,9 +30,12 @@ def to_article(entry: Entry, now: datetime) -> Article:
         title=entry.title,
         paragraphs=paragraphs,
         language=detect_language(f"{entry.title}\n{text}", hint=entry.language),
-        published=published_or_now(entry.published, now),
+        published=published,
+        published_from=published_from,
         content_hash=body_hash,
         status=entry.status,
         components=entry.components,
         thread=entry.thread,
+        path=entry.path,
+        title_only=entry.title_only or not paragraphs,
     )

@@ -9,7 +9,7 @@ from bot.errors import SourceError
 from bot.schema import Entry, Source
 from bot.sources.reader import Document, SourceRead, parse_document
 
-SUFFIXES = {".md", ".markdown", ".xml", ".rss", ".atom", ".rdf", ".json", ".html", ".htm"}
+SUFFIXES = {".md", ".markdown", ".txt", ".xml", ".rss", ".atom", ".rdf", ".json", ".html", ".htm"}
 # A local file bigger than this is not an article or a feed; refuse it early.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -61,4 +61,7 @@ def _read_file(source: Source, path: Path, shown: str) -> SourceRead:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(source.name, f"cannot read {shown}: {exc.strerror}") from exc
-    return parse_document(Document(data, shown), source.name, source.kind)
+    read = parse_document(Document(data, shown), source.name, source.kind)
+    # Keep the file each entry came from: ``link`` may be the original article's URL.
+    entries = [e if e.path else e.model_copy(update={"path": shown}) for e in read.entries]
+    return SourceRead(entries, read.warnings)

@@ -22,17 +22,16 @@ import re
 import warnings
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
-from trafilatura.settings import Document
 
 from bot.errors import ParseError
 from bot.schema import Entry
 from bot.sources.charset import decode_html
 from bot.sources.extract import html_to_paragraphs
+from bot.sources.story import main_text_paragraphs, sentence_chars
 from bot.sources.timeparse import parse_time
 
 # Below this many characters of sentences a page is a stub, not a story.
@@ -42,11 +41,6 @@ MIN_CHARS = 200
 # and picked a related story's date on our error fixtures; the markup search
 # (meta tags, <time>, date-classed elements, the URL) found every real one.
 _DATE_CONFIG = {"original_date": True, "extensive_search": False}
-# Leaf blocks of trafilatura's output tree; <lb/> is a line break inside one.
-_BLOCKS = ("p", "head", "item", "quote", "cell", "code")
-_LINE = "\ue000"  # private-use: cannot occur in page text
-_SENTENCE_END = ".!?。！？…"
-_CLOSERS = "\"'”’」』）)]】》"
 # Cookie and consent banners and paywalls, by class or id (also "cookieNotice").
 _BANNER = re.compile(r"(^|[-_\s])(cookies?|consent|gdpr|paywall)", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·]\s+|_")
@@ -68,18 +62,6 @@ _AUTHOR_LABEL = re.compile(r"^\s*(?:作者|撰文|记者|記者|文)\s*[:：/]\s
 _TIME_PROPERTIES = ("article:published_time", "og:published_time", "datepublished", "pubdate")
 
 
-class _Node(Protocol):
-    """The part of lxml's element API used on trafilatura's output tree."""
-
-    tail: str | None
-
-    def iter(self, *tags: str) -> Iterator[_Node]: ...
-
-    def iterdescendants(self, *tags: str) -> Iterator[_Node]: ...
-
-    def itertext(self) -> Iterator[str]: ...
-
-
 def parse_page(
     data: bytes,
     source: str,
@@ -95,10 +77,10 @@ def parse_page(
     title = _title(metadata.title, soup)
     if _is_error_page(soup, title):
         raise ParseError(source, f"{url}: an error page, no article text")
-    paragraphs = _trafilatura_paragraphs(text) or _fallback_paragraphs(soup, title)
+    paragraphs = main_text_paragraphs(text) or _fallback_paragraphs(soup, title)
     if paragraphs and title and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
-    found = _sentence_chars(paragraphs)
+    found = sentence_chars(paragraphs)
     if found < min_chars:
         raise ParseError(
             source, f"{url}: no article text ({found} characters of sentences, need {min_chars})"
@@ -122,29 +104,6 @@ def _soup(text: str) -> BeautifulSoup:
         return BeautifulSoup(text, "lxml")
 
 
-def _trafilatura_paragraphs(text: str) -> list[str]:
-    document = trafilatura.bare_extraction(
-        text, favor_precision=True, include_comments=False, include_images=False
-    )
-    if not isinstance(document, Document) or not document.text:
-        return []
-    body: _Node = document.body
-    return _paragraphs_of(body)
-
-
-def _paragraphs_of(body: _Node) -> list[str]:
-    for line_break in body.iter("lb"):
-        line_break.tail = _LINE + (line_break.tail or "")
-    paragraphs: list[str] = []
-    for block in body.iter(*_BLOCKS):
-        if next(block.iterdescendants(*_BLOCKS), None) is not None:
-            continue  # a container (a quote of paragraphs): its leaves are taken instead
-        for line in "".join(block.itertext()).split(_LINE):
-            if cleaned := " ".join(line.split()):
-                paragraphs.append(cleaned)
-    return paragraphs
-
-
 def _fallback_paragraphs(soup: BeautifulSoup, title: str | None) -> list[str]:
     for tag in soup.find_all(_is_banner):
         tag.decompose()
@@ -163,16 +122,6 @@ def _is_banner(tag: Tag) -> bool:
     classes: object = tag.get("class") or []
     names = [*(classes if isinstance(classes, list) else [classes]), str(tag.get("id", ""))]
     return any(_BANNER.search(str(name)) for name in names)
-
-
-def _sentence_chars(paragraphs: list[str]) -> int:
-    """Characters in paragraphs that end like sentences (menus and headlines do not)."""
-    return sum(len(p) for p in paragraphs if _ends_sentence(p))
-
-
-def _ends_sentence(paragraph: str) -> bool:
-    last = paragraph.rstrip(_CLOSERS)[-1:]
-    return bool(last) and last in _SENTENCE_END
 
 
 def _title(found: str | None, soup: BeautifulSoup) -> str | None:

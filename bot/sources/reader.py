@@ -3,10 +3,12 @@
 Which parser runs is decided from the source's ``kind``, then the file suffix or
 the HTTP content type, then the bytes themselves:
 
-* Markdown with front matter (Hexo/Hugo mirrors)     -> ``markdown``
+* Markdown, with or without front matter            -> ``markdown``
+* plain text (``.txt``)                               -> ``markdown`` (plain-text reader)
 * JSON: JSON Feed, AWS Health data.json, GCP incidents.json -> ``jsonfeed`` / ``status``
 * RSS / Atom (Statuspage history feeds are split per update) -> ``feeds`` / ``status``
-* an HTML article page (``kind = "page"``, or HTML that is not a feed) -> ``page``
+* an HTML article page (``kind = "page"``, a local ``.html`` file, or HTML that
+  is not a feed) -> ``page``
 
 Parsers receive bytes, never a URL or a path to open.
 """
@@ -21,7 +23,7 @@ from bot.schema import Entry, SourceKind
 from bot.sources.charset import feed_bytes
 from bot.sources.feeds import parse_feed
 from bot.sources.jsonfeed import is_json_feed, parse_json_feed
-from bot.sources.markdown import parse_markdown
+from bot.sources.markdown import parse_plain_text, read_markdown
 from bot.sources.page import parse_page
 from bot.sources.status import (
     detect_status_json,
@@ -32,6 +34,7 @@ from bot.sources.status import (
 )
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+TEXT_SUFFIXES = (".txt",)
 JSON_SUFFIXES = (".json",)
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -57,8 +60,11 @@ def parse_document(doc: Document, source: str, kind: SourceKind = "auto") -> Sou
     """Entries of ``doc``; ParseError when it holds nothing usable."""
     # "status" documents come as feeds or JSON; the bytes tell which.
     shape = kind if kind not in ("auto", "status") else _sniff(doc)
+    if shape == "text":
+        return SourceRead([parse_plain_text(doc.data, source, doc.location)])
     if shape == "markdown":
-        return SourceRead([parse_markdown(doc.data, source, doc.location)])
+        read = read_markdown(doc.data, source, doc.location)
+        return SourceRead([read.entry], read.warnings)
     if shape == "json":
         return _parse_json(doc, source)
     if shape == "page":
@@ -70,8 +76,14 @@ def _sniff(doc: Document) -> str:
     lowered = doc.location.lower().split("?", 1)[0]
     content_type = (doc.content_type or "").lower()
     head = doc.data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if lowered.endswith(MARKDOWN_SUFFIXES) or (not content_type and head.startswith(b"---")):
+    if lowered.endswith(MARKDOWN_SUFFIXES) or (
+        not content_type and head.startswith((b"---", b"+++"))
+    ):
         return "markdown"
+    if lowered.endswith(TEXT_SUFFIXES) and not content_type:
+        return "text"
+    if lowered.endswith(HTML_SUFFIXES) and not content_type:
+        return "page"  # a saved web page: one article
     if "json" in content_type or lowered.endswith(JSON_SUFFIXES) or head[:1] in (b"{", b"["):
         return "json"
     return "feed"

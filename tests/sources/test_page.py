@@ -18,7 +18,8 @@ from bot.errors import ParseError
 from bot.schema import Entry
 from bot.sources.article import to_article
 from bot.sources.charset import decode_html
-from bot.sources.page import _fallback_paragraphs, _trafilatura_paragraphs, parse_page
+from bot.sources.page import _fallback_paragraphs, parse_page
+from bot.sources.story import main_text_paragraphs
 from tests.conftest import REPO
 
 PAGES = REPO / "tests" / "fixtures" / "pages"
@@ -181,7 +182,7 @@ def test_the_fallback_extractor_leaks_chrome_that_trafilatura_drops(
     # extractor cannot tell the story's block from the site's.
     html = decode_html((PAGES / name).read_bytes())
     fallback = "\n".join(_fallback_paragraphs(BeautifulSoup(html, "lxml"), None))
-    chosen = "\n".join(_trafilatura_paragraphs(html))
+    chosen = "\n".join(main_text_paragraphs(html))
     assert any(chrome in fallback for chrome in leaks)
     assert not any(chrome in chosen for chrome in leaks)
     # The fallback does at least drop cookie banners, by their class or id.
