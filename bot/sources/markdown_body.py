@@ -57,7 +57,8 @@ _TRAILING_URLS = re.compile(r"(?:\s+<?https?://\S+)+\s*$")
 _READ_MORE = re.compile(r"\s*[\[【][^\]】]{1,12}[\]】]\s*$")
 # Copyright lines, licence registrations and reposting terms: the publisher's footer.
 _LEGAL_NOTICE = re.compile(
-    r"©|\(c\)\s*\d{4}|copyright|all rights reserved|版权|ICP[备证]|转载.{0,12}注明|注明出处|如有侵权",
+    r"©|\(c\)\s*\d{4}|copyright|all rights reserved|"
+    r"版权|ICP[备证]|转载.{0,12}注明|注明出处|如有侵权",
     re.I,
 )
 _TEASER_SCAN = 3
