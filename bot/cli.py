@@ -295,8 +295,13 @@ def ingest_command(
             typer.echo(json.dumps(_article_json(filed), ensure_ascii=False))
         else:
             mark = "outage" if filed.outage.is_outage else "other"
-            typer.echo(f"{article.published:%Y-%m-%d %H:%M} [{article.language}] [{mark}] "
-                       f"{article.title}")  # fmt: skip
+            when = (
+                "undated"
+                if article.published_from == "undated"
+                else (f"{article.published:%Y-%m-%d %H:%M}")
+            )
+            shape = " (title only)" if article.title_only else ""
+            typer.echo(f"{when:16} [{article.language}] [{mark}] {article.title}{shape}")
     _print_ingest(report)
     if report.all_failed:
         raise typer.Exit(1)
@@ -311,6 +316,11 @@ def _article_json(filed: Filed) -> dict[str, object]:
         "title": article.title,
         "language": article.language,
         "published": _iso(article.published),
+        # "source": the document said so; "path": its file name or folder did;
+        # "undated": nothing did, and "published" is the time it was read.
+        "published_from": article.published_from,
+        "path": article.path,
+        "title_only": article.title_only,
         "text": article.text,
         "is_outage": outage.is_outage,
         "confidence": outage.confidence,

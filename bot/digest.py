@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.schema import Digest, DigestItem, IncidentArticle
+from bot.summarize.title_only import TITLE_ENGINE
 
 ITEMS_PER_MESSAGE = 15  # 3 blocks per item + a header stays under Slack's 50
 SECTION_MAX = 3000
@@ -272,7 +273,9 @@ def _headline(digest: Digest, tz: ZoneInfo) -> str:
 
 def _byline(item: DigestItem, tz: ZoneInfo) -> str:
     summary, incident = item.summary, item.incident
-    if summary.fallback:
+    if summary.engine == TITLE_ENGINE:
+        engine = "title only (the source has no article text)"
+    elif summary.fallback:
         engine = "extractive summary (model unavailable)"
     elif summary.engine == "extractive":
         engine = "extractive summary"

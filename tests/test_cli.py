@@ -137,6 +137,40 @@ def test_ingest_json_prints_new_articles_once(cli_env: dict[str, str]) -> None:
     assert "4 read, 0 new" in again.stderr
 
 
+def test_ingest_json_says_where_the_date_came_from_and_keeps_the_path(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    shapes = tmp_path / "inbox"
+    shapes.mkdir()
+    (shapes / "2022-02-02-git-outage.md").write_text(
+        "# Git host outage stops pushes\n\nPushes and clones failed worldwide for an hour.\n"
+    )
+    (shapes / "post-mortem.txt").write_text(
+        "Summary of the queue event\n\nThe queue stalled after a consumer deploy.\n"
+    )
+    (shapes / "capture.md").write_text(
+        "---\ntitle: [Update] CDN outage takes sites down\nurl: https://news.example.test/cdn\n"
+        "date: 2024-07-19\n---\n\n* [Home](https://news.example.test/)\n* [News](/news)\n"
+    )
+    result = outage_bot(cli_env, "ingest", str(shapes), "--json")
+    assert result.returncode == 0, result.stderr
+    rows = {Path(r["path"]).name: r for r in map(json.loads, result.stdout.splitlines())}
+    assert set(rows) == {"2022-02-02-git-outage.md", "post-mortem.txt", "capture.md"}
+    dated = rows["2022-02-02-git-outage.md"]
+    assert (dated["published"], dated["published_from"]) == ("2022-02-02T00:00:00Z", "path")
+    assert dated["title"] == "Git host outage stops pushes"
+    assert rows["post-mortem.txt"]["published_from"] == "undated"
+    capture = rows["capture.md"]
+    assert capture["url"] == "https://news.example.test/cdn"
+    assert capture["path"] == str(shapes / "capture.md")
+    assert (capture["title"], capture["title_only"], capture["text"]) == (
+        "[Update] CDN outage takes sites down",
+        True,
+        "",
+    )
+    assert "front matter is not valid YAML" in result.stderr
+
+
 def test_two_concurrent_ingests_print_each_article_once(cli_env: dict[str, str]) -> None:
     args = [sys.executable, "-m", "bot", "ingest", str(SAMPLES / "articles"),
             str(SAMPLES / "feeds"), "--json"]  # fmt: skip

@@ -57,6 +57,27 @@ def build_summarizer(
     model at all, so it gets none. ``vocabulary`` lists the languages summaries
     are written in, to trim mT5-style vocabularies to them (EngineOptions).
     """
+    from bot.summarize.title_only import TitleOnlyAware
+
+    return TitleOnlyAware(
+        _build_engine(
+            model,
+            models_dir,
+            quantize=quantize,
+            vocabulary=vocabulary,
+            presets_file=presets_file,
+        )
+    )
+
+
+def _build_engine(
+    model: str,
+    models_dir: Path,
+    *,
+    quantize: bool,
+    vocabulary: tuple[str, ...],
+    presets_file: Path | None,
+) -> Summarizer:
     from bot.summarize.extractive import ExtractiveSummarizer
 
     if model == EXTRACTIVE:

@@ -20,6 +20,7 @@ from bot.summarize.extractive import ExtractiveSummarizer
 from bot.summarize.presets import Preset, load_presets
 from bot.summarize.router import LanguageRouter, same_language
 from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.title_only import TitleOnlyAware
 from tests.summarize.tiny_models import TINY_GENERATION, build_tiny_model, make_article
 
 SAME = "tiny-same"  # summarises in the language it reads
@@ -63,9 +64,12 @@ def install(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _build(install: Path, model: str, models: Path | None = None) -> Summarizer:
-    return build_summarizer(
+    built = build_summarizer(
         model, models or install / "models", presets_file=install / "presets.toml"
     )
+    # Every engine is wrapped so that title-only articles are summarised as their title.
+    assert isinstance(built, TitleOnlyAware)
+    return built.engine
 
 
 def _direct(install: Path, name: str) -> Seq2SeqSummarizer:
