@@ -6,6 +6,10 @@ Sets (tests/data/eval/, see its README):
 * written.jsonl        articles we wrote, zh and en, labelled as we wrote them
 * corpus_labels.jsonl  labels we gave real corpus items by reading them; the
                        text is read from ../shared/corpus (skipped when absent)
+* labelled dev / test  ../shared/corpus/labelled/ (187 real articles nobody here
+                       wrote), split by incident with a fixed rule (a hash of the
+                       incident id; of the file name for negatives): rules are
+                       tuned on "dev" only, "test" is reported, never tuned on
 
 Classification: precision and recall of is_outage, per language.
 Clustering: every article is classified and filed in publication order into a
@@ -36,10 +40,10 @@ from benchmarks._redis import redis_socket
 from bot.incidents import IncidentTracker
 from bot.keys import Keys
 from bot.pipeline import Intelligence
-from bot.schema import Article, Entry
+from bot.schema import Article, Entry, Source
 from bot.sources.article import to_article
 from bot.sources.feeds import parse_feed
-from bot.sources.markdown import parse_markdown
+from bot.sources.local import read_local
 from bot.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -120,28 +124,34 @@ def _read_ref(ref: str) -> Iterable[tuple[str, Article]]:
 
 
 def _corpus_document(path: Path, ref: str) -> Entry:
-    data = path.read_bytes()
-    if data.lstrip().startswith(b"---"):
-        entry = parse_markdown(data, "corpus", ref)
-        return entry if entry.published else entry.model_copy(update={"published": _date_in(ref)})
-    # articleMD exports and plain text: "# Title", "+ Link: ...", "+ Date: ..." lines.
-    text = data.decode("utf-8", errors="replace")
-    lines = text.splitlines()
-    title = next((ln.lstrip("# ").strip() for ln in lines if ln.strip()), ref)
-    title = re.sub(r"\s*\|\s*[^|]+$", "", title)
-    link = re.search(r"^\+ Link:\s*(\S+)", text, re.M)
-    date = re.search(r"^\+ Date:\s*([\d-]+ [\d:]+)", text, re.M)
-    published = datetime.fromisoformat(date.group(1)).replace(tzinfo=UTC) if date else _date_in(ref)
-    body = text.split("## Article:", 1)[-1]
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
-    html = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if not p.startswith(("#", "!", "+")))
-    return Entry(
-        source=ref.split("_")[-1],
-        link=link.group(1) if link else None,
-        title=title,
-        html=html,
-        published=published,
-    )
+    """One corpus article, read exactly as ``outage-bot ingest`` reads it."""
+    (entry,) = read_local(Source(name="corpus", location=str(path))).entries
+    return entry
+
+
+LABELLED = CORPUS / "labelled"
+HALVES = ("dev", "test")
+
+
+def half_of(key: str) -> str:
+    """The fixed split: "dev" or "test" by a hash of the incident id (or file name)."""
+    return HALVES[int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % 2]
+
+
+def labelled_items(half: str) -> list[Item]:
+    """One half of ../shared/corpus/labelled/, read as ``ingest`` reads it."""
+    labels = LABELLED / "labels.jsonl"
+    if not labels.exists():
+        return []
+    items = []
+    for line in labels.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        incident = row["incident"] if row["outage"] else None
+        if half_of(incident or row["file"]) != half:
+            continue
+        entry = _corpus_document(LABELLED / row["file"], row["file"])
+        items.append(Item(row["file"], to_article(entry, EVAL_NOW), row["outage"], incident))
+    return items
 
 
 def _date_in(ref: str) -> datetime | None:
@@ -207,7 +217,11 @@ def main() -> None:
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
     intelligence = Intelligence.load()
-    sets = {"written": written_items(), "corpus": corpus_items()}
+    sets = {
+        "written": written_items(),
+        "corpus": corpus_items(),
+        **{f"labelled-{half}": labelled_items(half) for half in HALVES},
+    }
     with redis_socket() as socket:
         client = redis.Redis(unix_socket_path=str(socket), decode_responses=True)
         for name, items in sets.items():
