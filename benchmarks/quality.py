@@ -175,7 +175,8 @@ def evaluate(
     for item in sorted(items, key=lambda i: i.article.published):
         outage = intelligence.classifier.classify(item.article)
         outcome[item.key] = outage.is_outage
-        predicted[item.key] = tracker.file(item.article, outage).id if outage.is_outage else None
+        incident = tracker.file(item.article, outage) if outage.is_outage else None
+        predicted[item.key] = incident.id if incident and not incident.held else None
     scores: dict[str, float] = {}
     for language in ("en", "zh", "all"):
         subset = [i for i in items if language == "all" or i.article.language.startswith(language)]

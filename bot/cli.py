@@ -329,10 +329,17 @@ def _article_json(filed: Filed) -> dict[str, object]:
         "affected": list(outage.affected),
         "status": outage.status,
         "started_at": _iso(outage.started_at) if outage.started_at else None,
-        "incident": filed.incident.id if filed.incident and filed.incident.is_outage else None,
+        "incident": _visible_incident(filed),
         "components": list(article.components),
         "thread": article.thread,
     }
+
+
+def _visible_incident(filed: Filed) -> str | None:
+    incident = filed.incident
+    if incident is None or not incident.is_outage or incident.held:
+        return None  # held: aftermath of an outage we have no news of (Incident.held)
+    return incident.id
 
 
 def _iso(moment: datetime) -> str:

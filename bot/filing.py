@@ -53,7 +53,9 @@ class Filer:
             mine = True
             if outage.is_outage or want_non_outages:
                 incident, mine = self._tracker.file_once(article, outage)
-                if mine:  # else another worker filed (and queued) it meanwhile
+                # Not mine: another worker filed (and queued) it meanwhile. Held: only
+                # aftermath of an outage we have no news of, which is not news to post.
+                if mine and not incident.held:
                     self._queue(incident, channels)
             # Whoever takes it off the list reports it: with two workers, exactly one does.
             taken = self._store.redis.zrem(keys.unfiled(), article_id) == 1

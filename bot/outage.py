@@ -70,6 +70,7 @@ class Lexicon:
     power: re.Pattern[str]
     it_context: re.Pattern[str]
     follow_up: re.Pattern[str]
+    aftermath: re.Pattern[str]
     status: tuple[tuple[IncidentStatus, re.Pattern[str]], ...]
 
     @classmethod
@@ -89,6 +90,7 @@ class Lexicon:
             power=_compile(raw["power"]["en"], raw["power"]["zh"]),
             it_context=_compile(raw["power"]["it_context_en"], raw["power"]["it_context_zh"]),
             follow_up=_compile(raw["follow_up"]["en"], raw["follow_up"]["zh"]),
+            aftermath=_compile(raw["aftermath"]["en"], raw["aftermath"]["zh"]),
             status=tuple(
                 (name, _compile(status[f"{name}_en"], status[f"{name}_zh"]))
                 for name in _STATUS_ORDER
@@ -127,6 +129,10 @@ class OutageClassifier:
                 status in ("postmortem", "resolved")
                 or bool(self._lexicon.follow_up.search(article.title))
             ),
+            # Status pages report the outage itself, whatever their wording.
+            aftermath=is_outage
+            and article.status is None
+            and bool(self._lexicon.aftermath.search(article.title)),
         )
 
     def score(self, title: str, lead: str, names_entity: bool) -> float:

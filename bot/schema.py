@@ -107,6 +107,9 @@ class Outage(Frozen):
     status: IncidentStatus | None = None
     started_at: datetime | None = None  # when the article says it began, if it says
     follow_up: bool = False  # a root cause / post-mortem / recovery report, not first news
+    # About the consequences of an outage (cost, apology, compensation, lawsuits, users
+    # leaving, root cause): it joins that outage's incident, and never starts one.
+    aftermath: bool = False
 
     _utc = field_validator("started_at")(_require_utc)
 
@@ -122,6 +125,11 @@ class IncidentArticle(Frozen):
     published: datetime
     status: IncidentStatus | None = None
     status_page: bool = False  # an update from a status page rather than a news report
+    # When the event happened by this report (its stated start, else its publication);
+    # None with ``undated``, or for reports filed before event times were kept.
+    event_at: datetime | None = None
+    undated: bool = False  # the source gave no date: ``published`` is when it was read
+    late: bool = False  # aftermath or post-mortem: written days after the event
 
 
 class TimelineEntry(Frozen):
@@ -152,6 +160,9 @@ class Incident(Frozen):
     articles: tuple[IncidentArticle, ...]
     timeline: tuple[TimelineEntry, ...] = ()
     threads: tuple[str, ...] = ()  # status-page incident ids merged into this one
+    # Only aftermath stories so far (cost, apology, root cause of an outage we have no
+    # news of): kept so that news of the outage joins them, never listed or posted.
+    held: bool = False
 
     @property
     def languages(self) -> tuple[str, ...]:

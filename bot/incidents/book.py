@@ -1,0 +1,92 @@
+"""Where incidents live in Redis (see bot/keys.py for the layout), and for how long.
+
+Retention is by the clock: an incident's key expires INCIDENT_TTL after it was
+last filed to, whatever the dates of its articles. The indexes (all incidents,
+and per subject) are scored by the incident's last update, for listing and
+matching by time, and are never pruned by those scores: filing a 2026 report
+must not drop a 2021 incident read a minute earlier. Index entries whose
+incident has expired are removed when a read finds them gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from bot.incidents.rules import subject_of
+from bot.keys import INCIDENT_TTL
+from bot.schema import Article, Incident, Outage
+from bot.store import Store
+
+
+class IncidentBook:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def get(self, incident_id: str) -> Incident | None:
+        raw = self._store.redis.get(self._store.keys.incident(incident_id))
+        return Incident.model_validate_json(raw) if raw else None
+
+    def get_many(self, ids: Iterable[str]) -> list[Incident]:
+        ids = list(ids)
+        if not ids:
+            return []
+        raws = self._store.redis.mget([self._store.keys.incident(i) for i in ids])
+        return [Incident.model_validate_json(r) for r in raws if r]
+
+    def recent(self, since: datetime) -> list[Incident]:
+        """Incidents updated since ``since``, newest first (held ones are not news)."""
+        return [i for i in self._indexed(self._store.keys.incidents(), since) if not i.held]
+
+    def by_subject(self, subject: str, since: datetime) -> list[Incident]:
+        return self._indexed(self._store.keys.incidents_by_subject(subject), since)
+
+    def by_thread(self, thread: str) -> Incident | None:
+        incident_id = self._store.redis.get(self._store.keys.thread(thread))
+        return self.get(str(incident_id)) if incident_id else None
+
+    def save(
+        self,
+        incident: Incident,
+        article: Article,
+        outage: Outage,
+        *,
+        absorbed: Sequence[Incident] = (),
+    ) -> None:
+        """Store ``incident`` grown by ``article``; ``absorbed`` incidents were merged
+        into it: they are removed, and their reports and threads point to it."""
+        keys = self._store.keys
+        ttl = int(INCIDENT_TTL.total_seconds())
+        score = incident.updated_at.timestamp()
+        write = self._store.redis.pipeline(transaction=True)
+        for gone in absorbed:
+            write.delete(keys.incident(gone.id))
+            write.zrem(keys.incidents(), gone.id)
+            for report in gone.articles:
+                write.set(keys.filed(report.article_id), incident.id, ex=ttl)
+            for thread in gone.threads:
+                write.set(keys.thread(thread), incident.id, ex=ttl)
+            # Its subject index entries go when a read finds the incident gone.
+        write.set(keys.incident(incident.id), incident.model_dump_json(), ex=ttl)
+        write.zadd(keys.incidents(), {incident.id: score})
+        write.expire(keys.incidents(), ttl)
+        # Indexed under its provider and its main casualties too, so a report that
+        # names only "Windows machines crashing" finds the CrowdStrike incident.
+        subjects = {subject_of(outage), *([incident.provider] if incident.provider else [])}
+        subjects.update(incident.affected[:3])
+        for subject in subjects:
+            key = keys.incidents_by_subject(subject)
+            write.zadd(key, {incident.id: score})
+            write.expire(key, ttl)
+        if article.thread:
+            write.set(keys.thread(article.thread), incident.id, ex=ttl)
+        write.set(keys.filed(article.id), incident.id, ex=ttl)
+        write.execute()
+
+    def _indexed(self, index: str, since: datetime) -> list[Incident]:
+        ids = [str(i) for i in self._store.redis.zrevrangebyscore(index, "+inf", since.timestamp())]
+        incidents = self.get_many(ids)
+        expired = set(ids) - {i.id for i in incidents}
+        if expired:
+            self._store.redis.zrem(index, *expired)
+        return incidents

@@ -1,0 +1,131 @@
+"""Starting an incident from its first report, and growing it with the next ones."""
+
+from __future__ import annotations
+
+from bot.incidents.rules import event_time, is_late
+from bot.keys import digest_of
+from bot.schema import Article, Incident, IncidentArticle, IncidentStatus, Outage, TimelineEntry
+
+# How far along an incident is; a report never moves it backwards.
+_LIFECYCLE: dict[IncidentStatus, int] = {
+    "investigating": 0, "identified": 1, "ongoing": 1, "monitoring": 2, "mitigated": 2,
+    "resolved": 3, "postmortem": 4,
+}  # fmt: skip
+
+
+def reference(article: Article, outage: Outage) -> IncidentArticle:
+    return IncidentArticle(
+        article_id=article.id,
+        url=article.url,
+        title=article.title,
+        language=article.language,
+        source=article.source,
+        published=article.published,
+        status=outage.status,
+        status_page=article.status is not None,
+        event_at=event_time(article, outage),
+        undated=article.published_from == "undated",
+        late=is_late(outage),
+    )
+
+
+def start(article: Article, outage: Outage) -> Incident:
+    timeline = (
+        (TimelineEntry(at=article.published, status=outage.status, article_id=article.id),)
+        if outage.status
+        else ()
+    )
+    return Incident(
+        id=digest_of(f"incident:{article.id}")[:16],
+        is_outage=outage.is_outage,
+        provider=outage.provider,
+        regions=outage.regions,
+        affected=outage.affected,
+        status=outage.status,
+        title=article.title,
+        started_at=outage.started_at if article.published_from != "undated" else None,
+        first_seen=article.published,
+        updated_at=article.published,
+        lead_article_id=article.id,
+        articles=(reference(article, outage),),
+        timeline=timeline,
+        threads=(article.thread,) if article.thread else (),
+        held=outage.aftermath,
+    )
+
+
+def grow(incident: Incident, article: Article, outage: Outage) -> Incident:
+    dated = article.published_from != "undated"
+    status = incident.status
+    timeline = incident.timeline
+    if outage.status and (status is None or _LIFECYCLE[outage.status] > _LIFECYCLE[status]):
+        status = outage.status
+        timeline = (
+            *timeline,
+            TimelineEntry(at=article.published, status=status, article_id=article.id),
+        )
+    articles = tuple(
+        sorted((*incident.articles, reference(article, outage)), key=lambda a: a.published)
+    )
+    # A news report summarises better than a one-line status update.
+    lead = incident.lead_article_id
+    lead_ref = next((a for a in incident.articles if a.article_id == lead), None)
+    if lead_ref is not None and lead_ref.status_page and article.status is None:
+        lead = article.id
+    starts = [t for t in (incident.started_at, outage.started_at if dated else None) if t]
+    return incident.model_copy(
+        update={
+            "regions": tuple(dict.fromkeys((*incident.regions, *outage.regions))),
+            "affected": tuple(dict.fromkeys((*incident.affected, *outage.affected))),
+            "provider": incident.provider or outage.provider,
+            "status": status,
+            "started_at": min(starts) if starts else None,
+            # An undated report says nothing about when the incident last moved.
+            "updated_at": max(incident.updated_at, article.published)
+            if dated
+            else incident.updated_at,
+            "revision": incident.revision + 1,
+            "lead_article_id": lead,
+            "articles": articles,
+            "timeline": timeline,
+            "threads": tuple(
+                dict.fromkeys((*incident.threads, *([article.thread] if article.thread else [])))
+            ),
+            "held": incident.held and outage.aftermath,
+        }
+    )
+
+
+def merge_all(incidents: list[Incident]) -> Incident:
+    """One incident of several found to be the same event: the first keeps its id."""
+    merged = incidents[0]
+    for other in incidents[1:]:
+        merged = _merge(merged, other)
+    return merged
+
+
+def _merge(into: Incident, other: Incident) -> Incident:
+    statuses = [s for s in (into.status, other.status) if s is not None]
+    starts = [t for t in (into.started_at, other.started_at) if t is not None]
+    lead = into.lead_article_id
+    lead_ref = next((a for a in into.articles if a.article_id == lead), None)
+    other_lead = next((a for a in other.articles if a.article_id == other.lead_article_id), None)
+    if lead_ref is not None and lead_ref.status_page and other_lead and not other_lead.status_page:
+        lead = other_lead.article_id
+    return into.model_copy(
+        update={
+            "provider": into.provider or other.provider,
+            "regions": tuple(dict.fromkeys((*into.regions, *other.regions))),
+            "affected": tuple(dict.fromkeys((*into.affected, *other.affected))),
+            "status": max(statuses, key=lambda s: _LIFECYCLE[s]) if statuses else None,
+            "started_at": min(starts) if starts else None,
+            "first_seen": min(into.first_seen, other.first_seen),
+            "updated_at": max(into.updated_at, other.updated_at),
+            "revision": into.revision + 1,
+            "lead_article_id": lead,
+            "articles": tuple(sorted((*into.articles, *other.articles), key=lambda a: a.published)),
+            "timeline": tuple(sorted((*into.timeline, *other.timeline), key=lambda t: t.at)),
+            "threads": tuple(dict.fromkeys((*into.threads, *other.threads))),
+            "held": into.held and other.held,
+        }
+    )

@@ -1,0 +1,183 @@
+"""What may join what. Pure functions over values; no Redis.
+
+* **Time is a hard constraint.** An article's event time is the start it states,
+  else its publication time; an undated article has none. No rule joins an
+  article to an incident if any dated report of it is more than
+  FOLLOW_UP_WINDOW away. Undated articles join only on strong evidence: the same
+  status-page thread, or near-duplicate text of a dated report.
+* **Status-page incidents are official identities.** A report from one
+  status-page incident never joins an incident that holds another incident of
+  the same page: similar template phrasing ("We are investigating elevated error
+  rates") is not the same event. News joins an official incident by subject and time.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from bot.schema import Article, Incident, IncidentArticle, Outage
+from bot.textsim import char_pairs, jaccard
+
+FIRST_NEWS_WINDOW = timedelta(hours=72)
+FOLLOW_UP_WINDOW = timedelta(days=10)
+OTHER_PROVIDER_WINDOW = timedelta(hours=24)
+# Outages with no known provider or service are indexed here and matched on
+# their titles (the name of the bank, the metro, the app).
+NO_SUBJECT = "_unknown"
+TITLE_SIMILARITY = 0.25
+# A company and its cloud are one subject when looking for an incident.
+FAMILY = {
+    "google": ("gcp",),
+    "gcp": ("google",),
+    "microsoft365": ("azure",),
+    "azure": ("microsoft365",),
+}
+
+
+def subject_of(outage: Outage) -> str:
+    """What an outage is *of*: the provider, else the first affected service."""
+    if outage.provider:
+        return outage.provider
+    return outage.affected[0] if outage.affected else NO_SUBJECT
+
+
+def event_time(article: Article, outage: Outage) -> datetime | None:
+    """When the event happened as far as this report says; None when undated."""
+    if article.published_from == "undated":
+        return None
+    return outage.started_at or article.published
+
+
+def report_time(report: IncidentArticle) -> datetime | None:
+    """A filed report's event time (reports filed before event times were kept: its
+    publication time)."""
+    if report.undated:
+        return None
+    return report.event_at or report.published
+
+
+def within_window(incident: Incident, event: datetime | None) -> bool:
+    """Every dated report of ``incident`` is within FOLLOW_UP_WINDOW of ``event``."""
+    if event is None:
+        return True
+    return all(
+        abs(event - moment) <= FOLLOW_UP_WINDOW
+        for report in incident.articles
+        if (moment := report_time(report)) is not None
+    )
+
+
+def has_dated_report(incident: Incident) -> bool:
+    return any(report_time(report) is not None for report in incident.articles)
+
+
+def is_late(outage: Outage) -> bool:
+    """Written days after the event: an aftermath story, a post-mortem, or another
+    follow-up (a summary, an explanation). Recovery is reported within hours, like
+    first news, so it gets first news' window."""
+    if outage.aftermath or outage.status == "postmortem":
+        return True
+    return outage.follow_up and outage.status != "resolved"
+
+
+def closeness(incident: Incident, event: datetime, late: bool) -> timedelta | None:
+    """The time from ``event`` to the closest dated report of ``incident`` that may be
+    the same event (``close_enough``); None when none is."""
+    gaps = [
+        abs(event - moment)
+        for report in incident.articles
+        if (moment := report_time(report)) is not None
+        and close_enough(event, late, moment, report.late)
+    ]
+    return min(gaps) if gaps else None
+
+
+def close_enough(a: datetime, a_late: bool, b: datetime, b_late: bool) -> bool:
+    """Two reports may be of one event: first news within FIRST_NEWS_WINDOW of each
+    other; a late report (aftermath, post-mortem) up to FOLLOW_UP_WINDOW *after*
+    first news, never long before it. Symmetric, so filing order does not matter."""
+    if a_late and b_late:
+        return abs(a - b) <= FOLLOW_UP_WINDOW
+    if a_late or b_late:
+        after = (a - b) if a_late else (b - a)
+        return -FIRST_NEWS_WINDOW <= after <= FOLLOW_UP_WINDOW
+    return abs(a - b) <= FIRST_NEWS_WINDOW
+
+
+def other_thread(incident: Incident, article: Article) -> bool:
+    """``article`` is an update of a status-page incident that ``incident`` does not hold,
+    while it holds another one: similar text must not join them."""
+    return bool(article.thread and incident.threads and article.thread not in incident.threads)
+
+
+def official_conflict(incident: Incident, article: Article) -> bool:
+    """``article`` is an update of another incident of a page ``incident`` already
+    holds one of: two official incidents, never one, by any rule."""
+    if not other_thread(incident, article):
+        return False
+    page = page_of(article.thread or "")
+    return any(page_of(thread) == page for thread in incident.threads)
+
+
+def page_of(thread: str) -> str:
+    """The page (or feed of one service) a status-page incident belongs to.
+
+    Statuspage threads are incident URLs: the host is the page. Google Cloud
+    threads are "gcp:<id>". AWS Health posts one event per service and region
+    ("aws:<service>:<time>"), so EC2's and DynamoDB's events of one morning are
+    two pages' views of one event, and may join by provider, region and time.
+    """
+    if "://" in thread:
+        return urlsplit(thread).netloc
+    parts = thread.split(":")
+    return ":".join(parts[:2]) if parts[0] == "aws" else parts[0]
+
+
+def regions_compatible(known: tuple[str, ...], reported: tuple[str, ...]) -> bool:
+    """Either side unknown, or the same main region.
+
+    Only main regions (the first, most salient) are compared: "Oregon fails days
+    after the Virginia outage" names both, but is about Oregon.
+    """
+    return not known or not reported or known[0] == reported[0]
+
+
+def title_similarity(a: str, b: str) -> float:
+    return jaccard(char_pairs(_GENERIC.sub(" ", a)), char_pairs(_GENERIC.sub(" ", b)))
+
+
+# Words every outage headline shares; only what is left (the names) is compared.
+_GENERIC = re.compile(
+    r"\b(outages?|down|is|are|was|the|a|an|of|for|in|on|at|after|hits?|service|services|app|"
+    r"apps|users?|customers?|fail(s|ed|ing)?|restored|back|online|offline|errors?|issues?|"
+    r"problems?|global|major|hours?)\b|故障|宕机|中断|恢复|已|正常|服务|用户|无法|访问|全球|大面积",
+    re.IGNORECASE,
+)
+
+
+def mergeable(candidates: list[Incident]) -> list[Incident]:
+    """The first candidate, and every later one that can be one incident with all
+    those kept: within the follow-up window of each other, no two incidents of one
+    status page, main regions compatible."""
+    kept: list[Incident] = []
+    for candidate in candidates:
+        if all(_can_merge(candidate, other) for other in kept):
+            kept.append(candidate)
+    return kept
+
+
+def _can_merge(a: Incident, b: Incident) -> bool:
+    if a.id == b.id or not regions_compatible(a.regions, b.regions):
+        return False
+    pages = {page_of(t) for t in a.threads}
+    if any(page_of(t) in pages and t not in a.threads for t in b.threads):
+        return False
+    return all(
+        abs(x - y) <= FOLLOW_UP_WINDOW
+        for ra in a.articles
+        if (x := report_time(ra)) is not None
+        for rb in b.articles
+        if (y := report_time(rb)) is not None
+    )

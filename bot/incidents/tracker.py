@@ -1,0 +1,200 @@
+"""Filing classified articles into incidents: one incident per real-world event.
+
+An outage article joins an existing incident when one of these holds, checked
+in this order, and always within the rules of ``bot.incidents.rules`` (no join
+across more than the follow-up window of event time; two incidents of one
+status page never become one):
+
+1. it is an update of the same status-page incident (same ``thread``);
+2. its text is a near-duplicate (MinHash LSH) of an article already filed, and
+   they are not updates of two different status-page incidents;
+3. it is about the same subject (the provider, or for outages of something else
+   the first affected service), its regions are compatible (either side unknown,
+   or overlapping), and its event time is close to the incident's reports:
+   within 72 hours for first news and recovery, within 10 days for aftermath
+   (cost, apology, root cause, post-mortem). A report whose *other* named providers match an
+   incident of the last 24 hours joins it too (the CrowdStrike update was
+   reported as a "Microsoft outage" by some outlets).
+
+Undated articles join only by rules 1 and 2 (a near-duplicate of a dated report).
+Otherwise the article starts a new incident. An aftermath story (cost, apology,
+lawsuit, root cause…) of an outage we have not seen starts a *held* one: never
+listed or posted, it becomes a real incident when news of the outage joins it,
+so the result is the same whichever of the two was read first. A report that
+bridges two incidents within the first-news window merges them, for the same reason.
+Filing holds one Redis lock so two workers cannot both start an incident for
+the same event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from datasketch import MinHash
+
+from bot.incidents.book import IncidentBook
+from bot.incidents.changes import grow, merge_all, start
+from bot.incidents.rules import (
+    FAMILY,
+    FIRST_NEWS_WINDOW,
+    FOLLOW_UP_WINDOW,
+    NO_SUBJECT,
+    OTHER_PROVIDER_WINDOW,
+    TITLE_SIMILARITY,
+    closeness,
+    event_time,
+    has_dated_report,
+    is_late,
+    mergeable,
+    official_conflict,
+    other_thread,
+    regions_compatible,
+    subject_of,
+    title_similarity,
+    within_window,
+)
+from bot.neardup import NearDuplicates, signature
+from bot.schema import Article, Incident, Outage
+from bot.store import Store
+
+LOCK_TIMEOUT_S = 10  # a holder that dies frees the lock after this
+LOCK_WAIT_S = 120  # a busy peer filing a large batch may hold it often for a while
+
+
+class IncidentTracker:
+    """Files classified articles into incidents."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._book = IncidentBook(store)
+        self._near = NearDuplicates(store)
+
+    @property
+    def book(self) -> IncidentBook:
+        return self._book
+
+    def file(self, article: Article, outage: Outage) -> Incident:
+        """The incident ``article`` now belongs to (new or grown), saved. An aftermath
+        story of an outage no incident holds gets a held one (``Incident.held``)."""
+        return self.file_once(article, outage)[0]
+
+    def file_once(self, article: Article, outage: Outage) -> tuple[Incident, bool]:
+        """Like ``file``; the flag is False when another process filed it first."""
+        # Cheap check first: a second worker walking the same list skips what the
+        # first has filed without queueing for the lock.
+        done = self._filed_incident(article.id)
+        if done is not None:
+            return done, False
+        minhash = signature(f"{article.title}\n{article.text}")
+        with self._store.redis.lock(
+            self._store.keys.incident_lock(),
+            timeout=LOCK_TIMEOUT_S,
+            blocking_timeout=LOCK_WAIT_S,
+            sleep=0.01,
+        ):
+            existing = self._filed_incident(article.id)
+            if existing is not None:  # filed by another worker meanwhile
+                return existing, False
+            matches = self._match(article, outage, minhash) if outage.is_outage else []
+            if not matches:  # an aftermath story starts a held incident (see Incident.held)
+                incident = start(article, outage)
+            else:
+                # A report that bridges two incidents (a day between each and it, but
+                # four between them) makes them one: the result must not depend on
+                # which of the three was read first.
+                incident = grow(merge_all(matches), article, outage)
+            self._book.save(incident, article, outage, absorbed=matches[1:])
+            self._near.add(article.id, minhash)
+        return incident, True
+
+    def _filed_incident(self, article_id: str) -> Incident | None:
+        filed = self._store.redis.get(self._store.keys.filed(article_id))
+        return self._book.get(str(filed)) if filed else None
+
+    def _match(self, article: Article, outage: Outage, minhash: MinHash) -> list[Incident]:
+        """The incident(s) ``article`` joins, closest first; several when it bridges them."""
+        if article.thread:
+            by_thread = self._book.by_thread(article.thread)
+            if by_thread is not None:
+                return [by_thread]
+        event = event_time(article, outage)
+        for incident in self._near_duplicates(minhash):
+            if other_thread(incident, article) or not within_window(incident, event):
+                continue
+            if event is not None or has_dated_report(incident):
+                return [incident]
+        if event is None:
+            return []  # undated: only a thread or a dated near-duplicate places it
+        late = is_late(outage)
+        subject = subject_of(outage)
+        if subject == NO_SUBJECT:
+            return self._by_title(article, event, late)
+        since = event - FOLLOW_UP_WINDOW * 2
+        for name in (subject, *FAMILY.get(subject, ())):
+            found = self._closest(self._book.by_subject(name, since), article, outage, event, late)
+            if found:
+                return found
+        for other in outage.providers[1:3]:
+            candidates = self._book.by_subject(other, event - OTHER_PROVIDER_WINDOW * 2)
+            found = self._closest(candidates, article, outage, event, late,
+                                  limit=OTHER_PROVIDER_WINDOW)  # fmt: skip
+            if found:
+                return found
+        return []
+
+    def _near_duplicates(self, minhash: MinHash) -> Iterator[Incident]:
+        for similar_id, _score in self._near.similar(minhash):
+            filed = self._store.redis.get(self._store.keys.filed(similar_id))
+            incident = self._book.get(str(filed)) if filed else None
+            if incident is not None and incident.is_outage:
+                yield incident
+
+    def _by_title(self, article: Article, event: datetime, late: bool) -> list[Incident]:
+        """For outages of something we have no name for: recent incidents whose titles
+        share enough character pairs ("Harbour Mutual app …"), most similar first."""
+        found: list[tuple[float, Incident]] = []
+        for incident in self._book.by_subject(NO_SUBJECT, event - FOLLOW_UP_WINDOW * 2):
+            if closeness(incident, event, late) is None:
+                continue
+            if not self._admissible(incident, article, event):
+                continue
+            score = max(title_similarity(article.title, a.title) for a in incident.articles)
+            if score >= TITLE_SIMILARITY:
+                found.append((score, incident))
+        return mergeable([i for _, i in sorted(found, key=lambda pair: -pair[0])])
+
+    def _closest(
+        self,
+        candidates: list[Incident],
+        article: Article,
+        outage: Outage,
+        event: datetime,
+        late: bool,
+        *,
+        limit: timedelta | None = None,
+    ) -> list[Incident]:
+        found: list[tuple[timedelta, Incident]] = []
+        for incident in candidates:
+            if not regions_compatible(incident.regions, outage.regions):
+                continue
+            gap = closeness(incident, event, late)
+            if gap is None or (limit is not None and gap > limit):
+                continue
+            if self._admissible(incident, article, event):
+                found.append((gap, incident))
+        if not found:
+            return []
+        closest, *others = (i for _, i in sorted(found, key=lambda pair: pair[0]))
+        # Only first news bridges: a follow-up's longer window would join last week's
+        # outage of the same provider to this one.
+        bridged = [i for gap, i in found if i in others and gap <= FIRST_NEWS_WINDOW]
+        return mergeable([closest, *bridged])
+
+    @staticmethod
+    def _admissible(incident: Incident, article: Article, event: datetime) -> bool:
+        return (
+            incident.is_outage
+            and within_window(incident, event)
+            and not official_conflict(incident, article)
+        )

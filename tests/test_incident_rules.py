@@ -1,0 +1,272 @@
+"""The rules that keep one incident per real event, against a real Redis.
+
+Time is a hard constraint, undated reports join only on strong evidence, two
+incidents of one status page never merge, aftermath stories never start an
+incident, retention goes by the clock, and the order of filing does not matter.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.entities import EntityCatalog
+from bot.incidents import IncidentBook, IncidentTracker
+from bot.incidents.rules import FOLLOW_UP_WINDOW, page_of
+from bot.outage import Lexicon, OutageClassifier
+from bot.schema import Article, Entry, Incident
+from bot.sources.article import to_article
+from bot.store import Store
+
+DAY = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+WRITTEN = Path(__file__).resolve().parent / "data" / "eval" / "written.jsonl"
+BANK_TEXT = (
+    "Customers of Harbour Mutual could not log in to the mobile app or pay by card for most "
+    "of Tuesday morning, the bank said, blaming a failed storage upgrade in its data centre."
+)
+
+
+@pytest.fixture(scope="module")
+def classifier() -> OutageClassifier:
+    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
+
+
+def article(n: str, title: str, text: str, published: datetime | None, **extra: object) -> Article:
+    entry = Entry(
+        source=f"outlet-{n}",
+        guid=n,
+        link=f"https://news{n}.example/story",
+        title=title,
+        html=f"<p>{text}</p>",
+        published=published,
+        **extra,
+    )  # type: ignore[arg-type]
+    return to_article(entry, published or DAY)
+
+
+def filed(tracker: IncidentTracker, classifier: OutageClassifier, item: Article) -> Incident:
+    return tracker.file(item, classifier.classify(item))
+
+
+def test_near_duplicate_text_beyond_the_follow_up_window_is_another_incident(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = filed(tracker, classifier, article("1", "Harbour Mutual app outage", BANK_TEXT, DAY))
+    later = DAY + FOLLOW_UP_WINDOW + timedelta(days=1)
+    again = filed(tracker, classifier, article("2", "Harbour Mutual app down", BANK_TEXT, later))
+    assert first.id != again.id
+    within = filed(
+        tracker,
+        classifier,
+        article("3", "Harbour Mutual app down", BANK_TEXT, DAY + timedelta(hours=5)),
+    )
+    assert within.id == first.id
+
+
+def test_an_undated_report_joins_only_a_dated_near_duplicate(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    aws = filed(
+        tracker,
+        classifier,
+        article("1", "AWS outage in us-east-1 takes down Netflix",
+                "Amazon Web Services had elevated error rates in its us-east-1 region.", DAY),
+    )  # fmt: skip
+    # Same provider and region, but no date: "now" is not evidence of the same event.
+    other = filed(
+        tracker,
+        classifier,
+        article("2", "AWS us-east-1 outage: what we learned",
+                "An AWS us-east-1 outage once stopped our deploys for an afternoon.", None),
+    )  # fmt: skip
+    assert other.id != aws.id
+    assert other.articles[0].undated and other.articles[0].event_at is None
+    # A copy of a dated report is strong evidence, date or none.
+    copy = filed(
+        tracker,
+        classifier,
+        article("3", "AWS outage in us-east-1 takes down Netflix",
+                "Amazon Web Services had elevated error rates in its us-east-1 region.", None),
+    )  # fmt: skip
+    assert copy.id == aws.id
+    assert copy.updated_at == aws.updated_at  # an undated report does not move the clock
+
+
+def _status(n: int, thread: str, title: str, text: str, at: datetime) -> Article:
+    return article(str(n), title, text, at, status="investigating", thread=thread)
+
+
+def test_two_incidents_of_one_status_page_never_merge(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    template = "We are investigating reports of degraded performance for Actions and Pages."
+    first = filed(
+        tracker,
+        classifier,
+        _status(1, "https://www.githubstatus.com/incidents/aaa",
+                "GitHub incident with Actions and Pages", template, DAY),
+    )  # fmt: skip
+    second = filed(
+        tracker,
+        classifier,
+        _status(2, "https://www.githubstatus.com/incidents/bbb",
+                "GitHub incident with Actions and Pages", template, DAY + timedelta(hours=4)),
+    )  # fmt: skip
+    assert first.id != second.id
+    # News of that time joins the official incident of the same provider.
+    news = filed(
+        tracker,
+        classifier,
+        article("3", "GitHub outage hits Actions", "GitHub Actions jobs failed for an hour.",
+                DAY + timedelta(hours=5)),
+    )  # fmt: skip
+    assert news.id in (first.id, second.id)
+
+
+def test_one_aws_event_seen_by_two_services_is_one_incident(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    ec2 = filed(
+        tracker,
+        classifier,
+        _status(1, "aws:ec2-us-east-1:1638894000",
+                "Amazon EC2 (N. Virginia) - Increased API Error Rates",
+                "We are investigating increased API error rates in the US-EAST-1 Region.", DAY),
+    )  # fmt: skip
+    dynamo = filed(
+        tracker,
+        classifier,
+        _status(2, "aws:dynamodb-us-east-1:1638894500",
+                "Amazon DynamoDB (N. Virginia) - Increased Error Rates",
+                "We are investigating increased error rates in the US-EAST-1 Region.",
+                DAY + timedelta(minutes=10)),
+    )  # fmt: skip
+    assert ec2.id == dynamo.id
+
+
+def test_pages_of_status_threads() -> None:
+    assert page_of("https://www.githubstatus.com/incidents/aaa") == "www.githubstatus.com"
+    assert page_of("aws:ec2-us-east-1:1638894000") == "aws:ec2-us-east-1"
+    assert page_of("gcp:abc123") == "gcp"
+
+
+def test_aftermath_joins_its_incident_and_never_starts_a_visible_one(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    cost = article(
+        "1",
+        "Harbour Mutual expects to lose $12 million after app outage",
+        "The bank said Tuesday's outage of its mobile app will cost it up to $12 million.",
+        DAY + timedelta(days=1),
+    )
+    outage = classifier.classify(cost)
+    assert outage.is_outage and outage.aftermath
+    held = tracker.file(cost, outage)
+    assert held.held  # we have no news of the outage itself: nothing to list or post
+    assert IncidentBook(store).recent(DAY - timedelta(days=30)) == []
+    news = filed(tracker, classifier, article("2", "Harbour Mutual app outage", BANK_TEXT, DAY))
+    assert news.id == held.id and not news.held
+    assert [i.id for i in IncidentBook(store).recent(DAY - timedelta(days=30))] == [news.id]
+    apology = article(
+        "3",
+        "Harbour Mutual apologises for app outage, blames storage upgrade",
+        "The bank apologised for Tuesday's outage of its mobile app and card payments.",
+        DAY + timedelta(days=2),
+    )
+    assert filed(tracker, classifier, apology).id == news.id
+
+
+def test_a_report_between_two_incidents_makes_them_one(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    monday = filed(
+        tracker,
+        classifier,
+        article("1", "Harbour Mutual app outage", "Customers could not log in on Monday.", DAY),
+    )
+    thursday = filed(
+        tracker,
+        classifier,
+        article("2", "Harbour Mutual app outage continues",
+                "Card payments at Harbour Mutual were still failing, the bank said on Thursday.",
+                DAY + timedelta(days=4)),
+    )  # fmt: skip
+    assert monday.id != thursday.id  # four days apart: more than first news allows
+    tuesday = filed(
+        tracker,
+        classifier,
+        article("3", "Harbour Mutual app still down",
+                "Harbour Mutual's engineers were working on a fix through Tuesday night.",
+                DAY + timedelta(days=2)),
+    )  # fmt: skip
+    assert len(tuesday.articles) == 3
+    assert tracker.book.get(thursday.id if tuesday.id == monday.id else monday.id) is None
+    listed = IncidentBook(store).recent(DAY - timedelta(days=1))
+    assert [i.id for i in listed] == [tuesday.id]
+
+
+def test_retention_is_by_the_clock_not_by_the_newest_article(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    old = filed(
+        tracker,
+        classifier,
+        article("1", "Harbour Mutual app outage", BANK_TEXT, datetime(2021, 3, 2, tzinfo=UTC)),
+    )
+    new = filed(
+        tracker,
+        classifier,
+        article("2", "AWS outage in us-east-1 takes down Netflix",
+                "Amazon Web Services had elevated error rates in its us-east-1 region.", DAY),
+    )  # fmt: skip
+    listed = {i.id for i in IncidentBook(store).recent(datetime(2000, 1, 1, tzinfo=UTC))}
+    assert {old.id, new.id} <= listed
+    # An incident whose key has expired drops out of the listing and its index.
+    store.redis.delete(store.keys.incident(old.id))
+    assert [i.id for i in IncidentBook(store).recent(datetime(2000, 1, 1, tzinfo=UTC))] == [new.id]
+    assert store.redis.zscore(store.keys.incidents(), old.id) is None
+
+
+def _written_articles() -> list[Article]:
+    articles = []
+    for line in WRITTEN.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        published = datetime.fromisoformat(row["published"].replace("Z", "+00:00"))
+        articles.append(article(row["id"], row["title"], row["text"], published))
+    return articles
+
+
+def _partition(
+    store: Store, classifier: OutageClassifier, items: list[Article]
+) -> set[frozenset[str]]:
+    store.redis.flushdb()
+    tracker = IncidentTracker(store)
+    groups: dict[str, set[str]] = {}
+    for item in items:
+        outage = classifier.classify(item)
+        if outage.is_outage:
+            groups.setdefault(tracker.file(item, outage).id, set()).add(item.id)
+    # Held incidents (aftermath only) are part of the state too: compare them all.
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_filing_order_does_not_change_the_incidents(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    items = _written_articles()
+    in_order = _partition(store, classifier, sorted(items, key=lambda a: a.published))
+    for seed in (1, 2):
+        shuffled = items[:]
+        random.Random(seed).shuffle(shuffled)  # noqa: S311 - an order, not a secret
+        assert _partition(store, classifier, shuffled) == in_order
