@@ -175,7 +175,12 @@ def evaluate(
     for item in sorted(items, key=lambda i: i.article.published):
         outage = intelligence.classifier.classify(item.article)
         outcome[item.key] = outage.is_outage
-        incident = tracker.file(item.article, outage) if outage.is_outage else None
+        if outage.is_outage:
+            tracker.file(item.article, outage)
+    # Read where each article is filed at the end: a later report can merge incidents.
+    for item in items:
+        filed = store.redis.get(store.keys.filed(item.article.id)) if outcome[item.key] else None
+        incident = tracker.book.get(str(filed)) if filed else None
         predicted[item.key] = incident.id if incident and not incident.held else None
     scores: dict[str, float] = {}
     for language in ("en", "zh", "all"):

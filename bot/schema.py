@@ -130,6 +130,7 @@ class IncidentArticle(Frozen):
     event_at: datetime | None = None
     undated: bool = False  # the source gave no date: ``published`` is when it was read
     late: bool = False  # aftermath or post-mortem: written days after the event
+    thread: str | None = None  # the status-page incident it updates
 
 
 class TimelineEntry(Frozen):

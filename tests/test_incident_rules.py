@@ -252,12 +252,16 @@ def _partition(
 ) -> set[frozenset[str]]:
     store.redis.flushdb()
     tracker = IncidentTracker(store)
-    groups: dict[str, set[str]] = {}
     for item in items:
         outage = classifier.classify(item)
         if outage.is_outage:
-            groups.setdefault(tracker.file(item, outage).id, set()).add(item.id)
-    # Held incidents (aftermath only) are part of the state too: compare them all.
+            tracker.file(item, outage)
+    # By the incident each is filed under at the end (a merge moves earlier reports);
+    # held incidents (aftermath only) are part of the state too.
+    groups: dict[str, set[str]] = {}
+    for item in items:
+        if (incident := store.redis.get(store.keys.filed(item.id))) is not None:
+            groups.setdefault(str(incident), set()).add(item.id)
     return {frozenset(g) for g in groups.values()}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.incidents.rules import event_time, is_late
+from bot.incidents.rules import event_time, is_late, report_time
 from bot.keys import digest_of
 from bot.schema import Article, Incident, IncidentArticle, IncidentStatus, Outage, TimelineEntry
 
@@ -26,6 +26,7 @@ def reference(article: Article, outage: Outage) -> IncidentArticle:
         event_at=event_time(article, outage),
         undated=article.published_from == "undated",
         late=is_late(outage),
+        thread=article.thread,
     )
 
 
@@ -64,9 +65,17 @@ def grow(incident: Incident, article: Article, outage: Outage) -> Incident:
             *timeline,
             TimelineEntry(at=article.published, status=status, article_id=article.id),
         )
-    articles = tuple(
-        sorted((*incident.articles, reference(article, outage)), key=lambda a: a.published)
-    )
+    report = reference(article, outage)
+    # Every update of one status-page incident is about the event that incident
+    # opened with, however many days its updates run on.
+    opened = [
+        moment
+        for r in incident.articles
+        if article.thread and r.thread == article.thread and (moment := report_time(r))
+    ]
+    if opened:
+        report = report.model_copy(update={"event_at": min(opened)})
+    articles = tuple(sorted((*incident.articles, report), key=lambda a: a.published))
     # A news report summarises better than a one-line status update.
     lead = incident.lead_article_id
     lead_ref = next((a for a in incident.articles if a.article_id == lead), None)
