@@ -16,6 +16,7 @@ import pytest
 
 from bot.entities import EntityCatalog
 from bot.incidents import IncidentBook, IncidentTracker
+from bot.incidents.names import title_names
 from bot.incidents.rules import FOLLOW_UP_WINDOW, page_of
 from bot.outage import Lexicon, OutageClassifier
 from bot.schema import Article, Entry, Incident
@@ -274,3 +275,41 @@ def test_filing_order_does_not_change_the_incidents(
         shuffled = items[:]
         random.Random(seed).shuffle(shuffled)  # noqa: S311 - an order, not a secret
         assert _partition(store, classifier, shuffled) == in_order
+
+
+def test_outages_of_a_company_the_catalogue_does_not_know_join_by_its_name(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = filed(
+        tracker,
+        classifier,
+        article("1", "Technical difficulties or cyber attack? Ingram Micro's website goes down",
+                "The distributor's website and ordering systems were unavailable.", DAY),
+    )  # fmt: skip
+    second = filed(
+        tracker,
+        classifier,
+        article("2", "Ingram Micro confirms ransomware behind multi-day outage",
+                "Ingram Micro said ransomware took its systems offline.", DAY + timedelta(days=2)),
+    )  # fmt: skip
+    other = filed(
+        tracker,
+        classifier,
+        article("3", "Harbour Mutual app outage", BANK_TEXT, DAY + timedelta(hours=3)),
+    )
+    assert second.id == first.id
+    assert other.id != first.id
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        ("Ransomware led to multiple DISH Network outages", {"dish"}),
+        ("FinalSite: No school data stolen in ransomware attack behind site outage", {"finalsite"}),
+        ("移动运营商Cellcom确认长期停电背后的网络攻击", {"cellcom"}),
+        ("Why The Internet Went Down Today", set()),
+    ],
+)
+def test_names_in_headlines(title: str, names: set[str]) -> None:
+    assert title_names(title) == names

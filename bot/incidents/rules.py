@@ -17,6 +17,7 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from bot.incidents.names import title_names
 from bot.schema import Article, Incident, IncidentArticle, Outage
 from bot.textsim import char_pairs, jaccard
 
@@ -146,6 +147,12 @@ def regions_compatible(known: tuple[str, ...], reported: tuple[str, ...]) -> boo
 
 def title_similarity(a: str, b: str) -> float:
     return jaccard(char_pairs(_GENERIC.sub(" ", a)), char_pairs(_GENERIC.sub(" ", b)))
+
+
+def same_unnamed_subject(a: str, b: str) -> bool:
+    """Two headlines of outages of something the catalogue has no name for are about the
+    same thing: they share a name, or enough of their non-generic characters."""
+    return bool(title_names(a) & title_names(b)) or title_similarity(a, b) >= TITLE_SIMILARITY
 
 
 # Words every outage headline shares; only what is left (the names) is compared.

@@ -41,7 +41,6 @@ from bot.incidents.rules import (
     FOLLOW_UP_WINDOW,
     NO_SUBJECT,
     OTHER_PROVIDER_WINDOW,
-    TITLE_SIMILARITY,
     closeness,
     event_time,
     has_dated_report,
@@ -50,6 +49,7 @@ from bot.incidents.rules import (
     official_conflict,
     other_thread,
     regions_compatible,
+    same_unnamed_subject,
     subject_of,
     title_similarity,
     within_window,
@@ -151,17 +151,19 @@ class IncidentTracker:
                 yield incident
 
     def _by_title(self, article: Article, event: datetime, late: bool) -> list[Incident]:
-        """For outages of something we have no name for: recent incidents whose titles
-        share enough character pairs ("Harbour Mutual app …"), most similar first."""
+        """For outages of something the catalogue has no name for: recent incidents whose
+        headlines name the same thing ("Ingram Micro", "Harbour Mutual app …"), most
+        similar first."""
         found: list[tuple[float, Incident]] = []
         for incident in self._book.by_subject(NO_SUBJECT, event - FOLLOW_UP_WINDOW * 2):
             if closeness(incident, event, late) is None:
                 continue
             if not self._admissible(incident, article, event):
                 continue
+            if not any(same_unnamed_subject(article.title, a.title) for a in incident.articles):
+                continue
             score = max(title_similarity(article.title, a.title) for a in incident.articles)
-            if score >= TITLE_SIMILARITY:
-                found.append((score, incident))
+            found.append((score, incident))
         return mergeable([i for _, i in sorted(found, key=lambda pair: -pair[0])])
 
     def _closest(

@@ -1,0 +1,51 @@
+"""Names in headlines, for outages of companies the catalogue does not know.
+
+"Ingram Micro confirms ransomware behind multi-day outage" and "Technical
+difficulties or cyber attack? Ingram Micro's website goes down" share almost no
+characters but one name. Capitalised (or all-caps) Latin words that are not
+ordinary headline words are taken as names, in English and in Chinese headlines
+alike ("移动运营商Cellcom确认…").
+"""
+
+from __future__ import annotations
+
+import re
+
+_NAME = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&+-]*[A-Za-z0-9]|[A-Z]{2,})(?![A-Za-z0-9])")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
+# Capitalised words in headlines that name nothing in particular.
+_ORDINARY = frozenset(
+    """
+    a an and as at be but by can did do does for from has have he her his how i if in into is
+    it its may more new no not now of on or our out over says she so some than that the their
+    them then there these they this to up us was we were what when where which while who why
+    will with would yes you your after again all also amid another are back before being
+    between both could down during each even first following here just last latest many most
+    much multi multiple next once only other own same second several since still such third
+    through today too under until very via week weekend yesterday monday tuesday wednesday
+    thursday friday saturday sunday january february march april june july august september
+    october november december update updated breaking exclusive report reports reported
+    confirms confirmed technical difficulties difficulty cyber cyberattack attack attacks
+    ransomware ddos data website websites site sites network networks system systems service
+    services customers users outage outages offline online hours days hit hits takes took
+    behind caused cause causes led leads says said internet global worldwide school schools
+    thousands millions company companies giant satellite tv down up fails failed failure
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+
+def title_names(title: str) -> set[str]:
+    """Names a headline gives in Latin script, lower-cased. In a Title Case headline
+    every word is capitalised, so only all-caps and camel-case words (DISH, FinalSite)
+    stand out as names there."""
+    words = _WORD.findall(title)
+    title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    return {
+        word.lower()
+        for word in _NAME.findall(title)
+        if word.lower() not in _ORDINARY and (not title_case or _inner_capital(word))
+    }
+
+
+def _inner_capital(word: str) -> bool:
+    return any(char.isupper() for char in word[1:])
