@@ -170,8 +170,11 @@ class EntityCatalog:
 
     def extract(self, title: str, text: str) -> Entities:
         hits = [*self._scan(title, 0, in_title=True), *self._scan(text, len(title) + 1)]
-        providers = _by_salience(h for h in hits if h.alias.catalogue == "provider")
-        regions = self._regions([h for h in hits if h.alias.catalogue == "region"], providers)
+        lead_end = len(title) + 1 + SALIENT_LEAD_CHARS
+        providers = _by_salience((h for h in hits if h.alias.catalogue == "provider"), lead_end)
+        regions = self._regions(
+            [h for h in hits if h.alias.catalogue == "region"], providers, lead_end
+        )
         # A brand of the article's own subject is the outage, not a casualty of it.
         own = self.services_of(providers[0]) if providers else frozenset()
         affected: dict[str, None] = {}
@@ -215,14 +218,16 @@ class EntityCatalog:
                 merged.append(span)
         return merged
 
-    def _regions(self, hits: list[_Hit], providers: tuple[str, ...]) -> tuple[str, ...]:
+    def _regions(
+        self, hits: list[_Hit], providers: tuple[str, ...], lead_end: int
+    ) -> tuple[str, ...]:
         rank = {pid: i for i, pid in enumerate(providers)}
         by_start: dict[int, list[_Hit]] = {}
         for hit in hits:
             by_start.setdefault(hit.start, []).append(hit)
         # The hits of one match are the regions its name may mean: keep one at most.
         chosen = (self._choose_region(group, rank) for group in by_start.values())
-        return _by_salience(hit for hit in chosen if hit is not None)
+        return _by_salience((hit for hit in chosen if hit is not None), lead_end)
 
     def _choose_region(self, group: list[_Hit], rank: Mapping[str, int]) -> _Hit | None:
         def owner(hit: _Hit) -> str:
@@ -254,17 +259,27 @@ def _written_as(alias: Alias, text: str, start: int, end: int) -> bool:
     )
 
 
-def _by_salience(hits: Iterable[_Hit]) -> tuple[str, ...]:
-    """Targets ordered: named in the title first, then most mentions, then earliest."""
+# How much of the text after the title counts as its lead for salience.
+SALIENT_LEAD_CHARS = 300
+
+
+def _by_salience(hits: Iterable[_Hit], lead_end: int) -> tuple[str, ...]:
+    """Targets ordered by what the article is about: named in the title first, then in
+    the lead, then most mentions, then earliest. Background further down ("a week
+    after last week's AWS outage") does not outrank the lead's subject."""
     in_title: dict[str, bool] = {}
+    in_lead: dict[str, bool] = {}
     mentions: dict[str, int] = {}
     first: dict[str, int] = {}
     for hit in hits:
         target = hit.alias.target
         in_title[target] = in_title.get(target, False) or hit.in_title
+        in_lead[target] = in_lead.get(target, False) or hit.start < lead_end
         mentions[target] = mentions.get(target, 0) + (not hit.in_title)
         first.setdefault(target, hit.start)
-    return tuple(sorted(first, key=lambda t: (not in_title[t], -mentions[t], first[t])))
+    return tuple(
+        sorted(first, key=lambda t: (not in_title[t], not in_lead[t], -mentions[t], first[t]))
+    )
 
 
 @functools.cache

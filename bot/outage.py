@@ -42,9 +42,8 @@ MAX_NEGATIVE_TEXT_HITS = 3
 ENTITY_BONUS = 0.5
 STATUS_PAGE_BONUS = 6.0
 THRESHOLD = 2.5
-# Where a digest headline separates its stories ("FreeBuf早报 | A；B", "A; B | 牛览"),
-# and a Chinese headline its clauses ("裁员75%后，推特出现全球宕机").
-_TITLE_PARTS = re.compile(r"\s*[;；|｜，]\s*")
+# Where a digest headline separates its stories ("FreeBuf早报 | A；B", "A; B | 牛览").
+_TITLE_PARTS = re.compile(r"\s*[;；|｜]\s*")
 
 _STATUS_ORDER: tuple[IncidentStatus, ...] = ("postmortem", "resolved", "mitigated", "investigating")
 _FROM_STATUS_PAGE: dict[StatusWord, IncidentStatus] = {
@@ -152,23 +151,16 @@ class OutageClassifier:
         text_out = min(len(lex.outage.findall(lead)), MAX_TEXT_HITS)
         title_neg = len(lex.negative.findall(title))
         text_neg = len(lex.negative.findall(lead))
-        power_out = bool(lex.power.search(title)) and bool(
-            names_entity or lex.it_context.search(f"{title}\n{lead}")
-        )
         # An attack that took a service down is an outage; one with no outage word
         # beside it is security news.
-        if not (title_out or power_out):
+        if not title_out:
             title_neg += len(lex.cause.findall(title))
             text_neg += len(lex.cause.findall(lead)) if not text_out else 0
-        # A power cut with no IT context is a city's blackout: it argues against. With
-        # it (a data centre, a carrier, a provider), it is how the outage happened.
+        # A power cut with no IT context is a city's blackout: it argues against.
         context = f"{title}\n{lead}"
-        if lex.power.search(context):
-            if names_entity or lex.it_context.search(context):
-                title_out += len(lex.power.findall(title))
-            else:
-                title_neg += len(lex.power.findall(title))
-                text_neg += len(lex.power.findall(lead))
+        if lex.power.search(context) and not (names_entity or lex.it_context.search(context)):
+            title_neg += len(lex.power.findall(title))
+            text_neg += len(lex.power.findall(lead))
         score = lex.outage_weight * (min(title_out, 2) + TEXT_WEIGHT * text_out)
         score -= lex.negative_weight * (
             min(title_neg, 2) + NEGATIVE_TEXT_WEIGHT * min(text_neg, MAX_NEGATIVE_TEXT_HITS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.quality import TARGETS, evaluate, written_items
+from benchmarks.quality import TARGETS, evaluate, labelled_items, written_items
 from bot.pipeline import Intelligence
 from bot.store import Store
 
@@ -37,3 +37,36 @@ def test_incident_clustering_meets_the_target_including_across_languages(
 ) -> None:
     assert scores["cluster.pairs.f1"] >= TARGETS["f1"]
     assert scores["cluster.cross-language pairs.f1"] >= TARGETS["f1"]
+
+
+# Measured on the test half of ../shared/corpus/labelled/ (never tuned on). The issue's
+# targets (TARGETS) are not reached there yet; these floors keep what was reached
+# from sliding back. Raise them as the figures rise.
+TEST_HALF_FLOORS = {
+    "classify.en.precision": 0.82,
+    "classify.en.recall": 0.85,
+    "classify.zh.precision": 0.85,
+    "classify.zh.recall": 0.94,
+    "cluster.pairs.f1": 0.61,
+}
+
+
+@pytest.mark.corpus
+def test_the_held_out_half_of_the_labelled_corpus_keeps_its_figures(
+    redis_server: object,
+) -> None:
+    from bot.keys import Keys
+    from tests.conftest import RedisServer, corpus_dir
+
+    corpus_dir("labelled")
+    server: RedisServer = redis_server  # type: ignore[assignment]
+    client = server.client()
+    client.flushall()
+    held_out = evaluate(
+        labelled_items("test"),
+        Intelligence.load(),
+        Store(client, Keys("quality-test-half"), server.url),
+        show=False,
+    )
+    for figure, floor in TEST_HALF_FLOORS.items():
+        assert held_out[figure] >= floor, figure
