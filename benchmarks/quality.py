@@ -208,7 +208,8 @@ def evaluate(
         scores[f"cluster.{name}.f1"] = f
         pairs = tp + fn
         print(
-            f"  cluster {name}: precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  ({pairs} gold pairs)"
+            f"  cluster {name}: precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  "
+            f"({tp} of {pairs} gold pairs joined)"
         )
     if show:
         for item in items:
