@@ -19,9 +19,9 @@ from bot.incidents import IncidentBook, IncidentTracker
 from bot.incidents.names import title_names
 from bot.incidents.rules import FOLLOW_UP_WINDOW, page_of
 from bot.outage import Lexicon, OutageClassifier
-from bot.schema import Article, Entry, Incident
-from bot.sources.article import to_article
+from bot.schema import Article, Incident
 from bot.store import Store
+from tests.test_incidents import article
 
 DAY = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 WRITTEN = Path(__file__).resolve().parent / "data" / "eval" / "written.jsonl"
@@ -34,19 +34,6 @@ BANK_TEXT = (
 @pytest.fixture(scope="module")
 def classifier() -> OutageClassifier:
     return OutageClassifier(EntityCatalog.load(), Lexicon.load())
-
-
-def article(n: str, title: str, text: str, published: datetime | None, **extra: object) -> Article:
-    entry = Entry(
-        source=f"outlet-{n}",
-        guid=n,
-        link=f"https://news{n}.example/story",
-        title=title,
-        html=f"<p>{text}</p>",
-        published=published,
-        **extra,
-    )  # type: ignore[arg-type]
-    return to_article(entry, published or DAY)
 
 
 def filed(tracker: IncidentTracker, classifier: OutageClassifier, item: Article) -> Incident:

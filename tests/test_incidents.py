@@ -22,7 +22,8 @@ def classifier() -> OutageClassifier:
     return OutageClassifier(EntityCatalog.load(), Lexicon.load())
 
 
-def article(n: str, title: str, text: str, published: datetime, **extra: object) -> Article:
+def article(n: str, title: str, text: str, published: datetime | None, **extra: object) -> Article:
+    """A news article from outlet ``n``; ``published=None`` makes it undated."""
     entry = Entry(
         source=f"outlet-{n}",
         guid=n,
@@ -32,7 +33,7 @@ def article(n: str, title: str, text: str, published: datetime, **extra: object)
         published=published,
         **extra,
     )  # type: ignore[arg-type]
-    return to_article(entry, published)
+    return to_article(entry, published or DAY)
 
 
 def file(tracker: IncidentTracker, classifier: OutageClassifier, item: Article) -> str:
