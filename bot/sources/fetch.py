@@ -162,8 +162,12 @@ class SafeFetcher:
             # Connected and sent: the server is not answering (or trickling its headers).
             why = self._timed_out(deadline, "waiting for the response headers from", url)
             raise FetchError(original, why) from exc
-        except httpx.HTTPError as exc:
+        except httpx.ConnectError as exc:
             raise FetchError(original, f"cannot connect to {url}: {exc}") from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(original, f"malformed URL {url!r}: {exc}", permanent=True) from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(original, f"request to {url} failed: {exc}") from exc
         try:
             return self._handle(original, url, response, deadline)
         finally:
