@@ -44,6 +44,8 @@ key                                    retention   what it holds
                                                    feeds subscribed in Slack (at most 25)
 ``{p}:answered:{channel}:{ts}``        1 day       claim of a thread question (its message
                                                    ts): a retried event never answers twice
+``{p}:request:{digest}``               11 min      a Slack request signature already accepted:
+                                                   the same signed request sent again is refused
 ``{p}:posted:{channel}:{id}:{rev}``    10 min,     delivery claim, taken *before* posting so
                                        then 90     a retry or a second process cannot post
                                        days        the same item twice; value "claimed" (lapses
@@ -204,6 +206,10 @@ class Keys:
 
     def queued(self, queue: str, token: str) -> str:
         return f"{self.prefix}:queued:{queue}:{digest_of(token)}"
+
+    def request_signature(self, signature: str) -> str:
+        """A Slack request signature already accepted (replay refusal, 11 min)."""
+        return f"{self.prefix}:request:{digest_of(signature)}"
 
     def all_pattern(self) -> str:
         return f"{self.prefix}:*"

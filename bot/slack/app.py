@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 
 from bot.digest import escape
 from bot.slack.commands import COMMAND, Request, UsageError, parse
+from bot.slack.gate import refuse_replays
 from bot.slack.handlers import CommandHandler, Invocation, SlackServices
 from bot.slack.replies import Message
 from bot.slack.threads import ThreadQuestions
@@ -54,6 +55,8 @@ def build_app(
         token_verification_enabled=verify_token,
         logger=logging.getLogger("bot.slack.bolt"),
     )
+    # After bolt's own signature check: a verified request is accepted once.
+    app.use(refuse_replays(services.store))
     commands = CommandHandler(services)
     # Quick replies run here so the acknowledgement can stop waiting for them.
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="quick-reply")
