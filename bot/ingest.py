@@ -15,7 +15,7 @@ from datetime import datetime
 
 from redis import RedisError
 
-from bot.dedupe import Deduper
+from bot.dedupe import Claim, Deduper
 from bot.errors import ExtractError, FetchError, SourceError, StoreError
 from bot.schema import Article, Entry, Source
 from bot.sources.article import to_article
@@ -36,6 +36,10 @@ _NOT_A_SOURCE_FAILURE = (RedisError, StoreError, MemoryError)
 # full text (at most MAX_PAGE_FETCHES per source per poll, to stay polite).
 TEASER_CHARS = 400
 MAX_PAGE_FETCHES = 20
+# New items taken from one source in one poll, newest first: a feed of 100,000
+# items is read over many polls instead of crowding out every other source (and
+# filing) in one. The rest stay unseen and are read next time.
+MAX_NEW_PER_POLL = 2_000
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
 
@@ -46,6 +50,7 @@ class SourceReport:
     new: int = 0
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    deferred: int = 0  # new items left for the next poll (per-poll cap, full queue)
     not_modified: bool = False  # the server said 304: nothing to read
     skipped_until: datetime | None = None  # backing off after failures
 
@@ -164,9 +169,13 @@ def _claim_new(
     new: list[Article] = []
     candidates: list[Article] = []
     page_fetches = 0
-    for entry, known in zip(entries, deduper.known(entries), strict=True):
-        if known:
-            continue
+    unknown = [e for e, known in zip(entries, deduper.known(entries), strict=True) if not known]
+    if len(unknown) > MAX_NEW_PER_POLL:
+        # Undated items become "now" when read, so they count as the newest.
+        unknown.sort(key=lambda e: e.published or now, reverse=True)
+        report.deferred = len(unknown) - MAX_NEW_PER_POLL
+        unknown = unknown[:MAX_NEW_PER_POLL]
+    for entry in unknown:
         try:
             article = to_article(entry, now)
         except _NOT_A_SOURCE_FAILURE:
@@ -182,10 +191,19 @@ def _claim_new(
             page_fetches += 1
             article = _with_full_page(article, entry, fetcher, now, report)
         candidates.append(article)
-    for article, claimed in zip(candidates, deduper.claim_many(candidates), strict=True):
-        if claimed:
+    full = 0
+    for article, claim in zip(candidates, deduper.claim_batch(candidates), strict=True):
+        if claim is Claim.NEW:
             report.new += 1
             new.append(article)
+        elif claim is Claim.DEFERRED:
+            full += 1
+    report.deferred += full
+    if report.deferred:
+        why = f"at most {MAX_NEW_PER_POLL:,} per poll" if not full else "the filing queue is full"
+        report.warnings.append(
+            f"{report.deferred:,} new items left for the next poll ({why}; nothing is lost)"
+        )
     return new
 
 

@@ -13,9 +13,10 @@ key                                    retention   what it holds
 ``{p}:article:{id}``                   30 days     the Article as JSON
 ``{p}:summary:{hash}:{variant}``       30 days     the Summary as JSON, by content hash and
                                                    engine/revision/settings/language
-``{p}:unfiled``                        trimmed     sorted set: articles claimed but not yet
-                                       to 10,000   filed into an incident (a crash between the
-                                                   two is repaired by the next run)
+``{p}:unfiled``                        at most     sorted set: articles claimed but not yet
+                                       10,000      filed into an incident (a crash between the
+                                                   two is repaired by the next run); never
+                                                   trimmed: when full, claims wait (dedupe.py)
 ``{p}:incident:{id}``                  30 days     the Incident as JSON (refreshed on change)
 ``{p}:incidents``                      30 days     sorted set: incident ids by last update;
                                        by score    older members trimmed on write
