@@ -47,11 +47,12 @@ key                                    retention   what it holds
                                                    ts): a retried event never answers twice
 ``{p}:request:{digest}``               11 min      a Slack request signature already accepted:
                                                    the same signed request sent again is refused
-``{p}:posted:{channel}:{id}:{rev}``    10 min,     delivery claim, taken *before* posting so
+``{p}:posted:{channel}:{id}:{rev}``    1 min,      delivery claim, taken *before* posting so
                                        then 90     a retry or a second process cannot post
                                        days        the same item twice; value "claimed" (lapses
-                                                   after 10 min if its holder died), then the
-                                                   Slack message ts (kept 90 days)
+                                                   after 1 min if its holder died; renewed
+                                                   while it lives), then the Slack message ts
+                                                   (kept 90 days)
 ``{p}:attempt:{channel}:{id}:{rev}``   1 day       an item was claimed once: a later claim first
                                                    asks Slack whether the earlier holder posted
                                                    it before dying (message metadata)
@@ -99,7 +100,7 @@ DELIVERED_TTL = timedelta(days=90)
 PENDING_MAX_AGE = timedelta(days=30)
 POSTED_TTL = timedelta(days=90)
 # A claim not yet turned into a message ts lapses after this: its holder died mid-post.
-CLAIM_TTL = timedelta(minutes=10)
+CLAIM_TTL = timedelta(minutes=1)  # a lease, renewed while its sender lives (delivery.py)
 ATTEMPT_TTL = timedelta(days=1)
 MESSAGE_TTL = timedelta(days=90)
 PROBLEM_TTL = timedelta(hours=6)
