@@ -7,8 +7,10 @@ reaches a listener.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -17,7 +19,8 @@ from bot.config import BotConfig, ChannelConfig
 from bot.slack.server import HTTPServer
 from bot.store import Store
 from tests.fake_slack import FakeSlackServer
-from tests.slack_app_kit import CHANNEL, SECRET, our_app
+from tests.http_server import LOCAL_HOST, HTTPTestServer, Reply
+from tests.slack_app_kit import CHANNEL, SECRET, our_app, wait_for
 from tests.slack_signing import FORM, JSON, post, running_http_server, sign, slash_command_body
 
 
@@ -94,18 +97,41 @@ def test_a_replayed_request_inside_the_window_is_refused(
     assert again.status == 200
 
 
-def test_an_unreachable_url_reply_escapes_what_the_server_sent(
-    served: HTTPServer, fake_slack: FakeSlackServer
-) -> None:
-    body = slash_command_body(
-        command="/outage-summary",
-        text="https://news.test/<!channel>",
-        channel_id=CHANNEL,
-        response_url=fake_slack.api_url + "hook",
-    )
-    reply = post(served.url + "/slack/events", body, secret=SECRET)
-    assert reply.status == 200
-    assert "<!channel>" not in reply.body
+MARKUP = "<!channel> <@U0ADMIN> <http://phish.example/login|Slack session expired>"
+
+
+def _later_reply(fake_slack: FakeSlackServer) -> dict[str, Any]:
+    calls = wait_for(lambda: fake_slack.fake.calls_to("hook"), what="the reply via response_url")
+    body: dict[str, Any] = calls[0].body
+    return body
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("{url}", Reply(headers={"Content-Type": f"image/png; x={MARKUP}"}, body=b"x")),
+        ("subscribe {url}", Reply(headers={"Content-Type": f"image/png; x={MARKUP}"}, body=b"x")),
+        ("{url}", Reply(302, {"Location": f"http://{MARKUP}"})),
+        ("{url}", Reply(headers={"Content-Type": "text/html"},
+                        body=f"<html><head><title>{MARKUP}</title></head><body><p>x</p></body>"
+                             "</html>".encode())),
+    ],
+    ids=["url-content-type", "subscribe-content-type", "url-redirect", "url-page-title"],
+)  # fmt: skip
+def test_outside_text_in_replies_is_escaped(
+    served: HTTPServer, fake_slack: FakeSlackServer, http_server: HTTPTestServer,
+    text: str, reply: Reply,
+) -> None:  # fmt: skip
+    http_server.route("/hostile", reply)
+    url = http_server.url("/hostile", host=LOCAL_HOST)
+    hook = fake_slack.api_url + "hook"
+    body = slash_command_body(command="/outage-summary", text=text.format(url=url),
+                              channel_id=CHANNEL, response_url=hook)  # fmt: skip
+    ack = post(served.url + "/slack/events", body, secret=SECRET)
+    assert ack.status == 200
+    shown = json.dumps(_later_reply(fake_slack), ensure_ascii=False)
+    for live in ("<!channel>", "<@U0ADMIN>", "<http://phish"):
+        assert live not in shown and live not in ack.body, shown
 
 
 def test_a_replay_marked_as_a_retry_is_acknowledged_and_runs_nothing(
