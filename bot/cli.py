@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from importlib.resources import files
@@ -34,6 +35,7 @@ from bot.errors import ConfigError, ConfigProblem, OutageBotError
 from bot.filing import Filed
 from bot.ingest import PAGE_ACCEPT
 from bot.pipeline import Intelligence, PollReport, build_digest, digest_and_deliver, ingest
+from bot.recovery import RedisOutage
 from bot.schedule import is_due
 from bot.schema import Article, Source
 from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
@@ -250,7 +252,8 @@ def run(
     fetcher = _fetcher(settings)
     intelligence = Intelligence.load()
     _log_progress()
-    while True:
+
+    def poll() -> None:
         channels = directory.channels()
         ingest(directory.sources(), store, channels, _now(), intelligence, fetcher)
         due = [c for c in channels if is_due(c, _last_digest(store, c.id), _now())]
@@ -263,6 +266,12 @@ def run(
             store.redis.set(store.keys.last_digest(delivery.channel), _now().isoformat())
             if delivery.delivered:
                 typer.echo(f"{delivery.channel}: delivered {delivery.delivered}", err=True)
+
+    # A Redis outage between polls is waited out, not fatal (bot.recovery).
+    outage = RedisOutage("run", threading.Event(), say=lambda m: typer.echo(m, err=True),
+                         retry=not once)  # fmt: skip
+    while True:
+        outage.attempt(poll)
         if once:
             return
         time.sleep(interval)

@@ -14,6 +14,7 @@ import typer
 
 from bot.cli import _fetcher, _now, _read_one, _settings_and_config, _summarizer, app
 from bot.config import load_settings
+from bot.errors import ConfigError, ConfigProblem
 from bot.pipeline import Intelligence
 from bot.qa import answer_text, answerer_for
 from bot.slack.compose import build_runtime
@@ -59,7 +60,13 @@ def serve(
         finally:
             connection.close()
         return
-    server = HTTPServer(runtime.app, host=host, port=port, threads=threads, health=runtime.health)
+    try:
+        server = HTTPServer(
+            runtime.app, host=host, port=port, threads=threads, health=runtime.health
+        )
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        why = f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another --port)"
+        raise ConfigError([ConfigProblem("command line", "--port", why)]) from exc
     signal.signal(signal.SIGTERM, lambda signum, frame: server.close())
     typer.echo(f"Serving Slack HTTP mode on {server.url}/slack/events (health: /healthz)", err=True)
     try:

@@ -30,6 +30,7 @@ from bot.cli import (
 )
 from bot.delivery import Sink, TerminalSink
 from bot.pipeline import Intelligence
+from bot.recovery import RedisOutage
 from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
 from bot.store import COMMAND_TIMEOUT_S, connect
 from bot.summarize.cache import CachedSummarizer
@@ -58,16 +59,22 @@ def clock(
 ) -> None:
     """Poll the sources and queue summarize and deliver jobs for `outage-bot worker` (run one)."""
     settings, config = _settings_and_config()
-    store, directory = _polling_setup(settings, config)
-    queue = job_queue(store)
-    queue.ensure_group()  # so jobs wait for workers that have not started yet
-    ticker = Clock(store, directory, Intelligence.load(), queue, fetcher=_fetcher(settings))
     stop = _stop_on_sigterm()
+    outage = RedisOutage("clock", stop, say=_say, retry=not once)
+    setup = outage.attempt(lambda: _polling_setup(settings, config))
+    if setup is None:
+        return
+    store, directory = setup
+    queue = job_queue(store)
+    outage.attempt(queue.ensure_group)  # so jobs wait for workers that have not started yet
+    ticker = Clock(store, directory, Intelligence.load(), queue, fetcher=_fetcher(settings))
     if not once:
         _log_progress()
     while not stop.is_set():
         started = time.monotonic()
-        report = ticker.tick(_now())
+        report = outage.attempt(lambda: ticker.tick(_now()))
+        if report is None:  # stopped while Redis was down
+            return
         new = sum(s.new for s in report.poll.sources)
         failed = sum(1 for s in report.poll.sources if s.error)
         typer.echo(f"clock: {new} new article(s), {failed} source(s) failed; queued "
@@ -99,15 +106,21 @@ def worker(
 ) -> None:  # fmt: skip
     """Summarise and deliver what `outage-bot clock` queued; run as many as you like."""
     settings, config = _settings_and_config()
-    store = connect(settings)
+    stop = _stop_on_sigterm()
+    outage = RedisOutage("worker", stop, say=_say, retry=not once)
+    store = outage.attempt(lambda: connect(settings))
+    if store is None:
+        return
     directory = ChannelDirectory(store, config)
     client = build_web_client(settings)
     sink: Sink = SlackSink(client) if client else TerminalSink(sys.stdout)
     # A channel Slack refuses (bot not invited, archived) is told to whoever set it up.
     reporter = SlackProblemReporter(client, store, directory.configured_by) if client else None
     queue = job_queue(store)
-    queue.ensure_group()
-    queue.prune_consumers()
+    outage.attempt(queue.ensure_group)
+    outage.attempt(queue.prune_consumers)
+    if stop.is_set():
+        return
     name = consumer or f"{socket.gethostname()}-{os.getpid()}"
     runner = Worker(store, directory, Intelligence.load().catalog,
                     CachedSummarizer(_summarizer(settings), store), sink, queue,
@@ -118,11 +131,14 @@ def worker(
         return
     _log_progress()
     typer.echo(f"worker {name}: waiting for jobs on {queue.key} ({store.where})", err=True)
-    stop = _stop_on_sigterm()
     while not stop.is_set():
-        report = runner.run_once(name, block_ms)
-        if report.jobs:
+        report = outage.attempt(lambda: runner.run_once(name, block_ms))
+        if report is not None and report.jobs:
             _report(name, report)
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 def _report(name: str, report: WorkReport) -> None:

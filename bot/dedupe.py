@@ -10,11 +10,17 @@ run files what is on the list).
 When an item turns out to be a duplicate, its identities that were still
 unknown are recorded too (pointing at the original), so a re-published copy
 with a new GUID is recognised by that GUID next time.
+
+Back-pressure, not loss: the unfiled list is never trimmed. When it is full
+(filing has fallen far behind), a new item is *deferred*: nothing is recorded,
+so it is still new the next time its source is read. An item is only ever
+marked seen together with being queued for filing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import Enum
 from typing import cast
 
 from bot.identity import entry_identities, identities
@@ -23,15 +29,22 @@ from bot.schema import Article, Entry
 from bot.store import Store
 
 # KEYS: n identity keys, the article key, then the sorted sets to queue into.
-# ARGV: article id, n, seen TTL, article TTL, article JSON, score, pending max.
-# Returns "" when the article is new (and now claimed and queued), else the id
-# of the article that claimed one of its identities first.
+# ARGV: article id, n, seen TTL, article TTL, article JSON, score, queue max.
+# Returns "" when the article is new (and now claimed and queued), FULL when a
+# queue is full (nothing was written: the item stays new), else the id of the
+# article that claimed one of its identities first.
+_FULL = "!full"  # article ids are hex digests: no clash
 _CLAIM = """
 local id, n = ARGV[1], tonumber(ARGV[2])
 local owner = false
 for i = 1, n do
   owner = redis.call('GET', KEYS[i])
   if owner then break end
+end
+if not owner then
+  for i = n + 2, #KEYS do
+    if redis.call('ZCARD', KEYS[i]) >= tonumber(ARGV[7]) then return '!full' end
+  end
 end
 for i = 1, n do
   redis.call('SET', KEYS[i], owner or id, 'NX', 'EX', ARGV[3])
@@ -40,10 +53,15 @@ if owner then return owner end
 redis.call('SET', KEYS[n + 1], ARGV[5], 'EX', ARGV[4])
 for i = n + 2, #KEYS do
   redis.call('ZADD', KEYS[i], ARGV[6], id)
-  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(tonumber(ARGV[7]) + 1))
 end
 return ''
 """
+
+
+class Claim(Enum):
+    NEW = "new"  # claimed now: stored and queued for filing
+    SEEN = "seen"  # one of its identities was claimed before
+    DEFERRED = "deferred"  # the filing queue is full: nothing recorded, read again later
 
 
 class Deduper:
@@ -88,13 +106,17 @@ class Deduper:
         Each claim is still its own atomic script; they run in order, so two
         copies of one story inside the batch are told apart correctly.
         """
+        return [outcome is Claim.NEW for outcome in self.claim_batch(batch)]
+
+    def claim_batch(self, batch: Sequence[Article]) -> list[Claim]:
+        """``claim_many`` telling a duplicate (SEEN) from an item left for later (DEFERRED)."""
         if not batch:
             return []
         pipe = self._store.redis.pipeline(transaction=False)
         for article in batch:
             keys, args = self._claim_call(article)
             self._script(keys=keys, args=args, client=pipe)
-        return [cast(str, owner) == "" for owner in pipe.execute()]
+        return [_outcome(cast(str, owner)) for owner in pipe.execute()]
 
     def _claim_call(self, article: Article) -> tuple[list[str], list[str | int]]:
         keys = self._store.keys
@@ -119,3 +141,9 @@ class Deduper:
                 UNFILED_MAX,
             ],
         )
+
+
+def _outcome(owner: str) -> Claim:
+    if owner == "":
+        return Claim.NEW
+    return Claim.DEFERRED if owner == _FULL else Claim.SEEN

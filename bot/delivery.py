@@ -4,10 +4,12 @@ Each item is claimed (``SET NX``) for its channel *before* it is sent, so a retr
 a restart or a second process can never send it again. If the sink fails, the
 claims of the unsent items are released and they stay pending for the next run:
 nothing is lost and nothing is sent twice. A process killed mid-delivery cannot
-release anything, so a claim lapses after ten minutes unless a message ts has
-replaced it; the next claim of that item then asks Slack whether the dead
-process had posted it (every incident message carries its incident and revision
-as message metadata) and adopts that message instead of posting again.
+release anything, so a claim is a lease: it lapses after CLAIM_TTL (a minute)
+unless a message ts has replaced it, and a live sender renews the claims it still
+holds every CLAIM_HEARTBEAT_S (``bot.lease``) however long it takes. The next
+claim of a lapsed item asks Slack whether the dead process had posted it
+(every incident message carries its incident and revision as message
+metadata) and adopts that message instead of posting again.
 
 Two kinds of sink:
 
@@ -37,12 +39,15 @@ from bot.digest import (
 )
 from bot.errors import DeliveryError
 from bot.keys import ATTEMPT_TTL, CLAIM_TTL, DELIVERED_TTL, POSTED_TTL
+from bot.lease import Heartbeat
 from bot.schema import Digest, DigestItem
 from bot.slack.messages import MessageLog, PostedMessage, SentMessage, incident_metadata
 from bot.slack.pacing import ChannelPacer, Pacer
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+CLAIM_HEARTBEAT_S = 15.0  # a quarter of CLAIM_TTL: three beats may fail before it lapses
 
 
 class DigestSink(Protocol):
@@ -140,10 +145,26 @@ def deliver(
     skipped = len(digest.items) - len(claimed)
     if not claimed:
         return DeliveryReport(digest.channel, 0, skipped)
-    if isinstance(sink, MessageSink):
-        messages = _Messages(store, digest.channel, sink, pacer or ChannelPacer(store), tried)
-        return messages.send(digest, claimed, skipped, timezone)
-    return _deliver_whole(store, digest, claimed, skipped, sink, timezone)
+    keys = [_claim_key(store, digest.channel, item) for item in claimed]
+    with Heartbeat(CLAIM_HEARTBEAT_S, lambda: _renew(store, keys), name="claim-heartbeat"):
+        if isinstance(sink, MessageSink):
+            messages = _Messages(store, digest.channel, sink, pacer or ChannelPacer(store), tried)
+            return messages.send(digest, claimed, skipped, timezone)
+        return _deliver_whole(store, digest, claimed, skipped, sink, timezone)
+
+
+# Renews only claims still held ("claimed"): one that became a message ts is kept
+# for 90 days by _record, and one given back must stay gone.
+_RENEW = """
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == 'claimed' then redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+end
+return 0
+"""
+
+
+def _renew(store: Store, keys: list[str]) -> None:
+    store.redis.eval(_RENEW, len(keys), *keys, int(CLAIM_TTL.total_seconds()))
 
 
 def _claim(store: Store, digest: Digest) -> tuple[list[DigestItem], set[str]]:

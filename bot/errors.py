@@ -10,6 +10,7 @@ CLI can print a one-line message for people::
     ├── StoreError             Redis cannot be reached or answered with an error
     ├── SourceError            one source could not be read (the run goes on)
     │   └── ParseError         bytes were read but are not a usable feed/article
+    ├── ExtractError           one item's HTML is too deep or too large to clean
     ├── FetchError             an HTTP fetch failed or was refused (SSRF guard, size,
     │                          timeout, HTTP status); says whether retrying can help
     ├── SummarizerError        a summary engine failed for one article
@@ -69,6 +70,14 @@ class SourceError(OutageBotError):
 
 class ParseError(SourceError):
     """The bytes of a source are not a feed or article we can use."""
+
+
+class ExtractError(OutageBotError):
+    """One item's HTML cannot be cleaned safely (too deep, too many elements)."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+        super().__init__(why)
 
 
 class FetchError(OutageBotError):

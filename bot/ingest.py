@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pydantic import ValidationError
+from redis import RedisError
 
-from bot.dedupe import Deduper
-from bot.errors import FetchError, SourceError
+from bot.dedupe import Claim, Deduper
+from bot.errors import ExtractError, FetchError, SourceError, StoreError
 from bot.schema import Article, Entry, Source
 from bot.sources.article import to_article
 from bot.sources.fetch import SafeFetcher
@@ -28,10 +28,18 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
+# Failures of our own state, not of a source: they stop the run (see bot.errors),
+# because recording anything per source needs Redis too.
+_NOT_A_SOURCE_FAILURE = (RedisError, StoreError, MemoryError)
+
 # Feed items shorter than this are excerpts: the linked page is fetched for the
 # full text (at most MAX_PAGE_FETCHES per source per poll, to stay polite).
 TEASER_CHARS = 400
 MAX_PAGE_FETCHES = 20
+# New items taken from one source in one poll, newest first: a feed of 100,000
+# items is read over many polls instead of crowding out every other source (and
+# filing) in one. The rest stay unseen and are read next time.
+MAX_NEW_PER_POLL = 2_000
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
 
@@ -42,6 +50,7 @@ class SourceReport:
     new: int = 0
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    deferred: int = 0  # new items left for the next poll (per-poll cap, full queue)
     not_modified: bool = False  # the server said 304: nothing to read
     skipped_until: datetime | None = None  # backing off after failures
 
@@ -76,22 +85,38 @@ def read_sources(
         report.sources.append(source_report)
         try:
             read = _read(source, states, fetcher, now, force, source_report)
-        except (SourceError, FetchError) as exc:
-            source_report.error = exc.why
-            log.warning("source %s failed: %s", source.name, exc.why)
-            if is_url(source.location):
-                retry_after = exc.retry_after if isinstance(exc, FetchError) else None
-                states.record_failure(source.name, now, exc.why, retry_after=retry_after)
+            if read is None:
+                continue
+            source_report.warnings.extend(read.entries_warnings)
+            new = _claim_new(source, read.entries, deduper, fetcher, now, source_report)
+        except _NOT_A_SOURCE_FAILURE:
+            raise
+        except Exception as exc:  # anything one source does is that source's error
+            _record_source_failure(source, exc, states, now, source_report)
             continue
-        if read is None:
-            continue
-        source_report.warnings.extend(read.entries_warnings)
-        new = _claim_new(source, read.entries, deduper, fetcher, now, source_report)
         report.new_articles.extend(new)
         if is_url(source.location):
             states.record_success(source.name, now, new=len(new), etag=read.etag,
                                   last_modified=read.last_modified)  # fmt: skip
     return report
+
+
+def _record_source_failure(
+    source: Source, exc: Exception, states: SourceStates, now: datetime, report: SourceReport
+) -> None:
+    """One line in the log and one in the source's health; the poll goes on."""
+    if isinstance(exc, (SourceError, FetchError)):
+        why = exc.why
+        log.warning("source %s failed: %s", source.name, why)
+    else:
+        # Not an error we raise on purpose: a parser or library bug the source
+        # triggered. The traceback is logged (once) for whoever fixes it.
+        why = f"unexpected {type(exc).__name__} while reading: {str(exc)[:300]}"
+        log.error("source %s failed: %s", source.name, why, exc_info=exc)
+    report.error = why
+    if is_url(source.location):
+        retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+        states.record_failure(source.name, now, why, retry_after=retry_after)
 
 
 @dataclass
@@ -144,13 +169,19 @@ def _claim_new(
     new: list[Article] = []
     candidates: list[Article] = []
     page_fetches = 0
-    for entry, known in zip(entries, deduper.known(entries), strict=True):
-        if known:
-            continue
+    unknown = [e for e, known in zip(entries, deduper.known(entries), strict=True) if not known]
+    if len(unknown) > MAX_NEW_PER_POLL:
+        # Undated items become "now" when read, so they count as the newest.
+        unknown.sort(key=lambda e: e.published or now, reverse=True)
+        report.deferred = len(unknown) - MAX_NEW_PER_POLL
+        unknown = unknown[:MAX_NEW_PER_POLL]
+    for entry in unknown:
         try:
             article = to_article(entry, now)
-        except ValidationError as exc:
-            report.warnings.append(f"entry {entry.title!r} skipped: {exc}")
+        except _NOT_A_SOURCE_FAILURE:
+            raise
+        except Exception as exc:  # one bad item is that item's problem
+            report.warnings.append(f"entry {entry.title[:200]!r} skipped: {_reason(exc)}")
             continue
         # Only for feeds read over the network: local files are fixtures or mirrors,
         # and reading one should never make the bot go out to the web.
@@ -160,10 +191,19 @@ def _claim_new(
             page_fetches += 1
             article = _with_full_page(article, entry, fetcher, now, report)
         candidates.append(article)
-    for article, claimed in zip(candidates, deduper.claim_many(candidates), strict=True):
-        if claimed:
+    full = 0
+    for article, claim in zip(candidates, deduper.claim_batch(candidates), strict=True):
+        if claim is Claim.NEW:
             report.new += 1
             new.append(article)
+        elif claim is Claim.DEFERRED:
+            full += 1
+    report.deferred += full
+    if report.deferred:
+        why = f"at most {MAX_NEW_PER_POLL:,} per poll" if not full else "the filing queue is full"
+        report.warnings.append(
+            f"{report.deferred:,} new items left for the next poll ({why}; nothing is lost)"
+        )
     return new
 
 
@@ -183,9 +223,17 @@ def _with_full_page(
     try:
         result = fetcher.fetch(article.url, accept=PAGE_ACCEPT)
         page = parse_page(result.data, entry.source, result.url, result.content_type)
-    except (FetchError, SourceError) as exc:
-        report.warnings.append(f"kept the teaser of {article.url}: {exc.why}")
+        # The feed's identity, title and time stay; only the body comes from the page.
+        fuller = entry.model_copy(update={"html": page.html})
+        return to_article(fuller, now)
+    except _NOT_A_SOURCE_FAILURE:
+        raise
+    except Exception as exc:  # a hostile page costs only its own text
+        report.warnings.append(f"kept the teaser of {article.url}: {_reason(exc)}")
         return article
-    # The feed's identity, title and time stay; only the body comes from the page.
-    fuller = entry.model_copy(update={"html": page.html})
-    return to_article(fuller, now)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, (SourceError, FetchError, ExtractError)):
+        return exc.why
+    return f"{type(exc).__name__}: {str(exc)[:300]}"

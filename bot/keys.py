@@ -13,9 +13,10 @@ key                                    retention   what it holds
 ``{p}:article:{id}``                   30 days     the Article as JSON
 ``{p}:summary:{hash}:{variant}``       30 days     the Summary as JSON, by content hash and
                                                    engine/revision/settings/language
-``{p}:unfiled``                        trimmed     sorted set: articles claimed but not yet
-                                       to 10,000   filed into an incident (a crash between the
-                                                   two is repaired by the next run)
+``{p}:unfiled``                        at most     sorted set: articles claimed but not yet
+                                       10,000      filed into an incident (a crash between the
+                                                   two is repaired by the next run); never
+                                                   trimmed: when full, claims wait (dedupe.py)
 ``{p}:incident:{id}``                  30 days     the Incident as JSON (refreshed on change)
 ``{p}:incidents``                      30 days     sorted set: incident ids by last update;
                                        by score    older members trimmed on write
@@ -44,11 +45,14 @@ key                                    retention   what it holds
                                                    feeds subscribed in Slack (at most 25)
 ``{p}:answered:{channel}:{ts}``        1 day       claim of a thread question (its message
                                                    ts): a retried event never answers twice
-``{p}:posted:{channel}:{id}:{rev}``    10 min,     delivery claim, taken *before* posting so
+``{p}:request:{digest}``               11 min      a Slack request signature already accepted:
+                                                   the same signed request sent again is refused
+``{p}:posted:{channel}:{id}:{rev}``    1 min,      delivery claim, taken *before* posting so
                                        then 90     a retry or a second process cannot post
                                        days        the same item twice; value "claimed" (lapses
-                                                   after 10 min if its holder died), then the
-                                                   Slack message ts (kept 90 days)
+                                                   after 1 min if its holder died; renewed
+                                                   while it lives), then the Slack message ts
+                                                   (kept 90 days)
 ``{p}:attempt:{channel}:{id}:{rev}``   1 day       an item was claimed once: a later claim first
                                                    asks Slack whether the earlier holder posted
                                                    it before dying (message metadata)
@@ -96,7 +100,7 @@ DELIVERED_TTL = timedelta(days=90)
 PENDING_MAX_AGE = timedelta(days=30)
 POSTED_TTL = timedelta(days=90)
 # A claim not yet turned into a message ts lapses after this: its holder died mid-post.
-CLAIM_TTL = timedelta(minutes=10)
+CLAIM_TTL = timedelta(minutes=1)  # a lease, renewed while its sender lives (delivery.py)
 ATTEMPT_TTL = timedelta(days=1)
 MESSAGE_TTL = timedelta(days=90)
 PROBLEM_TTL = timedelta(hours=6)
@@ -204,6 +208,10 @@ class Keys:
 
     def queued(self, queue: str, token: str) -> str:
         return f"{self.prefix}:queued:{queue}:{digest_of(token)}"
+
+    def request_signature(self, signature: str) -> str:
+        """A Slack request signature already accepted (replay refusal, 11 min)."""
+        return f"{self.prefix}:request:{digest_of(signature)}"
 
     def all_pattern(self) -> str:
         return f"{self.prefix}:*"

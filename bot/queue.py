@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
+from redis.typing import StreamIdT
 
 from bot.keys import DEAD_LETTER_MAX, QUEUED_TTL, STREAM_MAX
 from bot.schema import Frozen
@@ -183,6 +184,15 @@ class JobQueue:
             if not self._redis.xrange(self.key, min=entry_id, max=entry_id):
                 log.warning("job %s was trimmed from %s before it was done", entry_id, self.key)
                 self._redis.xack(self.key, self.group, entry_id)
+
+    def touch(self, consumer: str, job_ids: list[str]) -> None:
+        """Reset the idle time of jobs ``consumer`` still holds: a heartbeat, so only
+        a dead worker's jobs become reclaimable (XCLAIM ... JUSTID does not count
+        as another delivery)."""
+        if job_ids:
+            ids: list[StreamIdT] = [*job_ids]
+            self._redis.xclaim(self.key, self.group, consumer, min_idle_time=0,
+                               message_ids=ids, justid=True)  # fmt: skip
 
     def attempts(self, job: Job) -> int:
         """How many times the group has handed the job out (0: not pending)."""

@@ -41,6 +41,7 @@ def connect(settings: Settings) -> Store:
     if settings.redis_url is not None:
         url = settings.redis_url.get_secret_value()
         where = redact(url)
+        _check_database(url, where)
         try:
             client = redis.Redis.from_url(
                 url,
@@ -59,6 +60,17 @@ def connect(settings: Settings) -> Store:
     except redis.RedisError as exc:
         raise StoreError(f"cannot reach Redis at {where}: {exc} ({hint})") from exc
     return Store(redis=client, keys=keys, where=where)
+
+
+def _check_database(url: str, where: str) -> None:
+    """redis-py reads ``redis://host/abc`` as database 0; a typo must not share db 0."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss"):
+        return  # unix:// takes the database as ?db=, which redis-py validates
+    database = parts.path.strip("/")
+    if database and not database.isdigit():
+        why = f"the database in the path must be a number (0, 1, …), not {database!r}"
+        raise StoreError(f"REDIS_URL is not a usable Redis URL ({where}): {why}")
 
 
 def _embedded(data_dir: Path) -> tuple[redis.Redis, str]:

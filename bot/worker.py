@@ -30,6 +30,7 @@ from bot.config import ChannelConfig
 from bot.delivery import DeliveryReport, ProblemReporter, Sink, deliver
 from bot.entities import EntityCatalog
 from bot.errors import ChannelUnavailable, OutageBotError
+from bot.lease import Heartbeat
 from bot.pipeline import (
     Intelligence,
     PollReport,
@@ -51,9 +52,11 @@ log = logging.getLogger(__name__)
 JOBS = "jobs"  # the stream both processes share
 SUMMARIZE = "summarize"
 DELIVER = "deliver"
-# A job still pending after this long is taken to have lost its worker. Longer than any
-# job takes: a digest of forty incidents posts for about a minute (one message a second).
-RECLAIM_AFTER_MS = 10 * 60 * 1000
+# A job idle this long has lost its worker: a live worker touches the jobs it holds
+# every HEARTBEAT_S (bot.lease), however long they take (a digest of forty incidents
+# posts for about a minute), so only a dead worker's jobs ever get this idle.
+RECLAIM_AFTER_MS = 90 * 1000
+HEARTBEAT_S = 20.0
 
 
 def job_queue(store: Store) -> JobQueue:
@@ -179,8 +182,11 @@ class Worker:
         if not jobs:
             jobs = self._queue.read(consumer, self._batch, block_ms)
         report = WorkReport()
-        for job in jobs:
-            report.add(self._run(job))
+        held = [job.id for job in jobs]
+        with Heartbeat(HEARTBEAT_S, lambda: self._queue.touch(consumer, list(held))):
+            for job in jobs:
+                report.add(self._run(job))
+                held.remove(job.id)
         return report
 
     def drain(self, consumer: str) -> WorkReport:

@@ -13,6 +13,7 @@ threads, so a slow feed or model never makes Slack show "operation timed out".
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -23,8 +24,10 @@ from slack_sdk import WebClient
 
 from bot.digest import escape
 from bot.slack.commands import COMMAND, Request, UsageError, parse
+from bot.slack.gate import refuse_replays
 from bot.slack.handlers import CommandHandler, Invocation, SlackServices
 from bot.slack.replies import Message
+from bot.slack.slowwork import SlowWork
 from bot.slack.threads import ThreadQuestions
 
 log = logging.getLogger(__name__)
@@ -44,19 +47,26 @@ def build_app(
     *,
     signing_secret: str | None,
     verify_token: bool = True,
+    slow_work: SlowWork | None = None,
 ) -> App:
     """A bolt App with our listeners. ``signing_secret`` None: Socket Mode only."""
     app = App(
         client=client,
+        # Listeners only ack and hand work on (SlowWork), but thread questions still
+        # run here: more than bolt's default 5 threads keeps acks from queueing.
+        listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="bolt-listener"),
         signing_secret=signing_secret or "",
         # Socket Mode has no HTTP requests to sign; HTTP mode always verifies.
         request_verification_enabled=signing_secret is not None,
         token_verification_enabled=verify_token,
         logger=logging.getLogger("bot.slack.bolt"),
     )
+    # After bolt's own signature check: a verified request is accepted once.
+    app.use(refuse_replays(services.store))
     commands = CommandHandler(services)
     # Quick replies run here so the acknowledgement can stop waiting for them.
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="quick-reply")
+    slow = slow_work or SlowWork()
 
     @app.command(COMMAND)
     def on_command(ack: Ack, respond: Respond, command: dict[str, Any]) -> None:
@@ -80,14 +90,26 @@ def build_app(
                 ack(**pending.result(timeout=ACK_BUDGET_S))
             except FutureTimeout:
                 ack(text="Working on it …", response_type="ephemeral")
-                respond(**pending.result())
+                # Answered when ready, without holding this listener thread.
+                pending.add_done_callback(lambda done: _respond(respond, done.result()))
+            return
+        acked = threading.Event()
+
+        def answer_later() -> None:
+            message = reply(request, who)
+            acked.wait(ACK_BUDGET_S)  # the ack goes first, as Slack shows them in order
+            _respond(respond, message)
+
+        refused = slow.start(who.user_id, who.channel_id, answer_later)
+        if refused is not None:
+            ack(text=f":hourglass: {refused}", response_type="ephemeral")
             return
         note = commands.working_note(request)
         if note:
             ack(text=note, response_type="ephemeral")
         else:
             ack()
-        respond(**reply(request, who))
+        acked.set()
 
     def reply(request: Request, who: Invocation) -> Message:
         try:
@@ -119,3 +141,10 @@ def build_app(
         on_question(event, client, mentioned=False)
 
     return app
+
+
+def _respond(respond: Respond, message: Message) -> None:
+    try:
+        respond(**message)
+    except Exception as exc:  # response_url expired or unreachable: nothing else to tell
+        log.warning("could not send a reply to response_url: %s", exc)

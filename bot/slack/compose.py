@@ -15,10 +15,11 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 
 from bot.channels import ChannelDirectory
 from bot.config import BotConfig, Settings
-from bot.errors import ConfigError, ConfigProblem
+from bot.errors import ConfigError, ConfigProblem, DeliveryError
 from bot.pipeline import Intelligence
 from bot.qa import answerer_for
 from bot.slack.app import build_app
@@ -91,6 +92,11 @@ def build_runtime(
         )
     except BoltError as exc:  # bolt checks the bot token with auth.test on start-up
         raise ConfigError([ConfigProblem("environment", "SLACK_BOT_TOKEN", str(exc))]) from exc
+    except (OSError, SlackClientError) as exc:  # URLError is an OSError: no answer at all
+        raise DeliveryError(
+            f"cannot reach the Slack API at {client.base_url} to check the bot token: "
+            f"{getattr(exc, 'reason', exc)} (check SLACK_API_URL and the network)"
+        ) from exc
 
     def health() -> Mapping[str, Any]:
         store.redis.ping()  # a dead Redis makes /healthz answer 503

@@ -157,7 +157,9 @@ def sources_text(
 
 def _health(health: SourceHealth) -> str:
     if health.failures:
-        return f"failing ({health.failures}x): {health.last_error or 'unknown error'}"
+        # The error quotes what the feed's server sent (a content type, a redirect
+        # target): it is outside text like any feed text, so it is escaped.
+        return f"failing ({health.failures}x): {escape(health.last_error or 'unknown error')}"
     if health.last_success:
         return f"ok, last read {health.last_success:%Y-%m-%d %H:%M} UTC"
     return "not read yet"

@@ -11,8 +11,10 @@ same payloads as envelopes it acknowledges.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
+import resource
 import socket
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -27,6 +29,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from waitress.trigger import trigger as WakeUp
 
 from bot.errors import ConfigError, ConfigProblem, DeliveryError
+from bot.slack.gate import BadRequest, check_body, check_headers
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -39,6 +42,15 @@ HEALTH_PATH = "/healthz"
 # Slack's payloads are a few KiB; refusing large bodies early keeps a flood of
 # junk from tying up worker threads before the signature check can reject it.
 MAX_BODY_BYTES = 1 << 20
+
+# Idle or trickling clients (slowloris) cost waitress a connection, not a thread:
+# requests go to worker threads only once fully read. So the defence is room for
+# many connections (default 100, after which waitress stops accepting anyone)
+# and a short idle timeout (default 120 s): Slack sends its small requests at once.
+CONNECTION_LIMIT = 1000
+CHANNEL_TIMEOUT_S = 10
+CLEANUP_INTERVAL_S = 2
+MAX_HEADER_BYTES = 64 * 1024
 
 HealthCheck = Callable[[], Mapping[str, Any]]
 
@@ -95,6 +107,10 @@ def wsgi_app(app: App, health: HealthCheck | None = None) -> WSGIApplication:
                 return _text_reply(
                     start_response, "405 Method Not Allowed", "Use POST\n", [("Allow", "POST")]
                 )
+            try:
+                _checked(environ)
+            except BadRequest as exc:
+                return _text_reply(start_response, exc.status, exc.why + "\n")
             # bolt's handler reads the body, checks the signature and dispatches.
             reply: Iterable[bytes] = slack(environ, start_response)
             return reply
@@ -107,6 +123,21 @@ def wsgi_app(app: App, health: HealthCheck | None = None) -> WSGIApplication:
         return _text_reply(start_response, "404 Not Found", "Not Found\n")
 
     return application
+
+
+def _checked(environ: WSGIEnvironment) -> None:
+    """Refuse what would make bolt raise (see ``bot.slack.gate``); the body, read here,
+    is put back for bolt."""
+    check_headers(
+        environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"), environ.get("HTTP_X_SLACK_SIGNATURE")
+    )
+    length = str(environ.get("CONTENT_LENGTH") or "0")
+    if not length.isdigit():
+        raise BadRequest("400 Bad Request", "malformed Content-Length")
+    body = environ["wsgi.input"].read(min(int(length), MAX_BODY_BYTES))
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    check_body(body, str(environ.get("CONTENT_TYPE") or ""))
 
 
 class HTTPServer:
@@ -122,6 +153,9 @@ class HTTPServer:
         port: int = 3000,
         threads: int = 8,
         health: HealthCheck | None = None,
+        *,
+        connection_limit: int = CONNECTION_LIMIT,
+        channel_timeout_s: int = CHANNEL_TIMEOUT_S,
     ) -> None:
         # Our own socket map: the listening sockets and the wake-up pipe live in it,
         # so close() can empty it from inside the loop thread and the loop ends.
@@ -134,6 +168,10 @@ class HTTPServer:
             threads=threads,
             ident="outage-bot",
             max_request_body_size=MAX_BODY_BYTES,
+            max_request_header_size=MAX_HEADER_BYTES,
+            connection_limit=_within_file_limit(connection_limit),
+            channel_timeout=channel_timeout_s,
+            cleanup_interval=min(CLEANUP_INTERVAL_S, channel_timeout_s),
         )
         self._wake = WakeUp(self._map)
         # Re-entrant: close() may run in a signal handler on the thread inside run().
@@ -196,6 +234,24 @@ class HTTPServer:
             except OSError as exc:
                 log.debug("closing %r: %s", channel, exc)
         self._map.clear()
+
+
+def _within_file_limit(wanted: int) -> int:
+    """``wanted`` connections, raising the soft open-files limit when allowed, and
+    leaving room for Redis, Slack and feed connections when it cannot be raised."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        needed = wanted + 200
+        if soft != resource.RLIM_INFINITY and soft < needed:
+            target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+    except (OSError, ValueError) as exc:
+        log.debug("open-files limit unchanged: %s", exc)
+        return wanted
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(16, min(wanted, soft - 200))
 
 
 def serve(

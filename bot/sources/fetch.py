@@ -6,8 +6,12 @@ Rules, all enforced for every request and every redirect hop:
 * The host is resolved and checked by ``AddressPolicy``; the connection goes to
   that checked address (Host header and TLS SNI keep the real name, so virtual
   hosting and certificate checks work as usual).
-* Timeouts: connect, per-read, and a total deadline for the whole fetch, so a
-  server that trickles one byte a second cannot hold a worker.
+* Timeouts: connect, per-read, and a total wall-clock deadline for the whole
+  fetch (connect, headers and body, every hop) that holds while waiting
+  (``bot.sources.deadline``), so a server that trickles one byte a second cannot
+  hold a worker; the message says which phase ran out of time.
+* Whatever a hostile server or URL makes httpx (or anything below it) raise
+  comes out as ``FetchError``: callers handle one exception type.
 * The body is decompressed here, chunk by chunk, with a cap on the *decompressed*
   size, so a gzip bomb stops at the cap instead of filling memory.
 * Content types outside feeds, JSON, HTML and text are refused.
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -30,6 +34,7 @@ import httpx
 
 from bot import __version__
 from bot.errors import FetchError
+from bot.sources.deadline import deadline_transport, fetch_deadline
 from bot.sources.netguard import AddressPolicy, BlockedAddressError
 
 USER_AGENT = f"outage-bot/{__version__} (+https://github.com/outage-bot; feed reader)"
@@ -71,6 +76,7 @@ def build_http_client(policy: FetchPolicy) -> httpx.Client:
     """The process's HTTP client. Redirects and proxies are off: we follow redirects
     ourselves (to check each hop) and connect only to addresses we checked."""
     return httpx.Client(
+        transport=deadline_transport(),
         follow_redirects=False,
         trust_env=False,
         timeout=httpx.Timeout(
@@ -89,12 +95,10 @@ class SafeFetcher:
         client: httpx.Client,
         addresses: AddressPolicy,
         policy: FetchPolicy = FetchPolicy(),
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._addresses = addresses
         self._policy = policy
-        self._clock = clock
 
     def fetch(
         self,
@@ -105,7 +109,18 @@ class SafeFetcher:
         accept: str = FEED_ACCEPT,
     ) -> FetchResult:
         """GET ``url`` under the rules above; raise FetchError with a plain reason."""
-        deadline = self._clock() + self._policy.total_timeout_s
+        deadline = time.monotonic() + self._policy.total_timeout_s
+        try:
+            with fetch_deadline(deadline):
+                return self._fetch(url, etag, last_modified, accept, deadline)
+        except FetchError:
+            raise
+        except Exception as exc:  # a hostile server must not find a way past FetchError
+            raise FetchError(url, f"failed: {type(exc).__name__}: {exc}") from exc
+
+    def _fetch(
+        self, url: str, etag: str | None, last_modified: str | None, accept: str, deadline: float
+    ) -> FetchResult:
         visited: set[str] = set()
         current = url
         for _hop in range(self._policy.max_redirects + 1):
@@ -127,22 +142,43 @@ class SafeFetcher:
         self, original: str, url: str, headers: dict[str, str], deadline: float
     ) -> FetchResult | str:
         pinned, host_header, sni = self._pin(original, url)
-        request = self._client.build_request(
-            "GET",
-            pinned,
-            headers={**headers, "Host": host_header},
-            extensions={"sni_hostname": sni},
-        )
+        try:
+            request = self._client.build_request(
+                "GET",
+                pinned,
+                headers={**headers, "Host": host_header},
+                extensions={"sni_hostname": sni},
+            )
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise FetchError(original, f"malformed URL {url!r}: {exc}", permanent=True) from exc
         try:
             response = self._client.send(request, stream=True)
+        except httpx.ConnectTimeout as exc:
+            raise FetchError(original, self._timed_out(deadline, "connecting to", url)) from exc
+        except httpx.WriteTimeout as exc:
+            why = self._timed_out(deadline, "sending the request to", url)
+            raise FetchError(original, why) from exc
         except httpx.TimeoutException as exc:
-            raise FetchError(original, f"timed out connecting to {url} ({exc})") from exc
-        except httpx.HTTPError as exc:
+            # Connected and sent: the server is not answering (or trickling its headers).
+            why = self._timed_out(deadline, "waiting for the response headers from", url)
+            raise FetchError(original, why) from exc
+        except httpx.ConnectError as exc:
             raise FetchError(original, f"cannot connect to {url}: {exc}") from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(original, f"malformed URL {url!r}: {exc}", permanent=True) from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(original, f"request to {url} failed: {exc}") from exc
         try:
             return self._handle(original, url, response, deadline)
         finally:
             response.close()
+
+    def _timed_out(self, deadline: float, phase: str, url: str) -> str:
+        # A socket timeout shortened to the deadline fires at (not after) it.
+        if time.monotonic() >= deadline - 0.05:
+            total = self._policy.total_timeout_s
+            return f"took longer than {total:g} s in total; ran out while {phase} {url}"
+        return f"timed out {phase} {url}"
 
     def _pin(self, original: str, url: str) -> tuple[str, str, str]:
         """The URL rewritten to the checked IP, the Host header, and the TLS name."""
@@ -177,7 +213,11 @@ class SafeFetcher:
             location = response.headers.get("Location")
             if not location:
                 raise FetchError(original, f"HTTP {status} redirect without a Location")
-            return str(urljoin(url, location.strip()))
+            try:
+                return str(urljoin(url, location.strip()))
+            except ValueError as exc:
+                why = f"HTTP {status} redirect to a malformed URL: {exc}"
+                raise FetchError(original, why, permanent=True) from exc
         etag = response.headers.get("ETag")
         modified = response.headers.get("Last-Modified")
         if status == 304:
@@ -193,10 +233,12 @@ class SafeFetcher:
         if content_type and not any(t in content_type.lower() for t in _ALLOWED_TYPES):
             raise FetchError(original, f"refusing content type {content_type!r} from {url}",
                              permanent=True)  # fmt: skip
-        data = self._read_body(original, response, deadline)
+        data = self._read_body(original, url, response, deadline)
         return FetchResult(url, 200, content_type, data, etag, modified)
 
-    def _read_body(self, original: str, response: httpx.Response, deadline: float) -> bytes:
+    def _read_body(
+        self, original: str, url: str, response: httpx.Response, deadline: float
+    ) -> bytes:
         cap = self._policy.max_bytes
         declared = response.headers.get("Content-Length", "")
         encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
@@ -208,12 +250,9 @@ class SafeFetcher:
                 out.extend(piece)
                 if len(out) > cap:
                     raise FetchError(original, f"body is over the {cap}-byte limit (decompressed)")
-                if self._clock() > deadline:
-                    raise FetchError(
-                        original, f"took longer than {self._policy.total_timeout_s:g} s"
-                    )
         except httpx.TimeoutException as exc:
-            raise FetchError(original, f"timed out reading the body ({exc})") from exc
+            why = self._timed_out(deadline, "reading the body of", url)
+            raise FetchError(original, why) from exc
         except httpx.HTTPError as exc:
             raise FetchError(original, f"connection failed while reading: {exc}") from exc
         except zlib.error as exc:

@@ -10,6 +10,7 @@ minute up to six hours; a server's Retry-After wins when it asks for longer.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -85,7 +86,7 @@ class SourceStates:
         self._write(
             name,
             {
-                "last_error": error[:500],
+                "last_error": printable(error)[:500],
                 "last_error_at": now.isoformat(),
                 "failures": str(failures),
                 "next_attempt": next_attempt.isoformat(),
@@ -119,3 +120,12 @@ def _from_hash(name: str, raw: dict[str, str]) -> SourceHealth:
         next_attempt=when("next_attempt"),
         last_new=int(raw.get("last_new", "0")),
     )
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters: errors quote what remote servers sent, and
+    are shown in terminals (escape sequences) and in Slack (bidi overrides)."""
+    return _CONTROL.sub(" ", text)

@@ -24,7 +24,7 @@ import html as htmllib
 import re
 from collections.abc import Mapping
 
-from bot.errors import ParseError
+from bot.errors import ExtractError, ParseError
 from bot.schema import Entry
 from bot.sources.extract import html_to_paragraphs
 from bot.sources.feeds import ParsedFeed
@@ -69,7 +69,7 @@ def parse_json_feed(obj: object, source: str) -> ParsedFeed:
     for index, raw in enumerate(obj["items"]):
         try:
             entries.append(_item(raw, source, feed_author, feed_language, warnings, index))
-        except _BadItem as exc:
+        except (_BadItem, ExtractError) as exc:
             warnings.append(f"item {index} skipped: {exc}")
     return ParsedFeed(title=title, entries=entries, warnings=warnings)
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from bot.errors import ParseError
+from bot.errors import ExtractError, ParseError
 from bot.schema import Entry
 from bot.sources.frontmatter import split_front_matter
 from bot.sources.markdown_body import html_paragraphs, markdown_paragraphs, prose_chars
@@ -73,10 +73,13 @@ def read_markdown(data: bytes, source: str, path: str) -> MarkdownRead:
     title = _text(meta, ("title",)) or _first_heading(body) or _first_line(body)
     if not title:
         raise ParseError(source, f"{path}: no title (no front matter title, heading or text)")
-    if _HTML_BLOCK.search(body) and not _MD_HEADING.search(body):
-        paragraphs = html_paragraphs(body, title)
-    else:
-        paragraphs = markdown_paragraphs(body, title)
+    try:
+        if _HTML_BLOCK.search(body) and not _MD_HEADING.search(body):
+            paragraphs = html_paragraphs(body, title)
+        else:
+            paragraphs = markdown_paragraphs(body, title)
+    except ExtractError as exc:
+        raise ParseError(source, f"{path}: {exc.why}") from exc
     warnings = [f"{path}: {w}" for w in front.warnings]
     return MarkdownRead(_entry(source, path, meta, title, paragraphs), warnings)
 

@@ -32,7 +32,7 @@ from difflib import SequenceMatcher
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from bot.sources.extract import html_to_paragraphs
+from bot.sources.extract import check_html, html_to_paragraphs
 from bot.sources.story import ends_sentence, main_text_paragraphs
 
 # A leaf block is navigation when at least this share of its text is link text.
@@ -40,6 +40,7 @@ LINK_DENSITY = 0.5
 _LEAF_PARENTS = ("paragraph_open", "heading_open", "th_open", "td_open")
 _MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 _HEADER_RUN = 3
+_MAX_TRIMS = 8  # taglines and footer lines peeled off one at a time, a few at most
 _TAGLINE_CHARS = 160
 # Without a sentence end, a paragraph this long is still story text, not chrome.
 PROSE_CHARS = 100
@@ -82,6 +83,7 @@ def markdown_paragraphs(body: str, title: str | None) -> list[str]:
 def html_paragraphs(html: str, title: str | None) -> list[str]:
     """The story in an HTML body: trafilatura's choice or our cleaning, whichever kept
     more sentence text, trimmed to its first and last sentence."""
+    check_html(html)  # ExtractError before the extractors pay for depth and size
     cleaned = list(html_to_paragraphs(html, title))
     extracted = _extracted(html, title)
     best = extracted if prose_chars(extracted) >= prose_chars(cleaned) else cleaned
@@ -157,7 +159,7 @@ def trim_to_sentences(paragraphs: Sequence[str]) -> list[str]:
     date, location) or a line of its footer below the share bar: dropped too.
     """
     kept = list(paragraphs)
-    while True:
+    for _ in range(_MAX_TRIMS):
         prose = [i for i, p in enumerate(kept) if is_prose(p)]
         if not prose:
             return kept
@@ -171,6 +173,7 @@ def trim_to_sentences(paragraphs: Sequence[str]) -> list[str]:
             kept = kept[: prose[-2] + 1]
         else:
             return kept
+    return kept
 
 
 def _extracted(html: str, title: str | None) -> list[str]:

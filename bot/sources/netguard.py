@@ -6,9 +6,11 @@ resolved here, every address it resolves to is checked, and the fetcher then
 connects to the checked address itself, so a second DNS answer (DNS rebinding)
 cannot send the request somewhere else.
 
-Refused: loopback, private, link-local (including the 169.254.169.254 cloud
-metadata service), CGNAT 100.64.0.0/10, unspecified, multicast, reserved and
-documentation ranges, and the IPv6 forms that smuggle an IPv4 address
+Refused: every range of IANA's special-purpose registries that is not globally
+reachable, by an explicit list (loopback, private, unique-local, site-local
+fec0::/10, link-local including the 169.254.169.254 cloud metadata service,
+CGNAT 100.64.0.0/10, unspecified, multicast, benchmarking, documentation,
+reserved ...), and the IPv6 forms that smuggle an IPv4 address
 (IPv4-mapped, NAT64, 6to4, Teredo) when the embedded address is one of those.
 An operator can allow named internal hosts (``OUTAGE_BOT_ALLOWED_HOSTS``).
 """
@@ -24,6 +26,45 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[IPAddress]]
 
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
+# IANA's special-purpose registries (RFC 6890 and successors), checked by an
+# explicit list: Python's is_global/is_private miss some (fec0::/10 is "global"
+# to Python 3.11). Anything not globally reachable is refused. The embedded-IPv4
+# forms (::ffff:0:0/96, 64:ff9b::/96, 2002::/16, 2001::/32) are judged by the
+# address inside them, before this list.
+_NOT_GLOBAL: tuple[tuple[str, str], ...] = (
+    ("0.0.0.0/32", "the unspecified address"),
+    ("0.0.0.0/8", "a 'this network' address"),
+    ("10.0.0.0/8", "a private address"),
+    ("100.64.0.0/10", "a carrier-grade NAT (100.64.0.0/10) address"),
+    ("127.0.0.0/8", "a loopback address"),
+    ("169.254.0.0/16", "a link-local address (this includes cloud metadata services)"),
+    ("172.16.0.0/12", "a private address"),
+    ("192.0.0.0/24", "an IETF protocol assignment address"),
+    ("192.0.2.0/24", "a documentation address"),
+    ("192.31.196.0/24", "an AS112 address"),
+    ("192.52.193.0/24", "an AMT address"),
+    ("192.88.99.0/24", "a 6to4 relay anycast address"),
+    ("192.168.0.0/16", "a private address"),
+    ("192.175.48.0/24", "an AS112 address"),
+    ("198.18.0.0/15", "a benchmarking address"),
+    ("198.51.100.0/24", "a documentation address"),
+    ("203.0.113.0/24", "a documentation address"),
+    ("224.0.0.0/4", "a multicast address"),
+    ("240.0.0.0/4", "a reserved address"),
+    ("::/128", "the unspecified address"),
+    ("::1/128", "a loopback address"),
+    ("::/96", "an IPv4-compatible (deprecated) address"),
+    ("100::/64", "a discard-only address"),
+    ("2001::/23", "an IETF protocol assignment address"),
+    ("2001:db8::/32", "a documentation address"),
+    ("3fff::/20", "a documentation address"),
+    ("5f00::/16", "a segment-routing (SRv6) address"),
+    ("fc00::/7", "a unique-local (private) address"),
+    ("fe80::/10", "a link-local address"),
+    ("fec0::/10", "a site-local (deprecated, private) address"),
+    ("ff00::/8", "a multicast address"),
+)
+_NOT_GLOBAL_NETWORKS = tuple((ipaddress.ip_network(net), why) for net, why in _NOT_GLOBAL)
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 _TEREDO = ipaddress.ip_network("2001::/32")
@@ -52,6 +93,10 @@ def refusal(address: IPAddress) -> str | None:
             return "a Teredo tunnel address"
         if address in _NAT64_LOCAL:
             return "a local-use NAT64 address"
+    for network, why in _NOT_GLOBAL_NETWORKS:
+        if address.version == network.version and address in network:
+            return why
+    # Python's own view as a second net (ranges added to the registries later).
     if address.is_unspecified:
         return "the unspecified address"
     if address.is_loopback:

@@ -27,10 +27,10 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 
-from bot.errors import ParseError
+from bot.errors import ExtractError, ParseError
 from bot.schema import Entry
 from bot.sources.charset import decode_html
-from bot.sources.extract import html_to_paragraphs
+from bot.sources.extract import check_html, html_to_paragraphs
 from bot.sources.story import main_text_paragraphs, sentence_chars
 from bot.sources.timeparse import parse_time
 
@@ -72,6 +72,11 @@ def parse_page(
 ) -> Entry:
     """One article from the bytes of a web page; ParseError when it holds no article."""
     text = decode_html(data, content_type)
+    try:
+        # Before bs4 and trafilatura see it: their costs grow with depth and size.
+        check_html(text)
+    except ExtractError as exc:
+        raise ParseError(source, f"{url}: {exc.why}") from exc
     soup = _soup(text)
     metadata = trafilatura.extract_metadata(text, date_config=dict(_DATE_CONFIG))
     title = _title(metadata.title, soup)
@@ -110,7 +115,10 @@ def _fallback_paragraphs(soup: BeautifulSoup, title: str | None) -> list[str]:
     for name in ("article", "main", "body"):
         container = soup.find(name)
         if isinstance(container, Tag):
-            paragraphs = list(html_to_paragraphs(str(container), title))
+            try:
+                paragraphs = list(html_to_paragraphs(str(container), title))
+            except ExtractError:
+                return []
             if paragraphs:
                 return paragraphs
     return []

@@ -104,6 +104,8 @@ def _parse_json(doc: Document, source: str) -> SourceRead:
         obj = json.loads(doc.data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ParseError(source, f"{doc.location}: not valid JSON: {exc}") from exc
+    except RecursionError as exc:  # [[[[…]]]]: the C decoder recurses per level
+        raise ParseError(source, f"{doc.location}: JSON nested too deeply to read") from exc
     if is_json_feed(obj):
         parsed = parse_json_feed(obj, source)
         return SourceRead(parsed.entries, [f"{doc.location}: {w}" for w in parsed.warnings])

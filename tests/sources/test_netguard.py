@@ -23,7 +23,7 @@ from bot.sources.netguard import AddressPolicy, BlockedAddressError, refusal, sy
         ("224.0.0.1", "multicast"),
         ("240.0.0.1", "reserved"),
         ("255.255.255.255", "reserved"),
-        ("192.0.2.10", "private"),  # documentation range, not routable
+        ("192.0.2.10", "documentation"),  # not routable
         ("::", "unspecified"),
         ("::1", "loopback"),
         ("fe80::1", "link-local"),
@@ -49,6 +49,38 @@ def test_internal_addresses_are_refused(address: str, reason: str) -> None:
 )
 def test_public_addresses_are_allowed(address: str) -> None:
     assert refusal(ipaddress.ip_address(address)) is None
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("fec0::1", "site-local"),  # Python 3.11 calls it global
+        ("feff:ffff::1", "site-local"),
+        ("0.1.2.3", "this network"),
+        ("192.0.0.8", "IETF"),
+        ("192.31.196.1", "AS112"),
+        ("192.52.193.1", "AMT"),
+        ("192.88.99.1", "6to4 relay"),
+        ("192.175.48.1", "AS112"),
+        ("198.18.0.1", "benchmarking"),
+        ("198.51.100.7", "documentation"),
+        ("203.0.113.7", "documentation"),
+        ("::7f00:1", "IPv4-compatible"),
+        ("100::1", "discard"),
+        ("2001:2::1", "IETF"),
+        ("2001:db8::1", "documentation"),
+        ("3fff::1", "documentation"),
+        ("5f00::1", "segment-routing"),
+        ("fd12:3456::1", "unique-local"),
+        ("febf::1", "link-local"),
+        ("ff0e::1", "multicast"),
+    ],
+)
+def test_every_special_purpose_range_is_refused_by_the_explicit_list(
+    address: str, reason: str
+) -> None:
+    why = refusal(ipaddress.ip_address(address))
+    assert why is not None and reason in why
 
 
 def fixed(answers: dict[str, list[str]]):  # type: ignore[no-untyped-def]

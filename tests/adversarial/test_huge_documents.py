@@ -1,0 +1,96 @@
+"""Huge and deeply nested documents: cleaning is linear, and limits give a clear error.
+
+Time bounds are generous multiples of what this 2-core machine measures (see
+benchmarks/extract.py), so they catch quadratic behaviour, not noise.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ExtractError, ParseError
+from bot.ingest import read_sources
+from bot.schema import Source
+from bot.sources.extract import MAX_NODES, html_to_paragraphs
+from bot.sources.page import parse_page
+from bot.store import Store
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def _timed(html: str) -> tuple[tuple[str, ...], float]:
+    start = time.perf_counter()
+    paragraphs = html_to_paragraphs(html)
+    return paragraphs, time.perf_counter() - start
+
+
+def test_forty_thousand_paragraphs_clean_fast() -> None:
+    # The issue's probe: 191 s before; linear cleaning takes well under a second.
+    html = "".join(f"<p>Paragraph {n} of the live blog.</p>" for n in range(40_000))
+    paragraphs, elapsed = _timed(html)
+    assert len(paragraphs) == 40_000 and paragraphs[-1] == "Paragraph 39999 of the live blog."
+    assert elapsed < 5
+
+
+def test_doubling_the_document_about_doubles_the_time() -> None:
+    unit = "<div class='post'><p>Status <b>update</b> with <a href='#'>a link</a>.</p></div>"
+    _, small = _timed(unit * 10_000)
+    _, large = _timed(unit * 40_000)
+    # Quadratic would be 16x; allow noise on a shared machine.
+    assert large < max(small, 0.05) * 8
+
+
+def test_nesting_beyond_the_parser_limit_is_a_clear_error() -> None:
+    html = "<div>" * 100_000 + "deep" + "</div>" * 100_000
+    start = time.perf_counter()
+    with pytest.raises(ExtractError, match="nested more than 256 levels"):
+        html_to_paragraphs(html)
+    assert time.perf_counter() - start < 5
+
+
+def test_nesting_within_the_limit_is_read() -> None:
+    assert html_to_paragraphs("<div>" * 200 + "<p>deep text</p>" + "</div>" * 200) == ("deep text",)
+
+
+def test_too_many_elements_is_a_clear_error() -> None:
+    with pytest.raises(ExtractError, match="more than"):
+        html_to_paragraphs("<b>x</b>" * (MAX_NODES + 10))
+
+
+def test_a_deeply_nested_page_is_refused_before_trafilatura() -> None:
+    page = b"<html><body>" + b"<div>" * 300_000 + b"</div>" * 300_000 + b"</body></html>"
+    start = time.perf_counter()
+    with pytest.raises(ParseError, match="nested"):
+        parse_page(page, "s", "https://news.test/p", "text/html")
+    assert time.perf_counter() - start < 10
+
+
+def test_a_huge_markdown_file_is_ingested_in_bounded_time(store: Store, tmp_path: Path) -> None:
+    body = "\n\n".join(f"Update {n}: the storage service is recovering." for n in range(60_000))
+    path = tmp_path / "huge.md"
+    path.write_text(f"---\ntitle: Storage outage live blog\n---\n\n{body}\n", encoding="utf-8")
+    start = time.perf_counter()
+    report = read_sources([Source(name="huge", location=str(path), kind="markdown")], store, NOW)
+    assert report.sources[0].error is None and report.sources[0].new == 1
+    assert time.perf_counter() - start < 60
+
+
+def test_a_hostile_item_is_skipped_and_the_rest_of_the_feed_is_read(
+    store: Store, tmp_path: Path
+) -> None:
+    deep = "&lt;div&gt;" * 1000 + "x"
+    items = "".join(
+        f"<item><title>Item {n}</title><link>https://news.test/{n}</link>"
+        f"<description>{deep if n == 1 else f'Storage errors in region {n}.'}</description></item>"
+        for n in range(3)
+    )
+    path = tmp_path / "feed.xml"
+    path.write_text(f"<rss version='2.0'><channel><title>N</title>{items}</channel></rss>")
+    report = read_sources([Source(name="feed", location=str(path))], store, NOW)
+    source = report.sources[0]
+    assert source.error is None and source.new == 2
+    assert any("nested more than 256 levels" in w for w in source.warnings)
