@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.entities import EntityCatalog
+from bot.eventday import stated_day
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
 # Only the opening of the text is scored: outage news says so early, while long
@@ -111,6 +112,7 @@ class OutageClassifier:
 
     def classify(self, article: Article) -> Outage:
         lead = article.text[:LEAD_CHARS]
+        day = stated_day(article.title, article.text, article.published)
         entities = self._catalog.extract(article.title, article.text)
         score = self.score(article.title, lead, bool(entities.providers or entities.affected))
         if article.status is not None:
@@ -125,9 +127,8 @@ class OutageClassifier:
             regions=entities.regions,
             affected=entities.affected,
             status=status,
-            started_at=started_at(f"{article.title}\n{lead}", article.published)
-            if is_outage
-            else None,
+            started_at=_start(article, lead, day) if is_outage else None,
+            event_day=day if is_outage else None,
             follow_up=is_outage
             and (
                 status in ("postmortem", "resolved")
@@ -213,6 +214,13 @@ _ZH_START = re.compile(
     r"(北京时间|美国东部时间|美东时间|太平洋时间|美西时间|格林尼治时间|UTC)\S{0,8}?"
     r"(凌晨|早上|上午|中午|下午|晚上|晚间)?\s*(\d{1,2})[点时:：](\d{1,2})?分?\S{0,6}?(?:开始|起)"
 )
+
+
+def _start(article: Article, lead: str, day: datetime | None) -> datetime | None:
+    """The stated start: a clock time with its zone, on the day the article says the
+    event happened (else counted back from publication)."""
+    anchor = article.published if day is None else day + timedelta(hours=23, minutes=59)
+    return started_at(f"{article.title}\n{lead}", anchor)
 
 
 def started_at(text: str, published: datetime) -> datetime | None:

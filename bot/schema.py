@@ -106,12 +106,13 @@ class Outage(Frozen):
     affected: tuple[str, ...] = ()  # downstream services and brands named as hit
     status: IncidentStatus | None = None
     started_at: datetime | None = None  # when the article says it began, if it says
+    event_day: datetime | None = None  # the day it says the event happened ("on Monday")
     follow_up: bool = False  # a root cause / post-mortem / recovery report, not first news
     # About the consequences of an outage (cost, apology, compensation, lawsuits, users
     # leaving, root cause): it joins that outage's incident, and never starts one.
     aftermath: bool = False
 
-    _utc = field_validator("started_at")(_require_utc)
+    _utc = field_validator("started_at", "event_day")(_require_utc)
 
 
 class IncidentArticle(Frozen):

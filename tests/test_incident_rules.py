@@ -180,13 +180,13 @@ def test_a_report_between_two_incidents_makes_them_one(
     monday = filed(
         tracker,
         classifier,
-        article("1", "Harbour Mutual app outage", "Customers could not log in on Monday.", DAY),
+        article("1", "Harbour Mutual app outage", "Customers could not log in to the app.", DAY),
     )
     thursday = filed(
         tracker,
         classifier,
         article("2", "Harbour Mutual app outage continues",
-                "Card payments at Harbour Mutual were still failing, the bank said on Thursday.",
+                "Card payments at Harbour Mutual were still failing, the bank said.",
                 DAY + timedelta(days=4)),
     )  # fmt: skip
     assert monday.id != thursday.id  # four days apart: more than first news allows
@@ -194,7 +194,7 @@ def test_a_report_between_two_incidents_makes_them_one(
         tracker,
         classifier,
         article("3", "Harbour Mutual app still down",
-                "Harbour Mutual's engineers were working on a fix through Tuesday night.",
+                "Harbour Mutual's engineers were working on a fix through the night.",
                 DAY + timedelta(days=2)),
     )  # fmt: skip
     assert len(tuesday.articles) == 3
@@ -262,6 +262,23 @@ def test_filing_order_does_not_change_the_incidents(
         shuffled = items[:]
         random.Random(seed).shuffle(shuffled)  # noqa: S311 - an order, not a secret
         assert _partition(store, classifier, shuffled) == in_order
+
+
+def test_a_late_report_that_states_the_day_joins_the_news_of_that_day(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    # DAY is a Friday; the digest comes out four days later and says "on Friday".
+    news = filed(tracker, classifier, article("1", "Harbour Mutual app outage", BANK_TEXT, DAY))
+    digest = article(
+        "2",
+        "Weekly roundup: Harbour Mutual app outage",
+        "On Friday, Harbour Mutual customers could not pay by card for hours.",
+        DAY + timedelta(days=4),
+    )
+    outage = classifier.classify(digest)
+    assert outage.event_day == datetime(2026, 11, 20, tzinfo=UTC)
+    assert tracker.file(digest, outage).id == news.id
 
 
 def test_outages_of_a_company_the_catalogue_does_not_know_join_by_its_name(

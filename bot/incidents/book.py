@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from bot.incidents.rules import subject_of
+from bot.incidents.rules import NO_SUBJECT, subject_of
 from bot.keys import INCIDENT_TTL
 from bot.schema import Article, Incident, Outage
 from bot.store import Store
@@ -74,6 +74,10 @@ class IncidentBook:
         # names only "Windows machines crashing" finds the CrowdStrike incident.
         subjects = {subject_of(outage), *([incident.provider] if incident.provider else [])}
         subjects.update(incident.affected[:3])
+        if incident.provider is None:
+            # Without a provider its subject is a guess (a casualty named in passing):
+            # let reports that name the company in their headline find it too.
+            subjects.add(NO_SUBJECT)
         for subject in subjects:
             key = keys.incidents_by_subject(subject)
             write.zadd(key, {incident.id: score})

@@ -45,9 +45,18 @@ def subject_of(outage: Outage) -> str:
 
 
 def event_time(article: Article, outage: Outage) -> datetime | None:
-    """When the event happened as far as this report says; None when undated."""
+    """When the event happened as far as this report says (its stated start, else the
+    day it states, else its publication); None when undated."""
     if article.published_from == "undated":
         return None
+    # A stated day is midnight of that day; the report's own time is kept when it
+    # falls on that day (same-day news).
+    if (
+        outage.started_at is None
+        and outage.event_day is not None
+        and outage.event_day.date() != article.published.date()
+    ):
+        return outage.event_day
     return outage.started_at or article.published
 
 
@@ -83,14 +92,21 @@ def is_late(outage: Outage) -> bool:
     return outage.follow_up and outage.status != "resolved"
 
 
-def closeness(incident: Incident, event: datetime, late: bool) -> timedelta | None:
-    """The time from ``event`` to the closest dated report of ``incident`` that may be
-    the same event (``close_enough``); None when none is."""
+def closeness(
+    incident: Incident, event: datetime, late: bool, published: datetime | None = None
+) -> timedelta | None:
+    """The time from this report to the closest dated report of ``incident`` that may be
+    the same event (``close_enough``), comparing event times, and publication times
+    too: one outlet states the day ("on Monday"), another only publishes the same day.
+    None when none is close enough."""
+    mine = [event, *([published] if published is not None else [])]
     gaps = [
-        abs(event - moment)
+        abs(moment - theirs)
         for report in incident.articles
-        if (moment := report_time(report)) is not None
-        and close_enough(event, late, moment, report.late)
+        if (when := report_time(report)) is not None
+        for theirs in {when, report.published}
+        for moment in mine
+        if close_enough(moment, late, theirs, report.late)
     ]
     return min(gaps) if gaps else None
 

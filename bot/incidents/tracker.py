@@ -128,11 +128,18 @@ class IncidentTracker:
             return []  # undated: only a thread or a dated near-duplicate places it
         late = is_late(outage)
         subject = subject_of(outage)
-        if subject == NO_SUBJECT:
-            return self._by_title(article, event, late)
         since = event - FOLLOW_UP_WINDOW * 2
-        for name in (subject, *FAMILY.get(subject, ())):
-            found = self._closest(self._book.by_subject(name, since), article, outage, event, late)
+        if subject != NO_SUBJECT:
+            for name in (subject, *FAMILY.get(subject, ())):
+                found = self._closest(
+                    self._book.by_subject(name, since), article, outage, event, late
+                )
+                if found:
+                    return found
+        if outage.provider is None:
+            # No provider: an affected service named in passing is a weak subject;
+            # the company its headline names is a better one.
+            found = self._by_title(article, event, late)
             if found:
                 return found
         for other in outage.providers[1:3]:
@@ -156,7 +163,7 @@ class IncidentTracker:
         similar first."""
         found: list[tuple[float, Incident]] = []
         for incident in self._book.by_subject(NO_SUBJECT, event - FOLLOW_UP_WINDOW * 2):
-            if closeness(incident, event, late) is None:
+            if closeness(incident, event, late, article.published) is None:
                 continue
             if not self._admissible(incident, article, event):
                 continue
@@ -180,7 +187,7 @@ class IncidentTracker:
         for incident in candidates:
             if not regions_compatible(incident.regions, outage.regions):
                 continue
-            gap = closeness(incident, event, late)
+            gap = closeness(incident, event, late, article.published)
             if gap is None or (limit is not None and gap > limit):
                 continue
             if self._admissible(incident, article, event):

@@ -1,0 +1,94 @@
+"""The day an article says its event happened: "on Monday", "1月25日", "yesterday".
+
+Reports of one outage are published over several days (a Chinese weekly digest three
+days later, a follow-up a week later), but most of them say which day it happened.
+The incident rules compare event times, so a report that states the day lines up
+with the others however late it was published.
+
+Only the headline and the lead are read, and only days from two weeks before
+publication up to publication count: further back it is usually another event
+mentioned for context.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+LOOKBACK = timedelta(days=14)
+LEAD_CHARS = 400
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_EN_DATE = re.compile(
+    rf"\b(?:({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_NAMES}))\b",
+    re.IGNORECASE,
+)
+_EN_WEEKDAY = re.compile(rf"\b(last\s+)?({'|'.join(_WEEKDAYS_EN)})\b", re.IGNORECASE)
+_EN_RELATIVE = re.compile(r"\b(yesterday|today|earlier today|this morning|last night)\b", re.I)
+_ZH_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_ZH_WEEKDAY = re.compile(r"(上)?(?:周|星期|礼拜)([一二三四五六日天])")
+_ZH_RELATIVE = re.compile(r"(前天|昨天|昨日|昨晚|今天|今日|今晨|今早)")
+_RELATIVE_DAYS = {
+    "yesterday": 1, "last night": 1, "today": 0, "earlier today": 0, "this morning": 0,
+    "前天": 2, "昨天": 1, "昨日": 1, "昨晚": 1, "今天": 0, "今日": 0, "今晨": 0, "今早": 0,
+}  # fmt: skip
+
+
+def stated_day(title: str, text: str, published: datetime) -> datetime | None:
+    """The earliest event day the headline or lead states, as midnight in ``published``'s
+    zone; None when they state none within LOOKBACK before publication."""
+    lead = f"{title}\n{text[:LEAD_CHARS]}"
+    today = published.replace(hour=0, minute=0, second=0, microsecond=0)
+    days = [d for d in _candidates(lead, today) if today - LOOKBACK <= d <= today]
+    return min(days) if days else None
+
+
+def _candidates(lead: str, today: datetime) -> list[datetime]:
+    found: list[datetime] = []
+    for match in _EN_DATE.finditer(lead):
+        month = _MONTHS[(match.group(1) or match.group(4)).lower()]
+        found.extend(_on(today, month, int(match.group(2) or match.group(3))))
+    for match in _ZH_DATE.finditer(lead):
+        found.extend(_on(today, int(match.group(1)), int(match.group(2))))
+    for match in _EN_WEEKDAY.finditer(lead):
+        weekday = _WEEKDAYS_EN.index(match.group(2).lower())
+        found.append(_weekday(today, weekday, last_week=bool(match.group(1))))
+    for match in _ZH_WEEKDAY.finditer(lead):
+        found.append(_weekday(today, _WEEKDAYS_ZH[match.group(2)], last_week=bool(match.group(1))))
+    for match in (*_EN_RELATIVE.finditer(lead), *_ZH_RELATIVE.finditer(lead)):
+        found.append(today - timedelta(days=_RELATIVE_DAYS[match.group(1).lower()]))
+    return found
+
+
+def _on(today: datetime, month: int, day: int) -> list[datetime]:
+    """That month and day in the publication year, or the year before (a January report
+    of a December outage)."""
+    days = []
+    for year in (today.year, today.year - 1):
+        try:
+            days.append(today.replace(year=year, month=month, day=day))
+        except ValueError:
+            continue
+    return days
+
+
+def _weekday(today: datetime, weekday: int, *, last_week: bool) -> datetime:
+    """The most recent such weekday on or before ``today``; with "last"/"上", that day
+    of the previous calendar week (weeks start on Monday)."""
+    if last_week:
+        return today - timedelta(days=today.weekday() + 7 - weekday)
+    return today - timedelta(days=(today.weekday() - weekday) % 7)

@@ -1,0 +1,50 @@
+"""The day an article says its event happened."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.eventday import stated_day
+
+# A Tuesday.
+PUBLISHED = datetime(2023, 1, 31, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "day"),
+    [
+        (
+            "Microsoft 365 全球宕机5小时",
+            "2023 年 1 月 25日，Teams 和 Outlook 中断。",
+            (2023, 1, 25),
+        ),
+        ("Outage hit on Monday", "", (2023, 1, 30)),
+        ("Telco restores service", "The outage began on January 27 at noon.", (2023, 1, 27)),
+        ("服务中断", "上周五晚间，多地用户无法登录。", (2023, 1, 27)),
+        ("昨天下午故障", "", (2023, 1, 30)),
+        (
+            "Users could not log in yesterday",
+            "Last Wednesday a smaller fault was seen.",
+            (2023, 1, 25),
+        ),
+        # December from a January report: the year before.
+        ("Year-end outage", "It started on 30 Dec. and lasted a day.", None),
+        ("Year-end outage", "It started on Jan. 2 and lasted a day.", None),
+    ],
+)
+def test_stated_days(title: str, lead: str, day: tuple[int, int, int] | None) -> None:
+    expected = datetime(*day, tzinfo=UTC) if day else None
+    assert stated_day(title, lead, PUBLISHED) == expected
+
+
+def test_a_day_long_before_publication_is_context_not_the_event() -> None:
+    assert stated_day("Another outage", "It follows the one on January 2.", PUBLISHED) is None
+
+
+def test_the_day_before_new_year_is_last_year() -> None:
+    published = datetime(2024, 1, 3, tzinfo=UTC)
+    assert stated_day("Outage", "It began on December 30.", published) == datetime(
+        2023, 12, 30, tzinfo=UTC
+    )
