@@ -35,6 +35,7 @@ from markdown_it.token import Token
 from bot.sources.extract import check_html, html_to_paragraphs
 from bot.sources.story import ends_sentence, main_text_paragraphs
 
+MAX_EXTRACTED_HTML = 400_000  # characters of rendered HTML given to trafilatura
 # A leaf block is navigation when at least this share of its text is link text.
 LINK_DENSITY = 0.5
 _LEAF_PARENTS = ("paragraph_open", "heading_open", "th_open", "td_open")
@@ -46,14 +47,13 @@ _TAGLINE_CHARS = 160
 PROSE_CHARS = 100
 _FOLD = re.compile(r"[\W_]+", re.UNICODE)
 _END_MARK = re.compile(r"^[\s\-–—=*·(（]*(?:END|End|完)[\s\-–—=*·)）]*$")
-_IMAGE_RESIDUE = re.compile(r"!\[[^\]]*\](?:\([^)\s]*(?:\s+\"[^\"]*\")?\)?)?")
-_LINK_RESIDUE = re.compile(r"\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_IMAGE_RESIDUE = re.compile(r"!\[[^\[\]]{0,500}\](?:\([^()\s]{0,2000}(?:\s+\"[^\"]{0,500}\")?\)?)?")
+_LINK_RESIDUE = re.compile(r"\[([^\[\]]{0,500})\]\([^()\s]{0,2000}(?:\s+\"[^\"]{0,500}\")?\)")
 _LINK_TAIL_RESIDUE = re.compile(r"\]\((?:https?:)?/")
 _BROKEN_LINK_OPENING = re.compile(r"\[[ \t]*\n(?:[ \t]*\n)+")
 # A line that only points elsewhere: "https://…", "原文地址：<www.example.com/…>".
 _REFERENCE = re.compile(r"^(?:[^\s:：]{1,12}\s*[:：]\s*)?<?(?:https?://|www\.)[^\s>]+>?$", re.I)
-# Source links after the last sentence of a paragraph (Solidot cites this way).
-_TRAILING_URLS = re.compile(r"(?:\s+<?https?://\S+)+\s*$")
+
 # "[阅读原文]", "[Read more]": the label of a link to the rest, left at a paragraph's end.
 _READ_MORE = re.compile(r"\s*[\[【][^\]】]{1,12}[\]】]\s*$")
 # Copyright lines, licence registrations and reposting terms: the publisher's footer.
@@ -85,7 +85,9 @@ def html_paragraphs(html: str, title: str | None) -> list[str]:
     more sentence text, trimmed to its first and last sentence."""
     check_html(html)  # ExtractError before the extractors pay for depth and size
     cleaned = list(html_to_paragraphs(html, title))
-    extracted = _extracted(html, title)
+    # trafilatura's cost grows faster than the document; past a size no article has,
+    # our linear cleaning alone decides.
+    extracted = _extracted(html, title) if len(html) <= MAX_EXTRACTED_HTML else []
     best = extracted if prose_chars(extracted) >= prose_chars(cleaned) else cleaned
     # The headline again (a page may repeat it above and below its byline) says nothing new.
     headline = _fold(title or "")
@@ -127,7 +129,7 @@ def _without_residue(paragraphs: list[str]) -> list[str]:
         if _LINK_TAIL_RESIDUE.search(text):
             continue  # the rest of a link the parser could not read: navigation
 
-        text = _TRAILING_URLS.sub("", text)
+        text = _without_trailing_urls(text)
         text = _READ_MORE.sub("", text).strip()
         if (
             not text.strip("[]()!|*#_-–—·• \ufeff")
@@ -149,6 +151,16 @@ def _without_teaser(paragraphs: list[str]) -> list[str]:
         if len(opening) == _TEASER_PREFIX and opening in _fold("".join(paragraphs[index + 1 :])):
             return paragraphs[:index] + paragraphs[index + 1 :]
     return paragraphs
+
+
+def _without_trailing_urls(text: str) -> str:
+    """The paragraph less the source links after its last sentence (Solidot cites that
+    way). Word by word from the end: a regular expression would be quadratic here."""
+    words = text.split(" ")
+    end = len(words)
+    while end > 1 and words[end - 1].strip("<>").lower().startswith(("http://", "https://")):
+        end -= 1
+    return " ".join(words[:end]) if end < len(words) else text
 
 
 def trim_to_sentences(paragraphs: Sequence[str]) -> list[str]:
