@@ -7,7 +7,7 @@ Rules, all enforced for every request and every redirect hop:
   that checked address (Host header and TLS SNI keep the real name, so virtual
   hosting and certificate checks work as usual).
 * Timeouts: connect, per-read, and a total wall-clock deadline for the whole
-  fetch (connect, headers and body, every hop) that holds while waiting
+  fetch (DNS lookup, connect, headers and body, every hop) that holds while waiting
   (``bot.sources.deadline``), so a server that trickles one byte a second cannot
   hold a worker; the message says which phase ran out of time.
 * Whatever a hostile server or URL makes httpx (or anything below it) raise
@@ -25,6 +25,8 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -45,6 +47,7 @@ FEED_ACCEPT = (
 _REDIRECTS = {301, 302, 303, 307, 308}
 _ALLOWED_TYPES = ("xml", "rss", "atom", "json", "html", "text/", "application/octet-stream")
 _CHUNK = 64 * 1024
+_LOOKUP_THREADS = 8  # DNS lookups in flight at once, per fetcher
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,9 @@ class SafeFetcher:
         self._client = client
         self._addresses = addresses
         self._policy = policy
+        # getaddrinfo cannot be given a timeout: lookups run here and are waited for
+        # only until the fetch's deadline. Bounded, so hung lookups cannot pile up threads.
+        self._lookups = ThreadPoolExecutor(max_workers=_LOOKUP_THREADS, thread_name_prefix="dns")
 
     def fetch(
         self,
@@ -141,7 +147,7 @@ class SafeFetcher:
     def _one_request(
         self, original: str, url: str, headers: dict[str, str], deadline: float
     ) -> FetchResult | str:
-        pinned, host_header, sni = self._pin(original, url)
+        pinned, host_header, sni = self._pin(original, url, deadline)
         try:
             request = self._client.build_request(
                 "GET",
@@ -180,7 +186,7 @@ class SafeFetcher:
             return f"took longer than {total:g} s in total; ran out while {phase} {url}"
         return f"timed out {phase} {url}"
 
-    def _pin(self, original: str, url: str) -> tuple[str, str, str]:
+    def _pin(self, original: str, url: str, deadline: float) -> tuple[str, str, str]:
         """The URL rewritten to the checked IP, the Host header, and the TLS name."""
         try:
             parts = urlsplit(url)
@@ -194,8 +200,13 @@ class SafeFetcher:
         if not parts.hostname:
             raise FetchError(original, f"no host in URL {url!r}", permanent=True)
         port = port or (443 if scheme == "https" else 80)
+        lookup = self._lookups.submit(self._addresses.safe_address, parts.hostname, port)
         try:
-            address = self._addresses.safe_address(parts.hostname, port)
+            address = lookup.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout as exc:
+            lookup.cancel()
+            why = self._timed_out(deadline, "resolving the host of", url)
+            raise FetchError(original, why) from exc
         except BlockedAddressError as exc:
             raise FetchError(original, str(exc), permanent=True) from exc
         ip = f"[{address}]" if address.version == 6 else str(address)

@@ -194,3 +194,24 @@ def test_retry_after_parsing() -> None:
     assert retry_after_seconds("30") == 30
     assert retry_after_seconds(None) is None
     assert retry_after_seconds("soon") is None
+
+
+def test_a_hung_dns_lookup_ends_at_the_fetch_deadline() -> None:
+    import threading
+    import time
+
+    release = threading.Event()
+
+    def hung(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        release.wait(30)  # a resolver that never answers (until the test ends)
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    policy = FetchPolicy(total_timeout_s=1.0)
+    fetcher = SafeFetcher(build_http_client(policy), AddressPolicy(resolver=hung), policy)
+    start = time.monotonic()
+    try:
+        with pytest.raises(FetchError, match="resolving the host of"):
+            fetcher.fetch("http://slow-dns.test/feed")
+        assert time.monotonic() - start < 5
+    finally:
+        release.set()
