@@ -7,14 +7,21 @@ tables; raw HTML passes through, as Hexo bodies are HTML), then three rules that
 hold for any page converted to Markdown remove the page around the story:
 
 1. **The story starts at its own headline.** A page repeats the article title as
-   its heading; everything above the last heading that matches the title is site
-   chrome (menus, "sign in", topic bars).
+   its headline; everything above the first block after the opening one that
+   matches the title (the archive writes the title once more on top) is site
+   chrome: menus, "sign in", topic bars. Later repeats are comment headings
+   ("95 thoughts on …") or share text and are not where the story starts.
 2. **Link-dense blocks are navigation.** A paragraph, list item or heading whose
    text is mostly link text (or only images) is a menu, a related-stories list,
    a tag cloud or a share bar, in any language.
-3. **The story's edges are sentences.** Leading and trailing lines that do not
-   end like a sentence (bylines, datelines, "This article is more than 1 year
-   old", "Unknown", tag lists) are trimmed; headings inside the story stay.
+3. **The story's edges are prose.** Leading and trailing lines that are not prose
+   (bylines, datelines, "This article is more than 1 year old", tag lists) are
+   trimmed, and so are a tagline above a run of header lines and a footer line
+   below a run of share buttons; headings inside the story stay. Scraper
+   leftovers go anywhere: placeholders ("Unknown"), label lines ("Article:"),
+   Markdown the parser could not read, reference URLs, copyright and reposting
+   notices, an aggregator's excerpt of the story above the story, and everything
+   after a WeChat "END" line.
 
 trafilatura, the extractor used for web pages, then judges what is left, so
 cookie banners, comment sections and "related" blocks go as they do for pages.
