@@ -45,7 +45,8 @@ def test_near_duplicate_text_beyond_the_follow_up_window_is_another_incident(
 ) -> None:
     tracker = IncidentTracker(store)
     first = filed(tracker, classifier, article("1", "Harbour Mutual app outage", BANK_TEXT, DAY))
-    later = DAY + FOLLOW_UP_WINDOW + timedelta(days=1)
+    # A week more than the window: the copy's "Tuesday" is then also beyond it.
+    later = DAY + FOLLOW_UP_WINDOW + timedelta(days=8)
     again = filed(tracker, classifier, article("2", "Harbour Mutual app down", BANK_TEXT, later))
     assert first.id != again.id
     within = filed(

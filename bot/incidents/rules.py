@@ -22,7 +22,9 @@ from bot.schema import Article, Incident, IncidentArticle, Outage
 from bot.textsim import char_pairs, jaccard
 
 FIRST_NEWS_WINDOW = timedelta(hours=72)
-FOLLOW_UP_WINDOW = timedelta(days=10)
+# Providers publish post-incident reviews within two weeks (Azure's PIRs, AWS's
+# post-event summaries); a report further from an event is about another one.
+FOLLOW_UP_WINDOW = timedelta(days=14)
 OTHER_PROVIDER_WINDOW = timedelta(hours=24)
 # Outages with no known provider or service are indexed here and matched on
 # their titles (the name of the bank, the metro, the app).

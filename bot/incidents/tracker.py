@@ -11,7 +11,7 @@ status page never become one):
 3. it is about the same subject (the provider, or for outages of something else
    the first affected service), its regions are compatible (either side unknown,
    or overlapping), and its event time is close to the incident's reports:
-   within 72 hours for first news and recovery, within 10 days for aftermath
+   within 72 hours for first news and recovery, within 14 days for aftermath
    (cost, apology, root cause, post-mortem). A report whose *other* named providers match an
    incident of the last 24 hours joins it too (the CrowdStrike update was
    reported as a "Microsoft outage" by some outlets).
