@@ -153,6 +153,14 @@ def deliver(
         return _deliver_whole(store, digest, claimed, skipped, sink, timezone)
 
 
+_CLAIM = """
+local won = {}
+for i = 1, #KEYS do
+  if redis.call('SET', KEYS[i], 'claimed', 'NX', 'EX', ARGV[1]) then won[#won + 1] = i end
+end
+return won
+"""
+
 # Renews only claims still held ("claimed"): one that became a message ts is kept
 # for 90 days by _record, and one given back must stay gone.
 _RENEW = """
@@ -177,12 +185,14 @@ def _claim(store: Store, digest: Digest) -> tuple[list[DigestItem], set[str]]:
     """
     claim_ttl = int(CLAIM_TTL.total_seconds())
     attempt_ttl = int(ATTEMPT_TTL.total_seconds())
-    claimed, tried = [], set()
-    for item in digest.items:
-        if not store.redis.set(_claim_key(store, digest.channel, item), "claimed", nx=True,
-                               ex=claim_ttl):  # fmt: skip
-            continue
-        claimed.append(item)
+    keys = [_claim_key(store, digest.channel, item) for item in digest.items]
+    # One script claims every free item at once: two processes delivering to one
+    # channel at the same moment cannot split a digest between them (each would then
+    # post its own header).
+    won = store.redis.eval(_CLAIM, len(keys), *keys, claim_ttl) if keys else []
+    claimed = [digest.items[int(index) - 1] for index in won]
+    tried: set[str] = set()
+    for item in claimed:
         incident = item.incident
         attempt = store.keys.attempt(digest.channel, incident.id, incident.revision)
         if not store.redis.set(attempt, "1", nx=True, ex=attempt_ttl):
