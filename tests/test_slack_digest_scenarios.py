@@ -399,7 +399,7 @@ def test_forty_incidents_with_huge_titles_stay_within_block_kit_limits(
         _limits_hold(post)
         section = post.body["blocks"][0]["text"]["text"]
         assert f"|Incident {number} T&amp;&lt;" in section
-        assert "Also reported by" in section
+        assert "Sources: " in section
         assert len(post.body["text"]) < 600
     assert time.sleeps == [1.0] * 40
 

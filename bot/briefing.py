@@ -1,0 +1,179 @@
+"""What an on-call engineer reads off an incident first: is it confirmed, when, who says so.
+
+Pure functions over ``Incident`` values; the digest renders what they return and
+``incidents --json`` prints it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.schema import Incident, IncidentArticle
+
+NEWS_ONLY = "news only"
+RESOLVED = "resolved"
+_OVER = ("resolved", "postmortem")  # statuses after which the event is over
+STALE = timedelta(hours=24)  # an open incident with no news this long is not "ongoing for …"
+
+
+def official(article: IncidentArticle) -> bool:
+    """A report from the provider itself: a Statuspage, AWS Health or Google Cloud update."""
+    return article.status_page
+
+
+def confirmation(incident: Incident, provider_name: str | None) -> str:
+    """``news only``, ``confirmed by <provider> status``, ``resolved``, or both of the last two.
+
+    Confirmation needs a status-page report joined to the incident: only the
+    provider's own page counts, not a news story quoting it.
+    """
+    page = next((a for a in incident.articles if official(a)), None)
+    if page is None:
+        label = NEWS_ONLY
+    elif provider_name:
+        label = f"confirmed by {provider_name} status"
+    else:  # a page of a provider the catalogue does not know: name the page itself
+        label = f"confirmed by {outlet_name(page)}"
+    confirmed = page is not None
+    if incident.status in _OVER:
+        return RESOLVED if not confirmed else f"{RESOLVED}, {label}"
+    return label
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When the event started and ended, as far as the reports say."""
+
+    started: datetime | None  # the stated start, else the earliest dated report
+    # When it ended: an official "resolved" update's time, or (``official`` false) the
+    # publication of the first news report saying it is over: only an upper bound.
+    resolved: datetime | None
+    official_end: bool
+    over: bool  # resolved or post-mortem, even when no report dates the end
+    last_update: datetime
+
+    @property
+    def duration(self) -> timedelta | None:
+        """Only from an official end: a news report's time says when it was written."""
+        if self.started is None or self.resolved is None or not self.official_end:
+            return None
+        return self.resolved - self.started if self.resolved >= self.started else None
+
+
+def timing(incident: Incident) -> Timing:
+    dated = [a for a in incident.articles if not a.undated]
+    events = [a.event_at or a.published for a in dated]
+    started = incident.started_at or (min(events) if events else None)
+    official_ends = [a.published for a in dated if official(a) and a.status == "resolved"]
+    ends = [t.at for t in incident.timeline if t.status == "resolved"]
+    ends += [a.published for a in dated if a.status == "resolved"]
+    if official_ends:
+        resolved: datetime | None = min(official_ends)
+    else:
+        # A news report of recovery published with the first news tells no end time.
+        later = [t for t in ends if started is None or t > started]
+        resolved = min(later) if later else None
+    return Timing(
+        started=started,
+        resolved=resolved,
+        official_end=bool(official_ends),
+        over=incident.status in _OVER,
+        last_update=incident.updated_at,
+    )
+
+
+def timing_line(incident: Incident, tz: ZoneInfo, now: datetime | None = None) -> str:
+    """``Started … (… UTC) · resolved after 6 h 40 min · last update …``; plain text.
+
+    While the incident is open, ``now`` gives "ongoing for 3 h".
+    """
+    told = timing(incident)
+    parts = []
+    if told.started is not None:
+        parts.append(f"Started {when(told.started, tz, utc_too=True)}")
+    if told.resolved is not None and told.over and told.official_end:
+        ended = f"resolved {when(told.resolved, tz)}"
+        if told.duration is not None:
+            ended += f", after {duration_text(told.duration)}"
+        parts.append(ended)
+    elif told.resolved is not None and told.over:
+        parts.append(f"resolved by {when(told.resolved, tz)} (news)")
+    elif told.over:
+        parts.append("resolved (end time not reported)")
+    elif now is not None and now - told.last_update > STALE:
+        # Nobody has said anything for days: "ongoing for 9 d" would be a guess.
+        parts.append(f"open, no news for {duration_text(now - told.last_update)}")
+    elif told.started is not None and now is not None and now >= told.started:
+        parts.append(f"ongoing for {duration_text(now - told.started)}")
+    else:
+        parts.append("ongoing")
+    parts.append(f"last update {when(told.last_update, tz)}")
+    return " · ".join(parts)
+
+
+def when(moment: datetime, tz: ZoneInfo, *, utc_too: bool = False) -> str:
+    """``2021-12-07 10:30 EST (15:30 UTC)``: the channel's clock, and UTC for the start."""
+    local = moment.astimezone(tz)
+    shown = local.strftime("%Y-%m-%d %H:%M %Z")
+    if utc_too and local.utcoffset() != timedelta(0):
+        utc = moment.astimezone(ZoneInfo("UTC"))
+        same_day = utc.date() == local.date()
+        shown += f" ({utc.strftime('%H:%M' if same_day else '%Y-%m-%d %H:%M')} UTC)"
+    return shown
+
+
+def duration_text(span: timedelta) -> str:
+    """``45 min``, ``3 h``, ``6 h 40 min``, ``2 d 4 h``: what people say on a bridge call."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 1)} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    days, hours = divmod(hours, 24)
+    return f"{days} d" + (f" {hours} h" if hours else "")
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """Everyone who published through one host (or one local source): one entry."""
+
+    name: str
+    latest: IncidentArticle  # the one to link to
+    reports: int
+    official: bool
+    languages: tuple[str, ...]
+
+
+def outlets(incident: Incident, exclude: str | None = None) -> list[Outlet]:
+    """One entry per outlet, official ones first, then in the order they first reported.
+
+    ``exclude`` is an article id (the lead) whose outlet is still listed when it
+    has other reports, but that report itself is not counted.
+    """
+    grouped: dict[str, list[IncidentArticle]] = {}
+    for article in incident.articles:
+        if article.article_id != exclude:
+            grouped.setdefault(outlet_name(article), []).append(article)
+    found = [
+        Outlet(
+            name=name,
+            latest=max(reports, key=lambda a: a.published),
+            reports=len(reports),
+            official=any(official(a) for a in reports),
+            languages=tuple(dict.fromkeys(a.language for a in reports)),
+        )
+        for name, reports in grouped.items()
+    ]
+    return sorted(found, key=lambda o: not o.official)  # stable: first reporters stay first
+
+
+def outlet_name(article: IncidentArticle) -> str:
+    url = article.url
+    if url.lower().startswith(("http://", "https://")):
+        host = url.split("/", 3)[2].rsplit("@", 1)[-1]  # never show user:password@
+        return host.removeprefix("www.").lower()
+    # A local file: every file of one configured source is one outlet.
+    return article.source or url.rsplit("/", 1)[-1]
