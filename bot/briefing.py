@@ -6,6 +6,7 @@ Pure functions over ``Incident`` values; the digest renders what they return and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,18 +19,28 @@ _OVER = ("resolved", "postmortem")  # statuses after which the event is over
 STALE = timedelta(hours=24)  # an open incident with no news this long is not "ongoing for …"
 
 
+# How providers title their own post-event reports (AWS "Summary of the AWS Service
+# Event in …", Azure "Post Incident Review (PIR)", Google "Incident Report for …",
+# Statuspage "Postmortem"); a news story about one is titled as news.
+_OFFICIAL_REPORT = re.compile(
+    r"^\s*(summary of the\b.*\b(event|disruption|outage|issue)|post[- ]?incident review"
+    r"|incident report\b|post[- ]?mortem\b|root cause analysis\b|rca\b)",
+    re.IGNORECASE,
+)
+
+
 def official(article: IncidentArticle) -> bool:
-    """A report from the provider itself: a Statuspage, AWS Health or Google Cloud update."""
-    return article.status_page
+    """The provider's own account: a status-page update, or a post-event report titled so."""
+    return article.status_page or bool(_OFFICIAL_REPORT.match(article.title))
 
 
 def confirmation(incident: Incident, provider_name: str | None) -> str:
     """``news only``, ``confirmed by <provider> status``, ``resolved``, or both of the last two.
 
-    Confirmation needs a status-page report joined to the incident: only the
-    provider's own page counts, not a news story quoting it.
+    Confirmation needs a status-page update joined to the incident (a Statuspage, AWS
+    Health or Google Cloud incident): not a news story quoting the provider.
     """
-    page = next((a for a in incident.articles if official(a)), None)
+    page = next((a for a in incident.articles if a.status_page), None)
     if page is None:
         label = NEWS_ONLY
     elif provider_name:
@@ -66,11 +77,18 @@ def timing(incident: Incident) -> Timing:
     dated = [a for a in incident.articles if not a.undated]
     events = [a.event_at or a.published for a in dated]
     started = incident.started_at or (min(events) if events else None)
-    official_ends = [a.published for a in dated if official(a) and a.status == "resolved"]
+    # Each status-page incident (one per AWS service, say) ends at its first "resolved";
+    # the event is over when the last of them is.
+    thread_ends: dict[str, datetime] = {}
+    for a in dated:
+        if a.status_page and a.status == "resolved":
+            key = a.thread or a.url
+            thread_ends[key] = min(thread_ends.get(key, a.published), a.published)
+    official_ends = list(thread_ends.values())
     ends = [t.at for t in incident.timeline if t.status == "resolved"]
     ends += [a.published for a in dated if a.status == "resolved"]
     if official_ends:
-        resolved: datetime | None = min(official_ends)
+        resolved: datetime | None = max(official_ends)
     else:
         # A news report of recovery published with the first news tells no end time.
         later = [t for t in ends if started is None or t > started]
@@ -175,5 +193,7 @@ def outlet_name(article: IncidentArticle) -> str:
     if url.lower().startswith(("http://", "https://")):
         host = url.split("/", 3)[2].rsplit("@", 1)[-1]  # never show user:password@
         return host.removeprefix("www.").lower()
-    # A local file: every file of one configured source is one outlet.
-    return article.source or url.rsplit("/", 1)[-1]
+    # A local file: every file of one configured source is one outlet, named by the last
+    # part of its name (a source given as a path is named by that path).
+    name = article.source or url
+    return name.rstrip("/").rsplit("/", 1)[-1] or name

@@ -19,21 +19,13 @@ kept about them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
+from bot.briefing import official
 from bot.schema import Article, Incident, IncidentArticle
 
 BODY_STEP = 500  # characters: bodies within one step count as equally informative
 BODY_CAP = 3000  # beyond this a longer body is not more useful in a summary
-# How providers title their own post-event reports (AWS "Summary of the AWS Service
-# Event in …", Azure "Post Incident Review (PIR)", Google "Incident Report for …",
-# Statuspage "Postmortem"); a news story about one is titled as news.
-_OFFICIAL_REPORT = re.compile(
-    r"^\s*(summary of the\b.*\b(event|disruption|outage|issue)|post[- ]?incident review"
-    r"|incident report\b|post[- ]?mortem\b|root cause analysis\b|rca\b)",
-    re.IGNORECASE,
-)
 
 
 def choose_lead(
@@ -48,8 +40,8 @@ def choose_lead(
         article = bodies.get(report.article_id)
         body = 0 if article is None or article.title_only else len(article.text)
         return (
-            report.status == "postmortem",
-            report.status == "postmortem" and official_report(report),
+            _root_cause(report),
+            _root_cause(report) and official(report),
             not report.status_page,
             language is None or _same_language(report.language, language),
             body > 0,
@@ -65,6 +57,7 @@ def _same_language(found: str, wanted: str) -> bool:
     return found.split("-")[0].lower() == wanted.split("-")[0].lower()
 
 
-def official_report(report: IncidentArticle) -> bool:
-    """The provider's own account: a status-page update, or a post-event report titled so."""
-    return report.status_page or bool(_OFFICIAL_REPORT.match(report.title))
+def _root_cause(report: IncidentArticle) -> bool:
+    # A provider's post-event summary is one whatever status its wording suggested to the
+    # classifier (AWS's opens by recounting the event, so it reads as "ongoing").
+    return report.status == "postmortem" or (not report.status_page and official(report))

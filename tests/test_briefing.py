@@ -150,6 +150,24 @@ def test_official_resolution_gives_end_time_and_duration() -> None:
     assert "resolved 2021-12-07 22:00 UTC, after 6 h 30 min" in line
 
 
+def test_several_status_page_incidents_end_when_the_last_one_resolves() -> None:
+    def update(key: str, hours: float, status: str, thread: str) -> IncidentArticle:
+        report = _report(key, hours=hours, url=HEALTH, status=status, status_page=True)
+        return report.model_copy(update={"thread": thread})
+
+    incident = _incident(
+        update("ec2-1", 1, "investigating", "ec2"),
+        update("ec2-2", 5, "resolved", "ec2"),
+        update("ec2-3", 9, "resolved", "ec2"),  # a later note on a resolved incident
+        update("ddb-1", 1, "investigating", "dynamodb"),
+        update("ddb-2", 7, "resolved", "dynamodb"),
+        status="resolved",
+        started_at=START,
+    )
+    assert timing(incident).resolved == START + timedelta(hours=7)
+    assert timing(incident).duration == timedelta(hours=7)
+
+
 def test_news_of_recovery_is_an_upper_bound_without_a_duration() -> None:
     incident = _incident(_report("a"), _report("b", hours=5, status="resolved"), status="resolved")
     told = timing(incident)
@@ -208,3 +226,21 @@ def test_one_entry_per_outlet_official_first_with_counts_and_languages() -> None
     ]
     assert listed[0].latest.article_id == "p5"  # linked: the outlet's latest report
     assert listed[1].latest.article_id == "b"
+
+
+def test_a_providers_own_post_event_summary_is_an_official_source_but_not_a_status_page() -> None:
+    summary = _report("s", hours=60, url="https://aws.amazon.com/message/12721/")
+    summary = summary.model_copy(
+        update={"title": "Summary of the AWS Service Event in the Northern Virginia Region"}
+    )
+    incident = _incident(_report("a"), summary)
+    assert [(o.name, o.official) for o in outlets(incident)] == [
+        ("aws.amazon.com", True),
+        ("news.example.com", False),
+    ]
+    assert confirmation(incident, "AWS") == "news only"  # a status page confirms, not a page
+
+
+def test_a_local_source_given_as_a_path_is_named_by_its_last_part() -> None:
+    report = _report("f", url="/data/corpus/seed/aws.md", source="/data/corpus/seed")
+    assert outlets(_incident(report))[0].name == "seed"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.lead import choose_lead, official_report
+from bot.briefing import official
+from bot.lead import choose_lead
 from bot.schema import Article, Incident, IncidentArticle
 
 START = datetime(2021, 12, 7, 15, 30, tzinfo=UTC)
@@ -109,6 +110,9 @@ def test_official_post_event_summary_beats_a_news_story_about_it() -> None:
     )
     assert _lead(news, summary) == "official"
     assert _lead(summary, news) == "official"
+    # AWS's summary opens by recounting the event: classified "ongoing", it still leads.
+    recounting = (summary[0].model_copy(update={"status": "ongoing"}), summary[1])
+    assert _lead(_pair("seed", language="zh"), news, recounting, language="zh") == "official"
 
 
 def test_expired_articles_still_compete_on_what_the_incident_kept() -> None:
@@ -124,7 +128,7 @@ def test_expired_articles_still_compete_on_what_the_incident_kept() -> None:
 def test_official_report_titles() -> None:
     def titled(title: str, status_page: bool = False) -> bool:
         report = _pair("x", title=title, status_page=status_page)[0]
-        return official_report(report)
+        return official(report)
 
     assert titled("Summary of the Amazon Kinesis Event in the Northern Virginia Region")
     assert titled("Post Incident Review (PIR) - Azure Front Door")
