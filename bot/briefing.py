@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.schema import Incident, IncidentArticle
@@ -16,6 +16,7 @@ from bot.schema import Incident, IncidentArticle
 NEWS_ONLY = "news only"
 RESOLVED = "resolved"
 _OVER = ("resolved", "postmortem")  # statuses after which the event is over
+UTC_ZONE = ZoneInfo("UTC")
 STALE = timedelta(hours=24)  # an open incident with no news this long is not "ongoing for …"
 
 
@@ -64,6 +65,9 @@ class Timing:
     official_end: bool
     over: bool  # resolved or post-mortem, even when no report dates the end
     last_update: datetime
+    # The start is only a day: no report states a time, and the earliest was dated by day
+    # (a file name, a date-only field), which reads as midnight UTC.
+    date_only: bool = False
 
     @property
     def duration(self) -> timedelta | None:
@@ -93,7 +97,13 @@ def timing(incident: Incident) -> Timing:
         # A news report of recovery published with the first news tells no end time.
         later = [t for t in ends if started is None or t > started]
         resolved = min(later) if later else None
+    date_only = (
+        incident.started_at is None
+        and started is not None
+        and started.astimezone(UTC_ZONE).time() == time(0, 0)
+    )
     return Timing(
+        date_only=date_only,
         started=started,
         resolved=resolved,
         official_end=bool(official_ends),
@@ -109,7 +119,9 @@ def timing_line(incident: Incident, tz: ZoneInfo, now: datetime | None = None) -
     """
     told = timing(incident)
     parts = []
-    if told.started is not None:
+    if told.started is not None and told.date_only:
+        parts.append(f"Started {told.started.astimezone(UTC_ZONE):%Y-%m-%d} (time not reported)")
+    elif told.started is not None:
         parts.append(f"Started {when(told.started, tz, utc_too=True)}")
     if told.resolved is not None and told.over and told.official_end:
         ended = f"resolved {when(told.resolved, tz)}"
@@ -123,7 +135,9 @@ def timing_line(incident: Incident, tz: ZoneInfo, now: datetime | None = None) -
     elif now is not None and now - told.last_update > STALE:
         # Nobody has said anything for days: "ongoing for 9 d" would be a guess.
         parts.append(f"open, no news for {duration_text(now - told.last_update)}")
-    elif told.started is not None and now is not None and now >= told.started:
+    elif (
+        told.started is not None and not told.date_only and now is not None and now >= told.started
+    ):
         parts.append(f"ongoing for {duration_text(now - told.started)}")
     else:
         parts.append("ongoing")

@@ -40,8 +40,8 @@ def choose_lead(
         article = bodies.get(report.article_id)
         body = 0 if article is None or article.title_only else len(article.text)
         return (
-            _root_cause(report),
-            _root_cause(report) and official(report),
+            root_cause_report(report),
+            root_cause_report(report) and official(report),
             not report.status_page,
             language is None or _same_language(report.language, language),
             body > 0,
@@ -57,7 +57,8 @@ def _same_language(found: str, wanted: str) -> bool:
     return found.split("-")[0].lower() == wanted.split("-")[0].lower()
 
 
-def _root_cause(report: IncidentArticle) -> bool:
+def root_cause_report(report: IncidentArticle) -> bool:
+    """A root-cause report: a post-mortem, or a provider's own post-event summary."""
     # A provider's post-event summary is one whatever status its wording suggested to the
     # classifier (AWS's opens by recounting the event, so it reads as "ongoing").
     return report.status == "postmortem" or (not report.status_page and official(report))

@@ -244,3 +244,14 @@ def test_a_providers_own_post_event_summary_is_an_official_source_but_not_a_stat
 def test_a_local_source_given_as_a_path_is_named_by_its_last_part() -> None:
     report = _report("f", url="/data/corpus/seed/aws.md", source="/data/corpus/seed")
     assert outlets(_incident(report))[0].name == "seed"
+
+
+def test_a_start_known_only_by_day_is_not_given_a_midnight_time() -> None:
+    day = datetime(2021, 10, 4, tzinfo=UTC)  # a date-only file name reads as midnight
+    report = _report("a").model_copy(update={"published": day, "event_at": day})
+    incident = _incident(report, status="ongoing")
+    assert timing(incident).date_only
+    line = timing_line(incident, NEW_YORK, day + timedelta(hours=5))
+    assert line.startswith("Started 2021-10-04 (time not reported) · ongoing · ")
+    stated = _incident(report, status="ongoing", started_at=day)  # a stated 00:00 is a time
+    assert not timing(stated).date_only

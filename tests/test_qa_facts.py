@@ -129,7 +129,7 @@ def test_a_stated_cause_is_quoted(answerer: Answerer) -> None:
         "en", title="Summary of the AWS Service Event",
     )  # fmt: skip
     answer = answerer.answer("Why did it go down?", [EN, rca], FACTS_OF_INCIDENT)
-    assert answer.evidence and "root cause" in answer.evidence[0].text
+    assert {p.text for p in answer.evidence} == set(rca.paragraphs)  # both state the cause
 
 
 @pytest.mark.parametrize(
@@ -152,3 +152,25 @@ def test_missing_facts_are_said_plainly(answerer: Answerer, question: str, text:
 def test_without_facts_other_questions_search_passages_as_before(answerer: Answerer) -> None:
     answer = answerer.answer("Which region was affected?", [EN, ZH])
     assert answer.engine != FACTS
+
+
+def test_a_cause_is_looked_for_in_root_cause_reports_first(answerer: Answerer) -> None:
+    guess = make_article(
+        "guess", ["Experts said the outage was likely caused by a DNS problem."], "en",
+        title="AWS down",
+    )  # fmt: skip
+    rca = make_article(
+        "rca", ["An automated scaling activity triggered unexpected client behaviour."], "en",
+        title="Summary of the AWS Service Event",
+    )  # fmt: skip
+    facts = FACTS_OF_INCIDENT.model_copy(update={"cause_reports": (rca.id,)})
+    answer = answerer.answer("What was the root cause?", [guess, rca], facts)
+    assert answer.evidence[0].article_id == rca.id
+    without = answerer.answer("What was the root cause?", [guess, rca], FACTS_OF_INCIDENT)
+    assert without.evidence[0].article_id == guess.id
+
+
+def test_a_start_known_only_by_day_is_answered_as_a_day(answerer: Answerer) -> None:
+    facts = Facts(started=datetime(2021, 10, 4, tzinfo=UTC), date_only=True)
+    answer = answerer.answer("When did it start?", [EN], facts)
+    assert answer.text == "It started on 2021-10-04; the reports don't give the time."

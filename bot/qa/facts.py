@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.briefing import confirmation, duration_text, timing
 from bot.entities import EntityCatalog
+from bot.lead import root_cause_report
 from bot.qa.retrieve import Passage, retrieve
 from bot.schema import Article, Frozen, Incident, Outage
 
@@ -73,11 +74,13 @@ _TIME_TEXT = re.compile(
 )
 
 # Words that state a cause, not merely mention one: "导致" alone is as often the outage
-# causing something else ("故障导致司机无法送货") as the cause of the outage.
+# causing something else ("故障导致司机无法送货") as the cause of the outage, and
+# "has not said what triggered it" states nothing.
 _CAUSE_TEXT = re.compile(
     r"root[- ]cause|caused by|(?:was|were) caused|triggered by|due to|because of|the cause"
-    r"|resulted from|stemm(?:ed|ing) from|traced (?:back )?to|blamed (?:it )?on|post-event summary"
-    r"|(?:caused|triggered) (?:the|this|a|an) (?:\w+ )?(?:outage|disruption|failure|incident"
+    r"|resulted from|stemm(?:ed|ing) from|traced (?:back )?to|blamed (?:it )?on"
+    r"|(?<!what )\btriggered\b"
+    r"|(?<!what )caused (?:the|this|a|an) (?:\w+ )?(?:outage|disruption|failure|incident"
     r"|problem|issue|errors?|downtime)"
     r"|原因|根因|起因|由于|归因|源于|引发(?:了)?(?:这次|此次|本次)?(?:故障|中断|宕机)"
     r"|导致(?:了)?(?:这次|此次|本次)?(?:故障|中断|宕机|服务中断)",
@@ -121,6 +124,10 @@ class Facts(Frozen):
     started: datetime | None = None
     resolved: datetime | None = None  # an official end, or the first news of recovery
     official_end: bool = False
+    # Article ids of root-cause reports (post-mortems, official summaries): a cause is
+    # looked for there first, before the passing guesses of first news.
+    cause_reports: tuple[str, ...] = ()
+    date_only: bool = False  # ``started`` is only a day (bot/briefing.py)
 
     @classmethod
     def of_incident(cls, incident: Incident, provider_name: str | None = None) -> Facts:
@@ -133,6 +140,8 @@ class Facts(Frozen):
             started=told.started,
             resolved=told.resolved if told.over else None,
             official_end=told.official_end,
+            date_only=told.date_only,
+            cause_reports=tuple(a.article_id for a in incident.articles if root_cause_report(a)),
         )
 
     @classmethod
@@ -219,13 +228,22 @@ def answer_from_facts(
         )
     # The cause is not a fact the classifier extracts: only passages that speak of a
     # cause answer it, and an unrelated passage is worse than saying nothing.
-    evidence = find(lambda text, _: bool(_CAUSE_TEXT.search(text)), ["~cause"])
+    states_cause = lambda text, _: bool(_CAUSE_TEXT.search(text))  # noqa: E731
+    reports = [a for a in articles if a.id in facts.cause_reports]
+    evidence = tuple(retrieve(question, reports, catalog, k, require=states_cause, also=["~cause"]))
+    if not evidence:
+        evidence = find(states_cause, ["~cause"])
     if not evidence:
         return unsaid()
     return FactAnswer(topic=topic, text=_SAY["cause"][lang], evidence=evidence, answered=True)
 
 
 def _when_text(started: datetime, facts: Facts, lang: str) -> str:
+    if facts.date_only:
+        day = f"{started.astimezone(UTC):%Y-%m-%d}"
+        if lang == "zh":
+            return f"开始于 {day}（报道中没有具体时间）。"
+        return f"It started on {day}; the reports don't give the time."
     start = _utc(started)
     if facts.resolved is not None and facts.official_end and facts.resolved >= started:
         span = duration_text(facts.resolved - started)
