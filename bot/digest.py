@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import briefing, mrkdwn
+from bot.lead import root_cause_report
 from bot.schema import Digest, DigestItem, IncidentArticle
 from bot.summarize.title_only import TITLE_ENGINE
 
@@ -110,10 +111,12 @@ def render_change(
         summary.append(f"Status: {status_before or 'unknown'} → {incident.status or 'unknown'}")
     seen = set(articles_before)
     fresh = [a for a in incident.articles if a.article_id not in seen]
-    causes = [a for a in fresh if a.status == "postmortem"]
-    others = [a for a in fresh if a.status != "postmortem"]
+    causes = [a for a in fresh if root_cause_report(a)]
+    others = [a for a in fresh if not root_cause_report(a)]
     for cause in causes:
         lines.append(f"*Root cause / post-mortem:* {_report_line(cause)}")
+    if causes:
+        lines.extend(_post_incident(item, ZoneInfo(timezone)))
     if others:
         lines.append("*New reports:*" if len(others) > 1 else "*New report:*")
         lines.extend(f"• {_report_line(a)}" for a in others)
@@ -132,6 +135,27 @@ def render_change(
     )
     text = _escaped_within("Update: " + "; ".join(summary), FALLBACK_TITLE_MAX)
     return {"text": text, "blocks": [_section(body), _context(md(byline))]}
+
+
+def _post_incident(item: DigestItem, tz: ZoneInfo) -> list[str]:
+    """What failed, impact, duration, cause, fix: each only when the reports say it."""
+    incident = item.incident
+    lines = ["*Post-incident summary*"]
+    failed = [item.provider_name or incident.provider or ""]
+    if incident.regions:
+        failed.append(", ".join(region_label(r) for r in incident.regions[:4]))
+    lines.append(f"• What failed: {md(' · '.join(p for p in failed if p))}")
+    if incident.affected:
+        lines.append(f"• Impact: {md(', '.join(incident.affected[:8]))}")
+    told = briefing.timing(incident)
+    if told.duration is not None and told.started is not None:
+        span = briefing.duration_text(told.duration)
+        lines.append(f"• Duration: {span} from {md(briefing.when(told.started, tz))}")
+    if item.root_cause:
+        lines.append(f"• Cause: {md(item.root_cause)}")
+    if item.fix:
+        lines.append(f"• Fix: {md(item.fix)}")
+    return lines
 
 
 def _report_line(article: IncidentArticle) -> str:
@@ -169,6 +193,8 @@ def _item_blocks(
     told = f"*{md(confirmation_of(item))}* · {md(briefing.timing_line(item.incident, tz, now))}"
     # A status-page lead is its latest update: say which state that update announced.
     said = f"*{md(lead.status.capitalize())}:* " if lead.status_page and lead.status else ""
+    if item.root_cause:
+        told += f"\n*Root cause:* {md(item.root_cause)}"
     fixed = len(facts) + len(told) + len(heading) + len(said) + 4
     sources = _sources(item, SECTION_MAX - fixed - SUMMARY_MIN)
     room = SECTION_MAX - fixed - len(sources)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.briefing import official
 from bot.config import ChannelConfig
 from bot.delivery import DeliveryReport, ProblemReporter, Sink, deliver
 from bot.entities import EntityCatalog
@@ -19,8 +20,9 @@ from bot.filing import Filed, Filer
 from bot.incidents import IncidentBook
 from bot.ingest import IngestReport, read_sources
 from bot.keys import PENDING_MAX_AGE
-from bot.lead import choose_lead
+from bot.lead import choose_lead, root_cause_report
 from bot.outage import OutageClassifier
+from bot.rootcause import cause_sentence, fix_sentence
 from bot.schema import Article, Digest, DigestItem, Incident, Source
 from bot.slack.pacing import Pacer
 from bot.sources.fetch import SafeFetcher
@@ -107,6 +109,7 @@ def build_digest(
     for incident, lead, seen in zip(incidents, leads, delivered, strict=True):
         if lead is None:  # its articles expired; nothing to summarise
             continue
+        cause, fix = post_incident(store, incident)
         items.append(
             DigestItem(
                 incident=incident,
@@ -117,9 +120,24 @@ def build_digest(
                 update=seen is not None and seen < incident.revision,
                 wanted_language=wanted,
                 lead_article_id=lead.id,
+                root_cause=cause,
+                fix=fix,
             )
         )
     return Digest(channel=channel, generated_at=now, items=tuple(items))
+
+
+def post_incident(store: Store, incident: Incident) -> tuple[str | None, str | None]:
+    """The cause and the fix, one sentence each, from the incident's root-cause reports
+    (official ones first); (None, None) before any has joined."""
+    reports = sorted(
+        (a for a in incident.articles if root_cause_report(a)), key=lambda a: not official(a)
+    )
+    if not reports:
+        return None, None
+    raws = store.redis.mget([store.keys.article(a.article_id) for a in reports])
+    kept = [Article.model_validate_json(r) for r in raws if r]
+    return cause_sentence(kept), fix_sentence(kept)
 
 
 def lead_articles(

@@ -194,6 +194,10 @@ class DigestItem(Frozen):
     wanted_language: str | None = None  # the channel's summary language, None: the source's
     # The report chosen for this channel (bot/lead.py); None: the incident's own lead.
     lead_article_id: str | None = None
+    # Once a root-cause report has joined: the sentence stating the cause, and the one
+    # saying what fixed it (bot/rootcause.py).
+    root_cause: str | None = None
+    fix: str | None = None
 
     @property
     def lead(self) -> IncidentArticle:

@@ -63,3 +63,6 @@ def test_aws_2021_12_07_message(store: Store, language: str) -> None:
     section = render_incident(item, "UTC", NOW)["blocks"][0]["text"]["text"]
     assert "*resolved, confirmed by AWS status*" in section
     assert "health.aws.amazon.com (official" in section
+    # The root cause line, from the official summary's own sentence.
+    assert item.root_cause is not None and "automated activity" in item.root_cause
+    assert "\n*Root cause:* " in section

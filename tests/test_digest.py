@@ -916,11 +916,51 @@ def test_change_calls_out_a_root_cause_report() -> None:
     articles = (_article("a"), cause.model_copy(update={"status": "postmortem"}))
     item = _item("a", articles=articles, status="postmortem")
     section, text = _change(item, "postmortem", ("id-a",))
-    assert section == (
+    assert section.split("\n") == [
         "*Root cause / post-mortem:* <https://status.aws.example/rca|Post-event summary>"
-        " — status.aws.example (en)"
-    )
+        " — status.aws.example (en)",
+        "*Post-incident summary*",
+        "• What failed: AWS",  # nothing else is known: nothing else is said
+    ]
     assert text == "Update: root cause / post-mortem report"
+
+
+def test_a_root_cause_report_adds_a_cause_line_and_a_post_incident_summary() -> None:
+    health = "https://health.aws.amazon.com/health/status"
+    start = datetime(2021, 12, 7, 15, 30, tzinfo=UTC)
+    page = _article("p", url=health).model_copy(
+        update={
+            "status_page": True,
+            "status": "resolved",
+            "published": start.replace(hour=22, minute=0),
+        }
+    )
+    summary = _article("s", title="Summary of the AWS Service Event in US-EAST-1")
+    item = _item(
+        "a", articles=(_article("a"), page, summary), regions=("aws:us-east-1",),
+        status="postmortem", affected=("Netflix", "Ring"),
+    ).model_copy(
+        update={
+            "root_cause": "An automated activity *to scale* capacity triggered <congestion>.",
+            "fix": "Engineers disabled the scaling activities.",
+        }
+    )  # fmt: skip
+    item = item.model_copy(
+        update={"incident": item.incident.model_copy(update={"started_at": start})}
+    )
+    lines = _lines(item)
+    assert lines[3] == (
+        "*Root cause:* An automated activity ∗to scale∗ capacity triggered &lt;congestion&gt;."
+    )
+    section, _ = _change(item, "resolved", ("id-a", "id-p"))
+    assert section.split("\n")[2:] == [
+        "*Post-incident summary*",
+        "• What failed: AWS · us-east-1",
+        "• Impact: Netflix, Ring",
+        "• Duration: 6 h 30 min from 2021-12-07 15:30 UTC",
+        "• Cause: An automated activity ∗to scale∗ capacity triggered &lt;congestion&gt;.",
+        "• Fix: Engineers disabled the scaling activities.",
+    ]
 
 
 def test_change_without_new_status_or_reports_shows_the_facts() -> None:

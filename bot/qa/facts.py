@@ -20,6 +20,7 @@ from bot.briefing import confirmation, duration_text, timing
 from bot.entities import EntityCatalog
 from bot.lead import root_cause_report
 from bot.qa.retrieve import Passage, retrieve
+from bot.rootcause import CAUSE_TEXT
 from bot.schema import Article, Frozen, Incident, Outage
 
 Topic = Literal["cause", "region", "time", "status", "affected"]
@@ -73,19 +74,6 @@ _TIME_TEXT = re.compile(
     re.I,
 )
 
-# Words that state a cause, not merely mention one: "导致" alone is as often the outage
-# causing something else ("故障导致司机无法送货") as the cause of the outage, and
-# "has not said what triggered it" states nothing.
-_CAUSE_TEXT = re.compile(
-    r"root[- ]cause|caused by|(?:was|were) caused|triggered by|due to|because of|the cause"
-    r"|resulted from|stemm(?:ed|ing) from|traced (?:back )?to|blamed (?:it )?on"
-    r"|(?<!what )\btriggered\b"
-    r"|(?<!what )caused (?:the|this|a|an) (?:\w+ )?(?:outage|disruption|failure|incident"
-    r"|problem|issue|errors?|downtime)"
-    r"|原因|根因|起因|由于|归因|源于|引发(?:了)?(?:这次|此次|本次)?(?:故障|中断|宕机)"
-    r"|导致(?:了)?(?:这次|此次|本次)?(?:故障|中断|宕机|服务中断)",
-    re.I,
-)
 
 _SAY: dict[str, dict[str, str]] = {
     "region": {"en": "Region: {x}.", "zh": "受影响的区域：{x}。"},
@@ -228,7 +216,7 @@ def answer_from_facts(
         )
     # The cause is not a fact the classifier extracts: only passages that speak of a
     # cause answer it, and an unrelated passage is worse than saying nothing.
-    states_cause = lambda text, _: bool(_CAUSE_TEXT.search(text))  # noqa: E731
+    states_cause = lambda text, _: bool(CAUSE_TEXT.search(text))  # noqa: E731
     reports = [a for a in articles if a.id in facts.cause_reports]
     evidence = tuple(retrieve(question, reports, catalog, k, require=states_cause, also=["~cause"]))
     if not evidence:
