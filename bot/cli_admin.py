@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from bot.briefing import confirmation, official, timing
 from bot.cli import _iso, _now, _settings_and_config, app, config_app, models_app
 from bot.config import Settings, check_sources_exist, load_config, load_settings
 from bot.digest import region_label
@@ -36,14 +37,16 @@ def incidents_command(
     catalog = Intelligence.load().catalog
     found = [i for i in IncidentBook(store).recent(start) if i.is_outage]
     for incident in found:
+        known = catalog.provider_name(incident.provider) if incident.provider else None
         if as_json:
-            typer.echo(json.dumps(_incident_json(incident), ensure_ascii=False))
+            typer.echo(json.dumps(_incident_json(incident, known), ensure_ascii=False))
             continue
-        name = catalog.provider_name(incident.provider) if incident.provider else "(unknown)"
+        name = known or "(unknown)"
         regions = ", ".join(region_label(r) for r in incident.regions) or "-"
         languages = "/".join(incident.languages)
+        label = confirmation(incident, known)
         typer.echo(f"{incident.id}  {name}  {regions}  {incident.status or '-'}  {languages}  "
-                   f"{len(incident.articles)} report(s)")  # fmt: skip
+                   f"{len(incident.articles)} report(s)  [{label}]")  # fmt: skip
         typer.echo(f"    {incident.title}")
         for article in incident.articles:
             typer.echo(f"    - [{article.language}] {article.title} ({article.url})")
@@ -61,7 +64,8 @@ def _parse_since(text: str) -> timedelta | None:
     return int(match.group(1)) * unit[match.group(2)]
 
 
-def _incident_json(incident: Incident) -> dict[str, object]:
+def _incident_json(incident: Incident, provider_name: str | None) -> dict[str, object]:
+    told = timing(incident)
     return {
         "id": incident.id,
         "provider": incident.provider,
@@ -75,6 +79,9 @@ def _incident_json(incident: Incident) -> dict[str, object]:
         "first_seen": _iso(incident.first_seen),
         "updated_at": _iso(incident.updated_at),
         "revision": incident.revision,
+        # "news only", "confirmed by <provider> status", "resolved" or both of the last two.
+        "confirmation": confirmation(incident, provider_name),
+        "resolved_at": _iso(told.resolved) if told.resolved else None,
         "timeline": [
             {"at": _iso(t.at), "status": t.status, "article_id": t.article_id}
             for t in incident.timeline
@@ -87,6 +94,7 @@ def _incident_json(incident: Incident) -> dict[str, object]:
                 "source": a.source,
                 "published": _iso(a.published),
                 "status": a.status,
+                "official": official(a),
             }
             for a in incident.articles
         ],

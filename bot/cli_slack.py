@@ -17,6 +17,8 @@ from bot.config import load_settings
 from bot.errors import ConfigError, ConfigProblem
 from bot.pipeline import Intelligence
 from bot.qa import answer_text, answerer_for
+from bot.qa.facts import Facts
+from bot.schema import Article
 from bot.slack.compose import build_runtime
 from bot.slack.server import HTTPServer, run_socket_mode
 from bot.store import connect
@@ -83,5 +85,22 @@ def ask(
     """Answer a question from one article (or feed), quoting the evidence."""
     settings = load_settings()
     articles = _read_one(settings, target)
-    answerer = answerer_for(_summarizer(settings))
-    typer.echo(answer_text(answerer.answer(question, articles)))
+    intelligence = Intelligence.load()
+    answerer = answerer_for(_summarizer(settings), intelligence.catalog)
+    # One article is a small incident: what the classifier reads in it answers
+    # questions about region, timing, services and status (bot/qa/facts.py).
+    facts = _facts_of(articles, intelligence) if articles else None
+    typer.echo(answer_text(answerer.answer(question, articles, facts)))
+
+
+def _facts_of(articles: list[Article], intelligence: Intelligence) -> Facts:
+    outages = [intelligence.classifier.classify(a) for a in articles]
+    lead = outages[0]
+    return Facts.of_outage(
+        lead.model_copy(
+            update={
+                "regions": tuple(dict.fromkeys(r for o in outages for r in o.regions)),
+                "affected": tuple(dict.fromkeys(x for o in outages for x in o.affected)),
+            }
+        )
+    )

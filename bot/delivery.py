@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import NoReturn, Protocol, TextIO, TypeAlias, runtime_checkable
 
@@ -113,7 +114,7 @@ def slack_payloads(digest: Digest, timezone: str) -> list[dict[str, object]]:
     """The chat.postMessage payloads a first delivery of ``digest`` makes: header, incidents."""
     messages = [
         render_header(digest, timezone),
-        *(render_incident(i, timezone) for i in digest.items),
+        *(render_incident(i, timezone, digest.generated_at) for i in digest.items),
     ]
     return [{"channel": digest.channel, **message} for message in messages]
 
@@ -263,11 +264,11 @@ class _Messages:
             for item in claimed:
                 shown = before[item.incident.id]
                 if shown is None:
-                    now_shown = self._first(item, timezone)
+                    now_shown = self._first(item, timezone, digest.generated_at)
                 elif shown.revision >= item.incident.revision:
                     now_shown = shown  # the message already shows this revision
                 else:
-                    now_shown = self._update(item, shown, timezone)
+                    now_shown = self._update(item, shown, timezone, digest.generated_at)
                     updated += now_shown.ts == shown.ts
                 # Posted: from here on its claim stays, whatever fails, so no second post.
                 sent += 1
@@ -278,7 +279,7 @@ class _Messages:
         log.info("delivered %d item(s) to %s (%d updated)", sent, self._channel, updated)
         return DeliveryReport(self._channel, sent, skipped, tuple(self._ids), updated)
 
-    def _first(self, item: DigestItem, timezone: str) -> PostedMessage:
+    def _first(self, item: DigestItem, timezone: str, now: datetime) -> PostedMessage:
         incident = item.incident
         if incident.id in self._tried:
             found = self._sink.find_posted(self._channel, incident.id, incident.revision)
@@ -287,19 +288,21 @@ class _Messages:
                          found.ts)  # fmt: skip
                 return _shown(item, found.ts, found.channel)
         # The metadata lets a later delivery find this message if we die before recording it.
-        message = {**render_incident(item, timezone),
+        message = {**render_incident(item, timezone, now),
                    "metadata": incident_metadata(incident.id, incident.revision)}  # fmt: skip
         posted = self._post(message)
         return _shown(item, posted.ts, posted.channel)
 
-    def _update(self, item: DigestItem, shown: PostedMessage, timezone: str) -> PostedMessage:
+    def _update(
+        self, item: DigestItem, shown: PostedMessage, timezone: str, now: datetime
+    ) -> PostedMessage:
         """Edit the incident's message and tell the change in its thread."""
         # chat.update wants the channel id; the configuration may name the channel "#ops".
         channel = shown.channel_id or self._channel
         self._pacer.wait(self._channel)
-        if not self._sink.update(channel, shown.ts, render_incident(item, timezone)):
+        if not self._sink.update(channel, shown.ts, render_incident(item, timezone, now)):
             # Someone deleted the message, and its thread with it: start again.
-            return self._first(item, timezone)
+            return self._first(item, timezone, now)
         self._ids.append(shown.ts)
         change = render_change(item, status_before=shown.status,
                                articles_before=shown.article_ids, timezone=timezone)  # fmt: skip

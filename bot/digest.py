@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import briefing, mrkdwn
+from bot.lead import root_cause_report
 from bot.schema import Digest, DigestItem, IncidentArticle
 from bot.summarize.title_only import TITLE_ENGINE
 
@@ -29,9 +31,8 @@ Message = dict[str, Any]  # a chat.postMessage payload without ``channel``: text
 Block = dict[str, Any]
 
 
-def escape(text: str) -> str:
-    """Slack's three control characters; everything else is literal text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+escape = mrkdwn.escape  # control characters only: link targets (kept for other modules)
+md = mrkdwn.text  # every piece of outside text shown as mrkdwn
 
 
 def render_messages(digest: Digest, timezone: str = "UTC") -> list[Message]:
@@ -48,8 +49,8 @@ def render_messages(digest: Digest, timezone: str = "UTC") -> list[Message]:
             {"type": "header", "text": {"type": "plain_text", "text": _clip(title, HEADER_MAX)}}
         ]
         for item in chunk:
-            blocks.extend([*_item_blocks(item, tz), {"type": "divider"}])
-        fallback = title + "\n" + "\n".join(f"• {escape(i.incident.title)}" for i in chunk)
+            blocks.extend([*_item_blocks(item, tz, now=digest.generated_at), {"type": "divider"}])
+        fallback = title + "\n" + "\n".join(f"• {md(i.incident.title)}" for i in chunk)
         messages.append({"text": fallback, "blocks": blocks})
     return messages
 
@@ -77,10 +78,15 @@ def render_header(
     return {"text": title, "blocks": blocks}
 
 
-def render_incident(item: DigestItem, timezone: str = "UTC") -> Message:
-    """One incident as its own message: the thread root that later news edits and replies to."""
-    blocks = _item_blocks(item, ZoneInfo(timezone), mark_update=False)
-    fallback = escape(_facts(item, mark_update=False)) + ": "
+def render_incident(
+    item: DigestItem, timezone: str = "UTC", now: datetime | None = None
+) -> Message:
+    """One incident as its own message: the thread root that later news edits and replies to.
+
+    ``now`` (the digest's time) lets an open incident say how long it has been going on.
+    """
+    blocks = _item_blocks(item, ZoneInfo(timezone), mark_update=False, now=now)
+    fallback = md(_facts(item, mark_update=False)) + ": "
     fallback += _escaped_within(item.incident.title, FALLBACK_TITLE_MAX)
     return {"text": fallback, "blocks": blocks}
 
@@ -100,15 +106,17 @@ def render_change(
     lines: list[str] = []
     summary: list[str] = []
     if incident.status != status_before:
-        before = escape(status_before or "unknown")
-        lines.append(f"*Status:* {before} → *{escape(incident.status or 'unknown')}*")
+        before = md(status_before or "unknown")
+        lines.append(f"*Status:* {before} → *{md(incident.status or 'unknown')}*")
         summary.append(f"Status: {status_before or 'unknown'} → {incident.status or 'unknown'}")
     seen = set(articles_before)
     fresh = [a for a in incident.articles if a.article_id not in seen]
-    causes = [a for a in fresh if a.status == "postmortem"]
-    others = [a for a in fresh if a.status != "postmortem"]
+    causes = [a for a in fresh if root_cause_report(a)]
+    others = [a for a in fresh if not root_cause_report(a)]
     for cause in causes:
         lines.append(f"*Root cause / post-mortem:* {_report_line(cause)}")
+    if causes:
+        lines.extend(_post_incident(item, ZoneInfo(timezone)))
     if others:
         lines.append("*New reports:*" if len(others) > 1 else "*New report:*")
         lines.extend(f"• {_report_line(a)}" for a in others)
@@ -117,7 +125,7 @@ def render_change(
     if others:
         summary.append(f"{len(others)} new report" + ("s" if len(others) > 1 else ""))
     if not lines:  # regions, affected services or the lead changed
-        lines.append(f"*Details updated:* {escape(_facts(item, mark_update=False))}")
+        lines.append(f"*Details updated:* {md(_facts(item, mark_update=False))}")
         summary.append("details updated")
     body = _within_section(lines)
     reports = len(incident.articles)
@@ -126,14 +134,35 @@ def render_change(
         f"{'report' if reports == 1 else 'reports'} · {'/'.join(incident.languages)}"
     )
     text = _escaped_within("Update: " + "; ".join(summary), FALLBACK_TITLE_MAX)
-    return {"text": text, "blocks": [_section(body), _context(escape(byline))]}
+    return {"text": text, "blocks": [_section(body), _context(md(byline))]}
+
+
+def _post_incident(item: DigestItem, tz: ZoneInfo) -> list[str]:
+    """What failed, impact, duration, cause, fix: each only when the reports say it."""
+    incident = item.incident
+    lines = ["*Post-incident summary*"]
+    failed = [item.provider_name or incident.provider or ""]
+    if incident.regions:
+        failed.append(", ".join(region_label(r) for r in incident.regions[:4]))
+    lines.append(f"• What failed: {md(' · '.join(p for p in failed if p))}")
+    if incident.affected:
+        lines.append(f"• Impact: {md(', '.join(incident.affected[:8]))}")
+    told = briefing.timing(incident)
+    if told.duration is not None and told.started is not None:
+        span = briefing.duration_text(told.duration)
+        lines.append(f"• Duration: {span} from {md(briefing.when(told.started, tz))}")
+    if item.root_cause:
+        lines.append(f"• Cause: {md(item.root_cause)}")
+    if item.fix:
+        lines.append(f"• Fix: {md(item.fix)}")
+    return lines
 
 
 def _report_line(article: IncidentArticle) -> str:
     """A linked report title with where it came from, in mrkdwn (escaped)."""
     title = _escaped_within(article.title, REPORT_TITLE_MAX)
     linked = f"<{_link_target(article.url)}|{title}>" if _linkable(article.url) else title
-    return f"{linked} — {escape(host_of(article.url))} ({escape(article.language)})"
+    return f"{linked} — {md(host_of(article.url))} ({md(article.language)})"
 
 
 def _within_section(lines: list[str]) -> str:
@@ -151,20 +180,32 @@ def _within_section(lines: list[str]) -> str:
     return "\n".join(kept)
 
 
-def _item_blocks(item: DigestItem, tz: ZoneInfo, *, mark_update: bool = True) -> list[Block]:
-    """Section (facts, linked lead title, summary, other reports) and byline context."""
+def _item_blocks(
+    item: DigestItem, tz: ZoneInfo, *, mark_update: bool = True, now: datetime | None = None
+) -> list[Block]:
+    """Section (facts, confirmation and timing, linked lead title, summary, sources) and byline."""
     lead, summary = item.lead, item.summary
     title = _escaped_within(lead.title, 300)
     # A URL too long for a section (rare, but Slack would refuse the whole message)
     # is left out; the title still shows.
     heading = f"*<{_link_target(lead.url)}|{title}>*" if _linkable(lead.url) else f"*{title}*"
-    facts = escape(_facts(item, mark_update=mark_update))
-    reporters = _reported_by(item, SECTION_MAX - len(facts) - len(heading) - 3 - SUMMARY_MIN)
-    room = SECTION_MAX - len(heading) - len(facts) - len(reporters) - 3
-    body = f"{facts}\n{heading}\n{_escaped_within(summary.text, room)}"
-    if reporters:
-        body += f"\n{reporters}"
-    return [_section(body), _context(escape(_byline(item, tz)))]
+    facts = md(_facts(item, mark_update=mark_update))
+    told = f"*{md(confirmation_of(item))}* · {md(briefing.timing_line(item.incident, tz, now))}"
+    # A status-page lead is its latest update: say which state that update announced.
+    said = f"*{md(lead.status.capitalize())}:* " if lead.status_page and lead.status else ""
+    if item.root_cause:
+        told += f"\n*Root cause:* {md(item.root_cause)}"
+    fixed = len(facts) + len(told) + len(heading) + len(said) + 4
+    sources = _sources(item, SECTION_MAX - fixed - SUMMARY_MIN)
+    room = SECTION_MAX - fixed - len(sources)
+    body = f"{facts}\n{heading}\n{told}\n{said}{_escaped_within(summary.text, room)}"
+    if sources:
+        body += f"\n{sources}"
+    return [_section(body), _context(md(_byline(item, tz)))]
+
+
+def confirmation_of(item: DigestItem) -> str:
+    return briefing.confirmation(item.incident, item.provider_name)
 
 
 def _section(mrkdwn: str) -> Block:
@@ -190,30 +231,39 @@ def _facts(item: DigestItem, *, mark_update: bool = True) -> str:
     return prefix + " · ".join(parts)
 
 
-def _reported_by(item: DigestItem, budget: int, limit: int = 6) -> str:
-    """ "Also reported by" with links, in mrkdwn (escaped), within ``budget`` characters.
+def _sources(item: DigestItem, budget: int) -> str:
+    """ "Sources:" one entry per outlet, official first, in mrkdwn, within ``budget`` characters.
 
-    A link that does not fit is shown as its plain label; when not even that fits,
-    the rest are counted in "and N more".
+    Each entry links to that outlet's latest report. A link that does not fit is
+    shown as its plain label; when not even that fits, the rest are counted.
     """
-    others = [a for a in item.incident.articles if a.article_id != item.lead.article_id]
-    if not others:
-        return ""
-    prefix = "Also reported by "
+    outlets = briefing.outlets(item.incident)
+    if len(outlets) == 1 and outlets[0].reports == 1:
+        return ""  # the lead is the only report: its link is the heading
+    prefix = "Sources: "
     used = len(prefix) + len(" and 999 more")
     shown: list[str] = []
-    for article in others[:limit]:
-        label = escape(f"{host_of(article.url)} ({article.language})")
-        linked = f"<{_link_target(article.url)}|{label}>" if _linkable(article.url) else label
+    for outlet in outlets:
+        label = md(f"{outlet.name} ({_outlet_note(outlet)})")
+        url = outlet.latest.url
+        linked = f"<{_link_target(url)}|{label}>" if _linkable(url) else label
         piece = linked if used + len(linked) + 2 <= budget else label
         if used + len(piece) + 2 > budget:
             break
         shown.append(piece)
         used += len(piece) + 2
-    hidden = len(others) - len(shown)
+    hidden = len(outlets) - len(shown)
     if not shown:
-        return f"Reported by {len(others)} other source(s)" if budget >= 40 else ""
+        return f"{len(outlets)} sources" if budget >= 40 else ""
     return prefix + ", ".join(shown) + (f" and {hidden} more" if hidden else "")
+
+
+def _outlet_note(outlet: briefing.Outlet) -> str:
+    notes = ["official"] if outlet.official else []
+    notes.append("/".join(outlet.languages))
+    if outlet.reports > 1:
+        notes.append(f"{outlet.reports} {'updates' if outlet.official else 'reports'}")
+    return " · ".join(notes)
 
 
 def region_label(region_key: str) -> str:
@@ -235,13 +285,15 @@ def render_text(digest: Digest, timezone: str = "UTC", width: int = 88) -> str:
     for item in digest.items:
         lead = item.lead
         lines.append(f"■ {_facts(item)}")
+        told = briefing.timing_line(item.incident, tz, digest.generated_at)
+        lines.append(f"  {confirmation_of(item)} · {told}")
         lines.append(f"  {lead.title}")
         lines.append(f"  {lead.url}")
         wrapped = _wrap(item.summary.text, width - 4) or [""]
         lines.extend(f"    {line}" for line in wrapped)
-        others = [a for a in item.incident.articles if a.article_id != lead.article_id]
-        for other in others:
-            lines.append(f"  also: [{other.language}] {other.title} — {host_of(other.url)}")
+        for outlet in briefing.outlets(item.incident):
+            latest = outlet.latest.title
+            lines.append(f"  source: {outlet.name} ({_outlet_note(outlet)}) — {latest}")
         lines.append(f"  {_byline(item, tz)}")
         lines.append("")
     return "\n".join(lines)
@@ -315,10 +367,10 @@ def _escaped_within(raw: str, limit: int) -> str:
 
     Clipping after escaping could cut an entity such as "&amp;" in half.
     """
-    escaped = escape(raw)
+    escaped = md(raw)
     while len(escaped) > limit and raw:
         raw = raw[: max(len(raw) * limit // len(escaped) - 1, 0)]
-        escaped = escape(raw) + "…"
+        escaped = md(raw) + "…"
     return escaped
 
 

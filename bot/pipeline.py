@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.briefing import official
 from bot.config import ChannelConfig
 from bot.delivery import DeliveryReport, ProblemReporter, Sink, deliver
 from bot.entities import EntityCatalog
@@ -19,7 +20,9 @@ from bot.filing import Filed, Filer
 from bot.incidents import IncidentBook
 from bot.ingest import IngestReport, read_sources
 from bot.keys import PENDING_MAX_AGE
+from bot.lead import choose_lead, root_cause_report
 from bot.outage import OutageClassifier
+from bot.rootcause import cause_sentence, fix_sentence
 from bot.schema import Article, Digest, DigestItem, Incident, Source
 from bot.slack.pacing import Pacer
 from bot.sources.fetch import SafeFetcher
@@ -98,14 +101,15 @@ def build_digest(
     """The channel's pending incidents, each summarised in ``summary_language``
     ("source" keeps every article's own language)."""
     incidents = pending_incidents(store, channel, now)
-    leads = lead_articles(store, incidents)
     wanted = None if summary_language == "source" else summary_language
+    leads = lead_articles(store, incidents, wanted)
     summaries = iter(summarizer.summarize([a for a in leads if a is not None], wanted))
     delivered = _delivered_revisions(store, channel, incidents)
     items = []
     for incident, lead, seen in zip(incidents, leads, delivered, strict=True):
         if lead is None:  # its articles expired; nothing to summarise
             continue
+        cause, fix = post_incident(store, incident)
         items.append(
             DigestItem(
                 incident=incident,
@@ -115,16 +119,50 @@ def build_digest(
                 else None,
                 update=seen is not None and seen < incident.revision,
                 wanted_language=wanted,
+                lead_article_id=lead.id,
+                root_cause=cause,
+                fix=fix,
             )
         )
     return Digest(channel=channel, generated_at=now, items=tuple(items))
 
 
-def lead_articles(store: Store, incidents: list[Incident]) -> list[Article | None]:
-    if not incidents:
-        return []
-    raws = store.redis.mget([store.keys.article(i.lead_article_id) for i in incidents])
-    return [Article.model_validate_json(r) if r else None for r in raws]
+def post_incident(store: Store, incident: Incident) -> tuple[str | None, str | None]:
+    """The cause and the fix, one sentence each, from the incident's root-cause reports
+    (official ones first); (None, None) before any has joined."""
+    reports = sorted(
+        (a for a in incident.articles if root_cause_report(a)), key=lambda a: not official(a)
+    )
+    if not reports:
+        return None, None
+    raws = store.redis.mget([store.keys.article(a.article_id) for a in reports])
+    kept = [Article.model_validate_json(r) for r in raws if r]
+    return cause_sentence(kept), fix_sentence(kept)
+
+
+def lead_articles(
+    store: Store, incidents: list[Incident], language: str | None = None
+) -> list[Article | None]:
+    """Each incident's lead for a channel that reads ``language`` (bot/lead.py), or None
+    when none of its articles is kept any more."""
+    ids = [a.article_id for i in incidents for a in i.articles]
+    if not ids:
+        return [None] * len(incidents)
+    raws = store.redis.mget([store.keys.article(i) for i in ids])
+    kept = {
+        i: Article.model_validate_json(r) for i, r in zip(ids, raws, strict=True) if r is not None
+    }
+    leads: list[Article | None] = []
+    for incident in incidents:
+        present = [a for a in incident.articles if a.article_id in kept]
+        if not present:
+            leads.append(None)
+            continue
+        # Only reports whose text is still stored can be summarised.
+        stored = incident.model_copy(update={"articles": tuple(present)})
+        choice = choose_lead(stored, kept, language)
+        leads.append(kept[choice.article_id])
+    return leads
 
 
 def _delivered_revisions(store: Store, channel: str, incidents: list[Incident]) -> list[int | None]:

@@ -103,7 +103,8 @@ class Clock:
         deliveries = []
         for channel in channels:
             incidents = pending_incidents(self._store, channel.id, now)
-            leads = [a for a in lead_articles(self._store, incidents) if a is not None]
+            wanted = None if channel.summary_language == "source" else channel.summary_language
+            leads = [a for a in lead_articles(self._store, incidents, wanted) if a is not None]
             summaries += sum(self._queue_summary(a, channel.summary_language) for a in leads)
             if not is_due(channel, last_digest(self._store, channel.id), now):
                 continue

@@ -222,3 +222,25 @@ def test_models_list_and_an_offline_pull(cli_env: dict[str, str], tmp_path: Path
     assert "Traceback" not in pulled.stderr
     unknown = outage_bot(env, "models", "pull", "gpt-9")
     assert unknown.returncode == 2 and "unknown preset" in unknown.stderr
+
+
+def test_incidents_json_says_whether_the_provider_confirmed(cli_env: dict[str, str]) -> None:
+    status = Path(__file__).parent / "fixtures" / "status" / "aws_data.json"
+    ingested = outage_bot(cli_env, "ingest", str(SAMPLES / "articles"), str(status))
+    assert ingested.returncode == 0, ingested.stderr
+    result = outage_bot(cli_env, "incidents", "--since", "all", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    labels = {r["confirmation"] for r in rows}
+    assert "news only" in labels  # the sample news of 2026-11-20: no status page joined
+    assert labels <= {"news only", "resolved", "confirmed by AWS status",
+                      "resolved, confirmed by AWS status"}  # fmt: skip
+    official = [r for r in rows if "confirmed by AWS status" in r["confirmation"]]
+    assert official and all(any(a["official"] for a in r["articles"]) for r in official)
+    for row in rows:
+        assert ("confirmed" in row["confirmation"]) == any(a["official"] for a in row["articles"])
+        assert row["confirmation"].startswith("resolved") == (
+            row["status"] in ("resolved", "postmortem")
+        )
+    listed = outage_bot(cli_env, "incidents", "--since", "all")
+    assert "[news only]" in listed.stdout

@@ -31,6 +31,11 @@ FIRST_SEEN = datetime(2026, 11, 20, 18, 5, tzinfo=UTC)
 UPDATED = datetime(2026, 11, 20, 21, 40, tzinfo=UTC)
 BYLINE_TIMES = "first seen 2026-11-20 18:05 UTC · updated 2026-11-20 21:40 UTC"
 SUMMARY = "Messages were delayed for an hour."
+# Confirmation and timing of a news-only incident first reported at FIRST_SEEN, as of GENERATED.
+TOLD = (
+    "*news only* · Started 2026-11-20 18:05 UTC · ongoing for 5 h 25 min"
+    " · last update 2026-11-20 21:40 UTC"
+)
 
 
 # --- builders ---------------------------------------------------------------------------
@@ -314,6 +319,7 @@ def test_lead_title_links_to_its_url() -> None:
     assert lines == [
         "AWS",
         "*<https://news.example.com/story?id=1&amp;page=2|Queue service degraded (a)>*",
+        TOLD,
         SUMMARY,
     ]
 
@@ -373,17 +379,24 @@ def test_lead_is_the_incidents_lead_article_not_the_first() -> None:
     )
     lines = _lines(_item("a", articles=articles, lead="id-b"))
     assert lines[1] == "*<https://www.theverge.com/b|AWS is down>*"
-    assert lines[3] == (
-        "Also reported by <https://www.reuters.com/a|reuters.com (en)>, "
+    assert lines[4] == (
+        "Sources: <https://www.reuters.com/a|reuters.com (en)>, "
+        "<https://www.theverge.com/b|theverge.com (en)>, "
         "<https://news.sina.com.cn/c|news.sina.com.cn (zh)>"
     )
+
+
+def test_lead_chosen_for_the_channel_overrides_the_incidents_lead() -> None:
+    articles = (_article("a"), _article("b", url="https://www.theverge.com/b", title="AWS down"))
+    item = _item("a", articles=articles).model_copy(update={"lead_article_id": "id-b"})
+    assert _lines(item)[1] == "*<https://www.theverge.com/b|AWS down>*"
 
 
 def test_missing_lead_article_falls_back_to_the_first() -> None:
     articles = (_article("a"), _article("b"))
     lines = _lines(_item("a", articles=articles, lead="id-gone"))
     assert lines[1] == "*<https://news.example.com/a|Queue service degraded (a)>*"
-    assert lines[3] == "Also reported by <https://news.example.com/b|news.example.com (en)>"
+    assert lines[4] == "Sources: <https://news.example.com/a|news.example.com (en · 2 reports)>"
 
 
 def test_long_lead_title_is_clipped_without_breaking_entities() -> None:
@@ -396,13 +409,13 @@ def test_long_lead_title_is_clipped_without_breaking_entities() -> None:
     assert len(label) + 1 <= 300
 
 
-# --- "Also reported by" -------------------------------------------------------------------
+# --- "Sources": one entry per outlet, official first ------------------------------------
 
 
-def test_single_report_has_no_also_reported_by() -> None:
+def test_single_report_has_no_sources_line() -> None:
     section = _section_of(_item("a"))
-    assert "Also reported by" not in section
-    assert len(section.split("\n")) == 3
+    assert "Sources" not in section
+    assert len(section.split("\n")) == 4
 
 
 def test_also_reported_by_links_hosts_with_languages() -> None:
@@ -412,25 +425,50 @@ def test_also_reported_by_links_hosts_with_languages() -> None:
         _article("c", url="https://news.sina.com.cn/c.shtml", language="zh"),
     )
     lines = _lines(_item("a", articles=articles))
-    assert len(lines) == 4
-    assert lines[2] == SUMMARY
-    assert lines[3] == (
-        "Also reported by <https://www.reuters.com/technology/b|reuters.com (en)>, "
+    assert len(lines) == 5
+    assert lines[3] == SUMMARY
+    assert lines[4] == (
+        "Sources: <https://news.example.com/a|news.example.com (en)>, "
+        "<https://www.reuters.com/technology/b|reuters.com (en)>, "
         "<https://news.sina.com.cn/c.shtml|news.sina.com.cn (zh)>"
     )
 
 
-@pytest.mark.parametrize(
-    ("others", "more"), [(5, ""), (6, ""), (7, " and 1 more"), (10, " and 4 more")]
-)
-def test_also_reported_by_shows_at_most_six(others: int, more: str) -> None:
+def test_sources_list_each_outlet_once_official_first_and_marked() -> None:
+    health = "https://health.aws.amazon.com/health/status"
+    updates = tuple(
+        _article(f"u{i}", url=f"{health}#{i}").model_copy(
+            update={"status_page": True, "published": datetime(2026, 11, 20, 18 + i, tzinfo=UTC)}
+        )
+        for i in range(6)
+    )
+    articles = (
+        _article("a", url="https://www.bleepingcomputer.com/a"),
+        *updates,
+        _article("b", url="https://www.bleepingcomputer.com/b").model_copy(
+            update={"published": UPDATED}  # the outlet's latest report is the one linked
+        ),
+        _article("c", url="https://www.zdnet.com/c"),
+    )
+    sources = _lines(_item("a", articles=articles))[-1]
+    assert sources == (
+        "Sources: <https://health.aws.amazon.com/health/status#5|"
+        "health.aws.amazon.com (official · en · 6 updates)>, "
+        "<https://www.bleepingcomputer.com/b|bleepingcomputer.com (en · 2 reports)>, "
+        "<https://www.zdnet.com/c|zdnet.com (en)>"
+    )
+
+
+def test_sources_that_do_not_fit_are_counted() -> None:
     articles = (
         _article("lead"),
-        *(_article(f"o{i}", url=f"https://s{i}.example/x") for i in range(others)),
+        *(_article(f"o{i}", url=f"https://s{i}.example/{'x' * 300}") for i in range(30)),
     )
-    reporters = _lines(_item("a", articles=articles))[3]
-    links = ", ".join(f"<https://s{i}.example/x|s{i}.example (en)>" for i in range(min(others, 6)))
-    assert reporters == f"Also reported by {links}{more}"
+    sources = _lines(_item("a", articles=articles, text="Summary. " * 300))[-1]
+    assert sources.startswith("Sources: <https://news.example.com/lead|news.example.com (en)>")
+    shown = sources.count("<")
+    assert 0 < shown < 31
+    assert sources.endswith(f" and {31 - shown} more") or "(en), s" in sources
 
 
 def test_non_web_reports_are_plain_labels() -> None:
@@ -439,9 +477,10 @@ def test_non_web_reports_are_plain_labels() -> None:
         _article("b", url="feeds/local/outage.md", language="zh"),
         _article("c", url="https://www.theregister.com/c"),
     )
-    reporters = _lines(_item("a", articles=articles))[3]
+    reporters = _lines(_item("a", articles=articles))[4]
     assert reporters == (
-        "Also reported by outage.md (zh), <https://www.theregister.com/c|theregister.com (en)>"
+        "Sources: <https://news.example.com/a|news.example.com (en)>, status-news (zh), "
+        "<https://www.theregister.com/c|theregister.com (en)>"
     )
 
 
@@ -449,7 +488,9 @@ def test_report_with_an_overlong_url_is_a_plain_label() -> None:
     url = _url_of_length(MAX_LINK_URL + 1, prefix="https://www.reuters.com/")
     articles = (_article("a"), _article("b", url=url))
     section = _section_of(_item("a", articles=articles))
-    assert section.split("\n")[3] == "Also reported by reuters.com (en)"
+    assert section.split("\n")[4] == (
+        "Sources: <https://news.example.com/a|news.example.com (en)>, reuters.com (en)"
+    )
     assert url not in section
     assert len(section) <= SECTION_MAX
 
@@ -458,13 +499,13 @@ def test_report_urls_and_hosts_are_escaped() -> None:
     articles = (
         _article("a"),
         _article("b", url="https://evil>host.example/x?a=1&b=<2>", language="e<n>"),
-        _article("c", url="notes/<!channel>&.md"),
+        _article("c", url="notes/<!channel>&.md", source="<!channel>&"),
     )
-    reporters = _lines(_item("a", articles=articles))[3]
+    reporters = _lines(_item("a", articles=articles))[4]
     assert reporters == (
-        "Also reported by "
+        "Sources: <https://news.example.com/a|news.example.com (en)>, "
         "<https://evil&gt;host.example/x?a=1&amp;b=&lt;2&gt;|evil&gt;host.example (e&lt;n&gt;)>, "
-        "&lt;!channel&gt;&amp;.md (en)"
+        "&lt;!channel&gt;&amp; (en)"
     )
 
 
@@ -494,10 +535,13 @@ def test_titles_summary_and_reports_cannot_inject_mentions_or_links() -> None:
         "*<https://news.example.com/a|&lt;!channel&gt; AT&amp;T "
         "&lt;https://evil.example|login&gt; down>*"
     )
-    assert lines[2] == "Call &lt;!here&gt; &amp; check &lt;@U123&gt; now"
-    assert lines[3] == "Also reported by <https://www.reuters.com/b&gt;c|reuters.com (en)>"
-    # The only real links are the two article URLs.
-    assert section.count("<") == 2
+    assert lines[3] == "Call &lt;!here&gt; &amp; check &lt;@U123&gt; now"
+    assert lines[4] == (
+        "Sources: <https://news.example.com/a|news.example.com (en)>, "
+        "<https://www.reuters.com/b&gt;c|reuters.com (en)>"
+    )
+    # The only real links are the article URLs.
+    assert section.count("<") == 3
     assert "• &lt;!channel&gt; AT&amp;T outage" in message["text"]
 
 
@@ -523,11 +567,11 @@ def test_long_summary_is_clipped_to_fit_with_facts_and_reports() -> None:
     )
     section = _section_of(item)
     assert len(section) <= SECTION_MAX
-    facts, heading, summary, reporters = section.split("\n")
+    facts, heading, told, summary, reporters = section.split("\n")
     assert facts == "AWS · us-east-1 · ongoing · affects Slack, Zoom"
     assert heading == "*<https://news.example.com/a|Queue service degraded (a)>*"
-    assert reporters.startswith("Also reported by <https://news.example.com/b|")
-    assert reporters.endswith(" and 1 more")
+    assert told == TOLD
+    assert reporters == ("Sources: <https://news.example.com/a|news.example.com (en · 8 reports)>")
     # Clipped before escaping: whole entities only, then an ellipsis.
     assert summary.endswith("…")
     assert len(summary) > 1000
@@ -537,7 +581,7 @@ def test_long_summary_is_clipped_to_fit_with_facts_and_reports() -> None:
 def test_summary_that_fits_is_kept_whole() -> None:
     text = "Recovery & rollback. " * 100
     assert len(escape(text)) < SECTION_MAX - 200
-    assert _lines(_item("a", text=text))[2] == escape(text)
+    assert _lines(_item("a", text=text))[3] == escape(text)
 
 
 @pytest.mark.parametrize(
@@ -565,7 +609,7 @@ def test_section_stays_within_limit_with_long_report_urls(
     articles: tuple[IncidentArticle, ...],
 ) -> None:
     section = _section_of(_item("a", articles=articles, text="Summary. " * 400))
-    assert "Also reported by" in section
+    assert "Sources: " in section
     assert len(section) <= SECTION_MAX
 
 
@@ -716,24 +760,30 @@ def test_render_text_shows_facts_lead_summary_reports_and_byline() -> None:
         f"Outage digest for {CHANNEL}: 1 incident with news · 2026-11-20 23:30 UTC",
         "",
         "■ UPDATE · AWS · us-east-1 · investigating · affects Slack, Q&A <site>",
+        "  news only · Started 2026-11-20 18:05 UTC · ongoing for 5 h 25 min"
+        " · last update 2026-11-20 21:40 UTC",
         "  Queue <service> & degraded",
         "  https://news.example.com/a",
         f"    {SUMMARY}",
-        "  also: [zh] 亚马逊云美国东部1区突发故障 — news.sina.com.cn",
-        "  also: [en] Local note & <draft> — outage.md",
+        "  source: news.example.com (en) — Queue <service> & degraded",
+        "  source: news.sina.com.cn (zh) — 亚马逊云美国东部1区突发故障",
+        "  source: status-news (en) — Local note & <draft>",
         f"  3 reports · en/zh · {BYLINE_TIMES} · extractive summary",
         "",
     ]
 
 
-def test_render_text_lists_every_other_report() -> None:
+def test_render_text_lists_every_outlet() -> None:
     articles = (
         _article("lead"),
         *(_article(f"o{i}", url=f"https://s{i}.example/x") for i in range(9)),
     )
     text = render_text(_digest(_item("a", articles=articles)))
-    also = [line for line in text.splitlines() if line.startswith("  also: ")]
-    assert also == [f"  also: [en] Queue service degraded (o{i}) — s{i}.example" for i in range(9)]
+    listed = [line for line in text.splitlines() if line.startswith("  source: ")]
+    assert listed == [
+        "  source: news.example.com (en) — Queue service degraded (lead)",
+        *(f"  source: s{i}.example (en) — Queue service degraded (o{i})" for i in range(9)),
+    ]
 
 
 def test_render_text_uses_the_lead_article_and_timezone() -> None:
@@ -744,8 +794,9 @@ def test_render_text_uses_the_lead_article_and_timezone() -> None:
     item = _item("a", articles=articles, lead="id-b", provider_name=None, fallback=True)
     lines = render_text(_digest(item), timezone="Asia/Shanghai").splitlines()
     assert lines[0].endswith("· 2026-11-21 07:30 CST")
-    assert lines[2:5] == ["■ Outage", "  AWS is down", "  https://www.theverge.com/b"]
-    assert "  also: [en] Queue service degraded (a) — reuters.com" in lines
+    assert lines[2] == "■ Outage"
+    assert lines[4:6] == ["  AWS is down", "  https://www.theverge.com/b"]
+    assert "  source: reuters.com (en) — Queue service degraded (a)" in lines
     assert lines[-1] == (
         "  2 reports · en · first seen 2026-11-21 02:05 CST · updated 2026-11-21 05:40 CST"
         " · extractive summary (model unavailable)"
@@ -756,8 +807,10 @@ def test_render_text_separates_incidents_with_blank_lines() -> None:
     text = render_text(_digest(_item("a"), _item("b", provider_name=None, is_outage=False)))
     blocks = text.split("\n\n")
     assert blocks[0].startswith("Outage digest for C0123ABCD: 2 incidents with news")
-    assert blocks[1].startswith("■ AWS\n  Queue service degraded (a)\n")
-    assert blocks[2].startswith("■ News\n  Queue service degraded (b)\n")
+    assert blocks[1].startswith("■ AWS\n  news only · Started")
+    assert "\n  Queue service degraded (a)\n" in blocks[1]
+    assert blocks[2].startswith("■ News\n  news only · Started")
+    assert "\n  Queue service degraded (b)\n" in blocks[2]
 
 
 def _cells(line: str) -> int:
@@ -818,7 +871,11 @@ def test_incident_message_is_its_section_and_byline_without_update_mark() -> Non
     section = _sections(message)[0]
     assert section.split("\n")[0] == "AWS · us-east-1 · resolved"  # the thread root, not "UPDATE"
     assert "|Queue service degraded (a)>*" in section
-    assert "Also reported by <https://www.reuters.com/b|reuters.com (en)>" in section
+    assert section.split("\n")[2] == (
+        "*resolved* · Started 2026-11-20 18:05 UTC · resolved (end time not reported)"
+        " · last update 2026-11-20 21:40 UTC"
+    )
+    assert "<https://www.reuters.com/b|reuters.com (en)>" in section
     assert _contexts(message)[0] == f"2 reports · en · {BYLINE_TIMES} · extractive summary"
     assert message["text"] == "AWS · us-east-1 · resolved: AWS &lt;us-east-1&gt; &amp; more"
 
@@ -859,11 +916,51 @@ def test_change_calls_out_a_root_cause_report() -> None:
     articles = (_article("a"), cause.model_copy(update={"status": "postmortem"}))
     item = _item("a", articles=articles, status="postmortem")
     section, text = _change(item, "postmortem", ("id-a",))
-    assert section == (
+    assert section.split("\n") == [
         "*Root cause / post-mortem:* <https://status.aws.example/rca|Post-event summary>"
-        " — status.aws.example (en)"
-    )
+        " — status.aws.example (en)",
+        "*Post-incident summary*",
+        "• What failed: AWS",  # nothing else is known: nothing else is said
+    ]
     assert text == "Update: root cause / post-mortem report"
+
+
+def test_a_root_cause_report_adds_a_cause_line_and_a_post_incident_summary() -> None:
+    health = "https://health.aws.amazon.com/health/status"
+    start = datetime(2021, 12, 7, 15, 30, tzinfo=UTC)
+    page = _article("p", url=health).model_copy(
+        update={
+            "status_page": True,
+            "status": "resolved",
+            "published": start.replace(hour=22, minute=0),
+        }
+    )
+    summary = _article("s", title="Summary of the AWS Service Event in US-EAST-1")
+    item = _item(
+        "a", articles=(_article("a"), page, summary), regions=("aws:us-east-1",),
+        status="postmortem", affected=("Netflix", "Ring"),
+    ).model_copy(
+        update={
+            "root_cause": "An automated activity *to scale* capacity triggered <congestion>.",
+            "fix": "Engineers disabled the scaling activities.",
+        }
+    )  # fmt: skip
+    item = item.model_copy(
+        update={"incident": item.incident.model_copy(update={"started_at": start})}
+    )
+    lines = _lines(item)
+    assert lines[3] == (
+        "*Root cause:* An automated activity ∗to scale∗ capacity triggered &lt;congestion&gt;."
+    )
+    section, _ = _change(item, "resolved", ("id-a", "id-p"))
+    assert section.split("\n")[2:] == [
+        "*Post-incident summary*",
+        "• What failed: AWS · us-east-1",
+        "• Impact: Netflix, Ring",
+        "• Duration: 6 h 30 min from 2021-12-07 15:30 UTC",
+        "• Cause: An automated activity ∗to scale∗ capacity triggered &lt;congestion&gt;.",
+        "• Fix: Engineers disabled the scaling activities.",
+    ]
 
 
 def test_change_without_new_status_or_reports_shows_the_facts() -> None:

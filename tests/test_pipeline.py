@@ -77,7 +77,7 @@ def test_the_digest_has_one_item_per_incident_and_no_earnings(
     assert text.count("■ ") == 4
     assert "revenue" not in text.lower()
     aws_block = next(b for b in text.split("■ ") if b.startswith("AWS"))
-    assert "us-east-1" in aws_block and aws_block.count("also: [") == 2  # zh + en + follow-up
+    assert "us-east-1" in aws_block and aws_block.count("  source: ") == 3  # one per outlet
     assert run_digest(store, intelligence) == ""  # delivered: nothing pending any more
     assert pending_incidents(store, CHANNEL.id, NOW) == []
 
@@ -235,3 +235,32 @@ def test_expired_pending_entries_are_dropped(store: Store, intelligence: Intelli
     ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
     assert pending_incidents(store, CHANNEL.id, NOW + timedelta(days=400)) == []
     assert store.redis.zcard(store.keys.pending(CHANNEL.id)) == 0
+
+
+@pytest.mark.parametrize("language", ["zh", "en", "source"])
+def test_the_root_cause_report_leads_once_it_has_joined(
+    store: Store, intelligence: Intelligence, language: str
+) -> None:
+    ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
+    digest = build_digest(
+        store, CHANNEL.id, ExtractiveSummarizer(), NOW, intelligence.catalog, language
+    )
+    aws = next(i for i in digest.items if i.incident.provider == "aws")
+    assert aws.lead.status == "postmortem"
+    assert aws.lead.article_id != aws.incident.articles[0].article_id  # not the first report
+    assert aws.summary.article_id == aws.lead.article_id  # the summary is of the lead
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_before_a_root_cause_the_lead_is_in_the_channels_language(
+    store: Store, intelligence: Intelligence, language: str
+) -> None:
+    first_news = [Source(name="articles", location=str(SAMPLES / "articles"))]
+    ingest(first_news, store, [CHANNEL], NOW, intelligence)
+    digest = build_digest(
+        store, CHANNEL.id, ExtractiveSummarizer(), NOW, intelligence.catalog, language
+    )
+    aws = next(i for i in digest.items if i.incident.provider == "aws")
+    assert {a.language for a in aws.incident.articles} == {"zh", "en"}
+    assert aws.lead.language == language
+    assert aws.summary.article_id == aws.lead.article_id

@@ -6,6 +6,7 @@ the real Redis. Time for the pacer is a fake clock that only sleeping moves.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -399,7 +400,7 @@ def test_forty_incidents_with_huge_titles_stay_within_block_kit_limits(
         _limits_hold(post)
         section = post.body["blocks"][0]["text"]["text"]
         assert f"|Incident {number} T&amp;&lt;" in section
-        assert "Also reported by" in section
+        assert "Sources: " in section
         assert len(post.body["text"]) < 600
     assert time.sleeps == [1.0] * 40
 
@@ -471,3 +472,80 @@ def test_a_channel_configured_by_name_is_edited_by_its_id(
     assert reply.body["thread_ts"] == "1700000000.000777"
     shown = MessageLog(store).get("#ops", item.incident.id)
     assert shown is not None and (shown.revision, shown.channel_id) == (2, "C0REAL001")
+
+
+# --- news, then the provider's status page, then the post-mortem (issue 14) -------------
+
+
+def _aws_health(tmp_path: Path) -> Source:
+    """AWS Health data.json with one us-east-1 event of the sample outage's morning."""
+    opened = int(datetime(2026, 11, 20, 18, 20, tzinfo=UTC).timestamp())
+    event = {
+        "service_name": "Amazon DynamoDB (N. Virginia)",
+        "summary": "[RESOLVED] Increased API Error Rates",
+        "date": str(opened),
+        "status": "1",
+        "details": "",
+        "description": (
+            '<div><span class="yellowfg">10:20 AM PST</span>&nbsp;We are investigating '
+            "increased API error rates for DynamoDB in the US-EAST-1 Region.</div>"
+            '<div><span class="yellowfg">4:40 PM PST</span>&nbsp;Error rates have returned '
+            "to normal levels and the issue is resolved.</div>"
+        ),
+        "service": "dynamodb-us-east-1",
+    }
+    path = tmp_path / "aws-health.json"
+    path.write_text(json.dumps({"archive": [event], "current": []}), encoding="utf-8")
+    return Source(name="aws-health", location=str(path), kind="status")
+
+
+def test_news_then_official_status_then_post_mortem_in_one_thread(
+    store: Store, client: WebClient, fake_slack: FakeSlackServer, tmp_path: Path
+) -> None:
+    # 1. News in zh and en: one message, labelled news only.
+    ingest(ARTICLES, store, [OPS], NOW, INTELLIGENCE)
+    aws_id = _aws(store, OPS.id).id
+    _run(store, client, [OPS])
+    (section,) = [
+        c.body["blocks"][0]["text"]["text"]
+        for c in _top_level(fake_slack.fake.calls)
+        if "metadata" in c.body and "us-east-1" in c.body["text"]
+    ]
+    assert "*news only* · Started 2026-11-20" in section
+    assert "(official" not in section
+    thread = MessageLog(store).get(OPS.id, aws_id)
+    assert thread is not None
+    fake_slack.fake.calls.clear()
+
+    # 2. AWS Health confirms: the same message is edited, now confirmed and official first.
+    ingest([_aws_health(tmp_path)], store, [OPS], NOW, INTELLIGENCE)
+    _run(store, client, [OPS])
+    (edit,) = fake_slack.fake.calls_to("chat.update")
+    assert edit.body["ts"] == thread.ts
+    edited = edit.body["blocks"][0]["text"]["text"]
+    assert "confirmed by AWS status*" in edited
+    assert "Sources: <https://health.aws.amazon.com" in edited and "(official" in edited
+    assert not _top_level(fake_slack.fake.calls)  # no second message for the incident
+    fake_slack.fake.calls.clear()
+
+    # 3. The post-mortem: it leads, a root cause line, a post-incident summary in the thread.
+    cause = _follow_up(
+        tmp_path,
+        "rca",
+        "Summary of the AWS Service Event in the US-EAST-1 Region",
+        "An automated DNS management change triggered bad answers for the DynamoDB endpoint "
+        "in US-EAST-1. Engineers rolled back the change and error rates returned to normal.",
+    )
+    ingest([cause], store, [OPS], NOW, INTELLIGENCE)
+    _run(store, client, [OPS])
+    (edit,) = fake_slack.fake.calls_to("chat.update")
+    edited = edit.body["blocks"][0]["text"]["text"]
+    assert edited.split("\n")[1].startswith("*<https://status-news.example/rca|Summary of the AWS")
+    assert "\n*Root cause:* An automated DNS management change triggered" in edited
+    assert "confirmed by AWS status*" in edited
+    (reply,) = fake_slack.fake.calls_to("chat.postMessage")
+    assert reply.body["thread_ts"] == thread.ts
+    change = reply.body["blocks"][0]["text"]["text"]
+    assert "*Post-incident summary*" in change
+    assert "• Cause: An automated DNS management change triggered" in change
+    assert "• Fix: Engineers rolled back the change" in change

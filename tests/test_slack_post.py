@@ -167,5 +167,8 @@ def test_terminal_output_is_unaffected_by_slack_settings(store: Store) -> None:
     TerminalSink(out, blocks).deliver(digest, "UTC")
     assert "AWS US-EAST-1" in out.getvalue() and out.getvalue().count("■ ") == 2
     written = json.loads(blocks.read_text(encoding="utf-8"))
-    expected = [render_header(digest), *(render_incident(i) for i in digest.items)]
+    expected = [
+        render_header(digest),
+        *(render_incident(i, "UTC", digest.generated_at) for i in digest.items),
+    ]
     assert written == [{"channel": CHANNEL, **m} for m in expected]

@@ -16,12 +16,14 @@ from collections.abc import Sequence
 from typing import Literal, Protocol
 
 from bot.entities import EntityCatalog
+from bot.qa.facts import Facts, answer_from_facts, topic_of
 from bot.qa.retrieve import Passage, retrieve
 from bot.schema import Article, Frozen
 
 log = logging.getLogger(__name__)
 
 EVIDENCE = "evidence"  # Answer.engine when no model wrote the text
+FACTS = "facts"  # Answer.engine when the incident's extracted facts answered
 _MAX_ANSWER_CHARS = 600
 # Slack user, channel and special mentions ("<@U123>", "<!here>") are not the question.
 _MENTION = re.compile(r"<[@!#][^>]*>")
@@ -107,11 +109,29 @@ class Answerer:
     def engine(self) -> str:
         return self.generator.name if self.generator is not None else EVIDENCE
 
-    def answer(self, question: str, articles: Sequence[Article]) -> Answer:
-        """Answer ``question`` from ``articles`` (an incident's); never raises for the model."""
+    def answer(
+        self, question: str, articles: Sequence[Article], facts: Facts | None = None
+    ) -> Answer:
+        """Answer ``question`` from ``articles`` (an incident's); never raises for the model.
+
+        Questions about region, timing, affected services and status are answered from
+        ``facts`` when given; a question about the cause only from passages that speak
+        of one (bot/qa/facts.py).
+        """
         question = clean_question(question)[: self.max_question_chars]
         language = question_language(question)
-        evidence = tuple(retrieve(question, articles, self.catalog, self.k)) if question else ()
+        topic = topic_of(question) if question else None
+        evidence: tuple[Passage, ...]
+        if topic is not None and (facts is not None or topic == "cause"):
+            found = answer_from_facts(
+                topic, question, language, facts, articles, self.catalog, self.k
+            )
+            if topic != "cause" or not found.answered:
+                return Answer(question=question, text=found.text, evidence=found.evidence,
+                              engine=FACTS, from_model=False, language=language)  # fmt: skip
+            evidence = found.evidence  # passages about a cause: answered as any question
+        else:
+            evidence = tuple(retrieve(question, articles, self.catalog, self.k)) if question else ()
         if not evidence:
             return self._fallback(question, language, (), "no_match")
         if self.generator is None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.digest import escape, host_of
-from bot.qa.answerer import Answer
+from bot.digest import escape, host_of, md
+from bot.qa.answerer import FACTS, Answer
 from bot.qa.retrieve import Passage
 
 SECTION_MAX = 3000
@@ -26,11 +26,13 @@ Message = dict[str, Any]
 
 def render_answer(answer: Answer) -> Message:
     """A chat.postMessage payload (without ``channel`` and ``thread_ts``)."""
-    body = _escaped_within(answer.text, SECTION_MAX)
+    # Our own fixed texts keep their `code`; a model's answer is outside text.
+    body = _escaped_within(answer.text, SECTION_MAX, literal=answer.from_model)
     blocks: list[dict[str, Any]] = [_section(body)]
     blocks.extend(_section(_quote(number, passage)) for number, passage in _numbered(answer))
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _byline(answer)}]})
-    return {"text": _escaped_within(answer.text, FALLBACK_MAX), "blocks": blocks}
+    text = _escaped_within(answer.text, FALLBACK_MAX, literal=answer.from_model)
+    return {"text": text, "blocks": blocks}
 
 
 def answer_text(answer: Answer) -> str:
@@ -54,15 +56,19 @@ def _quote(number: int, passage: Passage) -> str:
     text = _escaped_within(" ".join(passage.text.split()), QUOTE_MAX)
     label = _escaped_within(passage.title or host_of(passage.url) or passage.url, TITLE_MAX)
     target = _link_target(passage.url)
-    source = f"<{target}|{label}>" if target else f"{label} ({_escaped_within(passage.url, 300)})"
+    source = f"<{target}|{label}>" if target else f"{label} ({_path(passage.url)})"
     return f"> {text}\n[{number}] {source}"
 
 
 def _byline(answer: Answer) -> str:
-    return _escaped_within(_who(answer), CONTEXT_MAX)
+    return _escaped_within(_who(answer), CONTEXT_MAX, literal=False)
 
 
 def _who(answer: Answer) -> str:
+    if answer.engine == FACTS:
+        if answer.evidence:
+            return "From the facts extracted from the incident's reports, stated above."
+        return "Searched the incident's reports and the facts extracted from them."
     if answer.from_model:
         return (
             f"Answered by the {answer.engine} model from the quoted passages; "
@@ -71,6 +77,13 @@ def _who(answer: Answer) -> str:
     if answer.evidence:
         return "No model answer: the passages above are quoted from the incident's articles."
     return "Searched the incident's articles; no model was asked."
+
+
+def _path(path: str) -> str:
+    """A file path as code, where mrkdwn formats nothing, so it can be copied as it is."""
+    if "`" in path or "\n" in path or len(path) > 300:
+        return _escaped_within(path, 300)
+    return f"`{escape(path)}`"
 
 
 def _link_target(url: str) -> str | None:
@@ -82,12 +95,16 @@ def _link_target(url: str) -> str | None:
     return target if len(target) <= LINK_TARGET_MAX else None
 
 
-def _escaped_within(raw: str, limit: int) -> str:
-    """``raw`` escaped and, when too long, shortened before escaping so no entity is cut."""
-    escaped = escape(raw)
+def _escaped_within(raw: str, limit: int, *, literal: bool = True) -> str:
+    """``raw`` escaped and, when too long, shortened before escaping so no entity is cut.
+
+    ``literal``: outside text, whose mrkdwn formatting characters are neutralised too.
+    """
+    shown = md if literal else escape
+    escaped = shown(raw)
     while len(escaped) > limit and raw:
         raw = raw[: max(len(raw) * limit // len(escaped) - 2, 0)]
-        escaped = escape(raw) + "…"
+        escaped = shown(raw) + "…"
     return escaped
 
 

@@ -20,7 +20,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.entities import EntityCatalog
@@ -109,12 +109,22 @@ class _Candidate:
 
 
 def retrieve(
-    question: str, articles: Sequence[Article], catalog: EntityCatalog, k: int = 3
+    question: str,
+    articles: Sequence[Article],
+    catalog: EntityCatalog,
+    k: int = 3,
+    *,
+    require: Callable[[str, frozenset[str]], bool] | None = None,
+    also: Sequence[str] = (),
 ) -> list[Passage]:
-    """The ``k`` passages that best match ``question``, best first; none when nothing matches."""
+    """The ``k`` passages that best match ``question``, best first; none when nothing matches.
+
+    ``require(text, terms)`` keeps only the passages that say something specific (a
+    region, a cause); ``also`` adds query terms (entity ids such as "@region:aws:us-east-1").
+    """
     if k < 1:
         raise ValueError("k must be >= 1")
-    query = set(terms(question, catalog))
+    query = set(terms(question, catalog)) | set(also)
     if not query:
         return []
     candidates = []
@@ -124,6 +134,8 @@ def retrieve(
         subject = [f"@provider:{p}" for p in catalog.extract(article.title, "").providers]
         for p, text in enumerate(passages(article)):
             found = Counter(terms(text, catalog))
+            if require is not None and not require(text, frozenset(found)):
+                continue
             found.update(t for t in subject if t not in found)
             candidates.append(_Candidate(article, text, (a, p), found))
     candidates = _unique(candidates)

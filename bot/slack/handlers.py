@@ -132,8 +132,8 @@ class CommandHandler:
                 f"No incidents {what}in the last {window}{hint}.", public=request.public
             )
         shown = found[: replies.MAX_LISTED]
-        leads = lead_articles(self._s.store, shown)
         wanted = None if channel.summary_language == "source" else channel.summary_language
+        leads = lead_articles(self._s.store, shown, wanted)
         summaries = iter(self._s.summarizer.summarize([a for a in leads if a], wanted))
         catalog = self._s.intelligence.catalog
         listed = [

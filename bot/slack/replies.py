@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.channels import Subscription
 from bot.config import ChannelConfig
-from bot.digest import escape, host_of, region_label
+from bot.digest import escape, host_of, md, region_label
 from bot.schema import Article, Incident, Summary
 from bot.sources.health import SourceHealth
 
@@ -46,7 +46,7 @@ def incident_list(
         blocks.append(
             {
                 "type": "context",
-                "elements": [{"type": "mrkdwn", "text": escape(_byline(incident, summary, tz))}],
+                "elements": [{"type": "mrkdwn", "text": md(_byline(incident, summary, tz))}],
             }
         )
     if total > MAX_LISTED:
@@ -62,7 +62,7 @@ def incident_list(
                 ],
             }
         )
-    fallback = escape(title) + "".join(f"\n• {escape(i.title)}" for i, _, _ in listed[:MAX_LISTED])
+    fallback = md(title) + "".join(f"\n• {md(i.title)}" for i, _, _ in listed[:MAX_LISTED])
     return {
         "text": fallback,
         "blocks": blocks,
@@ -78,18 +78,17 @@ def _incident_section(
         facts.append(", ".join(region_label(r) for r in incident.regions[:4]))
     if incident.status:
         facts.append(incident.status)
-    lead = next(
-        (a for a in incident.articles if a.article_id == incident.lead_article_id),
-        incident.articles[0],
-    )
-    title = escape(_clip(lead.title, 300))
+    # The report that was summarised for this channel (bot/lead.py) is the one linked.
+    wanted = summary.article_id if summary is not None else incident.lead_article_id
+    lead = next((a for a in incident.articles if a.article_id == wanted), incident.articles[0])
+    title = md(_clip(lead.title, 300))
     link = f"<{_target(lead.url)}|{title}>" if _is_web(lead.url) else title
-    body = f"*{escape(' · '.join(facts))}*\n{link}"
+    body = f"*{md(' · '.join(facts))}*\n{link}"
     if summary is not None:
-        body += "\n" + escape(summary.text)
+        body += "\n" + md(summary.text)
     others = [a for a in incident.articles if a.article_id != lead.article_id]
     if others:
-        hosts = ", ".join(dict.fromkeys(escape(host_of(a.url)) for a in others[:5]))
+        hosts = ", ".join(dict.fromkeys(md(host_of(a.url)) for a in others[:5]))
         body += f"\nAlso reported by {hosts}" + (" …" if len(others) > 5 else "")
     return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(body, SECTION_MAX)}}
 
@@ -108,17 +107,17 @@ def _byline(incident: Incident, summary: Summary | None, tz: ZoneInfo) -> str:
 
 def article_summary(article: Article, summary: Summary, facts: str, *, public: bool) -> Message:
     """The reply to ``/outage-summary <url>``."""
-    title = escape(_clip(article.title, 300))
+    title = md(_clip(article.title, 300))
     link = f"<{_target(article.url)}|{title}>" if _is_web(article.url) else title
-    body = f"*{link}*\n{escape(summary.text)}"
+    body = f"*{link}*\n{md(summary.text)}"
     if facts:
-        body = f"*{escape(facts)}*\n" + body
+        body = f"*{md(facts)}*\n" + body
     context = f"{article.language} · {_engine(summary)}"
     return {
-        "text": f"Summary of {escape(article.title)}",
+        "text": f"Summary of {md(article.title)}",
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": _clip(body, SECTION_MAX)}},
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(context)}]},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": md(context)}]},
         ],
         "response_type": "in_channel" if public else "ephemeral",
     }
@@ -130,7 +129,7 @@ def settings_text(channel: ChannelConfig, origin: str) -> str:
     return "\n".join(
         [
             f"*Digest settings for <#{channel.id}>* ({origin})",
-            f"• schedule: {schedule} ({escape(channel.timezone)})",
+            f"• schedule: {schedule} ({md(channel.timezone)})",
             f"• providers: {_any(filters.providers)}",
             f"• languages: {_any(filters.languages)}",
             f"• keywords: {_any(filters.keywords)}",
@@ -146,10 +145,10 @@ def sources_text(
 ) -> str:
     lines = [f"*Sources read for everyone* ({len(configured)})"]
     lines += [
-        f"• {escape(name)} — {escape(location)} · {_health(h)}" for name, location, h in configured
+        f"• {md(name)} — {md(location)} · {_health(h)}" for name, location, h in configured
     ] or ["• none"]
     lines.append(f"*Feeds this channel subscribed* ({len(subscribed)})")
-    lines += [f"• {escape(s.url)} · {_health(h)}" for s, h in subscribed] or [
+    lines += [f"• {md(s.url)} · {_health(h)}" for s, h in subscribed] or [
         "• none: `/outage-summary subscribe <feed-url>`"
     ]
     return _clip("\n".join(lines), 3900)
@@ -159,14 +158,14 @@ def _health(health: SourceHealth) -> str:
     if health.failures:
         # The error quotes what the feed's server sent (a content type, a redirect
         # target): it is outside text like any feed text, so it is escaped.
-        return f"failing ({health.failures}x): {escape(health.last_error or 'unknown error')}"
+        return f"failing ({health.failures}x): {md(health.last_error or 'unknown error')}"
     if health.last_success:
         return f"ok, last read {health.last_success:%Y-%m-%d %H:%M} UTC"
     return "not read yet"
 
 
 def _any(values: tuple[str, ...]) -> str:
-    return ", ".join(escape(v) for v in values) if values else "any"
+    return ", ".join(md(v) for v in values) if values else "any"
 
 
 def _engine(summary: Summary) -> str:

@@ -18,7 +18,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.incidents import IncidentBook
 from bot.keys import ANSWERED_TTL
 from bot.qa import Answerer, render_answer
-from bot.schema import Article
+from bot.qa.facts import Facts
+from bot.schema import Article, Incident
 from bot.slack.commands import COMMAND
 from bot.slack.messages import MessageLog
 from bot.store import Store
@@ -84,8 +85,17 @@ class ThreadQuestions:
                 "The reports of this incident are no longer stored (kept 30 days), so I "
                 "cannot answer from them."
             )
-        answer = self._answerer.answer(question, articles)
+        facts = Facts.of_incident(incident, self._provider_name(incident)) if incident else None
+        answer = self._answerer.answer(question, articles, facts)
         return self._post(client, channel, reply_ts, render_answer(answer))
+
+    def _provider_name(self, incident: Incident) -> str | None:
+        if incident.provider is None:
+            return None
+        try:
+            return self._answerer.catalog.provider_name(incident.provider)
+        except KeyError:  # a provider the catalogue no longer has
+            return None
 
     def _claim(self, channel: str, ts: str) -> bool:
         key = self._store.keys.answered(channel, ts)

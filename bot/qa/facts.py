@@ -1,0 +1,258 @@
+"""Questions the incident itself can answer: region, timing, affected services, status, cause.
+
+An incident already knows its regions, its start and end, what was hit and how far
+along it is; passage search alone answered "Which region?" with whatever passage
+shared the most words. These questions are answered from those facts first, each
+with the passages that state them as evidence; when neither the facts nor any
+passage answer, the reply says so ("The reports don't say …") and quotes nothing.
+Questions about anything else go to passage search as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bot.briefing import confirmation, duration_text, timing
+from bot.entities import EntityCatalog
+from bot.lead import root_cause_report
+from bot.qa.retrieve import Passage, retrieve
+from bot.rootcause import CAUSE_TEXT
+from bot.schema import Article, Frozen, Incident, Outage
+
+Topic = Literal["cause", "region", "time", "status", "affected"]
+UTC = ZoneInfo("UTC")
+
+# Checked in this order: "which region was affected" asks for a region, not services,
+# and "why did it go down" for a cause, not a status.
+_TOPICS: tuple[tuple[Topic, re.Pattern[str], tuple[str, ...]], ...] = (
+    (
+        "cause",
+        re.compile(r"\b(root[- ]?cause|caused?|causes|why|reasons?|triggered|due to)\b", re.I),
+        ("原因", "为什么", "为何", "根因", "起因", "导致", "怎么回事", "什么引起"),
+    ),
+    (
+        "region",
+        re.compile(r"\b(regions?|where|zones?|data ?cent(?:er|re)s?|locations?)\b", re.I),
+        ("地区", "区域", "地域", "哪个区", "哪些区", "哪里", "机房", "可用区"),
+    ),
+    (
+        "time",
+        re.compile(
+            r"\b(when|what time|start(?:ed|s)?|beg[au]n|begin|how long|duration|last(?:ed)?"
+            r"|since|end(?:ed)?)\b",
+            re.I,
+        ),
+        ("什么时候", "何时", "几点", "开始", "多久", "多长时间", "持续", "时长", "结束"),
+    ),
+    (
+        "status",
+        re.compile(
+            r"\b(status|resolved|fixed|still (?:down|out|broken)|back (?:up|online)|over"
+            r"|recovered|restored|working again|confirmed)\b",
+            re.I,
+        ),
+        ("恢复", "解决", "状态", "修复", "还在", "好了", "确认"),
+    ),
+    (
+        "affected",
+        re.compile(
+            r"\b(affected|impact(?:ed|s)?|services?|which (?:apps|sites|companies|customers)"
+            r"|who (?:was|were|is))\b",
+            re.I,
+        ),
+        ("影响", "受影响", "哪些服务", "波及", "哪些网站", "哪些应用"),
+    ),
+)
+# A time of day, a date, a zone or a duration: what a passage about timing contains.
+_TIME_TEXT = re.compile(
+    r"\d{1,2}[:：]\d{2}|\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)\b|\b(?:PST|PDT|EST|EDT|UTC|GMT|ET|PT)\b"
+    r"|\d+\s*(?:hours?|minutes?|hrs?)\b|\d+\s*(?:点|时|小时|分钟)|上午|下午|凌晨|北京时间|月\d+日",
+    re.I,
+)
+
+
+_SAY: dict[str, dict[str, str]] = {
+    "region": {"en": "Region: {x}.", "zh": "受影响的区域：{x}。"},
+    "affected": {"en": "Affected: {x}.", "zh": "受影响的服务：{x}。"},
+    "status": {"en": "Status: {x}.", "zh": "状态：{x}。"},
+    "cause": {
+        "en": "What the reports say about the cause is quoted below.",
+        "zh": "报道中关于原因的内容见下方引文。",
+    },
+}
+_UNSAID: dict[Topic, dict[str, str]] = {
+    "region": {
+        "en": "The reports don't say which region was affected.",
+        "zh": "报道中没有说明受影响的区域。",
+    },
+    "time": {"en": "The reports don't say when it started.", "zh": "报道中没有说明开始时间。"},
+    "affected": {
+        "en": "The reports don't name the services that were affected.",
+        "zh": "报道中没有提到受影响的服务。",
+    },
+    "status": {
+        "en": "The reports don't say whether it is resolved.",
+        "zh": "报道中没有说明是否已经恢复。",
+    },
+    "cause": {"en": "The reports don't say what caused it.", "zh": "报道中没有说明故障原因。"},
+}
+
+
+class Facts(Frozen):
+    """What an incident (or one classified article) knows about the event."""
+
+    regions: tuple[str, ...] = ()  # region keys, "aws:us-east-1"
+    affected: tuple[str, ...] = ()
+    status: str | None = None
+    confirmation: str | None = None
+    started: datetime | None = None
+    resolved: datetime | None = None  # an official end, or the first news of recovery
+    official_end: bool = False
+    # Article ids of root-cause reports (post-mortems, official summaries): a cause is
+    # looked for there first, before the passing guesses of first news.
+    cause_reports: tuple[str, ...] = ()
+    date_only: bool = False  # ``started`` is only a day (bot/briefing.py)
+
+    @classmethod
+    def of_incident(cls, incident: Incident, provider_name: str | None = None) -> Facts:
+        told = timing(incident)
+        return cls(
+            regions=incident.regions,
+            affected=incident.affected,
+            status=incident.status,
+            confirmation=confirmation(incident, provider_name),
+            started=told.started,
+            resolved=told.resolved if told.over else None,
+            official_end=told.official_end,
+            date_only=told.date_only,
+            cause_reports=tuple(a.article_id for a in incident.articles if root_cause_report(a)),
+        )
+
+    @classmethod
+    def of_outage(cls, outage: Outage) -> Facts:
+        return cls(
+            regions=outage.regions,
+            affected=outage.affected,
+            status=outage.status,
+            started=outage.started_at,
+        )
+
+
+class FactAnswer(Frozen):
+    topic: Topic
+    text: str
+    evidence: tuple[Passage, ...] = ()
+    answered: bool  # False: "the reports don't say"
+
+
+def topic_of(question: str) -> Topic | None:
+    for topic, english, chinese in _TOPICS:
+        if english.search(question) or any(word in question for word in chinese):
+            return topic
+    return None
+
+
+def answer_from_facts(
+    topic: Topic,
+    question: str,
+    language: str,
+    facts: Facts | None,
+    articles: Sequence[Article],
+    catalog: EntityCatalog,
+    k: int = 3,
+) -> FactAnswer:
+    """The answer to a ``topic`` question from ``facts`` with quoted evidence, or the
+    honest "the reports don't say" (``answered`` False) when they hold none."""
+    lang = "zh" if language == "zh" else "en"
+    facts = facts or Facts()
+
+    def find(
+        require: Callable[[str, frozenset[str]], bool], also: Sequence[str]
+    ) -> tuple[Passage, ...]:
+        return tuple(retrieve(question, articles, catalog, k, require=require, also=also))
+
+    def unsaid() -> FactAnswer:
+        return FactAnswer(topic=topic, text=_UNSAID[topic][lang], answered=False)
+
+    if topic == "region":
+        if not facts.regions:
+            return unsaid()
+        wanted = {f"@region:{r}" for r in facts.regions}
+        shown = ", ".join(_region_label(r, catalog) for r in facts.regions)
+        evidence = find(lambda _, terms: bool(terms & wanted), sorted(wanted))
+        return FactAnswer(
+            topic=topic, text=_SAY[topic][lang].format(x=shown), evidence=evidence, answered=True
+        )
+    if topic == "affected":
+        if not facts.affected:
+            return unsaid()
+        wanted = {f"@brand:{b.lower()}" for b in facts.affected}
+        evidence = find(lambda _, terms: bool(terms & wanted), sorted(wanted))
+        shown = ", ".join(facts.affected)
+        return FactAnswer(
+            topic=topic, text=_SAY[topic][lang].format(x=shown), evidence=evidence, answered=True
+        )
+    if topic == "time":
+        if facts.started is None:
+            return unsaid()
+        evidence = find(lambda text, _: bool(_TIME_TEXT.search(text)), ["~time"])
+        return FactAnswer(
+            topic=topic,
+            text=_when_text(facts.started, facts, lang),
+            evidence=evidence,
+            answered=True,
+        )
+    if topic == "status":
+        if facts.status is None:
+            return unsaid()
+        shown = facts.status + (f" ({facts.confirmation})" if facts.confirmation else "")
+        evidence = find(lambda _, terms: "~recover" in terms or "~outage" in terms, ["~recover"])
+        return FactAnswer(
+            topic=topic, text=_SAY[topic][lang].format(x=shown), evidence=evidence, answered=True
+        )
+    # The cause is not a fact the classifier extracts: only passages that speak of a
+    # cause answer it, and an unrelated passage is worse than saying nothing.
+    states_cause = lambda text, _: bool(CAUSE_TEXT.search(text))  # noqa: E731
+    reports = [a for a in articles if a.id in facts.cause_reports]
+    evidence = tuple(retrieve(question, reports, catalog, k, require=states_cause, also=["~cause"]))
+    if not evidence:
+        evidence = find(states_cause, ["~cause"])
+    if not evidence:
+        return unsaid()
+    return FactAnswer(topic=topic, text=_SAY["cause"][lang], evidence=evidence, answered=True)
+
+
+def _when_text(started: datetime, facts: Facts, lang: str) -> str:
+    if facts.date_only:
+        day = f"{started.astimezone(UTC):%Y-%m-%d}"
+        if lang == "zh":
+            return f"开始于 {day}（报道中没有具体时间）。"
+        return f"It started on {day}; the reports don't give the time."
+    start = _utc(started)
+    if facts.resolved is not None and facts.official_end and facts.resolved >= started:
+        span = duration_text(facts.resolved - started)
+        if lang == "zh":
+            return f"开始于 {start}，{_utc(facts.resolved)} 恢复，持续约 {span}。"
+        return f"It started {start} and was resolved {_utc(facts.resolved)}, after {span}."
+    if facts.resolved is not None:
+        if lang == "zh":
+            return f"开始于 {start}；{_utc(facts.resolved)} 前已有报道称恢复。"
+        return f"It started {start}; reports said it was resolved by {_utc(facts.resolved)}."
+    if lang == "zh":
+        return f"开始于 {start}。"
+    return f"It started {start}."
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _region_label(key: str, catalog: EntityCatalog) -> str:
+    try:
+        return catalog.region_label(key)
+    except KeyError:
+        return key.split(":", 1)[-1]
