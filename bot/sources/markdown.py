@@ -18,6 +18,7 @@ is kept as ``Entry.path``; ``link`` is the original article when the file names 
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -120,7 +121,9 @@ def _entry(
         path=path,
         title=title,
         # A body of page chrome only (navigation kept, story lost) is not used at all.
-        html="" if title_only else "".join(f"<p>{_escape(p)}</p>" for p in paragraphs),
+        html=""
+        if title_only
+        else "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs),
         published=stated or inferred,
         published_from="path" if inferred else "source",
         author=_text(meta, ("author",)),
@@ -200,7 +203,3 @@ def _text(meta: dict[str, Any], keys: tuple[str, ...]) -> str | None:
         if isinstance(value, (str, int, float)) and str(value).strip():
             return str(value).strip()
     return None
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

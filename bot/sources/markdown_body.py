@@ -94,7 +94,7 @@ def html_paragraphs(html: str, title: str | None) -> list[str]:
     cleaned = list(html_to_paragraphs(html, title))
     # trafilatura's cost grows faster than the document; past a size no article has,
     # our linear cleaning alone decides.
-    extracted = _extracted(html, title) if len(html) <= MAX_EXTRACTED_HTML else []
+    extracted = main_text_paragraphs(html) if len(html) <= MAX_EXTRACTED_HTML else []
     best = extracted if prose_chars(extracted) >= prose_chars(cleaned) else cleaned
     # The headline again (a page may repeat it above and below its byline) says nothing new.
     headline = _fold(title or "")
@@ -193,13 +193,6 @@ def trim_to_sentences(paragraphs: Sequence[str]) -> list[str]:
         else:
             return kept
     return kept
-
-
-def _extracted(html: str, title: str | None) -> list[str]:
-    paragraphs = main_text_paragraphs(html)
-    if paragraphs and title and _fold(paragraphs[0]) == _fold(title):
-        paragraphs = paragraphs[1:]
-    return paragraphs
 
 
 def _from_headline(tokens: list[Token], title: str | None) -> list[Token]:

@@ -8,10 +8,13 @@ code needs on a loaded machine and far below what quadratic code takes.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
 from bot.errors import ParseError
+from bot.schema import Source
+from bot.sources.local import read_local
 from bot.sources.markdown import read_markdown
 
 BOUND_S = 30
@@ -45,3 +48,15 @@ def test_nested_html_in_markdown_is_that_files_error() -> None:
     data = ("---\ntitle: Hostile\n---\n" + "<div>" * 100_000).encode()
     with pytest.raises(ParseError, match="nested more than"):
         read_markdown(data, "s", "nested.md")
+
+
+def test_a_hostile_file_in_a_folder_affects_only_itself(tmp_path: Path) -> None:
+    (tmp_path / "good.md").write_text(
+        "---\ntitle: Storage outage\n---\n\nThe storage service failed for an hour.\n"
+    )
+    (tmp_path / "nested.md").write_text("---\ntitle: Hostile\n---\n" + "<div>" * 100_000)
+    (tmp_path / "brackets.md").write_text("---\ntitle: Brackets\n---\n" + "[" * 200_000)
+    read = read_local(Source(name="inbox", location=str(tmp_path)))
+    assert {e.title for e in read.entries} == {"Storage outage", "Brackets"}
+    (warning,) = read.warnings
+    assert "nested.md" in warning and "nested more than" in warning
