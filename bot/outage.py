@@ -45,6 +45,9 @@ STATUS_PAGE_BONUS = 6.0
 THRESHOLD = 2.5
 # Where a digest headline separates its stories ("FreeBuf早报 | A；B", "A; B | 牛览").
 _TITLE_PARTS = re.compile(r"\s*[;；|｜]\s*")
+# A Chinese headline's opening "after …" clause is background, not the story:
+# "马斯克疯狂裁员75%后，推特出现全球宕机" is outage news, not layoff news.
+_BACKGROUND_CLAUSE = re.compile(r"^[^，,；;]{1,40}后\s*[，,]\s*(?=\S)")
 
 _STATUS_ORDER: tuple[IncidentStatus, ...] = ("postmortem", "resolved", "mitigated", "investigating")
 _FROM_STATUS_PAGE: dict[StatusWord, IncidentStatus] = {
@@ -73,8 +76,10 @@ class Lexicon:
     negative_weight: float
     power: re.Pattern[str]
     it_context: re.Pattern[str]
+    power_outage: re.Pattern[str]
     follow_up: re.Pattern[str]
     aftermath: re.Pattern[str]
+    translated: re.Pattern[str]
     status: tuple[tuple[IncidentStatus, re.Pattern[str]], ...]
 
     @classmethod
@@ -94,8 +99,10 @@ class Lexicon:
             negative_weight=float(raw["negative"]["weight"]),
             power=_compile(raw["power"]["en"], raw["power"]["zh"]),
             it_context=_compile(raw["power"]["it_context_en"], raw["power"]["it_context_zh"]),
+            power_outage=_compile(raw["power"]["it_outage_en"], raw["power"]["it_outage_zh"]),
             follow_up=_compile(raw["follow_up"]["en"], raw["follow_up"]["zh"]),
             aftermath=_compile(raw["aftermath"]["en"], raw["aftermath"]["zh"]),
+            translated=_compile(raw["translated"]["en"], raw["translated"]["zh"]),
             status=tuple(
                 (name, _compile(status[f"{name}_en"], status[f"{name}_zh"]))
                 for name in _STATUS_ORDER
@@ -138,13 +145,17 @@ class OutageClassifier:
             aftermath=is_outage
             and article.status is None
             and bool(self._lexicon.aftermath.search(article.title)),
+            translated=is_outage and bool(self._lexicon.translated.search(lead)),
         )
 
     def score(self, title: str, lead: str, names_entity: bool) -> float:
         """The evidence that this is outage news; a title of several stories (a digest:
         "A outage; B breach") is scored by its best story."""
         segments = [part for part in _TITLE_PARTS.split(title) if part.strip()] or [title]
-        return max(self._score(segment, lead, names_entity) for segment in segments)
+        return max(
+            self._score(_BACKGROUND_CLAUSE.sub("", segment), lead, names_entity)
+            for segment in segments
+        )
 
     def _score(self, title: str, lead: str, names_entity: bool) -> float:
         lex = self._lexicon
@@ -152,16 +163,21 @@ class OutageClassifier:
         text_out = min(len(lex.outage.findall(lead)), MAX_TEXT_HITS)
         title_neg = len(lex.negative.findall(title))
         text_neg = len(lex.negative.findall(lead))
+        # A power cut with no IT context is a city's blackout: it argues against.
+        # Next to IT context it is the outage itself ("机房停电", translated "停电").
+        context = f"{title}\n{lead}"
+        if lex.power.search(context):
+            if names_entity or lex.it_context.search(context):
+                title_out += len(lex.power_outage.findall(title))
+                text_out = min(text_out + len(lex.power_outage.findall(lead)), MAX_TEXT_HITS)
+            else:
+                title_neg += len(lex.power.findall(title))
+                text_neg += len(lex.power.findall(lead))
         # An attack that took a service down is an outage; one with no outage word
         # beside it is security news.
         if not title_out:
             title_neg += len(lex.cause.findall(title))
             text_neg += len(lex.cause.findall(lead)) if not text_out else 0
-        # A power cut with no IT context is a city's blackout: it argues against.
-        context = f"{title}\n{lead}"
-        if lex.power.search(context) and not (names_entity or lex.it_context.search(context)):
-            title_neg += len(lex.power.findall(title))
-            text_neg += len(lex.power.findall(lead))
         score = lex.outage_weight * (min(title_out, 2) + TEXT_WEIGHT * text_out)
         score -= lex.negative_weight * (
             min(title_neg, 2) + NEGATIVE_TEXT_WEIGHT * min(text_neg, MAX_NEGATIVE_TEXT_HITS)

@@ -111,6 +111,9 @@ class Outage(Frozen):
     # About the consequences of an outage (cost, apology, compensation, lawsuits, users
     # leaving, root cause): it joins that outage's incident, and never starts one.
     aftermath: bool = False
+    # A translation of another outlet's report ("译文声明", "编译"): published days after
+    # its source, so first news' window measured from its date is too tight.
+    translated: bool = False
 
     _utc = field_validator("started_at", "event_day")(_require_utc)
 
@@ -132,6 +135,9 @@ class IncidentArticle(Frozen):
     undated: bool = False  # the source gave no date: ``published`` is when it was read
     late: bool = False  # aftermath or post-mortem: written days after the event
     thread: str | None = None  # the status-page incident it updates
+    # Latin-script names of what is down (bot.incidents.names.report_names), lower case:
+    # how reports of a company the catalogue does not know find each other.
+    names: tuple[str, ...] = ()
 
 
 class TimelineEntry(Frozen):

@@ -16,7 +16,7 @@ import pytest
 
 from bot.entities import EntityCatalog
 from bot.incidents import IncidentBook, IncidentTracker
-from bot.incidents.names import title_names
+from bot.incidents.names import report_names, title_names
 from bot.incidents.rules import FOLLOW_UP_WINDOW, page_of
 from bot.outage import Lexicon, OutageClassifier
 from bot.schema import Article, Incident
@@ -318,3 +318,45 @@ def test_outages_of_a_company_the_catalogue_does_not_know_join_by_its_name(
 )
 def test_names_in_headlines(title: str, names: set[str]) -> None:
     assert title_names(title) == names
+
+
+def test_a_chinese_reports_opening_adds_its_names() -> None:
+    text = "因遭受勒索软件攻击，美国知名卫星电视运营商Dish Network主要业务和网络均告瘫痪。"
+    assert "dish" in report_names("美国知名卫星电视服务中断超一周", text)
+    # An English report's text is not read for names: capitalised words there are
+    # sentence starts, people, places.
+    assert report_names("Satellite TV outage enters second week", "Dish Network said.") == ()
+
+
+def test_a_chinese_report_naming_the_company_only_in_its_text_joins_the_english_one(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    english = filed(tracker, classifier, article("1", "Harbour Mutual app outage", BANK_TEXT, DAY))
+    chinese = filed(
+        tracker,
+        classifier,
+        article("2", "一家新西兰银行的手机应用大面积中断",
+                "新西兰银行Harbour Mutual的手机应用和刷卡支付周二上午无法使用。",
+                DAY + timedelta(hours=20)),
+    )  # fmt: skip
+    assert chinese.id == english.id
+
+
+@pytest.mark.parametrize(("translated", "joins"), [(True, True), (False, False)])
+def test_a_translation_published_days_later_joins_the_report_it_translates(
+    store: Store, classifier: OutageClassifier, translated: bool, joins: bool
+) -> None:
+    tracker = IncidentTracker(store)
+    english = filed(tracker, classifier, article("1", "Harbour Mutual app outage", BANK_TEXT, DAY))
+    opening = "译文声明 本文是翻译文章，文章来源：news1.example。 " if translated else ""
+    chinese = filed(
+        tracker,
+        classifier,
+        article("2", "Harbour Mutual手机应用服务中断",
+                f"{opening}新西兰银行Harbour Mutual的手机应用和刷卡支付无法使用。",
+                DAY + timedelta(days=5)),
+    )  # fmt: skip
+    # Five days is beyond first news' window: only a translation (written after its
+    # source, like a follow-up) gets the longer one.
+    assert (chinese.id == english.id) is joins

@@ -126,3 +126,40 @@ def test_start_times_in_both_languages() -> None:
         2021, 12, 7, 16, 30, tzinfo=UTC
     )
     assert started_at("No time is given here.", published) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "is_outage"),
+    [
+        # An opening "after …" clause of a Chinese headline is background.
+        ("马斯克疯狂裁员75%后，推特出现全球宕机", "推特用户报告无法访问网站。", True),
+        ("推特宣布裁员75%", "推特今天宣布裁员。", False),
+        # A power cut is the outage when it hits IT (translated news writes 停电 for
+        # "outage"), a city's blackout otherwise.
+        ("数据中心停电", "一家云服务商的数据中心停电，服务器停止响应。", True),
+        ("城市大停电", "全城居民家中停电，交通信号灯熄灭。", False),
+    ],
+)
+def test_background_clauses_and_power_cuts(
+    classifier: OutageClassifier, title: str, text: str, is_outage: bool
+) -> None:
+    assert classifier.classify(article(title, text)).is_outage is is_outage
+
+
+EN_CAUSE = "The outage of its websites began last Tuesday and left customers unable to log in."
+ZH_CAUSE = "运营商证实，网络攻击是导致5月14日开始的服务中断的原因，用户无法打电话，中断持续数天。"
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("FinalSite: No school data stolen in ransomware attack behind site outages", EN_CAUSE),
+        ("Ingram Micro confirms ransomware behind multi-day outage", EN_CAUSE),
+        ("移动运营商Cellcom确认长期停电背后的网络攻击", ZH_CAUSE),
+    ],
+)
+def test_the_cause_behind_an_outage_is_aftermath(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    outage = classifier.classify(article(title, text))
+    assert outage.is_outage and outage.aftermath

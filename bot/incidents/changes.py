@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.incidents.names import report_names
 from bot.incidents.rules import event_time, is_late, report_time
 from bot.keys import digest_of
 from bot.schema import Article, Incident, IncidentArticle, IncidentStatus, Outage, TimelineEntry
@@ -27,6 +28,7 @@ def reference(article: Article, outage: Outage) -> IncidentArticle:
         undated=article.published_from == "undated",
         late=is_late(outage),
         thread=article.thread,
+        names=report_names(article.title, article.text),
     )
 
 

@@ -5,6 +5,12 @@ difficulties or cyber attack? Ingram Micro's website goes down" share almost no
 characters but one name. Capitalised (or all-caps) Latin words that are not
 ordinary headline words are taken as names, in English and in Chinese headlines
 alike ("移动运营商Cellcom确认…").
+
+A Chinese headline often names no one ("美国知名卫星电视服务中断超一周") while its
+first sentences do, in Latin script ("…运营商Dish Network主要业务…瘫痪"): Latin words
+in Chinese prose are nearly always names, so the opening of a Chinese report adds
+its names. That is also what lets a Chinese and an English report of a company the
+catalogue does not know meet.
 """
 
 from __future__ import annotations
@@ -45,6 +51,25 @@ def title_names(title: str) -> set[str]:
         for word in _NAME.findall(title)
         if word.lower() not in _ORDINARY and (not title_case or _inner_capital(word))
     }
+
+
+# How much of a Chinese report's text is read for names: its first sentences, where
+# the company that is down is introduced (later ones name sources, experts, other firms).
+LEAD_NAME_CHARS = 200
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def report_names(title: str, text: str) -> tuple[str, ...]:
+    """The names a report gives for what is down: its headline's, and for a report in
+    Chinese those in its opening text too. Sorted, for a stable stored value."""
+    names = title_names(title)
+    if _HAN.search(title):
+        names |= {
+            word.lower()
+            for word in _NAME.findall(text[:LEAD_NAME_CHARS])
+            if word.lower() not in _ORDINARY
+        }
+    return tuple(sorted(names))
 
 
 def _inner_capital(word: str) -> bool:

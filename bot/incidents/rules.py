@@ -86,10 +86,10 @@ def has_dated_report(incident: Incident) -> bool:
 
 
 def is_late(outage: Outage) -> bool:
-    """Written days after the event: an aftermath story, a post-mortem, or another
-    follow-up (a summary, an explanation). Recovery is reported within hours, like
-    first news, so it gets first news' window."""
-    if outage.aftermath or outage.status == "postmortem":
+    """Written days after the event: an aftermath story, a post-mortem, a translation
+    of another outlet's report, or another follow-up (a summary, an explanation).
+    Recovery is reported within hours, like first news, so it gets first news' window."""
+    if outage.aftermath or outage.translated or outage.status == "postmortem":
         return True
     return outage.follow_up and outage.status != "resolved"
 
@@ -167,10 +167,16 @@ def title_similarity(a: str, b: str) -> float:
     return jaccard(char_pairs(_GENERIC.sub(" ", a)), char_pairs(_GENERIC.sub(" ", b)))
 
 
-def same_unnamed_subject(a: str, b: str) -> bool:
-    """Two headlines of outages of something the catalogue has no name for are about the
-    same thing: they share a name, or enough of their non-generic characters."""
-    return bool(title_names(a) & title_names(b)) or title_similarity(a, b) >= TITLE_SIMILARITY
+def shared_names(names: tuple[str, ...], report: IncidentArticle) -> bool:
+    """A report names what ``names`` names (reports filed before names were kept: by
+    their headline)."""
+    return bool(set(names) & set(report.names or title_names(report.title)))
+
+
+def same_unnamed_subject(title: str, names: tuple[str, ...], report: IncidentArticle) -> bool:
+    """Two reports of outages of something the catalogue has no name for are about the
+    same thing: they share a name, or enough of their headlines' non-generic characters."""
+    return shared_names(names, report) or title_similarity(title, report.title) >= TITLE_SIMILARITY
 
 
 # Words every outage headline shares; only what is left (the names) is compared.

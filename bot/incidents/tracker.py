@@ -35,6 +35,7 @@ from datasketch import MinHash
 
 from bot.incidents.book import IncidentBook
 from bot.incidents.changes import grow, merge_all, start
+from bot.incidents.names import report_names
 from bot.incidents.rules import (
     FAMILY,
     FIRST_NEWS_WINDOW,
@@ -161,13 +162,14 @@ class IncidentTracker:
         """For outages of something the catalogue has no name for: recent incidents whose
         headlines name the same thing ("Ingram Micro", "Harbour Mutual app …"), most
         similar first."""
+        names = report_names(article.title, article.text)
         found: list[tuple[float, Incident]] = []
         for incident in self._book.by_subject(NO_SUBJECT, event - FOLLOW_UP_WINDOW * 2):
-            if closeness(incident, event, late, article.published) is None:
-                continue
             if not self._admissible(incident, article, event):
                 continue
-            if not any(same_unnamed_subject(article.title, a.title) for a in incident.articles):
+            if closeness(incident, event, late, article.published) is None:
+                continue
+            if not any(same_unnamed_subject(article.title, names, a) for a in incident.articles):
                 continue
             score = max(title_similarity(article.title, a.title) for a in incident.articles)
             found.append((score, incident))
