@@ -51,6 +51,7 @@ def serve(
         stop.set()
 
     signal.signal(signal.SIGTERM, on_signal)
+    runtime.home_refresher.start()
     if runtime.mode == "socket":
         assert runtime.app_token is not None  # noqa: S101 - the socket mode condition
         connection = run_socket_mode(runtime.app, runtime.app_token, runtime.client)

@@ -62,6 +62,10 @@ key                                    retention   what it holds
                                                    revision edits it and says what changed
 ``{p}:incident-at:{channel}:{ts}``     90 days     which incident the message (thread) with
                                                    this ts is about
+``{p}:message-channels:{id}``          90 days     set of channels an incident was posted in
+                                                   (the App Home tab links each message)
+``{p}:home:viewers``                   30 days     sorted set of users who opened the App Home
+                                                   tab, by time: who gets it re-published
 ``{p}:pace:{channel}``                 seconds     the next moment a message may be posted
                                                    to the channel (about one a second, for
                                                    every process together)
@@ -152,6 +156,9 @@ class Keys:
     def message(self, channel: str, incident_id: str) -> str:
         return f"{self.prefix}:message:{channel}:{incident_id}"
 
+    def message_channels(self, incident_id: str) -> str:
+        return f"{self.prefix}:message-channels:{incident_id}"
+
     def incident_at(self, channel: str, ts: str) -> str:
         return f"{self.prefix}:incident-at:{channel}:{ts}"
 
@@ -193,6 +200,10 @@ class Keys:
 
     def slack_channels(self) -> str:
         return f"{self.prefix}:channels"
+
+    def home_viewers(self) -> str:
+        """Users who opened the App Home tab lately (sorted set by time)."""
+        return f"{self.prefix}:home:viewers"
 
     def subscriptions(self, channel: str) -> str:
         return f"{self.prefix}:subscriptions:{channel}"

@@ -16,6 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+# What auth.test answers as the workspace's URL (message permalinks start with it).
+TEAM_URL = "https://fake-team.slack.test/"
+
 
 @dataclass
 class Call:
@@ -100,7 +103,7 @@ class FakeSlack:
                 return 200, headers, {"ok": False, "error": "fake_slack_no_socket_mode_server"}
             return 200, headers, {"ok": True, "url": self.socket_mode_url()}
         if method == "auth.test":
-            return 200, headers, {"ok": True, "user_id": "UBOT", "team_id": "T1"}
+            return 200, headers, {"ok": True, "user_id": "UBOT", "team_id": "T1", "url": TEAM_URL}
         return 200, headers, {"ok": True}
 
 

@@ -26,6 +26,7 @@ from bot.digest import escape
 from bot.slack.commands import COMMAND, Request, UsageError, parse
 from bot.slack.gate import refuse_replays
 from bot.slack.handlers import CommandHandler, Invocation, SlackServices
+from bot.slack.home import HomeTab
 from bot.slack.replies import Message
 from bot.slack.slowwork import SlowWork
 from bot.slack.threads import ThreadQuestions
@@ -48,6 +49,7 @@ def build_app(
     signing_secret: str | None,
     verify_token: bool = True,
     slow_work: SlowWork | None = None,
+    home: HomeTab | None = None,
 ) -> App:
     """A bolt App with our listeners. ``signing_secret`` None: Socket Mode only."""
     app = App(
@@ -139,6 +141,17 @@ def build_app(
     @app.event("message")
     def on_message(event: dict[str, Any], client: WebClient) -> None:
         on_question(event, client, mentioned=False)
+
+    home_tab = home or HomeTab(services.store, services.intelligence.catalog, services.now)
+
+    @app.event("app_home_opened")
+    def on_home_opened(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home":  # the Messages tab: nothing of ours
+            return
+        try:
+            home_tab.open(client, str(event.get("user", "")))
+        except RedisError as exc:
+            log.error("Home tab for %s not built: Redis failed: %s", event.get("user"), exc)
 
     return app
 

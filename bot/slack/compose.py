@@ -24,6 +24,7 @@ from bot.pipeline import Intelligence
 from bot.qa import answerer_for
 from bot.slack.app import build_app
 from bot.slack.handlers import SlackServices
+from bot.slack.home import HomeRefresher, HomeTab
 from bot.slack.poster import build_web_client
 from bot.slack.threads import ThreadQuestions
 from bot.sources.fetch import SafeFetcher
@@ -38,6 +39,8 @@ class SlackRuntime:
     mode: str  # "socket" or "http"
     app_token: str | None
     health: Callable[[], Mapping[str, Any]]
+    # Re-publishes the App Home tab when what it lists changes; started by ``serve``.
+    home_refresher: HomeRefresher
 
 
 def build_runtime(
@@ -83,12 +86,14 @@ def build_runtime(
         now=now,
     )
     answerer = answerer_for(model, intelligence.catalog)
+    home = HomeTab(store, intelligence.catalog, now)
     try:
         app = build_app(
             client,
             services,
             ThreadQuestions(store, answerer),
             signing_secret=secret.get_secret_value() if secret else None,
+            home=home,
         )
     except BoltError as exc:  # bolt checks the bot token with auth.test on start-up
         raise ConfigError([ConfigProblem("environment", "SLACK_BOT_TOKEN", str(exc))]) from exc
@@ -103,4 +108,11 @@ def build_runtime(
         return {"redis": "ok", "summarizer": getattr(model, "name", type(model).__name__)}
 
     mode = "socket" if app_token else "http"
-    return SlackRuntime(app=app, client=client, mode=mode, app_token=app_token, health=health)
+    return SlackRuntime(
+        app=app,
+        client=client,
+        mode=mode,
+        app_token=app_token,
+        health=health,
+        home_refresher=HomeRefresher(home, client),
+    )

@@ -3,8 +3,9 @@
 Each incident gets one message per channel; later revisions edit it and reply
 in its thread. The log records, per (channel, incident), the message ``ts`` and
 what the message showed (revision, status, article ids) so the next revision can
-say what changed; and, per (channel, ts), the incident, so a question asked in a
-thread can be answered about the right incident.
+say what changed; per (channel, ts), the incident, so a question asked in a
+thread can be answered about the right incident; and per incident, the channels
+it was posted in (the Home tab links each message).
 """
 
 from __future__ import annotations
@@ -70,7 +71,15 @@ class MessageLog:
         # Thread events name the channel by id; the configuration may use its #name.
         for name in {channel, posted.channel_id or channel}:
             record.set(keys.incident_at(name, posted.ts), incident_id, ex=ttl)
+        # Where the incident was posted, for the Home tab's links.
+        record.sadd(keys.message_channels(incident_id), channel)
+        record.expire(keys.message_channels(incident_id), ttl)
         record.execute()
+
+    def channels_of(self, incident_id: str) -> list[str]:
+        """The channels (as configured) where ``incident_id`` has a message, sorted."""
+        members = self._store.redis.smembers(self._store.keys.message_channels(incident_id))
+        return sorted(str(m) for m in members)
 
     def get(self, channel: str, incident_id: str) -> PostedMessage | None:
         raw = self._store.redis.get(self._store.keys.message(channel, incident_id))
