@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.incidents.rules import FIRST_NEWS_WINDOW
 from bot.schema import Incident, IncidentArticle
 
 NEWS_ONLY = "news only"
@@ -80,6 +81,12 @@ class Timing:
 def timing(incident: Incident) -> Timing:
     dated = [a for a in incident.articles if not a.undated]
     events = [a.event_at or a.published for a in dated]
+    # News of an outage comes within days of it: a day a report states long before
+    # the first report appeared is another event it mentions ("after the September
+    # 22 outage"), not this one's start.
+    if dated:
+        earliest = min(a.published for a in dated) - FIRST_NEWS_WINDOW
+        events = [e for e in events if e >= earliest] or events
     started = incident.started_at or (min(events) if events else None)
     # Each status-page incident (one per AWS service, say) ends at its first "resolved";
     # the event is over when the last of them is.

@@ -162,6 +162,18 @@ class EntityCatalog:
         """The provider id that ``query`` names: any alias, id or name, in any case."""
         return self._provider_lookup.get(alias_key(lower(fold(query))))
 
+    def cloud_of(self, provider_id: str) -> str | None:
+        """The cloud platform of a company (gcp for google), if the catalogue says."""
+        provider = self.providers.get(provider_id)
+        return provider.cloud if provider else None
+
+    def family(self, provider_id: str) -> tuple[str, ...]:
+        """Providers that are one subject with ``provider_id``: a company and its cloud,
+        either way round (google ↔ gcp, microsoft365 ↔ azure)."""
+        cloud = self.cloud_of(provider_id)
+        owners = tuple(p.id for p in self.providers.values() if p.cloud == provider_id)
+        return ((cloud,) if cloud else ()) + owners
+
     def services_of(self, provider_id: str) -> frozenset[str]:
         """Keys of the brands that are part of a provider (Instagram for meta)."""
         return self._parts.get(provider_id, frozenset())
@@ -182,6 +194,17 @@ class EntityCatalog:
             if hit.alias.catalogue == "service" and hit.alias.target not in own:
                 affected.setdefault(self.services[hit.alias.target].name)
         return Entities(providers=providers, regions=regions, affected=tuple(affected))
+
+    def own_brands(self, provider_id: str, title: str, text: str) -> tuple[str, ...]:
+        """Display names of ``provider_id``'s own brands the text names (Instagram and
+        WhatsApp in a Meta outage story), in order of first mention: what ``extract``
+        leaves out of ``affected`` because, for that subject, they are the outage."""
+        own = self.services_of(provider_id)
+        named: dict[str, None] = {}
+        for hit in (*self._scan(title, 0, in_title=True), *self._scan(text, len(title) + 1)):
+            if hit.alias.catalogue == "service" and hit.alias.target in own:
+                named.setdefault(self.services[hit.alias.target].name)
+        return tuple(named)
 
     def _scan(self, text: str, offset: int, *, in_title: bool = False) -> Iterator[_Hit]:
         lowered = lower(text)

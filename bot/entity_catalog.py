@@ -38,6 +38,9 @@ class Provider:
     id: str
     name: str
     kind: ProviderKind
+    # The provider id of this company's cloud platform (Google → gcp): news calls a
+    # Google Cloud outage a "Google outage", so the two are one subject.
+    cloud: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ _E = TypeVar("_E", bound=CatalogEntry)
 class ProviderEntry(CatalogEntry):
     name: str
     kind: ProviderKind
+    cloud: str | None = None
 
 
 class RegionEntry(CatalogEntry):
@@ -189,7 +193,10 @@ def _providers(entries: Mapping[str, ProviderEntry]) -> dict[str, Provider]:
     for pid, entry in entries.items():
         if not _SLUG.fullmatch(pid):
             raise CatalogError(PROVIDERS_FILE, "an id is lowercase words and hyphens", pid)
-        providers[pid] = Provider(id=pid, name=entry.name, kind=entry.kind)
+        providers[pid] = Provider(id=pid, name=entry.name, kind=entry.kind, cloud=entry.cloud)
+    for pid, entry in entries.items():
+        if entry.cloud is not None and entry.cloud not in providers:
+            raise CatalogError(PROVIDERS_FILE, f"cloud {entry.cloud!r} is not a provider id", pid)
     return providers
 
 

@@ -21,7 +21,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -121,6 +121,7 @@ class OutageClassifier:
         lead = article.text[:LEAD_CHARS]
         day = stated_day(article.title, article.text, article.published)
         entities = self._catalog.extract(article.title, article.text)
+        provider = self._main_provider(entities.providers, entities.regions)
         score = self.score(article.title, lead, bool(entities.providers or entities.affected))
         if article.status is not None:
             score += STATUS_PAGE_BONUS
@@ -129,7 +130,8 @@ class OutageClassifier:
         return Outage(
             is_outage=is_outage,
             confidence=round(1 / (1 + math.exp(-(score - THRESHOLD))), 3),
-            provider=_main_provider(entities.providers, entities.regions),
+            provider=provider,
+            provider_family=self._catalog.family(provider) if provider else (),
             providers=entities.providers,
             regions=entities.regions,
             affected=entities.affected,
@@ -184,6 +186,17 @@ class OutageClassifier:
         )
         return score + (ENTITY_BONUS if names_entity else -ENTITY_BONUS)
 
+    def _main_provider(self, providers: tuple[str, ...], regions: tuple[str, ...]) -> str | None:
+        """The most salient provider; the owner of the main region when there is no
+        provider ("us-east-1" is AWS's) or the provider is that region's company
+        (Google, for a us-central1 outage: Google Cloud)."""
+        owner = regions[0].split(":", 1)[0] if regions else None
+        if not providers:
+            return owner
+        if owner and self._catalog.cloud_of(providers[0]) == owner:
+            return owner
+        return providers[0]
+
     def _status(self, article: Article) -> IncidentStatus:
         if article.status is not None:
             return _FROM_STATUS_PAGE[article.status]
@@ -192,21 +205,6 @@ class OutageClassifier:
                 if pattern.search(text):
                     return name
         return "ongoing"
-
-
-# A company name that also stands for its cloud when a cloud region is named.
-_CLOUD_OF = {"google": "gcp", "microsoft365": "azure", "amazon": "aws", "alibaba": "aliyun"}
-
-
-def _main_provider(providers: tuple[str, ...], regions: tuple[str, ...]) -> str | None:
-    """The most salient provider; the owner of the main region when there is no provider
-    ("us-east-1" is AWS's) or the provider is that region's parent company (Google)."""
-    owner = regions[0].split(":", 1)[0] if regions else None
-    if not providers:
-        return owner
-    if owner and _CLOUD_OF.get(providers[0]) == owner:
-        return owner
-    return providers[0]
 
 
 # --- start time --------------------------------------------------------------------------------
@@ -220,7 +218,8 @@ _ZONES = {
     "太平洋时间": "America/Los_Angeles", "美西时间": "America/Los_Angeles", "格林尼治时间": "UTC",
 }  # fmt: skip
 _EN_START = re.compile(
-    r"(?:began|started|starting|beginning|first (?:appeared|reported)|kicked off)\s+"
+    r"(?:began|started|starting|beginning|first (?:appeared|reported)|kicked off"
+    r"|went (?:down|offline|dark|out))\s+"
     r"(?:at\s+|around\s+|about\s+|approximately\s+|shortly after\s+)*"
     r"(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?\s*"
     r"(UTC|GMT|ET|EST|EDT|Eastern|PT|PST|PDT|Pacific|CET|CEST|BST)?",
@@ -235,6 +234,11 @@ _ZH_START = re.compile(
 def _start(article: Article, lead: str, day: datetime | None) -> datetime | None:
     """The stated start: a clock time with its zone, on the day the article says the
     event happened (else counted back from publication)."""
+    # A date-only publication (midnight UTC) says the day, not the hour: the start
+    # may be any time that day, so count back from its end.
+    date_only = article.published.astimezone(ZoneInfo("UTC")).time() == time(0, 0)
+    if day is None:
+        day = article.published if date_only else None
     anchor = article.published if day is None else day + timedelta(hours=23, minutes=59)
     return started_at(f"{article.title}\n{lead}", anchor)
 

@@ -101,6 +101,8 @@ class Outage(Frozen):
     is_outage: bool
     confidence: float  # 0..1, how sure ``is_outage`` is
     provider: str | None = None  # canonical id (bot/data/providers.toml) of the main subject
+    # Providers that are one subject with ``provider`` (a company and its cloud: google, gcp)
+    provider_family: tuple[str, ...] = ()
     providers: tuple[str, ...] = ()  # every provider named, most salient first
     regions: tuple[str, ...] = ()  # region keys such as "aws:us-east-1"
     affected: tuple[str, ...] = ()  # downstream services and brands named as hit

@@ -114,6 +114,13 @@ def test_without_a_stated_start_the_earliest_dated_report_counts() -> None:
     assert timing(incident).started == START + timedelta(hours=2)
 
 
+def test_a_day_stated_long_before_the_first_report_is_not_the_start() -> None:
+    # A post-mortem's "September 22" names an earlier outage, not this one's start.
+    mention = _report("pm", hours=24).model_copy(update={"event_at": START - timedelta(days=12)})
+    incident = _incident(_report("a", hours=2), mention)
+    assert timing(incident).started == START + timedelta(hours=2)
+
+
 def test_start_is_shown_in_the_channel_zone_and_in_utc() -> None:
     incident = _incident(_report("a"), started_at=START)
     line = timing_line(incident, NEW_YORK, START + timedelta(hours=3))

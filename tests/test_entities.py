@@ -411,6 +411,10 @@ def test_a_small_catalogue_loads_from_a_directory(tmp_path: Path) -> None:
             r"regions\.toml: \[aws:us-east-2\] '美国东部1区' is also an alias of \[aws:us-east-1\]",
         ),
         (
+            {"providers": table("aws", name="AWS", kind="cloud", aliases=["AWS"], cloud="gcp")},
+            r"providers\.toml: \[aws\] cloud 'gcp' is not a provider id",
+        ),
+        (
             {"services": table("netflix", name="Netflix", aliases=["Netflix"], provider="nflx")},
             r"services\.toml: \[netflix\] unknown provider 'nflx'",
         ),
@@ -489,3 +493,16 @@ def test_facebook_articles(catalog: EntityCatalog) -> None:
         entities = catalog.extract(*split_article(path.read_text(encoding="utf-8")))
         assert entities.providers[:1] == ("meta",), path.name
         assert "Instagram" not in entities.affected, path.name
+
+
+def test_a_company_and_its_cloud_are_one_family(catalog: EntityCatalog) -> None:
+    assert catalog.cloud_of("google") == "gcp"
+    assert catalog.family("google") == ("gcp",) and catalog.family("gcp") == ("google",)
+    assert catalog.family("azure") == ("microsoft365",)
+    assert catalog.family("cloudflare") == ()
+
+
+def test_a_providers_own_brands_are_found_though_not_casualties(catalog: EntityCatalog) -> None:
+    title, text = "Facebook outage", "Instagram and WhatsApp went dark; users moved to Telegram."
+    assert "Instagram" not in catalog.extract(title, text).affected
+    assert catalog.own_brands("meta", title, text) == ("Facebook", "Instagram", "WhatsApp")

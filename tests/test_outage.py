@@ -163,3 +163,14 @@ def test_the_cause_behind_an_outage_is_aftermath(
 ) -> None:
     outage = classifier.classify(article(title, text))
     assert outage.is_outage and outage.aftermath
+
+
+def test_a_stated_time_in_a_date_only_report_falls_on_its_day() -> None:
+    # Dated by day (midnight UTC): 11:44 EDT is that day's afternoon in UTC, not the
+    # day before.
+    day = datetime(2021, 10, 4, tzinfo=UTC)
+    text = "Facebook went down at about 11:44 EDT, along with Instagram."
+    outage = OutageClassifier(EntityCatalog.load(), Lexicon.load()).classify(
+        article("Facebook goes down", text, published=day)
+    )
+    assert outage.started_at == datetime(2021, 10, 4, 15, 44, tzinfo=UTC)

@@ -174,3 +174,38 @@ def test_a_start_known_only_by_day_is_answered_as_a_day(answerer: Answerer) -> N
     facts = Facts(started=datetime(2021, 10, 4, tzinfo=UTC), date_only=True)
     answer = answerer.answer("When did it start?", [EN], facts)
     assert answer.text == "It started on 2021-10-04; the reports don't give the time."
+
+
+def test_regions_of_other_platforms_do_not_answer_which_region(answerer: Answerer) -> None:
+    # Azure regions named in a CrowdStrike story are where Azure was, not CrowdStrike.
+    facts = Facts(provider="crowdstrike", regions=("azure:centralus", "aliyun:cn-hangzhou"))
+    answer = answerer.answer("Which region was affected?", [EN], facts)
+    assert answer.text == "The reports don't say which region was affected."
+    # A company's cloud is its own: Google's outage in a Google Cloud region.
+    google = Facts(provider="google", regions=("gcp:us-central1", "aws:us-east-1"))
+    assert answerer.answer("Which region?", [EN], google).text == "Region: us-central1."
+
+
+def test_the_providers_own_brands_are_what_was_affected_first(answerer: Answerer) -> None:
+    meta = make_article(
+        "fb", ["Instagram and WhatsApp were down too, and many users turned to Twitter."], "en",
+        title="Facebook is down",
+    )  # fmt: skip
+    facts = Facts(provider="meta", affected=("X (Twitter)",))
+    answer = answerer.answer("Which services were affected?", [meta], facts)
+    assert answer.text == "Affected: Facebook, Instagram, WhatsApp, X (Twitter)."
+
+
+def test_a_root_cause_reports_first_cause_is_quoted_whatever_the_question_says(
+    answerer: Answerer,
+) -> None:
+    rca = make_article(
+        "rca",
+        ["The dashboard stemmed from a single root cause, as we said before.",
+         "At 7:30 AM PST an automated scaling activity triggered unexpected client behaviour.",
+         "We disabled the scaling activities that triggered this event."],
+        "en", title="Summary of the AWS Service Event",
+    )  # fmt: skip
+    facts = FACTS_OF_INCIDENT.model_copy(update={"cause_reports": (rca.id,)})
+    answer = answerer.answer("What was the root cause?", [EN, rca], facts)
+    assert answer.evidence[0].text == rca.paragraphs[1]

@@ -30,13 +30,6 @@ OTHER_PROVIDER_WINDOW = timedelta(hours=24)
 # their titles (the name of the bank, the metro, the app).
 NO_SUBJECT = "_unknown"
 TITLE_SIMILARITY = 0.25
-# A company and its cloud are one subject when looking for an incident.
-FAMILY = {
-    "google": ("gcp",),
-    "gcp": ("google",),
-    "microsoft365": ("azure",),
-    "azure": ("microsoft365",),
-}
 
 
 def subject_of(outage: Outage) -> str:

@@ -37,7 +37,6 @@ from bot.incidents.book import IncidentBook
 from bot.incidents.changes import grow, merge_all, start
 from bot.incidents.names import report_names
 from bot.incidents.rules import (
-    FAMILY,
     FIRST_NEWS_WINDOW,
     FOLLOW_UP_WINDOW,
     NO_SUBJECT,
@@ -131,7 +130,8 @@ class IncidentTracker:
         subject = subject_of(outage)
         since = event - FOLLOW_UP_WINDOW * 2
         if subject != NO_SUBJECT:
-            for name in (subject, *FAMILY.get(subject, ())):
+            family = outage.provider_family if subject == outage.provider else ()
+            for name in (subject, *family):
                 found = self._closest(
                     self._book.by_subject(name, since), article, outage, event, late
                 )

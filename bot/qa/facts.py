@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from itertools import islice
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.briefing import confirmation, duration_text, timing
 from bot.entities import EntityCatalog
 from bot.lead import root_cause_report
-from bot.qa.retrieve import Passage, retrieve
-from bot.rootcause import CAUSE_TEXT
+from bot.qa.retrieve import Passage, passages, retrieve
+from bot.rootcause import CAUSE_TEXT, STRONG_CAUSE
 from bot.schema import Article, Frozen, Incident, Outage
 
 Topic = Literal["cause", "region", "time", "status", "affected"]
@@ -105,8 +106,9 @@ _UNSAID: dict[Topic, dict[str, str]] = {
 class Facts(Frozen):
     """What an incident (or one classified article) knows about the event."""
 
+    provider: str | None = None  # what the incident is an outage of
     regions: tuple[str, ...] = ()  # region keys, "aws:us-east-1"
-    affected: tuple[str, ...] = ()
+    affected: tuple[str, ...] = ()  # casualties (the provider's own brands are looked up)
     status: str | None = None
     confirmation: str | None = None
     started: datetime | None = None
@@ -121,6 +123,7 @@ class Facts(Frozen):
     def of_incident(cls, incident: Incident, provider_name: str | None = None) -> Facts:
         told = timing(incident)
         return cls(
+            provider=incident.provider,
             regions=incident.regions,
             affected=incident.affected,
             status=incident.status,
@@ -135,6 +138,7 @@ class Facts(Frozen):
     @classmethod
     def of_outage(cls, outage: Outage) -> Facts:
         return cls(
+            provider=outage.provider,
             regions=outage.regions,
             affected=outage.affected,
             status=outage.status,
@@ -179,20 +183,30 @@ def answer_from_facts(
         return FactAnswer(topic=topic, text=_UNSAID[topic][lang], answered=False)
 
     if topic == "region":
-        if not facts.regions:
+        regions = _own_regions(facts, catalog)
+        if not regions:
             return unsaid()
-        wanted = {f"@region:{r}" for r in facts.regions}
-        shown = ", ".join(_region_label(r, catalog) for r in facts.regions)
+        wanted = {f"@region:{r}" for r in regions}
+        shown = ", ".join(_region_label(r, catalog) for r in regions)
         evidence = find(lambda _, terms: bool(terms & wanted), sorted(wanted))
         return FactAnswer(
             topic=topic, text=_SAY[topic][lang].format(x=shown), evidence=evidence, answered=True
         )
     if topic == "affected":
-        if not facts.affected:
+        # The provider's own brands that went down (Instagram in a Meta outage) first,
+        # then the casualties of it (Netflix in an AWS outage).
+        own: dict[str, None] = {}
+        if facts.provider is not None:
+            for article in articles:
+                own.update(
+                    dict.fromkeys(catalog.own_brands(facts.provider, article.title, article.text))
+                )
+        affected = [*own, *(b for b in facts.affected if b not in own)]
+        if not affected:
             return unsaid()
-        wanted = {f"@brand:{b.lower()}" for b in facts.affected}
+        wanted = {f"@brand:{b.lower()}" for b in affected}
         evidence = find(lambda _, terms: bool(terms & wanted), sorted(wanted))
-        shown = ", ".join(facts.affected)
+        shown = ", ".join(affected)
         return FactAnswer(
             topic=topic, text=_SAY[topic][lang].format(x=shown), evidence=evidence, answered=True
         )
@@ -216,14 +230,51 @@ def answer_from_facts(
         )
     # The cause is not a fact the classifier extracts: only passages that speak of a
     # cause answer it, and an unrelated passage is worse than saying nothing.
-    states_cause = lambda text, _: bool(CAUSE_TEXT.search(text))  # noqa: E731
+    # Passages that name the cause ("triggered", "caused by") before those that only
+    # speak of one ("stemmed from a single root cause"), root-cause reports first.
+    # A root-cause report states its cause before its remediation: there the first
+    # passages that name a cause are the answer, whatever words the question used.
     reports = [a for a in articles if a.id in facts.cause_reports]
-    evidence = tuple(retrieve(question, reports, catalog, k, require=states_cause, also=["~cause"]))
-    if not evidence:
-        evidence = find(states_cause, ["~cause"])
-    if not evidence:
+    quoted = _first_stating(STRONG_CAUSE, reports, k) or next(
+        (
+            found
+            for wording in (STRONG_CAUSE, CAUSE_TEXT)
+            for pool in (reports, articles)
+            if (found := _passages_stating(wording, question, pool, catalog, k))
+        ),
+        (),
+    )
+    if not quoted:
         return unsaid()
-    return FactAnswer(topic=topic, text=_SAY["cause"][lang], evidence=evidence, answered=True)
+    return FactAnswer(topic=topic, text=_SAY["cause"][lang], evidence=quoted, answered=True)
+
+
+def _first_stating(
+    wording: re.Pattern[str], articles: Sequence[Article], k: int
+) -> tuple[Passage, ...]:
+    """The first ``k`` passages of ``articles``, in reading order, that match ``wording``."""
+    found = (
+        Passage(article_id=a.id, url=a.url, title=a.title, language=a.language, text=text, score=0)
+        for a in articles
+        for text in passages(a)
+        if wording.search(text)
+    )
+    return tuple(islice(found, k))
+
+
+def _passages_stating(
+    wording: re.Pattern[str],
+    question: str,
+    articles: Sequence[Article],
+    catalog: EntityCatalog,
+    k: int,
+) -> tuple[Passage, ...]:
+    return tuple(
+        retrieve(
+            question, articles, catalog, k,
+            require=lambda text, _: bool(wording.search(text)), also=["~cause"],
+        )
+    )  # fmt: skip
 
 
 def _when_text(started: datetime, facts: Facts, lang: str) -> str:
@@ -249,6 +300,16 @@ def _when_text(started: datetime, facts: Facts, lang: str) -> str:
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _own_regions(facts: Facts, catalog: EntityCatalog) -> tuple[str, ...]:
+    """The incident's regions of its own provider (or that provider's company or cloud):
+    Azure regions named in a CrowdStrike story are another platform's, not where the
+    CrowdStrike outage was."""
+    if facts.provider is None:
+        return facts.regions
+    owners = {facts.provider, *catalog.family(facts.provider)}
+    return tuple(r for r in facts.regions if r.split(":", 1)[0] in owners)
 
 
 def _region_label(key: str, catalog: EntityCatalog) -> str:
