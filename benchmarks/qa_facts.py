@@ -99,37 +99,51 @@ def _right(case: Case, answer: Answer) -> bool:
     return any(word != "unsaid" and word.lower() in said.lower() for word in case.expected)
 
 
-def main() -> None:
-    if not CORPUS.exists():
-        sys.exit(f"{CORPUS} is not here; this benchmark needs the shared corpus")
+@dataclass(frozen=True)
+class Row:
+    case: Case
+    shown: str  # the answer's sentence, or its first quoted passage
+    right: bool
+
+
+def ask_all() -> list[Row]:
+    """Every case asked of its incident, filed from the corpus into a throwaway Redis."""
     intelligence = Intelligence.load()
     answerer = Answerer(None, intelligence.catalog)
+    rows = []
     with redis_socket() as socket:
         client = redis.Redis(unix_socket_path=str(socket), decode_responses=True)
         store = Store(client, Keys("bench"), str(socket))
         ingest(_sources(), store, [ChannelConfig(id="#bench")], NOW, intelligence)
         incidents = IncidentBook(store).recent(datetime(2000, 1, 1, tzinfo=UTC))
-        right = 0
-        print(f"{'incident':<10} {'question':<32} {'answer':<60} ok")
         for case in CASES:
             incident = _incident_of(incidents, case.incident)
             keys = [store.keys.article(a.article_id) for a in incident.articles]
             articles = [Article.model_validate_json(r) for r in client.mget(keys) if r]
             name = intelligence.catalog.provider_name(incident.provider or "aws")
             answer = answerer.answer(case.question, articles, Facts.of_incident(incident, name))
-            ok = _right(case, answer)
-            right += ok
             shown = (
                 answer.text
                 if answer.engine == "facts" or not answer.evidence
                 else ("» " + answer.evidence[0].text)
             )
-            shown = " ".join(shown.split())[:58]
-            print(
-                f"{case.incident[:9]:<10} {case.question[:30]:<32} {shown:<60} {'✓' if ok else '✗'}"
-            )
-        print(f"\n{right}/{len(CASES)} answered right or honestly unanswered "
-              f"({100 * right / len(CASES):.0f} %)")  # fmt: skip
+            rows.append(Row(case, " ".join(shown.split()), _right(case, answer)))
+    return rows
+
+
+def main() -> None:
+    if not CORPUS.exists():
+        sys.exit(f"{CORPUS} is not here; this benchmark needs the shared corpus")
+    rows = ask_all()
+    print(f"{'incident':<10} {'question':<32} {'answer':<60} ok")
+    for row in rows:
+        print(
+            f"{row.case.incident[:9]:<10} {row.case.question[:30]:<32} "
+            f"{row.shown[:58]:<60} {'✓' if row.right else '✗'}"
+        )
+    right = sum(row.right for row in rows)
+    print(f"\n{right}/{len(rows)} answered right or honestly unanswered "
+          f"({100 * right / len(rows):.0f} %)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -66,3 +66,15 @@ def test_aws_2021_12_07_message(store: Store, language: str) -> None:
     # The root cause line, from the official summary's own sentence.
     assert item.root_cause is not None and "automated activity" in item.root_cause
     assert "\n*Root cause:* " in section
+
+
+def test_thread_questions_on_three_corpus_incidents_are_answered_or_honestly_not() -> None:
+    """The issue's Q&A target: ≥ 20 questions (zh and en), ≥ 90 % right or honestly unanswered."""
+    from benchmarks.qa_facts import ask_all
+
+    corpus_dir("articles")
+    rows = ask_all()
+    assert len(rows) >= 20
+    assert {r.case.question.isascii() for r in rows} == {True, False}  # both languages
+    wrong = [f"{r.case.question} → {r.shown[:80]}" for r in rows if not r.right]
+    assert sum(r.right for r in rows) >= 0.9 * len(rows), wrong
