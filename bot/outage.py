@@ -48,6 +48,10 @@ _TITLE_PARTS = re.compile(r"\s*[;；|｜]\s*")
 # A Chinese headline's opening "after …" clause is background, not the story:
 # "马斯克疯狂裁员75%后，推特出现全球宕机" is outage news, not layoff news.
 _BACKGROUND_CLAUSE = re.compile(r"^[^，,；;]{1,40}后\s*[，,]\s*(?=\S)")
+# "因软件故障…" names a fault as the *cause* of what the headline reports: an outage
+# only if the rest of it says one ("阿里云因制冷故障宕机"), not if the consequence
+# is a school's lights left on or drones falling into a river.
+_CAUSE_CLAUSE = re.compile(r"因为?[^，,。；;：:\s]{0,12}?(?:故障|问题|错误|失误)")
 
 _STATUS_ORDER: tuple[IncidentStatus, ...] = ("postmortem", "resolved", "mitigated", "investigating")
 _FROM_STATUS_PAGE: dict[StatusWord, IncidentStatus] = {
@@ -161,7 +165,7 @@ class OutageClassifier:
 
     def _score(self, title: str, lead: str, names_entity: bool) -> float:
         lex = self._lexicon
-        title_out = len(lex.outage.findall(title))
+        title_out = len(lex.outage.findall(_CAUSE_CLAUSE.sub(" ", title)))
         text_out = min(len(lex.outage.findall(lead)), MAX_TEXT_HITS)
         title_neg = len(lex.negative.findall(title))
         text_neg = len(lex.negative.findall(lead))

@@ -174,3 +174,25 @@ def test_a_stated_time_in_a_date_only_report_falls_on_its_day() -> None:
         article("Facebook goes down", text, published=day)
     )
     assert outage.started_at == datetime(2021, 10, 4, 15, 44, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "is_outage"),
+    [
+        # A government switching a country's internet off is not a service outage...
+        ("Iran’s internet goes offline for hours amid claims of ‘enemy abuse’",
+         "The government appears to have shut down the internet within its borders.", False),
+        ("Country restricts internet access during exams",
+         "The ministry restricted internet access nationwide for three hours.", False),
+        # ...while a provider taking "the world's internet" down is one.
+        ("Cloudflare outage knocks half the world's internet offline",
+         "Cloudflare said a bad configuration took down its network.", True),
+        # A fault that caused something other than a service outage is not one.
+        ("因软件故障美国高中一天 24 小时开着灯", "学校的照明系统因软件故障无法关闭。", False),
+        ("阿里云香港数据中心因制冷故障宕机", "阿里云香港可用区C的服务器因制冷故障宕机。", True),
+    ],
+)  # fmt: skip
+def test_shutdowns_and_faults_that_are_not_service_outages(
+    classifier: OutageClassifier, title: str, text: str, is_outage: bool
+) -> None:
+    assert classifier.classify(article(title, text)).is_outage is is_outage
