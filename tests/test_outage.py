@@ -196,3 +196,24 @@ def test_shutdowns_and_faults_that_are_not_service_outages(
     classifier: OutageClassifier, title: str, text: str, is_outage: bool
 ) -> None:
     assert classifier.classify(article(title, text)).is_outage is is_outage
+
+
+def test_english_patterns_can_match_inside_their_word_boundaries() -> None:
+    """English patterns get ``(?<![A-Za-z0-9])`` before and ``(?![A-Za-z0-9])`` after
+    (bot/outage.py): one that ends in a space, or starts with an apostrophe that follows
+    a letter ("Iran’s"), can then never match. Two such patterns once sat unused."""
+    import tomllib
+    from importlib.resources import files
+
+    raw = tomllib.loads((files("bot") / "data" / "lexicon.toml").read_text(encoding="utf-8"))
+    patterns = [
+        p
+        for table in raw.values()
+        if isinstance(table, dict)
+        for key, values in table.items()
+        if key == "en" or key.endswith("_en")
+        for p in values
+    ]
+    assert len(patterns) > 100
+    unusable = [p for p in patterns if p.endswith(" ") or p.startswith(("'", "’", "[’'"))]
+    assert unusable == []
