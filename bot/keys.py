@@ -24,6 +24,8 @@ key                                    retention   what it holds
                                                    ids by last update (matching candidates)
 ``{p}:thread:{thread}``                30 days     a status-page incident id -> our incident
 ``{p}:filed:{article id}``             30 days     which incident an article was filed under
+``{p}:link:{address}``                 30 days     the first filed report at this page address,
+                                                   or citing it as its source (a translation)
 ``{p}:minhash:{article id}``           30 days     an article's MinHash signature (hex)
 ``{p}:lsh:{band}:{hash}``              30 days     set: article ids sharing one LSH band
 ``{p}:lock:incidents``                 10 s        lock held while an article is filed
@@ -185,6 +187,9 @@ class Keys:
 
     def filed(self, article_id: str) -> str:
         return f"{self.prefix}:filed:{article_id}"
+
+    def report_link(self, address: str) -> str:
+        return f"{self.prefix}:link:{digest_of(address)}"
 
     def minhash(self, article_id: str) -> str:
         return f"{self.prefix}:minhash:{article_id}"

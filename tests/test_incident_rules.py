@@ -16,6 +16,7 @@ import pytest
 
 from bot.entities import EntityCatalog
 from bot.incidents import IncidentBook, IncidentTracker
+from bot.incidents.links import cited_addresses, page_address
 from bot.incidents.names import report_names, title_names
 from bot.incidents.rules import FOLLOW_UP_WINDOW, page_of
 from bot.outage import Lexicon, OutageClassifier
@@ -360,3 +361,39 @@ def test_a_translation_published_days_later_joins_the_report_it_translates(
     # Five days is beyond first news' window: only a translation (written after its
     # source, like a follow-up) gets the longer one.
     assert (chinese.id == english.id) is joins
+
+
+def test_cited_addresses_are_the_sources_a_report_names() -> None:
+    text = (
+        "译文声明 本文是翻译文章，文章原作者 劳伦斯，文章来源：bleepingcomputer\n"
+        "原文地址：<www.bleepingcomputer.com/news/security/carrier-outage/>\n"
+        "前情回顾：https://other.example/2024/05/unrelated-story\n"
+        "Source: https://WWW.Example.com/a/b/?utm=1#top"
+    )
+    assert cited_addresses(text) == (
+        "bleepingcomputer.com/news/security/carrier-outage",
+        "example.com/a/b",
+    )
+    assert page_address("https://www.bleepingcomputer.com/news/security/carrier-outage/") == (
+        "bleepingcomputer.com/news/security/carrier-outage"
+    )
+    assert page_address("https://example.com/") is None  # a home page is no report
+
+
+@pytest.mark.parametrize("translation_first", [False, True])
+def test_a_report_citing_a_filed_one_as_its_source_joins_it_days_later(
+    store: Store, classifier: OutageClassifier, translation_first: bool
+) -> None:
+    source = article("1", "Harbour Mutual app outage", BANK_TEXT, DAY)
+    # No shared words, no stated day, five days later, no translation marker: only the
+    # citation ties them.
+    retold = article(
+        "2", "新西兰一家银行的手机应用大面积中断",
+        "来源：https://news1.example/story 该行的手机应用和刷卡支付无法使用。",
+        DAY + timedelta(days=5),
+    )  # fmt: skip
+    tracker = IncidentTracker(store)
+    first, second = (retold, source) if translation_first else (source, retold)
+    a = filed(tracker, classifier, first)
+    b = filed(tracker, classifier, second)
+    assert a.id == b.id

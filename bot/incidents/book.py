@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from bot.incidents.links import cited_addresses, page_address
 from bot.incidents.rules import NO_SUBJECT, subject_of
 from bot.keys import INCIDENT_TTL
 from bot.schema import Article, Incident, Outage
@@ -44,6 +45,19 @@ class IncidentBook:
     def by_thread(self, thread: str) -> Incident | None:
         incident_id = self._store.redis.get(self._store.keys.thread(thread))
         return self.get(str(incident_id)) if incident_id else None
+
+    def linked(self, article: Article) -> Incident | None:
+        """The incident of a filed report that is ``article``'s page, that ``article``
+        cites as its source, or that cites ``article``'s page (either may come first)."""
+        for address in _addresses(article):
+            article_id = self._store.redis.get(self._store.keys.report_link(address))
+            if article_id is None or str(article_id) == article.id:
+                continue
+            filed = self._store.redis.get(self._store.keys.filed(str(article_id)))
+            incident = self.get(str(filed)) if filed else None
+            if incident is not None:
+                return incident
+        return None
 
     def save(
         self,
@@ -85,6 +99,8 @@ class IncidentBook:
         if article.thread:
             write.set(keys.thread(article.thread), incident.id, ex=ttl)
         write.set(keys.filed(article.id), incident.id, ex=ttl)
+        for address in _addresses(article):
+            write.set(keys.report_link(address), article.id, ex=ttl, nx=True)
         write.execute()
 
     def _indexed(self, index: str, since: datetime) -> list[Incident]:
@@ -94,3 +110,8 @@ class IncidentBook:
         if expired:
             self._store.redis.zrem(index, *expired)
         return incidents
+
+
+def _addresses(article: Article) -> list[str]:
+    own = page_address(article.url)
+    return [*([own] if own else []), *cited_addresses(article.text)]

@@ -6,8 +6,9 @@ across more than the follow-up window of event time; two incidents of one
 status page never become one):
 
 1. it is an update of the same status-page incident (same ``thread``);
-2. its text is a near-duplicate (MinHash LSH) of an article already filed, and
-   they are not updates of two different status-page incidents;
+2. it cites a filed report as its source ("原文地址：…", a translation), or a filed
+   report cites it; or its text is a near-duplicate (MinHash LSH) of an article
+   already filed, and they are not updates of two different status-page incidents;
 3. it is about the same subject (the provider, or for outages of something else
    the first affected service), its regions are compatible (either side unknown,
    or overlapping), and its event time is close to the incident's reports:
@@ -16,7 +17,8 @@ status page never become one):
    incident of the last 24 hours joins it too (the CrowdStrike update was
    reported as a "Microsoft outage" by some outlets).
 
-Undated articles join only by rules 1 and 2 (a near-duplicate of a dated report).
+Undated articles join only by rules 1 and 2 (a citation or near-duplicate of a dated
+report).
 Otherwise the article starts a new incident. An aftermath story (cost, apology,
 lawsuit, root cause…) of an outage we have not seen starts a *held* one: never
 listed or posted, it becomes a real incident when news of the outage joins it,
@@ -119,6 +121,15 @@ class IncidentTracker:
             if by_thread is not None:
                 return [by_thread]
         event = event_time(article, outage)
+        # A translation citing a filed report as its source (or the source, cited by
+        # a filed translation): the same story, whatever the words and days between.
+        linked = self._book.linked(article)
+        if (
+            linked is not None
+            and self._admissible(linked, article, event)
+            and (event is not None or has_dated_report(linked))
+        ):
+            return [linked]
         for incident in self._near_duplicates(minhash):
             if other_thread(incident, article) or not within_window(incident, event):
                 continue
@@ -203,7 +214,7 @@ class IncidentTracker:
         return mergeable([closest, *bridged])
 
     @staticmethod
-    def _admissible(incident: Incident, article: Article, event: datetime) -> bool:
+    def _admissible(incident: Incident, article: Article, event: datetime | None) -> bool:
         return (
             incident.is_outage
             and within_window(incident, event)

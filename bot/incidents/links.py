@@ -1,0 +1,49 @@
+"""A report that cites another as its source is the same story.
+
+Chinese security outlets translate English news and say so with the original's
+address ("原文地址：<www.bleepingcomputer.com/news/security/…>"); aggregators write
+"Source: …" or "via …". A translation shares few characters with its original
+and is published days later, but the citation says outright which report it
+retells. Only links right after such a marker count: the related-article links
+a page carries elsewhere are about other events.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# How far into a report its citation is looked for: translations state it in the
+# opening lines (a translator's note), before the story.
+CITATION_CHARS = 3000
+_CITATION = re.compile(
+    r"(?:原文地址|原文链接|原文网址|原文|来源|编译自|译自|source|via|originally published at)"
+    r"\s*[:：]?\s*[<(（\[]?\s*"
+    r"((?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}/[^\s<>()（）\[\]\"'，。]+)",
+    re.IGNORECASE,
+)
+
+
+def page_address(url: str) -> str | None:
+    """``host/path`` of an article URL, lower-cased, without "www.", query or trailing
+    slash: the same page however it is written. None for what is not a web page."""
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.removeprefix("www.")
+    path = parts.path.rstrip("/")
+    if not path:  # a site's home page is not a report
+        return None
+    return f"{host}{path}".lower()
+
+
+def cited_addresses(text: str) -> tuple[str, ...]:
+    """Addresses of the reports ``text`` says it retells (see the module docstring)."""
+    found: dict[str, None] = {}
+    for match in _CITATION.finditer(text[:CITATION_CHARS]):
+        address = page_address(match.group(1))
+        if address is not None:
+            found.setdefault(address)
+    return tuple(found)
