@@ -18,7 +18,7 @@ from bot.entities import EntityCatalog
 from bot.incidents import IncidentBook, IncidentTracker
 from bot.incidents.links import cited_addresses, page_address
 from bot.incidents.names import report_names, title_names
-from bot.incidents.rules import FOLLOW_UP_WINDOW, page_of
+from bot.incidents.rules import FOLLOW_UP_WINDOW, close_enough, page_of
 from bot.outage import Lexicon, OutageClassifier
 from bot.schema import Article, Incident
 from bot.store import Store
@@ -397,3 +397,16 @@ def test_a_report_citing_a_filed_one_as_its_source_joins_it_days_later(
     a = filed(tracker, classifier, first)
     b = filed(tracker, classifier, second)
     assert a.id == b.id
+
+
+def test_a_date_without_a_time_stands_for_its_whole_day() -> None:
+    dated_by_day = datetime(2026, 11, 20, tzinfo=UTC)  # a date-only field: midnight UTC
+    three_days_on = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+    # 18:00 three days on is within 72 hours of the 20th's evening, which the date allows.
+    assert close_enough(dated_by_day, False, three_days_on, False)
+    assert close_enough(three_days_on, False, dated_by_day, False)
+    # A timed report of that morning is taken at its word.
+    morning = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+    assert not close_enough(morning, False, three_days_on, False)
+    # A late report still may not come long *before* first news.
+    assert not close_enough(dated_by_day, True, three_days_on + timedelta(days=2), False)

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from bot.incidents.names import title_names
@@ -109,13 +109,31 @@ def closeness(
 def close_enough(a: datetime, a_late: bool, b: datetime, b_late: bool) -> bool:
     """Two reports may be of one event: first news within FIRST_NEWS_WINDOW of each
     other; a late report (aftermath, post-mortem) up to FOLLOW_UP_WINDOW *after*
-    first news, never long before it. Symmetric, so filing order does not matter."""
+    first news, never long before it. Symmetric, so filing order does not matter.
+
+    A time of exactly midnight UTC is a date without a time (a date-only field, a
+    stated day): it stands for any moment of that day, so the comparison allows the
+    whole day.
+    """
+    # The range of (a - b) over the moments each may stand for.
+    least = a - _day_end(b)
+    most = _day_end(a) - b
     if a_late and b_late:
-        return abs(a - b) <= FOLLOW_UP_WINDOW
-    if a_late or b_late:
-        after = (a - b) if a_late else (b - a)
-        return -FIRST_NEWS_WINDOW <= after <= FOLLOW_UP_WINDOW
-    return abs(a - b) <= FIRST_NEWS_WINDOW
+        low, high = -FOLLOW_UP_WINDOW, FOLLOW_UP_WINDOW
+    elif a_late:
+        low, high = -FIRST_NEWS_WINDOW, FOLLOW_UP_WINDOW
+    elif b_late:
+        low, high = -FOLLOW_UP_WINDOW, FIRST_NEWS_WINDOW
+    else:
+        low, high = -FIRST_NEWS_WINDOW, FIRST_NEWS_WINDOW
+    return least <= high and most >= low
+
+
+def _day_end(moment: datetime) -> datetime:
+    """The last moment ``moment`` may stand for: itself, or for a bare date its day's end."""
+    if moment.astimezone(UTC).time() == time(0, 0):
+        return moment + timedelta(days=1) - timedelta(microseconds=1)
+    return moment
 
 
 def other_thread(incident: Incident, article: Article) -> bool:
