@@ -217,3 +217,19 @@ def test_english_patterns_can_match_inside_their_word_boundaries() -> None:
     assert len(patterns) > 100
     unusable = [p for p in patterns if p.endswith(" ") or p.startswith(("'", "’", "[’'"))]
     assert unusable == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "DDoS attack disrupts Telnyx voice services",
+        "Massive DDoS knocks Bandwidth.com offline",
+        "Ransomware attack takes Tesco's website offline",
+        "Bug knocks thousands of school websites out",
+        "Slack suffers degraded performance",
+        "Reddit down for hours",
+    ],
+)
+def test_real_outlets_outage_phrasing(classifier: OutageClassifier, title: str) -> None:
+    # The list of how real outlets say it; the body says little on purpose.
+    assert classifier.classify(article(title, "Customers could not place calls.")).is_outage
