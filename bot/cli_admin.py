@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,7 +17,7 @@ from bot.briefing import confirmation, official, timing
 from bot.cli import _iso, _now, _settings_and_config, app, config_app, models_app
 from bot.config import Settings, check_sources_exist, load_config, load_settings
 from bot.digest import region_label
-from bot.errors import ConfigError, ConfigProblem, OutageBotError
+from bot.errors import ConfigError, ConfigProblem, OutageBotError, SummarizerError
 from bot.incidents import IncidentBook
 from bot.pipeline import Intelligence
 from bot.schema import Incident
@@ -124,6 +125,7 @@ def sources_command() -> None:
 @models_app.command("list")
 def models_list() -> None:
     """The presets, their licences and languages, and whether their weights are here."""
+    from bot.summarize.ct2 import precision_label
     from bot.summarize.presets import DEFAULT_PRESET, load_presets
     from bot.summarize.revision import recorded_revision
 
@@ -135,11 +137,15 @@ def models_list() -> None:
         marks = [m for m, on in (("default", name == DEFAULT_PRESET),
                                  ("in use", name == settings.summarizer_model)) if on]  # fmt: skip
         licence = preset.license + (" (NON-COMMERCIAL)" if preset.non_commercial else "")
-        typer.echo(f"{name:16} {'present' if present else 'absent ':8} {licence:32} "
+        precision = precision_label(folder, quantize=settings.quantize) if present else "-"
+        typer.echo(f"{name:16} {'present' if present else 'absent ':8} {precision:17} {licence:32} "
                    f"{','.join(preset.languages):20} {preset.hub_id}"
                    + (f"@{commit[:12]}" if commit else "")
                    + (f"  [{', '.join(marks)}]" if marks else ""))  # fmt: skip
-    typer.echo(f"models folder: {settings.models_dir}")
+    typer.echo(
+        f"models folder: {settings.models_dir} (precision on the CPU; CUDA runs fp32; "
+        f"OUTAGE_BOT_QUANTIZE={'1' if settings.quantize else '0'})"
+    )
 
 
 @models_app.command("pull")
@@ -179,7 +185,21 @@ def models_pull(
             "(this needs internet access to the Hugging Face hub; HF_HUB_OFFLINE must be unset)"
         ) from exc
     record_revision(target, commit)
+    _convert_for_ctranslate2(target)
     typer.echo(f"{name} is ready in {target} (commit {commit}; pin it in models/presets.toml)")
+
+
+def _convert_for_ctranslate2(target: Path) -> None:
+    """The int8 CTranslate2 copy the CPU engine prefers; without it transformers runs."""
+    from bot.summarize.ct2 import convert
+
+    typer.echo(f"converting {target.name} to CTranslate2 int8", err=True)
+    try:
+        folder = convert(target, force=True)
+    except SummarizerError as exc:
+        typer.echo(f"warning: {exc}; the transformers engine will be used", err=True)
+        return
+    typer.echo(f"converted into {folder}", err=True)
 
 
 @config_app.command("check")

@@ -64,7 +64,8 @@ class Settings(BaseSettings):
     summarizer_model: str = Field("mt0-base", validation_alias="SUMMARIZER_MODEL")
     models_dir: Path = Field(default_factory=lambda: default_models_dir(),
                              validation_alias="OUTAGE_BOT_MODELS_DIR")  # fmt: skip
-    quantize: bool = Field(False, validation_alias="OUTAGE_BOT_QUANTIZE")  # int8 weights on CPU
+    # int8 weights on the CPU (CTranslate2's when `models pull` converted them); 0: fp32.
+    quantize: bool = Field(True, validation_alias="OUTAGE_BOT_QUANTIZE")
     # Decode over the pieces of these languages only (mT5/T5: a faster lm_head); every
     # summary language in use must be listed. Empty: the whole vocabulary.
     summarizer_vocabulary_list: str = Field("", validation_alias="SUMMARIZER_VOCABULARY")

@@ -333,6 +333,8 @@ def _byline(item: DigestItem, tz: ZoneInfo) -> str:
         engine = "extractive summary"
     else:
         engine = f"summary by {summary.engine}"
+        if summary.precision:
+            engine += f" ({summary.precision})"
     if item.wanted_language and not summary.language.startswith(item.wanted_language):
         # Say so when the summary could not be written in the channel's language.
         engine += f" in {summary.language} ({item.wanted_language} unavailable)"

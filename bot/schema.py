@@ -191,6 +191,8 @@ class Summary(Frozen):
     engine: str  # "extractive" or a model preset name
     language: str
     fallback: bool = False  # True when a model was wanted but the extractive engine ran
+    # How the model's weights were stored ("int8", "fp32"), for the byline; None without a model.
+    precision: str | None = None
 
 
 class DigestItem(Frozen):

@@ -36,6 +36,7 @@ def test_summarize_uses_the_pulled_model_and_says_so(
     mt0 = next(line for line in listed.stdout.splitlines() if line.startswith("mt0-base"))
     assert "present" in mt0 and "absent" not in mt0
     assert f"bigscience/mt0-base@{PULLED[:12]}" in mt0
+    assert "int8 torch" in mt0  # int8 by default; not converted to CTranslate2 here
     result = outage_bot(env, "summarize", ARTICLE, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "[engine: mt0-base]" in result.stdout
@@ -60,5 +61,5 @@ def test_demo_digest_names_the_model_that_wrote_each_summary(
     env = {**cli_env, "OUTAGE_BOT_MODELS_DIR": str(models_dir), "SUMMARIZER_MODEL": "mt0-base"}
     result = outage_bot(env, "demo", timeout=300)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("summary by mt0-base") == 4
+    assert result.stdout.count("summary by mt0-base (int8)") == 4
     assert "model unavailable" not in result.stdout

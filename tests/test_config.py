@@ -389,3 +389,10 @@ def test_summarizer_vocabulary_is_a_list_of_languages(monkeypatch: pytest.Monkey
     assert load_settings().summarizer_vocabulary == ()
     monkeypatch.setenv("SUMMARIZER_VOCABULARY", " zh, en ")
     assert load_settings().summarizer_vocabulary == ("zh", "en")
+
+
+def test_int8_is_the_default_and_quantize_0_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OUTAGE_BOT_QUANTIZE", raising=False)
+    assert load_settings().quantize is True
+    monkeypatch.setenv("OUTAGE_BOT_QUANTIZE", "0")
+    assert load_settings().quantize is False

@@ -173,7 +173,8 @@ def _engine(summary: Summary) -> str:
         return "extractive summary (model unavailable)"
     if summary.engine == "extractive":
         return "extractive summary"
-    return f"summary by {summary.engine}"
+    precision = f" ({summary.precision})" if summary.precision else ""
+    return f"summary by {summary.engine}{precision}"
 
 
 def window_label(window: timedelta) -> str:

@@ -45,7 +45,7 @@ def build_summarizer(
     model: str,
     models_dir: Path,
     *,
-    quantize: bool = False,
+    quantize: bool = True,
     vocabulary: tuple[str, ...] = (),
     presets_file: Path | None = None,
 ) -> Summarizer:

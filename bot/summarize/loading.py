@@ -92,6 +92,26 @@ def load_files(preset: Preset, folder: Path) -> tuple[PreTrainedTokenizerBase, A
     return tokenizer, model
 
 
+def load_tokenizer(preset: Preset, folder: Path) -> PreTrainedTokenizerBase:
+    """Only the tokenizer of the model in ``folder``: for an engine that has its own weights."""
+    fix = f"run `outage-bot models pull {preset.name}` on a machine with internet access"
+    if not any((folder / name).is_file() for name in TOKENIZER_FILES):
+        raise SummarizerError(
+            f"{preset.name}: model folder {folder} has no tokenizer files "
+            f"(looked for {', '.join(TOKENIZER_FILES)}); {fix}"
+        )
+    try:
+        with _no_progress_bars():
+            tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(
+                str(folder), local_files_only=True
+            )
+    except Exception as exc:  # broad for the same reason as in load_files
+        raise SummarizerError(
+            f"{preset.name}: the tokenizer in {folder} is damaged ({exc}); {fix}"
+        ) from exc
+    return tokenizer
+
+
 def _tie_as_stated(model: Any, raw: dict[str, Any], where: str, fix: str) -> None:
     """Make lm_head tied to the input embedding exactly when the checkpoint says so.
 

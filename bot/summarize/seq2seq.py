@@ -40,8 +40,16 @@ from bot.schema import Article, Summary
 from bot.summarize.batching import generate_in_batches
 from bot.summarize.beams import beam_cache
 from bot.summarize.chunking import ChunkPlanner, source_text
+from bot.summarize.ct2 import Ct2Model, ct2_folder, has_ct2, model_defaults
 from bot.summarize.extractive import ExtractiveSummarizer
-from bot.summarize.loading import is_quantized, load_files, prepare_model
+from bot.summarize.loading import (
+    available_cpus,
+    is_quantized,
+    load_files,
+    load_tokenizer,
+    pick_device,
+    prepare_model,
+)
 from bot.summarize.postprocess import clean_summary
 from bot.summarize.presets import Preset
 from bot.summarize.revision import as_loaded
@@ -71,6 +79,9 @@ LANGUAGE_NAMES = {
 }
 # Chunk summaries are cleaned with this much room: the final clean applies the real budget.
 _CHUNK_SUMMARY_CHARS = 2000
+# "auto": CTranslate2 when the engine runs int8 on the CPU and the model folder
+# holds a converted model (bot/summarize/ct2.py); transformers otherwise.
+BACKENDS = ("auto", "transformers", "ctranslate2")
 
 
 class Seq2SeqModel(Protocol):
@@ -86,7 +97,11 @@ class Seq2SeqModel(Protocol):
 class EngineOptions:
     threads: int | None = None  # torch intra-op threads; None: every CPU this process may use
     batch_size: int = 8
-    quantize: bool = False  # int8 dynamic quantisation of Linear layers (CPU only)
+    # int8 weights when running on the CPU (CTranslate2's, else torch's dynamic int8);
+    # a CUDA device runs fp32 whatever this says. The bot turns it on by default
+    # (OUTAGE_BOT_QUANTIZE); the class default stays fp32 for exact comparisons.
+    quantize: bool = False
+    backend: str = "auto"  # one of BACKENDS
     device: str = "auto"  # "auto" (CUDA when available), "cpu", "cuda", "cuda:1", ...
     max_summary_chars: int = 400
     chunk_overlap_tokens: int = 32
@@ -102,6 +117,8 @@ class EngineOptions:
             raise ValueError("batch_size and max_chunks must be >= 1, max_summary_chars >= 2")
         if self.chunk_overlap_tokens < 0 or (self.threads is not None and self.threads < 1):
             raise ValueError("chunk_overlap_tokens must be >= 0 and threads >= 1")
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}")
         unknown = sorted(set(self.vocabulary) - set(SCRIPTS))
         if unknown:
             raise ValueError(
@@ -134,13 +151,18 @@ class Seq2SeqSummarizer:
         self.preset = preset
         self.options = options
         self._tokenizer = tokenizer
-        if options.vocabulary and not isinstance(model, TrimmedVocabulary):
-            model = _trimmed(tokenizer, model, preset, options.vocabulary)
-        # Threads, device and int8 are applied here, not only by ``load``, so an
-        # engine built around a model in any way runs (and is keyed) as its options say.
-        self._model: Seq2SeqModel = prepare_model(
-            model, threads=options.threads, quantize=options.quantize, device=options.device
-        )
+        if isinstance(model, Ct2Model):
+            # Its own int8 runtime, threads and vocabulary map (bot/summarize/ct2.py).
+            self._model: Seq2SeqModel = model
+        else:
+            if options.vocabulary and not isinstance(model, TrimmedVocabulary):
+                model = _trimmed(tokenizer, model, preset, options.vocabulary)
+            # Threads, device and int8 are applied here, not only by ``load``, so an
+            # engine built around a model in any way runs (and is keyed) as its options say.
+            self._model = prepare_model(
+                model, threads=options.threads, quantize=options.quantize, device=options.device
+            )
+        self.precision = _precision(self._model)
         self._fallback = ExtractiveSummarizer(fallback=True)
         self._generation = self._generation_kwargs(preset)
         self._chunker = ChunkPlanner(tokenizer, self._prompt, preset.max_input_tokens)
@@ -166,19 +188,54 @@ class Seq2SeqSummarizer:
         that says how to pull it. The preset's revision becomes the commit
         ``models pull`` recorded in the folder, so the cache key names the weights.
         """
-        tokenizer, model = load_files(preset, folder)
-        preset = as_loaded(preset, folder)
-        engine = cls(tokenizer, model, preset, options)
-        int8 = is_quantized(engine._model)
+        engine = cls._load_ct2(preset, folder, options)
+        if engine is None:
+            tokenizer, model = load_files(preset, folder)
+            engine = cls(tokenizer, model, as_loaded(preset, folder), options)
         log.info(
-            "loaded %s (%s@%s) on %s%s",
-            preset.name,
-            preset.hub_id,
-            preset.revision,
+            "loaded %s (%s@%s) on %s, %s (%s)",
+            engine.preset.name,
+            engine.preset.hub_id,
+            engine.preset.revision,
             engine._model.device,
-            ", int8" if int8 else "",
+            engine.precision,
+            "ctranslate2" if isinstance(engine._model, Ct2Model) else "transformers",
         )
         return engine
+
+    @classmethod
+    def _load_ct2(
+        cls, preset: Preset, folder: Path, options: EngineOptions
+    ) -> Seq2SeqSummarizer | None:
+        """The engine on the CTranslate2 model in ``folder``, or None to use transformers.
+
+        Chosen for int8 on the CPU when ``models pull`` converted the weights
+        (or always, with backend="ctranslate2"). Only the tokenizer is loaded
+        through transformers: no torch copy of the weights, so start-up is short.
+        """
+        wanted = options.backend == "ctranslate2" or (
+            options.backend == "auto"
+            and options.quantize
+            and has_ct2(folder)
+            and pick_device(options.device).type == "cpu"
+        )
+        if not wanted:
+            return None
+        try:
+            tokenizer = load_tokenizer(preset, folder)
+            model = Ct2Model(
+                ct2_folder(folder),
+                tokenizer,
+                threads=options.threads or available_cpus(),
+                model_defaults=model_defaults(folder),
+            )
+            model.options(cls._generation_kwargs(preset))  # refuses what it cannot do
+        except (SummarizerError, ValueError) as exc:
+            if options.backend == "ctranslate2":
+                raise SummarizerError(f"{preset.name}: CTranslate2 engine: {exc}") from exc
+            log.warning("%s: using the transformers engine (CTranslate2: %s)", preset.name, exc)
+            return None
+        return cls(tokenizer, model, as_loaded(preset, folder), options)
 
     # -- the public pipeline ---------------------------------------------------------
 
@@ -200,7 +257,7 @@ class Seq2SeqSummarizer:
         prompts = [
             (job, self.format_prompt(chunk, job.language)) for job in work for chunk in job.chunks
         ]
-        outputs = self._generate_all([prompt for _, prompt in prompts])
+        outputs = self._generate_all([prompt for _, prompt in prompts], _languages(prompts))
         for (job, _), output in zip(prompts, outputs, strict=True):
             if isinstance(output, BaseException):
                 job.error = job.error or output
@@ -220,7 +277,7 @@ class Seq2SeqSummarizer:
             else:
                 joined = self._join_chunk_summaries(said, job.language)
                 reduce.append((job, self.format_prompt(joined, job.language)))
-        outputs = self._generate_all([prompt for _, prompt in reduce])
+        outputs = self._generate_all([prompt for _, prompt in reduce], _languages(reduce))
         for (job, _), output in zip(reduce, outputs, strict=True):
             if isinstance(output, BaseException):
                 job.error = output
@@ -279,18 +336,36 @@ class Seq2SeqSummarizer:
 
     # -- generation --------------------------------------------------------------------
 
-    def _generate_all(self, prompts: Sequence[str]) -> list[str | BaseException]:
-        """Raw model output for each prompt, or the error that prevented it."""
+    def _generate_all(
+        self, prompts: Sequence[str], languages: dict[str, frozenset[str]] | None = None
+    ) -> list[str | BaseException]:
+        """Raw model output for each prompt, or the error that prevented it.
+
+        ``languages``: for each prompt, the languages it reads and must write
+        (the CTranslate2 engine decodes over its vocabulary map only when it
+        covers them all).
+        """
+        known = languages or {}
+
+        def generate(batch: list[str]) -> list[str]:
+            wanted = frozenset().union(*(known.get(prompt, frozenset({"?"})) for prompt in batch))
+            return self._generate(batch, wanted)
+
         return generate_in_batches(
-            self._tokenizer, prompts, self._generate, self.options.batch_size, self.name
+            self._tokenizer, prompts, generate, self.options.batch_size, self.name
         )
 
-    def _generate(self, prompts: list[str]) -> list[str]:
+    def _generate(self, prompts: list[str], languages: frozenset[str] = frozenset()) -> list[str]:
         inputs = self.encode_inputs(prompts).to(self._model.device)
-        # Beam search that does not copy the cross-attention cache every step
-        # (bot/summarize/beams.py); same output, less memory traffic.
-        cache = beam_cache(self._model)
-        extra = {} if cache is None else {"cache": cache}
+        extra: dict[str, Any] = {}
+        if isinstance(self._model, Ct2Model):
+            extra["languages"] = languages
+        else:
+            # Beam search that does not copy the cross-attention cache every step
+            # (bot/summarize/beams.py); same output, less memory traffic.
+            cache = beam_cache(self._model)
+            if cache is not None:
+                extra["cache"] = cache
         with torch.inference_mode():
             output = self._model.generate(
                 input_ids=inputs["input_ids"],
@@ -320,6 +395,7 @@ class Seq2SeqSummarizer:
             engine=self.name,
             language=job.language,
             fallback=False,
+            precision=self.precision,
         )
 
     # -- helpers ------------------------------------------------------------------
@@ -356,8 +432,10 @@ class Seq2SeqSummarizer:
             "prompt": self.preset.prompt,
             "max_input_tokens": self.preset.max_input_tokens,
             "generation": self._generation,
-            # What the model is, not what was asked: an int8 model writes differently.
-            "int8": is_quantized(self._model),
+            # What the model is, not what was asked: an int8 model writes differently,
+            # and CTranslate2's int8 and beam search differently again.
+            "int8": self.precision == "int8",
+            "backend": getattr(self._model, "backend", "transformers"),
             "vocabulary": getattr(self._model, "fingerprint", None),
             "max_summary_chars": self.options.max_summary_chars,
             "chunk_overlap_tokens": self.options.chunk_overlap_tokens,
@@ -365,6 +443,27 @@ class Seq2SeqSummarizer:
         }
         blob = json.dumps(settings, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:10]
+
+
+def _languages(prompts: Sequence[tuple[_Job, str]]) -> dict[str, frozenset[str]]:
+    """For each prompt, the language its article is in and the language asked for."""
+    found: dict[str, frozenset[str]] = {}
+    for job, prompt in prompts:
+        found[prompt] = found.get(prompt, frozenset()) | {job.article.language, job.language}
+    return found
+
+
+def _precision(model: Any) -> str:
+    """ "int8", "fp16", "bf16" or "fp32": how the weights the engine reads are stored."""
+    precision = getattr(model, "precision", None)
+    if isinstance(precision, str):
+        return precision
+    if is_quantized(model):
+        return "int8"
+    parameters = getattr(model, "parameters", None)
+    dtype = next(iter(parameters()), None) if parameters is not None else None
+    names = {torch.float16: "fp16", torch.bfloat16: "bf16"}
+    return names.get(getattr(dtype, "dtype", torch.float32), "fp32")
 
 
 def _trimmed(

@@ -1,0 +1,235 @@
+"""The CTranslate2 engine on tiny T5, mT5 and BART models converted in the test.
+
+A float32 conversion generates token for token what transformers generates
+from the same weights (so the conversion, the tied/untied lm_head and the
+mapping of generation settings are right); the int8 conversion is what
+``models pull`` makes and what the engine prefers on the CPU; the vocabulary
+map restricts decoding only where the batch's languages allow, and changes no
+output of the tiny models.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+from bot.summarize.answer import Seq2SeqAnswerer
+from bot.summarize.ct2 import (
+    VMAP_FILE,
+    Ct2Model,
+    convert,
+    ct2_folder,
+    has_ct2,
+    model_defaults,
+    precision_label,
+)
+from bot.summarize.loading import is_quantized
+from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from tests.summarize.tiny_models import (
+    ARCHES,
+    TINY_GENERATION,
+    Arch,
+    TinyModel,
+    build_tiny_model,
+    make_article,
+    outage_corpus,
+)
+
+pytestmark = pytest.mark.usefixtures("no_network")  # tests/summarize/conftest.py
+
+CORPUS = outage_corpus()
+EN = [line for line in CORPUS if line.isascii()][2:]
+ZH = [line for line in CORPUS if not line.isascii()]
+TEXTS = ["summarize: " + EN[3], "summarize: " + ZH[5], "summarize: " + " ".join(EN[20:23])]
+INT8 = EngineOptions(threads=1, quantize=True)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[Arch, TinyModel]:
+    """One tiny model per architecture, converted to int8 as `models pull` does."""
+    root = tmp_path_factory.mktemp("ct2")
+    models = {arch: build_tiny_model(root, arch) for arch in ARCHES}
+    for model in models.values():
+        convert(model.folder)
+    return models
+
+
+def _transformers_ids(tiny: TinyModel, settings: dict[str, Any]) -> list[list[int]]:
+    tokenizer = AutoTokenizer.from_pretrained(tiny.folder, local_files_only=True)
+    model = AutoModelForSeq2SeqLM.from_pretrained(tiny.folder, local_files_only=True).eval()
+    inputs = tokenizer(TEXTS, padding=True, return_tensors="pt")
+    with torch.inference_mode():
+        output = model.generate(**inputs, **settings)
+    special = set(tokenizer.all_special_ids)
+    return [[int(i) for i in row if int(i) not in special] for row in output]
+
+
+def _ct2_ids(
+    model: Ct2Model, tiny: TinyModel, settings: dict[str, Any], languages: frozenset[str]
+) -> list[list[int]]:
+    tokenizer = AutoTokenizer.from_pretrained(tiny.folder, local_files_only=True)
+    inputs = tokenizer(TEXTS, padding=True, return_tensors="pt")
+    output = model.generate(
+        input_ids=inputs["input_ids"],
+        attention_mask=inputs["attention_mask"],
+        languages=languages,
+        **settings,
+    )
+    special = set(tokenizer.all_special_ids)
+    return [[int(i) for i in row if int(i) not in special] for row in output]
+
+
+# How many greedy tokens agree on these inputs: T5 all of them; BART all but the
+# last (transformers lets it end at min_new_tokens, CTranslate2 one later); the
+# tiny random mT5 has near-tied logits that the two runtimes' float32 sums order
+# differently after two tokens. (At int8, on this machine, the CTranslate2 and
+# torch engines wrote the same tiny-model summaries for all three.)
+AGREE = {"t5": 8, "mt5": 2, "bart": 7}
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_a_float32_conversion_generates_what_transformers_does(
+    arch: Arch, tiny: dict[Arch, TinyModel], tmp_path: Path
+) -> None:
+    model = tiny[arch]
+    folder = convert(model.folder, target=tmp_path / "fp32", quantization="float32")
+    tokenizer = AutoTokenizer.from_pretrained(model.folder, local_files_only=True)
+    ct2 = Ct2Model(
+        folder,
+        tokenizer,
+        threads=1,
+        compute_type="float32",
+        model_defaults=model_defaults(model.folder),
+    )
+    settings = {**TINY_GENERATION, "num_beams": 1, "min_new_tokens": 8, "max_new_tokens": 8}
+    expected = _transformers_ids(model, settings)
+    got = _ct2_ids(ct2, model, settings, frozenset())
+    assert [row[: AGREE[arch]] for row in got] == [row[: AGREE[arch]] for row in expected]
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_the_int8_engine_is_chosen_when_converted_and_says_so(
+    arch: Arch, tiny: dict[Arch, TinyModel]
+) -> None:
+    model = tiny[arch]
+    assert has_ct2(model.folder) and precision_label(model.folder, quantize=True) == (
+        "int8 ctranslate2"
+    )
+    engine = Seq2SeqSummarizer.load(model.preset, model.folder, INT8)
+    assert isinstance(engine.model, Ct2Model) and engine.precision == "int8"
+    articles = [make_article("en", EN[0:2], "en"), make_article("zh", ZH[0:2], "zh")]
+    summaries = engine.summarize(articles)
+    assert all(not s.fallback and s.text and s.precision == "int8" for s in summaries)
+    # The transformers engine is another engine for the cache: other output is possible.
+    torch_int8 = Seq2SeqSummarizer.load(
+        model.preset, model.folder, EngineOptions(threads=1, quantize=True, backend="transformers")
+    )
+    assert is_quantized(torch_int8.model) and torch_int8.cache_key != engine.cache_key
+
+
+def test_quantize_off_runs_transformers_fp32(tiny: dict[Arch, TinyModel]) -> None:
+    model = tiny["mt5"]
+    engine = Seq2SeqSummarizer.load(model.preset, model.folder, EngineOptions(threads=1))
+    assert not isinstance(engine.model, Ct2Model) and engine.precision == "fp32"
+    assert precision_label(model.folder, quantize=False) == "fp32"
+    (summary,) = engine.summarize([make_article("en", EN[0:2], "en")])
+    assert summary.precision == "fp32"
+
+
+def test_a_damaged_conversion_falls_back_to_transformers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    model = build_tiny_model(tmp_path, "t5")
+    ct2_folder(model.folder).mkdir()
+    (ct2_folder(model.folder) / "model.bin").write_bytes(b"not a model")
+    with caplog.at_level(logging.WARNING):
+        engine = Seq2SeqSummarizer.load(model.preset, model.folder, INT8)
+    assert is_quantized(engine.model) and engine.precision == "int8"
+    assert "using the transformers engine" in caplog.text
+    (summary,) = engine.summarize([make_article("en", EN[0:2], "en")])
+    assert not summary.fallback
+
+
+def test_a_setting_without_an_equivalent_keeps_transformers(
+    tiny: dict[Arch, TinyModel], caplog: pytest.LogCaptureFixture
+) -> None:
+    model = tiny["t5"]
+    preset = model.preset.model_copy(
+        update={"generation": {**TINY_GENERATION, "diversity_penalty": 0.5, "num_beam_groups": 1}}
+    )
+    with caplog.at_level(logging.WARNING):
+        engine = Seq2SeqSummarizer.load(preset, model.folder, INT8)
+    assert not isinstance(engine.model, Ct2Model)
+    assert "diversity_penalty" in caplog.text
+
+
+@pytest.mark.parametrize("arch", ["t5", "mt5"])
+def test_the_vocabulary_map_changes_no_output_of_the_tiny_models(
+    arch: Arch, tiny: dict[Arch, TinyModel]
+) -> None:
+    model = tiny[arch]
+    engine = Seq2SeqSummarizer.load(model.preset, model.folder, INT8)
+    assert isinstance(engine.model, Ct2Model)
+    assert engine.model.vocabulary_languages == {"en", "zh"}
+    settings = dict(TINY_GENERATION)
+    mapped = _ct2_ids(engine.model, model, settings, frozenset({"en", "zh"}))
+    whole = _ct2_ids(engine.model, model, settings, frozenset())
+    assert mapped == whole
+
+
+def test_the_vocabulary_map_keeps_names_numbers_and_the_articles_own_pieces(
+    tiny: dict[Arch, TinyModel],
+) -> None:
+    model = tiny["mt5"]
+    tokenizer = AutoTokenizer.from_pretrained(model.folder, local_files_only=True)
+    fixed, *rules = (ct2_folder(model.folder) / VMAP_FILE).read_text("utf-8").splitlines()
+    candidates = set(fixed.split("\t")[1].split(" "))
+    # Latin brand names, region names and digits inside Chinese text are fixed candidates.
+    mixed = "阿里云 AWS us-east-1 华东1区 Cloudflare 故障 2 hours"
+    pieces = set(tokenizer.tokenize(mixed)) - {tokenizer.unk_token}
+    assert pieces <= candidates
+    # Every piece is a candidate wherever the input uses it.
+    assert all(source == target for source, target in (r.split("\t") for r in rules))
+    assert len(rules) >= len(tokenizer) - 5
+
+
+def test_a_batch_outside_the_map_s_languages_decodes_over_everything(
+    tiny: dict[Arch, TinyModel], tmp_path: Path
+) -> None:
+    model = tiny["t5"]
+    folder = convert(model.folder, target=tmp_path / "narrow")
+    tokenizer = AutoTokenizer.from_pretrained(model.folder, local_files_only=True)
+    # A map whose fixed candidates are a handful of pieces: restriction is visible.
+    few = ["▁the", "▁in", "▁at", "s", "▁AWS", "▁1"]
+    few = [piece for piece in few if tokenizer.convert_tokens_to_ids(piece) != 2]
+    (folder / VMAP_FILE).write_text("\t" + " ".join(few) + "\n", encoding="utf-8")
+    ct2 = Ct2Model(folder, tokenizer, threads=1)
+    settings = dict(TINY_GENERATION)
+    allowed = set(tokenizer.convert_tokens_to_ids(few))
+    for row in _ct2_ids(ct2, model, settings, frozenset({"en"})):
+        assert set(row) <= allowed
+    # Japanese is not a language of the map: the whole vocabulary, as with no map.
+    assert _ct2_ids(ct2, model, settings, frozenset({"en", "ja"})) == _ct2_ids(
+        ct2, model, settings, frozenset()
+    )
+
+
+def test_thread_qa_answers_on_the_ct2_model(tiny: dict[Arch, TinyModel]) -> None:
+    model = tiny["mt5"]
+    preset = model.preset.model_copy(
+        update={
+            "tasks": ("summarize", "answer"),
+            "answer_prompt": "Question: {question} Context: {context}",
+        }
+    )
+    engine = Seq2SeqSummarizer.load(preset, model.folder, INT8)
+    assert isinstance(engine.model, Ct2Model)
+    answerer = Seq2SeqAnswerer(engine)
+    prompt = answerer.prompt("What broke?", [" ".join(EN[0:4])])
+    (answer,) = answerer.complete([prompt], max_new_tokens=8)
+    assert answer.strip()
