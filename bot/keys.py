@@ -70,7 +70,7 @@ key                                    retention   what it holds
 ``{p}:stream:{queue}``                 trimmed     Redis Stream of jobs for ``outage-bot
                                        to ~10,000  worker`` (consumer group "workers"); a job
                                                    is deleted once acknowledged, so its length
-                                                   is the backlog (``bot.queue``)
+                                                   is the backlog (``bot.jobs.queue``)
 ``{p}:dead:{queue}``                   trimmed     Redis Stream: jobs that failed 5 times, with
                                        to 1,000    their last error (dead letters)
 ``{p}:queued:{queue}:{token}``         1 hour      a job with this token is queued: the clock

@@ -12,11 +12,12 @@ import pytest
 
 from bot.briefing import confirmation, timing, timing_line
 from bot.config import ChannelConfig
-from bot.digest import render_incident
-from bot.pipeline import Intelligence, build_digest, ingest
+from bot.digest.build import build_digest
+from bot.digest.render import render_incident
+from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Source
 from bot.store import Store
-from bot.summarize import ExtractiveSummarizer
+from bot.summarize.extractive import ExtractiveSummarizer
 from tests.conftest import corpus_dir
 
 pytestmark = pytest.mark.corpus

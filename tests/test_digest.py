@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import (
+from bot.digest.render import (
     HEADER_MAX,
     ITEMS_PER_MESSAGE,
     MAX_LINK_URL,

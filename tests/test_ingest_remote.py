@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import read_sources
+from bot.intake.reading import read_sources
 from bot.schema import Source
 from bot.sources.fetch import FetchPolicy, SafeFetcher
 from bot.store import Store

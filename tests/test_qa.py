@@ -28,7 +28,7 @@ from bot.qa import (
     render_answer,
     retrieve,
 )
-from bot.summarize.answer import Seq2SeqAnswerer
+from bot.qa.model import Seq2SeqAnswerer
 from bot.summarize.extractive import ExtractiveSummarizer
 from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
 from tests.summarize.tiny_models import build_tiny_model, make_article
@@ -243,7 +243,7 @@ def test_a_good_model_answer_is_tidied(catalog: EntityCatalog) -> None:
 def test_without_a_qa_model_answerer_for_warns_once(
     catalog: EntityCatalog, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.summarize.answer"):
+    with caplog.at_level(logging.WARNING, logger="bot.qa.model"):
         answerer = answerer_for(ExtractiveSummarizer(fallback=True), catalog)
         answerer.answer("Is AWS back?", [EN])
         answerer.answer("What caused it?", [EN])

@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import ChannelConfig
-from bot.delivery import TerminalSink
-from bot.pipeline import Intelligence, digest_and_deliver, ingest
+from bot.delivery.digests import digest_and_deliver
+from bot.delivery.terminal import TerminalSink
+from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Source
 from bot.sources.health import SourceStates
 from bot.store import Store
-from bot.summarize import ExtractiveSummarizer
 from bot.summarize.cache import CachedSummarizer
+from bot.summarize.extractive import ExtractiveSummarizer
 from tests.conftest import SAMPLES
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)

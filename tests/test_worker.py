@@ -15,16 +15,18 @@ from typing import Any
 import pytest
 import redis
 
-from bot.channels import ChannelDirectory
+from bot.channels.directory import ChannelDirectory
 from bot.config import BotConfig, ChannelConfig, Settings, SourceConfig
-from bot.pipeline import Intelligence, lead_articles, pending_incidents
-from bot.queue import JobQueue
-from bot.slack.pacing import ChannelPacer
+from bot.delivery.pacing import ChannelPacer
+from bot.digest.build import lead_articles, pending_incidents
+from bot.intake.pipeline import Intelligence
+from bot.jobs.clock import DELIVER, JOBS, SUMMARIZE, Clock, job_queue
+from bot.jobs.queue import JobQueue
+from bot.jobs.worker import Worker
 from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
 from bot.store import Store
-from bot.summarize import ExtractiveSummarizer
 from bot.summarize.cache import CachedSummarizer
-from bot.worker import DELIVER, JOBS, SUMMARIZE, Clock, Worker, job_queue
+from bot.summarize.extractive import ExtractiveSummarizer
 from tests.conftest import SAMPLES
 from tests.fake_slack import FakeSlackServer, Scripted
 from tests.test_cli import outage_bot

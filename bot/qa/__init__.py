@@ -18,6 +18,7 @@ from bot.qa.answerer import (
     clean_question,
     question_language,
 )
+from bot.qa.model import build_answerer
 from bot.qa.render import answer_text, render_answer
 from bot.qa.retrieve import Passage, passages, retrieve
 from bot.summarize.base import Summarizer
@@ -39,12 +40,10 @@ __all__ = [
 ]
 
 
-def answerer_for(summarizer: Summarizer, catalog: EntityCatalog | None = None) -> Answerer:
-    """The Answerer for a bot that runs ``summarizer``: its model answers when it can.
+def answerer_for(engine: Summarizer, catalog: EntityCatalog | None = None) -> Answerer:
+    """The Answerer for a bot whose loaded engine is ``engine``: its model answers when it can.
 
     Shares the loaded weights (no second copy); logs one warning at build time
     when there is no QA model, after which answers quote evidence only.
     """
-    from bot.summarize.answer import build_answerer
-
-    return Answerer(build_answerer(summarizer), catalog or EntityCatalog.load())
+    return Answerer(build_answerer(engine), catalog or EntityCatalog.load())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.digest import escape, host_of, md
+from bot.digest.render import escape, host_of, md
 from bot.qa.answerer import FACTS, Answer
 from bot.qa.retrieve import Passage
 

@@ -13,14 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.channels import SUBSCRIPTION_PREFIX, ChannelDirectory, Subscription
+from bot.channels.directory import SUBSCRIPTION_PREFIX, ChannelDirectory, Subscription
 from bot.config import ChannelConfig
-from bot.digest import escape
+from bot.digest.build import lead_articles
+from bot.digest.render import escape
 from bot.errors import ConfigError, FetchError, OutageBotError
 from bot.filters import wants
 from bot.incidents import IncidentBook
-from bot.ingest import PAGE_ACCEPT
-from bot.pipeline import Intelligence, lead_articles
+from bot.intake.pipeline import Intelligence
+from bot.intake.reading import PAGE_ACCEPT
 from bot.schema import Incident
 from bot.slack import replies
 from bot.slack.commands import (
@@ -42,7 +43,7 @@ from bot.sources.fetch import SafeFetcher
 from bot.sources.health import SourceStates
 from bot.sources.reader import Document, parse_document
 from bot.store import Store
-from bot.summarize import Summarizer
+from bot.summarize.base import Summarizer
 
 log = logging.getLogger(__name__)
 

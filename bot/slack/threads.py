@@ -15,13 +15,13 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.delivery.messages import MessageLog
 from bot.incidents import IncidentBook
 from bot.keys import ANSWERED_TTL
 from bot.qa import Answerer, render_answer
 from bot.qa.facts import Facts
 from bot.schema import Article, Incident
 from bot.slack.commands import COMMAND
-from bot.slack.messages import MessageLog
 from bot.store import Store
 
 log = logging.getLogger(__name__)

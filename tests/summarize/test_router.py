@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from bot.errors import SummarizerError
-from bot.summarize.base import Summarizer, build_summarizer
+from bot.summarize.base import Summarizer
 from bot.summarize.extractive import ExtractiveSummarizer
+from bot.summarize.factory import build_summarizer
 from bot.summarize.presets import Preset, load_presets
 from bot.summarize.router import LanguageRouter, same_language
 from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer

@@ -1,6 +1,7 @@
-"""``outage-bot incidents | sources | models list|pull | config check``: looking and setting up.
+"""``outage-bot incidents | sources | config check``: looking at what the bot knows and reads.
 
-Registered on the CLI's typer app by ``bot.cli`` (kept apart so each file stays small).
+``sources`` and ``config check`` must start fast (no model, no Slack, no classifier),
+so stage modules are imported inside the commands that need them.
 """
 
 from __future__ import annotations
@@ -8,32 +9,33 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.briefing import confirmation, official, timing
-from bot.cli import _iso, _now, _settings_and_config, app, config_app, models_app
+from bot.cli import root
+from bot.cli.output import iso
 from bot.config import Settings, check_sources_exist, load_config, load_settings
-from bot.digest import region_label
-from bot.errors import ConfigError, ConfigProblem, OutageBotError
-from bot.incidents import IncidentBook
-from bot.pipeline import Intelligence
-from bot.schema import Incident
-from bot.sources.health import SourceStates
-from bot.store import connect
+from bot.errors import ConfigError, ConfigProblem
+
+if TYPE_CHECKING:
+    from bot.schema import Incident
 
 
-@app.command("incidents")
 def incidents_command(
     since: Annotated[str, typer.Option(help="24h, 7d, 2w … or all.")] = "7d",
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per incident.")] = False,
 ) -> None:
     """List incidents with status, sources and languages, most recently updated first."""
-    settings, _ = _settings_and_config()
+    from bot.briefing import confirmation
+    from bot.digest.render import region_label
+    from bot.incidents import IncidentBook
+    from bot.intake.pipeline import Intelligence
+
+    settings, _ = root.build_settings()
     window = _parse_since(since)
-    store = connect(settings)
-    start = datetime.fromtimestamp(0, UTC) if window is None else _now() - window
+    store = root.build_store(settings)
+    start = datetime.fromtimestamp(0, UTC) if window is None else root.now() - window
     catalog = Intelligence.load().catalog
     found = [i for i in IncidentBook(store).recent(start) if i.is_outage]
     for incident in found:
@@ -65,6 +67,9 @@ def _parse_since(text: str) -> timedelta | None:
 
 
 def _incident_json(incident: Incident, provider_name: str | None) -> dict[str, object]:
+    from bot.briefing import confirmation, official, timing
+    from bot.digest.render import region_label
+
     told = timing(incident)
     return {
         "id": incident.id,
@@ -75,15 +80,15 @@ def _incident_json(incident: Incident, provider_name: str | None) -> dict[str, o
         "title": incident.title,
         "languages": list(incident.languages),
         "sources": list(incident.sources),
-        "started_at": _iso(incident.started_at) if incident.started_at else None,
-        "first_seen": _iso(incident.first_seen),
-        "updated_at": _iso(incident.updated_at),
+        "started_at": iso(incident.started_at) if incident.started_at else None,
+        "first_seen": iso(incident.first_seen),
+        "updated_at": iso(incident.updated_at),
         "revision": incident.revision,
         # "news only", "confirmed by <provider> status", "resolved" or both of the last two.
         "confirmation": confirmation(incident, provider_name),
-        "resolved_at": _iso(told.resolved) if told.resolved else None,
+        "resolved_at": iso(told.resolved) if told.resolved else None,
         "timeline": [
-            {"at": _iso(t.at), "status": t.status, "article_id": t.article_id}
+            {"at": iso(t.at), "status": t.status, "article_id": t.article_id}
             for t in incident.timeline
         ],
         "articles": [
@@ -92,7 +97,7 @@ def _incident_json(incident: Incident, provider_name: str | None) -> dict[str, o
                 "title": a.title,
                 "language": a.language,
                 "source": a.source,
-                "published": _iso(a.published),
+                "published": iso(a.published),
                 "status": a.status,
                 "official": official(a),
             }
@@ -101,14 +106,15 @@ def _incident_json(incident: Incident, provider_name: str | None) -> dict[str, o
     }
 
 
-@app.command("sources")
 def sources_command() -> None:
     """List the configured sources with their health (last success, error, next attempt)."""
-    settings, config = _settings_and_config()
+    from bot.sources.health import SourceStates
+
+    settings, config = root.build_settings()
     if not config.sources:
         typer.echo("No sources configured (set OUTAGE_BOT_CONFIG to a TOML file).")
         return
-    store = connect(settings)
+    store = root.build_store(settings)
     health = SourceStates(store).get_many(s.name for s in config.sources)
     for source in config.to_sources():
         state = health[source.name]
@@ -121,68 +127,6 @@ def sources_command() -> None:
             typer.echo(f"    next attempt: {state.next_attempt:%Y-%m-%d %H:%M} UTC")
 
 
-@models_app.command("list")
-def models_list() -> None:
-    """The presets, their licences and languages, and whether their weights are here."""
-    from bot.summarize.presets import DEFAULT_PRESET, load_presets
-    from bot.summarize.revision import recorded_revision
-
-    settings = load_settings()
-    for name, preset in sorted(load_presets().items()):
-        folder = settings.models_dir / name
-        present = (folder / "config.json").exists()
-        commit = recorded_revision(folder) if present else None
-        marks = [m for m, on in (("default", name == DEFAULT_PRESET),
-                                 ("in use", name == settings.summarizer_model)) if on]  # fmt: skip
-        licence = preset.license + (" (NON-COMMERCIAL)" if preset.non_commercial else "")
-        typer.echo(f"{name:16} {'present' if present else 'absent ':8} {licence:32} "
-                   f"{','.join(preset.languages):20} {preset.hub_id}"
-                   + (f"@{commit[:12]}" if commit else "")
-                   + (f"  [{', '.join(marks)}]" if marks else ""))  # fmt: skip
-    typer.echo(f"models folder: {settings.models_dir}")
-
-
-@models_app.command("pull")
-def models_pull(
-    name: Annotated[str, typer.Argument(help="A preset name (see `models list`).")],
-) -> None:
-    """Download a preset's weights into the models folder (needs internet access)."""
-    from bot.summarize.presets import load_presets
-    from bot.summarize.revision import is_commit, record_revision
-
-    settings = load_settings()
-    presets = load_presets()
-    if name not in presets:
-        raise ConfigError(
-            [ConfigProblem("presets", name, f"unknown preset; known: {', '.join(sorted(presets))}")]
-        )
-    preset = presets[name]
-    if preset.non_commercial:
-        typer.echo(f"note: {name} is licensed {preset.license} (non-commercial use only)", err=True)
-    target = settings.models_dir / name
-    try:
-        from huggingface_hub import HfApi, snapshot_download
-
-        # Resolve a branch ("main") to its commit first and download exactly that
-        # commit, so what is recorded is what was downloaded.
-        commit = HfApi().model_info(preset.hub_id, revision=preset.revision).sha
-        if commit is None or not is_commit(commit):
-            raise ValueError(f"the hub gave no commit id for {preset.revision!r}")
-        typer.echo(f"downloading {preset.hub_id}@{commit} ({preset.revision}) into {target}",
-                   err=True)  # fmt: skip
-        snapshot_download(repo_id=preset.hub_id, revision=commit, local_dir=target,
-                          allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt",
-                                          "spiece.model", "tokenizer*"])  # fmt: skip
-    except Exception as exc:  # the hub client raises many kinds; all mean "not downloaded"
-        raise OutageBotError(
-            f"could not download {preset.hub_id}: {type(exc).__name__}: {exc} "
-            "(this needs internet access to the Hugging Face hub; HF_HUB_OFFLINE must be unset)"
-        ) from exc
-    record_revision(target, commit)
-    typer.echo(f"{name} is ready in {target} (commit {commit}; pin it in models/presets.toml)")
-
-
-@config_app.command("check")
 def config_check() -> None:
     """Validate the environment and the config file; list every problem."""
     problems: list[ConfigProblem] = []
