@@ -187,14 +187,15 @@ def _worker(
     """A worker with the clients the composition root builds (shared by run and worker)."""
     from bot.jobs.worker import RECLAIM_AFTER_MS, Worker
 
+    if reclaim_after_ms is None:
+        reclaim_after_ms = RECLAIM_AFTER_MS
     client = root.build_slack_client(settings)
     # A channel Slack refuses (bot not invited, archived) is told to whoever set it up.
     return Worker(store, directory, catalog,
                   root.build_summarizer(root.build_models(settings), store),
                   root.build_sink(client), queue,
                   reporter=root.build_reporter(client, store, directory), now=root.now,
-                  reclaim_after_ms=RECLAIM_AFTER_MS if reclaim_after_ms is None else reclaim_after_ms,
-                  batch=batch)  # fmt: skip
+                  reclaim_after_ms=reclaim_after_ms, batch=batch)  # fmt: skip
 
 
 def _report(name: str, report: WorkReport) -> None:

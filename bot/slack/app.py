@@ -23,6 +23,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.digest.render import escape
+from bot.errors import StoreError
 from bot.slack.commands import COMMAND, Request, UsageError, parse
 from bot.slack.gate import refuse_replays
 from bot.slack.handlers import CommandHandler, Invocation, SlackServices
@@ -115,7 +116,7 @@ def build_app(
         try:
             quick = commands.quick_reply(request, who)
             return quick if quick is not None else commands.slow_reply(request, who)
-        except RedisError as exc:
+        except (RedisError, StoreError) as exc:
             log.error("/outage-summary %s: Redis failed: %s", request.kind, exc)
             return {"text": STORAGE_DOWN, "response_type": "ephemeral"}
         except Exception:  # a bug must still end in a reply, not silence
@@ -128,7 +129,7 @@ def build_app(
     def on_question(event: dict[str, Any], client: WebClient, *, mentioned: bool) -> None:
         try:
             questions.handle(event, client, mentioned=mentioned)
-        except RedisError as exc:
+        except (RedisError, StoreError) as exc:
             # Unanswered rather than perhaps answered twice: the claim could not be taken.
             log.error("thread question %s not answered: Redis failed: %s", event.get("ts"), exc)
 
