@@ -27,9 +27,9 @@ from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
 from bot.store import Store
 from bot.summarize.cache import CachedSummarizer
 from bot.summarize.extractive import ExtractiveSummarizer
+from tests.cli import outage_bot
 from tests.conftest import SAMPLES
 from tests.fake_slack import FakeSlackServer, Scripted
-from tests.test_cli import outage_bot
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 CHANNEL = "C0TEST123"
