@@ -15,10 +15,10 @@ import typer
 
 from bot.cli import root
 from bot.cli.output import iso
-from bot.config import Settings, check_sources_exist, load_config, load_settings
 from bot.errors import ConfigError, ConfigProblem
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.schema import Incident
 
 
@@ -129,6 +129,8 @@ def sources_command() -> None:
 
 def config_check() -> None:
     """Validate the environment and the config file; list every problem."""
+    from bot.config import check_sources_exist, load_config, load_settings
+
     problems: list[ConfigProblem] = []
     settings: Settings | None = None
     try:

@@ -10,12 +10,12 @@ from typing import Annotated
 
 import typer
 
-from bot.config import load_settings
 from bot.errors import ConfigError, ConfigProblem, OutageBotError
 
 
 def models_list() -> None:
     """The presets, their licences and languages, and whether their weights are here."""
+    from bot.config import load_settings
     from bot.summarize.presets import DEFAULT_PRESET, load_presets
     from bot.summarize.revision import recorded_revision
 
@@ -38,6 +38,7 @@ def models_pull(
     name: Annotated[str, typer.Argument(help="A preset name (see `models list`).")],
 ) -> None:
     """Download a preset's weights into the models folder (needs internet access)."""
+    from bot.config import load_settings
     from bot.summarize.presets import load_presets
     from bot.summarize.revision import is_commit, record_revision
 

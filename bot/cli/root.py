@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import BotConfig, Settings, load_config, load_settings
 from bot.errors import ConfigError, ConfigProblem
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.channels.directory import ChannelDirectory
+    from bot.config import BotConfig, Settings
     from bot.delivery.ports import ProblemReporter, Sink
     from bot.sources.fetch import SafeFetcher
     from bot.store import Store
@@ -34,6 +34,8 @@ def now() -> datetime:
 
 def build_settings() -> tuple[Settings, BotConfig]:
     """Settings from the environment and the TOML config file they name."""
+    from bot.config import load_config, load_settings
+
     settings = load_settings()
     return settings, load_config(settings.config_path)
 
