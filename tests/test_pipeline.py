@@ -18,6 +18,7 @@ from bot.errors import DeliveryError
 from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Digest, Source
 from bot.store import Store
+from bot.store.pending import PendingIncidents
 from bot.summarize.cache import CachedSummarizer
 from bot.summarize.extractive import ExtractiveSummarizer
 from tests.conftest import SAMPLES
@@ -237,7 +238,7 @@ def test_summaries_are_cached_by_content(store: Store, intelligence: Intelligenc
 def test_expired_pending_entries_are_dropped(store: Store, intelligence: Intelligence) -> None:
     ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
     assert pending_incidents(store, CHANNEL.id, NOW + timedelta(days=400)) == []
-    assert store.redis.zcard(store.keys.pending(CHANNEL.id)) == 0
+    assert PendingIncidents(store).ids(CHANNEL.id, NOW) == []
 
 
 @pytest.mark.parametrize("language", ["zh", "en", "source"])

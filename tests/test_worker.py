@@ -25,6 +25,7 @@ from bot.jobs.queue import JobQueue
 from bot.jobs.worker import Worker
 from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
 from bot.store import Store
+from bot.store.digest_clock import DigestClock
 from bot.summarize.cache import CachedSummarizer
 from bot.summarize.extractive import ExtractiveSummarizer
 from tests.cli import outage_bot
@@ -101,14 +102,14 @@ def test_clock_queues_one_summary_per_lead_and_language_and_a_digest_per_due_cha
     assert report.summaries == 4 and len(jobs) == 4 + 3
     assert [j["channel"] for j in jobs if j["kind"] == DELIVER] == [CHANNEL, OTHER, "#daily"]
     assert report.deliveries == (CHANNEL, OTHER, "#daily")
-    assert store.redis.get(store.keys.last_digest("#daily")) == NOW.isoformat()
+    assert DigestClock(store).last("#daily") == NOW
 
     # The next tick finds the same work queued: nothing is added while it waits.
     later = _clock(store, config).tick(NOW + timedelta(minutes=5))
     assert later.summaries == 0 and later.deliveries == ()
     assert len(_queued(store)) == 7
     # "#daily" was marked when its digest was queued: not due again until 09:00 tomorrow.
-    assert store.redis.get(store.keys.last_digest("#daily")) == NOW.isoformat()
+    assert DigestClock(store).last("#daily") == NOW
 
 
 def test_a_worker_summarises_then_posts_the_digest_once(
