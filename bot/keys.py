@@ -100,7 +100,7 @@ DELIVERED_TTL = timedelta(days=90)
 PENDING_MAX_AGE = timedelta(days=30)
 POSTED_TTL = timedelta(days=90)
 # A claim not yet turned into a message ts lapses after this: its holder died mid-post.
-CLAIM_TTL = timedelta(minutes=1)  # a lease, renewed while its sender lives (delivery.py)
+CLAIM_TTL = timedelta(minutes=1)  # a lease, renewed while its sender lives (delivery/deliver.py)
 ATTEMPT_TTL = timedelta(days=1)
 MESSAGE_TTL = timedelta(days=90)
 PROBLEM_TTL = timedelta(hours=6)
