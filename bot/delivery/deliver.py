@@ -34,9 +34,10 @@ from bot.delivery.pacing import ChannelPacer, Pacer
 from bot.delivery.ports import DigestSink, Message, MessageSink, SentMessage, Sink
 from bot.digest.render import ITEMS_PER_MESSAGE, render_change, render_header, render_incident
 from bot.errors import DeliveryError
-from bot.keys import ATTEMPT_TTL, CLAIM_TTL, DELIVERED_TTL, POSTED_TTL
+from bot.keys import ATTEMPT_TTL, CLAIM_TTL, POSTED_TTL
 from bot.schema import Digest, DigestItem
 from bot.store import Store
+from bot.store.delivered import DeliveredRevisions
 from bot.store.lease import Heartbeat
 
 log = logging.getLogger(__name__)
@@ -274,8 +275,8 @@ def _record(store: Store, channel: str, item: DigestItem, sent_as: str) -> None:
     done = store.redis.register_script(_DONE)
     record = store.redis.pipeline(transaction=True)
     record.set(_claim_key(store, channel, item), sent_as, ex=int(POSTED_TTL.total_seconds()))
-    record.set(keys.delivered(channel, incident.id), incident.revision,
-               ex=int(DELIVERED_TTL.total_seconds()))  # fmt: skip
+    delivered = DeliveredRevisions(store)
+    record.set(delivered.key(channel, incident.id), incident.revision, ex=delivered.TTL_S)
     done(keys=[keys.incident(incident.id), keys.pending(channel)],
          args=[incident.id, incident.revision], client=record)  # fmt: skip
     record.execute()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.keys import MESSAGE_TTL
 from bot.schema import Frozen, IncidentStatus
-from bot.store import Store
+from bot.store import Store, redis_errors
 
 
 class PostedMessage(Frozen):
@@ -60,6 +60,8 @@ def shows_incident(message: dict[str, object], incident_id: str, revision: int) 
 
 
 class MessageLog:
+    """``{p}:message:{channel}:{id}`` and ``{p}:incident-at:{channel}:{ts}`` (90 days)."""
+
     def __init__(self, store: Store) -> None:
         self._store = store
 
@@ -70,13 +72,16 @@ class MessageLog:
         # Thread events name the channel by id; the configuration may use its #name.
         for name in {channel, posted.channel_id or channel}:
             record.set(keys.incident_at(name, posted.ts), incident_id, ex=ttl)
-        record.execute()
+        with redis_errors("recording a posted message"):
+            record.execute()
 
     def get(self, channel: str, incident_id: str) -> PostedMessage | None:
-        raw = self._store.redis.get(self._store.keys.message(channel, incident_id))
+        with redis_errors("reading a posted message"):
+            raw = self._store.redis.get(self._store.keys.message(channel, incident_id))
         return PostedMessage.model_validate_json(raw) if raw else None
 
     def incident_at(self, channel: str, thread_ts: str) -> str | None:
         """The incident whose message is the root of the thread ``thread_ts``, if ours."""
-        raw = self._store.redis.get(self._store.keys.incident_at(channel, thread_ts))
+        with redis_errors("reading which incident a thread is about"):
+            raw = self._store.redis.get(self._store.keys.incident_at(channel, thread_ts))
         return str(raw) if raw else None

@@ -14,8 +14,9 @@ from bot.incidents import IncidentBook
 from bot.lead import choose_lead, root_cause_report
 from bot.rootcause import cause_sentence, fix_sentence
 from bot.schema import Article, Digest, DigestItem, Incident
-from bot.store import Store, redis_errors
+from bot.store import Store
 from bot.store.articles import ArticleStore
+from bot.store.delivered import DeliveredRevisions
 from bot.store.pending import PendingIncidents
 from bot.summarize.base import Summarizer
 
@@ -43,7 +44,7 @@ def build_digest(
     wanted = None if summary_language == "source" else summary_language
     leads = lead_articles(store, incidents, wanted)
     summaries = iter(summarizer.summarize([a for a in leads if a is not None], wanted))
-    delivered = _delivered_revisions(store, channel, incidents)
+    delivered = DeliveredRevisions(store).get_many(channel, [i.id for i in incidents])
     items = []
     for incident, lead, seen in zip(incidents, leads, delivered, strict=True):
         if lead is None:  # its articles expired; nothing to summarise
@@ -99,11 +100,3 @@ def lead_articles(
         choice = choose_lead(stored, kept, language)
         leads.append(kept[choice.article_id])
     return leads
-
-
-def _delivered_revisions(store: Store, channel: str, incidents: list[Incident]) -> list[int | None]:
-    if not incidents:
-        return []
-    with redis_errors("reading delivered revisions"):
-        raws = store.redis.mget([store.keys.delivered(channel, i.id) for i in incidents])
-    return [int(r) if r else None for r in raws]
