@@ -24,7 +24,7 @@ from bot.config import ChannelConfig
 from bot.incidents import IncidentBook
 from bot.intake.pipeline import Intelligence, ingest
 from bot.keys import Keys
-from bot.qa import Answer, Answerer
+from bot.qa.answerer import Answer, Answerer
 from bot.qa.facts import Facts
 from bot.schema import Article, Incident, Source
 from bot.store import Store

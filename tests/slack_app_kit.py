@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from bot.channels.directory import ChannelDirectory
 from bot.config import BotConfig, ChannelConfig, Settings
 from bot.intake.pipeline import Intelligence, ingest
-from bot.qa import Answerer
+from bot.qa.answerer import Answerer
 from bot.schema import Source
 from bot.slack.app import build_app
 from bot.slack.handlers import SlackServices

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.delivery.deliver import deliver
+from bot.digest.mrkdwn import escape
 from bot.digest.render import (
     HEADER_MAX,
     ITEMS_PER_MESSAGE,
     MAX_LINK_URL,
     SECTION_MAX,
-    escape,
     host_of,
     region_label,
     render_change,

@@ -14,21 +14,17 @@ from pathlib import Path
 import pytest
 
 from bot.entities import EntityCatalog
-from bot.qa import (
+from bot.qa.answerer import (
     EVIDENCE,
     Answer,
     Answerer,
-    Passage,
-    answer_text,
-    answerer_for,
     clean_answer,
     clean_question,
-    passages,
     question_language,
-    render_answer,
-    retrieve,
 )
-from bot.qa.model import Seq2SeqAnswerer
+from bot.qa.model import Seq2SeqAnswerer, answerer_for
+from bot.qa.render import answer_text, render_answer
+from bot.qa.retrieve import Passage, passages, retrieve
 from bot.summarize.extractive import ExtractiveSummarizer
 from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
 from tests.summarize.tiny_models import build_tiny_model, make_article

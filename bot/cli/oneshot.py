@@ -185,7 +185,8 @@ def ask(
 ) -> None:
     """Answer a question from one article (or feed), quoting the evidence."""
     from bot.intake.pipeline import Intelligence
-    from bot.qa import answer_text, answerer_for
+    from bot.qa.model import answerer_for
+    from bot.qa.render import answer_text
 
     settings, _ = root.build_settings()
     articles = _read_one(settings, target)

@@ -32,7 +32,7 @@ Message = dict[str, Any]  # a chat.postMessage payload without ``channel``: text
 Block = dict[str, Any]
 
 
-escape = mrkdwn.escape  # control characters only: link targets (kept for other modules)
+escape = mrkdwn.escape  # control characters only: link targets
 md = mrkdwn.text  # every piece of outside text shown as mrkdwn
 
 

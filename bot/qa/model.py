@@ -18,8 +18,9 @@ import logging
 import threading
 from collections.abc import Sequence
 
+from bot.entities import EntityCatalog
 from bot.errors import SummarizerError
-from bot.qa.answerer import TextGenerator
+from bot.qa.answerer import Answerer, TextGenerator
 from bot.summarize.base import LoadedModel, Summarizer
 
 log = logging.getLogger(__name__)
@@ -192,3 +193,12 @@ def build_answerer(engine: Summarizer) -> TextGenerator | None:
         engine.name,
     )
     return None
+
+
+def answerer_for(engine: Summarizer, catalog: EntityCatalog | None = None) -> Answerer:
+    """The Answerer for a bot whose loaded engine is ``engine``: its model answers when it can.
+
+    Shares the loaded weights (no second copy); logs one warning at build time
+    when there is no QA model, after which answers quote evidence only.
+    """
+    return Answerer(build_answerer(engine), catalog or EntityCatalog.load())

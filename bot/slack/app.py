@@ -22,7 +22,7 @@ from redis import RedisError
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.digest.render import escape
+from bot.digest.mrkdwn import escape
 from bot.errors import StoreError
 from bot.slack.commands import COMMAND, Request, UsageError, parse
 from bot.slack.gate import refuse_replays

@@ -22,7 +22,7 @@ from bot.channels.directory import ChannelDirectory
 from bot.config import BotConfig, Settings
 from bot.errors import ConfigError, ConfigProblem, DeliveryError
 from bot.intake.pipeline import Intelligence
-from bot.qa import answerer_for
+from bot.qa.model import answerer_for
 from bot.slack.app import build_app
 from bot.slack.handlers import SlackServices
 from bot.slack.threads import ThreadQuestions

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 from bot.channels.directory import SUBSCRIPTION_PREFIX, ChannelDirectory, Subscription
 from bot.config import ChannelConfig
 from bot.digest.build import lead_articles
-from bot.digest.render import escape
+from bot.digest.mrkdwn import escape
 from bot.errors import ConfigError, FetchError, OutageBotError
 from bot.filters import wants
 from bot.incidents import IncidentBook

@@ -17,7 +17,8 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.config import Settings
 from bot.delivery.messages import SentMessage, shows_incident
-from bot.digest.render import Message, escape
+from bot.digest.mrkdwn import escape
+from bot.digest.render import Message
 from bot.errors import ChannelUnavailable, DeliveryError
 from bot.keys import PROBLEM_TTL
 from bot.store import Store

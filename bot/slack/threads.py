@@ -18,8 +18,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.delivery.messages import MessageLog
 from bot.incidents import IncidentBook
 from bot.keys import ANSWERED_TTL
-from bot.qa import Answerer, render_answer
+from bot.qa.answerer import Answerer
 from bot.qa.facts import Facts
+from bot.qa.render import render_answer
 from bot.schema import Article, Incident
 from bot.slack.commands import COMMAND
 from bot.store import Store
