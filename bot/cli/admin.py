@@ -108,12 +108,12 @@ def _incident_json(incident: Incident, provider_name: str | None) -> dict[str, o
 
 def sources_command() -> None:
     """List the configured sources with their health (last success, error, next attempt)."""
-    from bot.sources.health import SourceStates
-
     settings, config = root.build_settings()
     if not config.sources:
         typer.echo("No sources configured (set OUTAGE_BOT_CONFIG to a TOML file).")
         return
+    from bot.sources.health import SourceStates
+
     store = root.build_store(settings)
     health = SourceStates(store).get_many(s.name for s in config.sources)
     for source in config.to_sources():
