@@ -353,3 +353,13 @@ def test_unreachable_redis_is_one_line(cli_env: dict[str, str], command: str) ->
     result = outage_bot({**cli_env, "REDIS_URL": "redis://127.0.0.1:1/0"}, command, "--once")
     assert result.returncode == 1
     assert "cannot reach Redis" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_cli_defaults_agree_with_the_worker_and_the_redis_client() -> None:
+    # bot.cli.processes repeats these numbers so that `--help` need not import Redis.
+    from bot.cli.processes import MAX_BLOCK_MS, RECLAIM_AFTER_S
+    from bot.jobs.worker import RECLAIM_AFTER_MS
+    from bot.store import COMMAND_TIMEOUT_S
+
+    assert RECLAIM_AFTER_S * 1000 == RECLAIM_AFTER_MS
+    assert int(COMMAND_TIMEOUT_S * 1000) - 1000 == MAX_BLOCK_MS
