@@ -1,4 +1,4 @@
-"""`outage-bot serve` and `outage-bot ask` as real processes."""
+"""`outage-bot serve` as a real process (signals, ports, Socket Mode); `ask` in-process."""
 
 from __future__ import annotations
 

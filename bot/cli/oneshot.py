@@ -8,6 +8,7 @@ command line starts without loading them.
 from __future__ import annotations
 
 import json
+import sys
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -218,8 +219,6 @@ def digest(
     dry_run: Annotated[bool, typer.Option(help="Print it; deliver and mark nothing.")] = False,
 ) -> None:
     """Build and deliver the pending digest now, whatever the schedule says."""
-    import sys
-
     from bot.delivery.digests import digest_and_deliver
     from bot.delivery.terminal import TerminalSink
     from bot.digest.build import build_digest
