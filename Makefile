@@ -34,8 +34,9 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
+# One worker per core; worksteal rebalances when a few long corpus tests land together.
 pytest: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal
 
 test: lint typecheck pytest
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._redis import redis_socket
 from bot.dedupe import Deduper
-from bot.ingest import read_sources
+from bot.intake.reading import read_sources
 from bot.keys import Keys
 from bot.schema import Source
 from bot.sources.article import to_article

@@ -22,9 +22,9 @@ import redis
 from benchmarks._redis import redis_socket
 from bot.config import ChannelConfig
 from bot.incidents import IncidentBook
+from bot.intake.pipeline import Intelligence, ingest
 from bot.keys import Keys
-from bot.pipeline import Intelligence, ingest
-from bot.qa import Answer, Answerer
+from bot.qa.answerer import Answer, Answerer
 from bot.qa.facts import Facts
 from bot.schema import Article, Incident, Source
 from bot.store import Store

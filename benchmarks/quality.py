@@ -38,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._redis import redis_socket
 from bot.incidents import IncidentTracker
+from bot.intake.pipeline import Intelligence
 from bot.keys import Keys
-from bot.pipeline import Intelligence
 from bot.schema import Article, Entry, Source
 from bot.sources.article import to_article
 from bot.sources.feeds import parse_feed

@@ -40,6 +40,12 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("outage-bot", appauthor=False))
 
 
+# The languages a vocabulary can be trimmed to: those ``bot.summarize.vocab.SCRIPTS``
+# can tell apart. Kept here, without torch, so validating settings stays cheap
+# (a test checks the two agree).
+VOCABULARY_LANGUAGES = frozenset({"en", "zh"})
+
+
 class Settings(BaseSettings):
     """Process settings from the environment (names as in DESIGN.md)."""
 
@@ -69,7 +75,6 @@ class Settings(BaseSettings):
     # Decode over the pieces of these languages only (mT5/T5: a faster lm_head); every
     # summary language in use must be listed. Empty: the whole vocabulary.
     summarizer_vocabulary_list: str = Field("", validation_alias="SUMMARIZER_VOCABULARY")
-    hf_hub_offline: bool = Field(False, validation_alias="HF_HUB_OFFLINE")
     # Internal hosts the fetcher may reach despite the SSRF guard, comma-separated.
     allowed_hosts_list: str = Field("", validation_alias="OUTAGE_BOT_ALLOWED_HOSTS")
     fetch_max_bytes: int = Field(
@@ -90,11 +95,9 @@ class Settings(BaseSettings):
     @field_validator("summarizer_vocabulary_list")
     @classmethod
     def _vocabulary(cls, value: str) -> str:
-        from bot.summarize.vocab import SCRIPTS
-
-        unknown = {p.strip() for p in value.split(",") if p.strip()} - set(SCRIPTS)
+        unknown = {p.strip() for p in value.split(",") if p.strip()} - VOCABULARY_LANGUAGES
         if unknown:
-            known = ", ".join(sorted(SCRIPTS))
+            known = ", ".join(sorted(VOCABULARY_LANGUAGES))
             raise ValueError(f"unknown language(s) {', '.join(sorted(unknown))}; use {known}")
         return value
 

@@ -76,7 +76,7 @@ key                                    retention   what it holds
 ``{p}:stream:{queue}``                 trimmed     Redis Stream of jobs for ``outage-bot
                                        to ~10,000  worker`` (consumer group "workers"); a job
                                                    is deleted once acknowledged, so its length
-                                                   is the backlog (``bot.queue``)
+                                                   is the backlog (``bot.jobs.queue``)
 ``{p}:dead:{queue}``                   trimmed     Redis Stream: jobs that failed 5 times, with
                                        to 1,000    their last error (dead letters)
 ``{p}:queued:{queue}:{token}``         1 hour      a job with this token is queued: the clock
@@ -106,7 +106,7 @@ DELIVERED_TTL = timedelta(days=90)
 PENDING_MAX_AGE = timedelta(days=30)
 POSTED_TTL = timedelta(days=90)
 # A claim not yet turned into a message ts lapses after this: its holder died mid-post.
-CLAIM_TTL = timedelta(minutes=1)  # a lease, renewed while its sender lives (delivery.py)
+CLAIM_TTL = timedelta(minutes=1)  # a lease, renewed while its sender lives (delivery/deliver.py)
 ATTEMPT_TTL = timedelta(days=1)
 MESSAGE_TTL = timedelta(days=90)
 PROBLEM_TTL = timedelta(hours=6)

@@ -14,10 +14,10 @@ from typing import TypeVar
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.channels import ChannelDirectory
+from bot.channels.directory import ChannelDirectory
 from bot.config import BotConfig, ChannelConfig, Settings
-from bot.pipeline import Intelligence, ingest
-from bot.qa import Answerer
+from bot.intake.pipeline import Intelligence, ingest
+from bot.qa.answerer import Answerer
 from bot.schema import Source
 from bot.slack.app import build_app
 from bot.slack.handlers import SlackServices
@@ -25,7 +25,7 @@ from bot.slack.poster import build_web_client
 from bot.slack.threads import ThreadQuestions
 from bot.sources.fetch import FetchPolicy, SafeFetcher
 from bot.store import Store
-from bot.summarize import ExtractiveSummarizer
+from bot.summarize.extractive import ExtractiveSummarizer
 from tests.conftest import SAMPLES
 from tests.fake_slack import FakeSlackServer
 from tests.http_server import local_fetcher

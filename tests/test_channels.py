@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.channels import MAX_SUBSCRIPTIONS, ChannelDirectory, Subscription
+from bot.channels.directory import MAX_SUBSCRIPTIONS, ChannelDirectory, Subscription
 from bot.config import BotConfig, ChannelConfig, SourceConfig
 from bot.errors import ConfigError
 from bot.store import Store

@@ -1,4 +1,9 @@
-"""``outage-bot`` as a user runs it: real processes, a real Redis, no tracebacks."""
+"""``outage-bot`` as a user runs it: a real Redis, no tracebacks.
+
+Commands run in this process (``tests.cli.outage_bot``) unless starting a
+process is what is tested: ``python -m bot`` itself, and the embedded Redis
+that saves its state when the process exits.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import outage_bot, outage_bot_process
 from tests.conftest import SAMPLES
-
-
-def outage_bot(
-    env: dict[str, str], *args: str, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env, capture_output=True, text=True, timeout=timeout, check=False,
-    )  # fmt: skip
 
 
 def test_demo_prints_a_digest_then_says_nothing_is_new(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     out = tmp_path / "blocks.json"
-    first = outage_bot(cli_env, "demo", "--out", str(out))
+    first = outage_bot_process(cli_env, "demo", "--out", str(out))
     assert first.returncode == 0, first.stderr
     assert "Outage digest for #outage-demo: 4 incidents with news" in first.stdout
     assert "AWS US-EAST-1 trouble knocks Disney+" in first.stdout
@@ -46,11 +43,11 @@ def test_demo_state_survives_restarts_of_the_embedded_redis(
 ) -> None:
     env = {k: v for k, v in cli_env.items() if k != "REDIS_URL"}
     env["OUTAGE_BOT_DATA_DIR"] = str(tmp_path / "embedded")
-    first = outage_bot(env, "demo")
+    first = outage_bot_process(env, "demo")
     assert first.returncode == 0, first.stderr
     assert "4 incidents with news" in first.stdout
     assert (tmp_path / "embedded" / "redis.db").exists()  # saved when the process exited
-    second = outage_bot(env, "demo")
+    second = outage_bot_process(env, "demo")
     assert second.returncode == 0, second.stderr
     assert "Nothing new" in second.stdout
 

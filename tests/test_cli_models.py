@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.summarize.revision import record_revision
+from tests.cli import outage_bot
 from tests.conftest import SAMPLES
 from tests.summarize.tiny_models import build_tiny_model
-from tests.test_cli import outage_bot
 
 PULLED = "0123456789abcdef0123456789abcdef01234567"
 ARTICLE = str(SAMPLES / "articles" / "2026-11-20-aws-us-east-1-en.md")

@@ -1,4 +1,4 @@
-"""`outage-bot serve` and `outage-bot ask` as real processes."""
+"""`outage-bot serve` as a real process (signals, ports, Socket Mode); `ask` in-process."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.cli import outage_bot
 from tests.conftest import REPO, SAMPLES
 from tests.fake_slack import FakeSlackServer, Scripted
 from tests.fake_socket_mode import FakeSocketModeServer
 from tests.slack_app_kit import SECRET
 from tests.slack_signing import get, post, slash_command_body
-from tests.test_cli import outage_bot
 
 
 @contextmanager

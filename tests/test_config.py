@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from bot.config import BotConfig, ChannelConfig, Settings, load_config, load_settings
 from bot.errors import ConfigError
-from bot.schedule import is_due
+from bot.jobs.schedule import is_due
 
 VALID = """
 [[sources]]

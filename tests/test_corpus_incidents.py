@@ -15,7 +15,7 @@ import pytest
 
 from bot.incidents import IncidentBook, IncidentTracker
 from bot.incidents.rules import FOLLOW_UP_WINDOW, page_of, report_time
-from bot.pipeline import Intelligence, ingest
+from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Article, Source
 from bot.sources.article import to_article
 from bot.sources.local import read_local

@@ -11,6 +11,7 @@ from bot.identity import article_id, content_hash
 from bot.keys import SEEN_TTL
 from bot.schema import Article
 from bot.store import Store
+from bot.store.articles import ArticleStore
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -73,7 +74,7 @@ def test_a_new_article_is_stored_and_put_on_the_unfiled_list(store: Store) -> No
     article = make_article(1)
     assert Deduper(store).claim(article)
     assert store.redis.zscore(store.keys.unfiled(), article.id) == int(NOW.timestamp())
-    assert Article.model_validate_json(store.redis.get(store.keys.article(article.id))) == article
+    assert ArticleStore(store).get(article.id) == article
     # A duplicate puts nothing on the list.
     store.redis.delete(store.keys.unfiled())
     assert not Deduper(store).claim(article)

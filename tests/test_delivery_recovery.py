@@ -17,16 +17,16 @@ from pathlib import Path
 import redis
 
 from bot.config import ChannelConfig
-from bot.delivery import deliver
+from bot.delivery.deliver import deliver
+from bot.digest.build import build_digest
 from bot.keys import Keys
-from bot.pipeline import build_digest
 from bot.slack.poster import SlackSink
 from bot.store import Store
-from bot.summarize import ExtractiveSummarizer
+from bot.summarize.extractive import ExtractiveSummarizer
+from tests.cli import outage_bot
 from tests.conftest import SAMPLES
 from tests.fake_slack import FakeSlackServer, Scripted
 from tests.slack_app_kit import INTELLIGENCE, NOW, ingest_samples, wait_for, web_client
-from tests.test_cli import outage_bot
 
 CHANNEL = "C0RECOVER1"
 

@@ -1,29 +1,29 @@
-"""Digest rendering: one item per incident, as Slack Block Kit payloads and terminal text."""
+"""Digest rendering: one message per incident as Slack Block Kit, and terminal text."""
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import (
+from bot.delivery.deliver import deliver
+from bot.digest.mrkdwn import escape
+from bot.digest.render import (
     HEADER_MAX,
     ITEMS_PER_MESSAGE,
     MAX_LINK_URL,
     SECTION_MAX,
-    escape,
     host_of,
     region_label,
     render_change,
     render_header,
     render_incident,
-    render_messages,
     render_text,
 )
 from bot.schema import Digest, DigestItem, Incident, IncidentArticle, Summary
+from bot.store import Store
 
 CHANNEL = "C0123ABCD"
 GENERATED = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)
@@ -105,9 +105,14 @@ def _digest(*items: DigestItem, channel: str = CHANNEL, at: datetime = GENERATED
     return Digest(channel=channel, generated_at=at, items=items)
 
 
-def _one_message(*items: DigestItem, timezone: str = "UTC") -> dict:
-    (message,) = render_messages(_digest(*items), timezone=timezone)
-    return message
+def _message(item: DigestItem, timezone: str = "UTC", at: datetime = GENERATED) -> dict:
+    """The incident's own Slack message, as delivery posts it in a digest made ``at``."""
+    return render_incident(item, timezone, at)
+
+
+def _headline(*items: DigestItem, timezone: str = "UTC", at: datetime = GENERATED) -> str:
+    """The digest's headline, as the terminal (demo, dry runs) prints it."""
+    return render_text(_digest(*items, at=at), timezone).split("\n")[0]
 
 
 def _header(message: dict) -> str:
@@ -126,7 +131,7 @@ def _contexts(message: dict) -> list[str]:
 
 
 def _section_of(item: DigestItem, timezone: str = "UTC") -> str:
-    (section,) = _sections(_one_message(item, timezone=timezone))
+    (section,) = _sections(_message(item, timezone=timezone))
     return section
 
 
@@ -190,57 +195,39 @@ def test_host_of(url: str, host: str) -> None:
 
 
 def test_header_counts_incidents_with_news() -> None:
-    message = _one_message(_item("a"), _item("b"))
     assert (
-        _header(message)
+        _headline(_item("a"), _item("b"))
         == f"Outage digest for {CHANNEL}: 2 incidents with news · 2026-11-20 23:30 UTC"
     )
 
 
 def test_header_uses_singular_for_one_incident_however_many_reports() -> None:
     articles = tuple(_article(k) for k in "abc")
-    message = _one_message(_item("a", articles=articles))
     assert (
-        _header(message)
+        _headline(_item("a", articles=articles))
         == f"Outage digest for {CHANNEL}: 1 incident with news · 2026-11-20 23:30 UTC"
     )
 
 
-def test_one_section_context_and_divider_per_incident_in_order() -> None:
+def test_one_section_and_context_per_incident_message() -> None:
     items = [_item(k, articles=(_article(k), _article(k + "2"))) for k in ("a", "b", "c")]
-    message = _one_message(*items)
-    assert [b["type"] for b in message["blocks"]] == [
-        "header",
-        "section", "context", "divider",
-        "section", "context", "divider",
-        "section", "context", "divider",
-    ]  # fmt: skip
-    sections = _sections(message)
-    for key, section in zip("abc", sections, strict=True):
+    for key, item in zip("abc", items, strict=True):
+        message = _message(item)
+        assert [b["type"] for b in message["blocks"]] == ["section", "context"]
+        (section,) = _sections(message)
         assert f"|Queue service degraded ({key})>" in section.split("\n")[1]
-    for block in message["blocks"]:
-        if block["type"] == "section":
-            assert block["text"]["type"] == "mrkdwn"
-        if block["type"] == "context":
-            assert [e["type"] for e in block["elements"]] == ["mrkdwn"]
+        for block in message["blocks"]:
+            if block["type"] == "section":
+                assert block["text"]["type"] == "mrkdwn"
+            if block["type"] == "context":
+                assert [e["type"] for e in block["elements"]] == ["mrkdwn"]
 
 
-def test_fallback_text_lists_incident_titles() -> None:
-    items = (
-        _item("a", title="AWS us-east-1 outage"),
-        _item("b", title="Azure <Front Door> & CDN errors"),
-    )
-    message = _one_message(*items)
-    lines = message["text"].split("\n")
-    assert lines == [
-        _header(message),
-        "• AWS us-east-1 outage",
-        "• Azure &lt;Front Door&gt; &amp; CDN errors",
-    ]
-
-
-def test_empty_digest_renders_no_messages() -> None:
-    assert render_messages(_digest()) == []
+def test_fallback_text_names_the_incident_escaped() -> None:
+    aws = _message(_item("a", title="AWS us-east-1 outage"))
+    azure = _message(_item("b", title="Azure <Front Door> & CDN errors"))
+    assert aws["text"].endswith(": AWS us-east-1 outage")
+    assert azure["text"].endswith(": Azure &lt;Front Door&gt; &amp; CDN errors")
 
 
 # --- the facts line -----------------------------------------------------------------------
@@ -277,13 +264,23 @@ def test_empty_digest_renders_no_messages() -> None:
             },
             "Azure · East US 2 · mitigated · affects Microsoft 365",
         ),
-        ({"update": True, "status": "resolved"}, "UPDATE · AWS · resolved"),
-        ({"update": True, "provider_name": None}, "UPDATE · Outage"),
     ],
 )
 def test_facts_line_leads_the_section(kwargs: dict, facts: str) -> None:
     lines = _lines(_item("a", **kwargs))
     assert lines[0] == facts
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "facts"),
+    [
+        ({"update": True, "status": "resolved"}, "UPDATE · AWS · resolved"),
+        ({"update": True, "provider_name": None}, "UPDATE · Outage"),
+    ],
+)
+def test_an_update_is_marked_in_the_terminal_digest(kwargs: dict, facts: str) -> None:
+    # In Slack an update edits the incident's message instead (render_change).
+    assert f"■ {facts}" in render_text(_digest(_item("a", **kwargs))).split("\n")
 
 
 def test_facts_line_shows_at_least_four_regions() -> None:
@@ -524,7 +521,7 @@ def test_titles_summary_and_reports_cannot_inject_mentions_or_links() -> None:
         text="Call <!here> & check <@U123> now",
         affected=("<@U999>",),
     )
-    message = _one_message(item)
+    message = _message(item)
     section = _sections(message)[0]
     for raw in ("<!channel>", "<!here>", "<@U123>", "<@U999>", "<https://evil"):
         assert raw not in section
@@ -542,12 +539,12 @@ def test_titles_summary_and_reports_cannot_inject_mentions_or_links() -> None:
     )
     # The only real links are the article URLs.
     assert section.count("<") == 3
-    assert "• &lt;!channel&gt; AT&amp;T outage" in message["text"]
+    assert message["text"].endswith(": &lt;!channel&gt; AT&amp;T outage")
 
 
 def test_byline_from_feeds_is_escaped() -> None:
     articles = (_article("a", language="zh<&>"), _article("b"))
-    (context,) = _contexts(_one_message(_item("a", articles=articles)))
+    (context,) = _contexts(_message(_item("a", articles=articles)))
     assert context.startswith("2 reports · zh&lt;&amp;&gt;/en · ")
     assert "<" not in context
 
@@ -613,10 +610,10 @@ def test_section_stays_within_limit_with_long_report_urls(
     assert len(section) <= SECTION_MAX
 
 
-# --- splitting into messages --------------------------------------------------------------
+# --- Slack's limits ----------------------------------------------------------------------
 
 
-def test_forty_incidents_are_split_into_messages_of_at_most_fifty_blocks() -> None:
+def test_forty_long_incidents_each_fit_in_one_message_within_slack_limits() -> None:
     items = [
         _item(
             str(i),
@@ -630,51 +627,24 @@ def test_forty_incidents_are_split_into_messages_of_at_most_fifty_blocks() -> No
         )
         for i in range(40)
     ]
-    messages = render_messages(_digest(*items))
-    assert len(messages) == math.ceil(40 / ITEMS_PER_MESSAGE) > 1
-    total = len(messages)
-    for number, message in enumerate(messages, start=1):
+    header = _header(render_header(_digest(*items)))
+    assert header == "Outage digest: 40 new incidents · 2026-11-20 23:30 UTC"
+    assert len(header) <= HEADER_MAX
+    for i, item in enumerate(items):
+        message = _message(item)
         assert len(message["blocks"]) <= 50
-        header = _header(message)
-        assert header == (
-            f"Outage digest for {CHANNEL}: 40 incidents with news · 2026-11-20 23:30 UTC"
-            f" ({number}/{total})"
-        )
-        assert len(header) <= HEADER_MAX
-        kinds = [b["type"] for b in message["blocks"][1:]]
-        assert kinds == ["section", "context", "divider"] * len(_sections(message))
-        for section in _sections(message):
-            assert len(section) <= SECTION_MAX
-        assert message["text"].startswith(header + "\n")
-    rendered = [s for m in messages for s in _sections(m)]
-    assert len(rendered) == 40
-    for i, section in enumerate(rendered):
+        assert [b["type"] for b in message["blocks"]] == ["section", "context"]
+        (section,) = _sections(message)
+        assert len(section) <= SECTION_MAX
         assert f"|Incident {i} report 0 " in section
-    titled = [line for m in messages for line in m["text"].split("\n")[1:]]
-    assert titled == [f"• Incident {i}" for i in range(40)]
-
-
-@pytest.mark.parametrize(
-    ("count", "expected"), [(ITEMS_PER_MESSAGE, 1), (ITEMS_PER_MESSAGE + 1, 2)]
-)
-def test_split_boundary(count: int, expected: int) -> None:
-    messages = render_messages(_digest(*(_item(str(i)) for i in range(count))))
-    assert len(messages) == expected
-    headers = [_header(m) for m in messages]
-    if expected == 1:
-        assert "(1/1)" not in headers[0]
-        assert headers[0].endswith("2026-11-20 23:30 UTC")
-    else:
-        assert headers[0].endswith("(1/2)") and headers[1].endswith("(2/2)")
-    assert sum(len(_sections(m)) for m in messages) == count
-    assert all(len(m["blocks"]) <= 50 for m in messages)
+        assert message["text"].endswith(f": Incident {i}")
 
 
 # --- the context byline -------------------------------------------------------------------
 
 
 def test_byline_for_a_single_extractive_report() -> None:
-    (context,) = _contexts(_one_message(_item("a")))
+    (context,) = _contexts(_message(_item("a")))
     assert context == f"1 report · en · {BYLINE_TIMES} · extractive summary"
 
 
@@ -685,7 +655,7 @@ def test_byline_counts_reports_and_languages_in_order() -> None:
         _article("c"),
         _article("d", language="zh"),
     )
-    (context,) = _contexts(_one_message(_item("a", articles=articles, engine="mt5-small")))
+    (context,) = _contexts(_message(_item("a", articles=articles, engine="mt5-small")))
     assert context == f"4 reports · en/zh · {BYLINE_TIMES} · summary by mt5-small"
 
 
@@ -699,7 +669,7 @@ def test_byline_counts_reports_and_languages_in_order() -> None:
     ],
 )
 def test_byline_names_the_summary_engine(engine: str, fallback: bool, ending: str) -> None:
-    (context,) = _contexts(_one_message(_item("a", engine=engine, fallback=fallback)))
+    (context,) = _contexts(_message(_item("a", engine=engine, fallback=fallback)))
     assert context.endswith(ending)
     assert ("(model unavailable)" in context) is fallback
 
@@ -709,14 +679,14 @@ def test_byline_names_the_summary_engine(engine: str, fallback: bool, ending: st
 
 def test_timezone_is_applied_to_header_and_byline() -> None:
     item = _item("a")
-    shanghai = _one_message(item, timezone="Asia/Shanghai")
-    assert _header(shanghai).endswith("· 2026-11-21 07:30 CST")
+    shanghai = _message(item, timezone="Asia/Shanghai")
+    assert _headline(item, timezone="Asia/Shanghai").endswith("· 2026-11-21 07:30 CST")
     assert _contexts(shanghai)[0] == (
         "1 report · en · first seen 2026-11-21 02:05 CST · updated 2026-11-21 05:40 CST"
         " · extractive summary"
     )
-    utc = _one_message(item)
-    assert _header(utc).endswith("· 2026-11-20 23:30 UTC")
+    utc = _message(item)
+    assert _headline(item).endswith("· 2026-11-20 23:30 UTC")
     assert BYLINE_TIMES in _contexts(utc)[0]
 
 
@@ -727,9 +697,9 @@ def test_times_given_in_another_zone_are_converted() -> None:
         first_seen=datetime(2026, 11, 20, 13, 5, tzinfo=new_york),
         updated_at=datetime(2026, 11, 20, 16, 40, tzinfo=new_york),
     )
-    digest = _digest(item, at=datetime(2026, 11, 20, 18, 30, tzinfo=new_york))
-    (message,) = render_messages(digest)
-    assert _header(message).endswith("· 2026-11-20 23:30 UTC")
+    at = datetime(2026, 11, 20, 18, 30, tzinfo=new_york)
+    message = _message(item, at=at)
+    assert _headline(item, at=at).endswith("· 2026-11-20 23:30 UTC")
     assert BYLINE_TIMES in _contexts(message)[0]
 
 
@@ -992,3 +962,28 @@ def test_change_with_hundreds_of_new_reports_fits_a_section() -> None:
     shown = len(lines) - 2
     assert 3 <= shown < 300 and lines[-1] == f"… and {300 - shown} more"
     assert all("<t>" not in line for line in lines)
+
+
+# --- the terminal gets a long digest in chunks ---------------------------------------------
+
+
+class _ChunkSink:
+    """A DigestSink (the terminal's port) that records how many items each call got."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def deliver(self, digest: Digest, timezone: str) -> list[str]:
+        self.sizes.append(len(digest.items))
+        return [f"chunk-{len(self.sizes)}"]
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(ITEMS_PER_MESSAGE, [ITEMS_PER_MESSAGE]), (ITEMS_PER_MESSAGE + 1, [ITEMS_PER_MESSAGE, 1])],
+)
+def test_split_boundary(store: Store, count: int, expected: list[int]) -> None:
+    sink = _ChunkSink()
+    report = deliver(store, _digest(*(_item(str(i)) for i in range(count))), sink)
+    assert sink.sizes == expected
+    assert report.delivered == count

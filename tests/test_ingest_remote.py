@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import read_sources
+from bot.intake.reading import read_sources
 from bot.schema import Source
 from bot.sources.fetch import FetchPolicy, SafeFetcher
 from bot.store import Store
+from tests.cli import outage_bot
 from tests.conftest import corpus_dir
 from tests.http_server import HTTPTestServer, Reply, Seen, local_fetcher
-from tests.test_cli import outage_bot
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 LONG = " ".join(["Engineers restored the storage layer region by region after the fault."] * 8)

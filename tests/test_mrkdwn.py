@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import mrkdwn
-from bot.digest import render_change, render_incident
+from bot.digest import mrkdwn
+from bot.digest.render import render_change, render_incident
 from bot.schema import DigestItem, Incident, IncidentArticle, Summary
 from bot.slack.replies import incident_list
 

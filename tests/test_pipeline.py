@@ -10,13 +10,17 @@ from pathlib import Path
 import pytest
 
 from bot.config import ChannelConfig, ChannelFilters
-from bot.delivery import TerminalSink, deliver
+from bot.delivery.deliver import deliver
+from bot.delivery.digests import digest_and_deliver
+from bot.delivery.terminal import TerminalSink
+from bot.digest.build import build_digest, pending_incidents
 from bot.errors import DeliveryError
-from bot.pipeline import Intelligence, build_digest, digest_and_deliver, ingest, pending_incidents
+from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Digest, Source
 from bot.store import Store
-from bot.summarize import ExtractiveSummarizer
+from bot.store.pending import PendingIncidents
 from bot.summarize.cache import CachedSummarizer
+from bot.summarize.extractive import ExtractiveSummarizer
 from tests.conftest import SAMPLES
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -203,7 +207,7 @@ def test_one_broken_source_does_not_stop_the_others(
 def test_articles_claimed_before_a_crash_are_filed_by_the_next_run(
     store: Store, intelligence: Intelligence
 ) -> None:
-    from bot.ingest import read_sources
+    from bot.intake.reading import read_sources
 
     read_sources(SOURCES, store, NOW)  # claimed, then the process "died" before filing
     assert store.redis.zcard(store.keys.unfiled()) == 7
@@ -234,7 +238,7 @@ def test_summaries_are_cached_by_content(store: Store, intelligence: Intelligenc
 def test_expired_pending_entries_are_dropped(store: Store, intelligence: Intelligence) -> None:
     ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
     assert pending_incidents(store, CHANNEL.id, NOW + timedelta(days=400)) == []
-    assert store.redis.zcard(store.keys.pending(CHANNEL.id)) == 0
+    assert PendingIncidents(store).ids(CHANNEL.id, NOW) == []
 
 
 @pytest.mark.parametrize("language", ["zh", "en", "source"])

@@ -14,21 +14,17 @@ from pathlib import Path
 import pytest
 
 from bot.entities import EntityCatalog
-from bot.qa import (
+from bot.qa.answerer import (
     EVIDENCE,
     Answer,
     Answerer,
-    Passage,
-    answer_text,
-    answerer_for,
     clean_answer,
     clean_question,
-    passages,
     question_language,
-    render_answer,
-    retrieve,
 )
-from bot.summarize.answer import Seq2SeqAnswerer
+from bot.qa.model import Seq2SeqAnswerer, answerer_for
+from bot.qa.render import answer_text, render_answer
+from bot.qa.retrieve import Passage, passages, retrieve
 from bot.summarize.extractive import ExtractiveSummarizer
 from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
 from tests.summarize.tiny_models import build_tiny_model, make_article
@@ -243,7 +239,7 @@ def test_a_good_model_answer_is_tidied(catalog: EntityCatalog) -> None:
 def test_without_a_qa_model_answerer_for_warns_once(
     catalog: EntityCatalog, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.summarize.answer"):
+    with caplog.at_level(logging.WARNING, logger="bot.qa.model"):
         answerer = answerer_for(ExtractiveSummarizer(fallback=True), catalog)
         answerer.answer("Is AWS back?", [EN])
         answerer.answer("What caused it?", [EN])

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.entities import EntityCatalog
-from bot.qa import Answerer, render_answer
-from bot.qa.answerer import FACTS
+from bot.qa.answerer import FACTS, Answerer
 from bot.qa.facts import Facts, topic_of
+from bot.qa.render import render_answer
 from tests.summarize.tiny_models import make_article
 
 START = datetime(2021, 12, 7, 15, 30, tzinfo=UTC)

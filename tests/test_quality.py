@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.quality import TARGETS, evaluate, labelled_items, written_items
-from bot.pipeline import Intelligence
+from bot.intake.pipeline import Intelligence
 from bot.store import Store
 
 

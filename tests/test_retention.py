@@ -10,13 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import ChannelConfig
-from bot.delivery import TerminalSink
-from bot.pipeline import Intelligence, digest_and_deliver, ingest
+from bot.delivery.digests import digest_and_deliver
+from bot.delivery.terminal import TerminalSink
+from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Source
 from bot.sources.health import SourceStates
 from bot.store import Store
-from bot.summarize import ExtractiveSummarizer
+from bot.store.digest_clock import DigestClock
 from bot.summarize.cache import CachedSummarizer
+from bot.summarize.extractive import ExtractiveSummarizer
 from tests.conftest import SAMPLES
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -34,7 +36,7 @@ def test_after_a_full_run_every_key_has_a_ttl_or_is_trimmed(store: Store) -> Non
     digest_and_deliver(store, [channel], summarizer, TerminalSink(io.StringIO()), NOW,
                        intelligence.catalog)  # fmt: skip
     SourceStates(store).record_failure("remote", NOW, "HTTP 500")
-    store.redis.set(store.keys.last_digest("#ops"), NOW.isoformat())
+    DigestClock(store).mark("#ops", NOW)
     kinds = set()
     for key in store.redis.scan_iter(match="test:*"):
         kinds.add(key.split(":")[1])

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 import redis
 
-from bot.channels import ChannelDirectory
+from bot.channels.directory import ChannelDirectory
 from bot.config import BotConfig, ChannelConfig, ChannelFilters
 from bot.keys import Keys
 from bot.store import Store

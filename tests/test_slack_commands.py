@@ -89,3 +89,14 @@ def test_windows_outside_what_we_keep_are_refused() -> None:
 def test_a_url_mixed_with_words_is_refused_with_the_right_form() -> None:
     with pytest.raises(UsageError, match="one URL on its own"):
         parse("https://example.com/a https://example.com/b")
+
+
+def test_every_request_kind_has_one_entry_in_the_subcommand_table() -> None:
+    from typing import get_args
+
+    from bot.slack.commands import Request
+    from bot.slack.handlers import SUBCOMMANDS
+
+    assert set(SUBCOMMANDS) == set(get_args(Request))
+    slow = {kind for kind, entry in SUBCOMMANDS.items() if not entry.quick}
+    assert {kind for kind, entry in SUBCOMMANDS.items() if entry.note} <= slow

@@ -14,15 +14,17 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.config import ChannelConfig, Settings
-from bot.delivery import DeliveryReport, deliver
-from bot.digest import HEADER_MAX, SECTION_MAX
-from bot.pipeline import Intelligence, digest_and_deliver, ingest, pending_incidents
+from bot.delivery.deliver import DeliveryReport, deliver
+from bot.delivery.digests import digest_and_deliver
+from bot.delivery.messages import MessageLog, PostedMessage
+from bot.delivery.pacing import ChannelPacer
+from bot.digest.build import pending_incidents
+from bot.digest.render import HEADER_MAX, SECTION_MAX
+from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Digest, DigestItem, Incident, IncidentArticle, Source, Summary
-from bot.slack.messages import MessageLog, PostedMessage
-from bot.slack.pacing import ChannelPacer
 from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
 from bot.store import Store
-from bot.summarize import ExtractiveSummarizer
+from bot.summarize.extractive import ExtractiveSummarizer
 from tests.conftest import SAMPLES
 from tests.fake_slack import Call, FakeSlackServer, Scripted
 
@@ -131,7 +133,7 @@ def test_a_digest_posts_a_header_and_one_message_per_incident_then_nothing(
 def test_two_processes_with_the_same_digest_post_each_incident_once(
     store: Store, client: WebClient, fake_slack: FakeSlackServer
 ) -> None:
-    from bot.pipeline import build_digest
+    from bot.digest.build import build_digest
 
     ingest(ARTICLES, store, [OPS], NOW, INTELLIGENCE)
     digest = build_digest(store, OPS.id, ExtractiveSummarizer(), NOW, INTELLIGENCE.catalog)

@@ -11,18 +11,20 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.config import ChannelConfig, Settings
-from bot.delivery import TerminalSink, deliver
-from bot.digest import render_header, render_incident
+from bot.delivery.deliver import deliver
+from bot.delivery.pacing import ChannelPacer
+from bot.delivery.terminal import TerminalSink
+from bot.digest.build import build_digest, pending_incidents
+from bot.digest.render import render_header, render_incident
 from bot.errors import ChannelUnavailable, DeliveryError
-from bot.pipeline import Intelligence, build_digest, ingest, pending_incidents
+from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Digest, Source
-from bot.slack.pacing import ChannelPacer
 from bot.slack.poster import SlackSink, build_web_client
 from bot.store import Store
-from bot.summarize import ExtractiveSummarizer
+from bot.summarize.extractive import ExtractiveSummarizer
+from tests.cli import outage_bot
 from tests.conftest import SAMPLES
 from tests.fake_slack import FakeSlackServer, Scripted
-from tests.test_cli import outage_bot
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 CHANNEL = "C0TEST123"

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from bot.config import ChannelConfig
-from bot.delivery import deliver
-from bot.pipeline import build_digest
-from bot.slack.messages import MessageLog
+from bot.delivery.deliver import deliver
+from bot.delivery.messages import MessageLog
+from bot.digest.build import build_digest
 from bot.slack.poster import SlackSink
 from bot.slack.server import run_socket_mode
 from bot.store import Store
-from bot.summarize import ExtractiveSummarizer
+from bot.summarize.extractive import ExtractiveSummarizer
 from tests.fake_slack import FakeSlackServer
 from tests.fake_socket_mode import FakeSocketModeServer
 from tests.slack_app_kit import (

@@ -11,7 +11,7 @@ import redis
 
 from bot.config import Settings
 from bot.errors import StoreError
-from bot.ingest import read_sources
+from bot.intake.reading import read_sources
 from bot.schema import Source
 from bot.store import connect, redact
 from tests.conftest import SAMPLES, RedisServer

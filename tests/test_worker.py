@@ -15,19 +15,22 @@ from typing import Any
 import pytest
 import redis
 
-from bot.channels import ChannelDirectory
+from bot.channels.directory import ChannelDirectory
 from bot.config import BotConfig, ChannelConfig, Settings, SourceConfig
-from bot.pipeline import Intelligence, lead_articles, pending_incidents
-from bot.queue import JobQueue
-from bot.slack.pacing import ChannelPacer
+from bot.delivery.pacing import ChannelPacer
+from bot.digest.build import lead_articles, pending_incidents
+from bot.intake.pipeline import Intelligence
+from bot.jobs.clock import DELIVER, JOBS, SUMMARIZE, Clock, job_queue
+from bot.jobs.queue import JobQueue
+from bot.jobs.worker import Worker
 from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
 from bot.store import Store
-from bot.summarize import ExtractiveSummarizer
+from bot.store.digest_clock import DigestClock
 from bot.summarize.cache import CachedSummarizer
-from bot.worker import DELIVER, JOBS, SUMMARIZE, Clock, Worker, job_queue
+from bot.summarize.extractive import ExtractiveSummarizer
+from tests.cli import outage_bot
 from tests.conftest import SAMPLES
 from tests.fake_slack import FakeSlackServer, Scripted
-from tests.test_cli import outage_bot
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 CHANNEL = "C0TEST123"
@@ -99,14 +102,14 @@ def test_clock_queues_one_summary_per_lead_and_language_and_a_digest_per_due_cha
     assert report.summaries == 4 and len(jobs) == 4 + 3
     assert [j["channel"] for j in jobs if j["kind"] == DELIVER] == [CHANNEL, OTHER, "#daily"]
     assert report.deliveries == (CHANNEL, OTHER, "#daily")
-    assert store.redis.get(store.keys.last_digest("#daily")) == NOW.isoformat()
+    assert DigestClock(store).last("#daily") == NOW
 
     # The next tick finds the same work queued: nothing is added while it waits.
     later = _clock(store, config).tick(NOW + timedelta(minutes=5))
     assert later.summaries == 0 and later.deliveries == ()
     assert len(_queued(store)) == 7
     # "#daily" was marked when its digest was queued: not due again until 09:00 tomorrow.
-    assert store.redis.get(store.keys.last_digest("#daily")) == NOW.isoformat()
+    assert DigestClock(store).last("#daily") == NOW
 
 
 def test_a_worker_summarises_then_posts_the_digest_once(
@@ -350,3 +353,13 @@ def test_unreachable_redis_is_one_line(cli_env: dict[str, str], command: str) ->
     result = outage_bot({**cli_env, "REDIS_URL": "redis://127.0.0.1:1/0"}, command, "--once")
     assert result.returncode == 1
     assert "cannot reach Redis" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_cli_defaults_agree_with_the_worker_and_the_redis_client() -> None:
+    # bot.cli.processes repeats these numbers so that `--help` need not import Redis.
+    from bot.cli.processes import MAX_BLOCK_MS, RECLAIM_AFTER_S
+    from bot.jobs.worker import RECLAIM_AFTER_MS
+    from bot.store import COMMAND_TIMEOUT_S
+
+    assert RECLAIM_AFTER_S * 1000 == RECLAIM_AFTER_MS
+    assert int(COMMAND_TIMEOUT_S * 1000) - 1000 == MAX_BLOCK_MS

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.digest import escape, host_of, md
+from bot.digest.mrkdwn import escape
+from bot.digest.mrkdwn import text as md
+from bot.digest.render import host_of
 from bot.qa.answerer import FACTS, Answer
 from bot.qa.retrieve import Passage
 

@@ -22,7 +22,8 @@ from redis import RedisError
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.digest import escape
+from bot.digest.mrkdwn import escape
+from bot.errors import StoreError
 from bot.slack.commands import COMMAND, Request, UsageError, parse
 from bot.slack.gate import refuse_replays
 from bot.slack.handlers import CommandHandler, Invocation, SlackServices
@@ -117,7 +118,7 @@ def build_app(
         try:
             quick = commands.quick_reply(request, who)
             return quick if quick is not None else commands.slow_reply(request, who)
-        except RedisError as exc:
+        except (RedisError, StoreError) as exc:
             log.error("/outage-summary %s: Redis failed: %s", request.kind, exc)
             return {"text": STORAGE_DOWN, "response_type": "ephemeral"}
         except Exception:  # a bug must still end in a reply, not silence
@@ -130,7 +131,7 @@ def build_app(
     def on_question(event: dict[str, Any], client: WebClient, *, mentioned: bool) -> None:
         try:
             questions.handle(event, client, mentioned=mentioned)
-        except RedisError as exc:
+        except (RedisError, StoreError) as exc:
             # Unanswered rather than perhaps answered twice: the claim could not be taken.
             log.error("thread question %s not answered: Redis failed: %s", event.get("ts"), exc)
 

@@ -1,8 +1,9 @@
-"""Building the Slack side of the bot from Settings: used by ``outage-bot serve``.
+"""Building the Slack side of the bot: used by ``outage-bot serve``.
 
-The CLI builds the store, summarizer and fetcher once and hands them here; this
-module only decides which Slack pieces they become (the bolt App, its
-WebClient, HTTP or Socket Mode) and refuses to start with a missing secret.
+The composition root (``bot.cli.root``) builds the store, the Web API client,
+the model, the summarizer and the fetcher once and hands them here; this module
+only decides which Slack pieces they become (the bolt App, HTTP or Socket Mode)
+and refuses to start with a missing secret.
 """
 
 from __future__ import annotations
@@ -17,19 +18,18 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
-from bot.channels import ChannelDirectory
+from bot.channels.directory import ChannelDirectory
 from bot.config import BotConfig, Settings
 from bot.errors import ConfigError, ConfigProblem, DeliveryError
-from bot.pipeline import Intelligence
-from bot.qa import answerer_for
+from bot.intake.pipeline import Intelligence
+from bot.qa.model import answerer_for
 from bot.slack.app import build_app
 from bot.slack.handlers import SlackServices
 from bot.slack.home import HomeRefresher, HomeTab
-from bot.slack.poster import build_web_client
 from bot.slack.threads import ThreadQuestions
 from bot.sources.fetch import SafeFetcher
 from bot.store import Store
-from bot.summarize import Summarizer
+from bot.summarize.base import Summarizer
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,16 @@ def build_runtime(
     config: BotConfig,
     store: Store,
     *,
+    client: WebClient | None,
     summarizer: Summarizer,
-    model: Summarizer,
+    engine: Summarizer,
     fetcher: SafeFetcher,
     intelligence: Intelligence,
     now: Callable[[], datetime],
 ) -> SlackRuntime:
-    """``summarizer`` is the cached one the app summarises with; ``model`` the engine
-    behind it, whose weights thread questions are answered with when it can."""
-    client = build_web_client(settings)
+    """``summarizer`` is the cached one the app summarises with; ``engine`` the loaded
+    model behind it, whose weights thread questions are answered with when it can.
+    ``client`` is None when SLACK_BOT_TOKEN is unset (refused here)."""
     problems = []
     if client is None:
         problems.append(
@@ -85,7 +86,7 @@ def build_runtime(
         intelligence=intelligence,
         now=now,
     )
-    answerer = answerer_for(model, intelligence.catalog)
+    answerer = answerer_for(engine, intelligence.catalog)
     home = HomeTab(store, intelligence.catalog, now)
     try:
         app = build_app(
@@ -105,7 +106,7 @@ def build_runtime(
 
     def health() -> Mapping[str, Any]:
         store.redis.ping()  # a dead Redis makes /healthz answer 503
-        return {"redis": "ok", "summarizer": getattr(model, "name", type(model).__name__)}
+        return {"redis": "ok", "summarizer": engine.name}
 
     mode = "socket" if app_token else "http"
     return SlackRuntime(

@@ -12,15 +12,17 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Generic, TypeVar
 
-from bot.channels import SUBSCRIPTION_PREFIX, ChannelDirectory, Subscription
+from bot.channels.directory import SUBSCRIPTION_PREFIX, ChannelDirectory, Subscription
 from bot.config import ChannelConfig
-from bot.digest import escape
+from bot.digest.build import lead_articles
+from bot.digest.mrkdwn import escape
 from bot.errors import ConfigError, FetchError, OutageBotError
 from bot.filters import wants
 from bot.incidents import IncidentBook
-from bot.ingest import PAGE_ACCEPT
-from bot.pipeline import Intelligence, lead_articles
+from bot.intake.pipeline import Intelligence
+from bot.intake.reading import PAGE_ACCEPT
 from bot.schema import Incident
 from bot.slack import replies
 from bot.slack.commands import (
@@ -42,9 +44,10 @@ from bot.sources.fetch import SafeFetcher
 from bot.sources.health import SourceStates
 from bot.sources.reader import Document, parse_document
 from bot.store import Store
-from bot.summarize import Summarizer
+from bot.summarize.base import Summarizer
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -67,57 +70,50 @@ class Invocation:
     user_id: str
 
 
+@dataclass(frozen=True)
+class Subcommand(Generic[R]):
+    """How one kind of ``/outage-summary`` request is answered (see SUBCOMMANDS)."""
+
+    reply: Callable[[CommandHandler, R, Invocation], Message]
+    # Quick: answered inside Slack's 3 s, in the acknowledgement (no network, no model).
+    # Slow: acknowledged at once, answered later through response_url.
+    quick: bool
+    note: Callable[[R], str] | None = None  # what the acknowledgement says while it runs
+
+
 class CommandHandler:
     def __init__(self, services: SlackServices) -> None:
         self._s = services
 
     def quick_reply(self, request: Request, who: Invocation) -> Message | None:
         """The whole answer when it is cheap; None when ``slow_reply`` must run."""
-        if isinstance(request, Help):
-            return replies.plain(HELP)
-        if isinstance(request, ShowSettings):
-            return replies.plain(self._settings(who.channel_id))
-        if isinstance(request, ChangeSetting):
-            return replies.plain(self._change(request, who))
-        if isinstance(request, ShowSources):
-            return replies.plain(self._sources(who.channel_id))
-        if isinstance(request, Unsubscribe):
-            return replies.plain(self._unsubscribe(request, who.channel_id))
-        return None
+        entry = subcommand(request)
+        return entry.reply(self, request, who) if entry.quick else None
 
     @staticmethod
     def is_quick(request: Request) -> bool:
         """Whether ``quick_reply`` answers it (no network, no model)."""
-        return isinstance(request, Help | ShowSettings | ChangeSetting | ShowSources | Unsubscribe)
+        return subcommand(request).quick
 
     def working_note(self, request: Request) -> str | None:
         """What the acknowledgement says while a slow request runs."""
-        if isinstance(request, SummarizeUrl):
-            return f"Fetching and summarising {escape(request.url)} …"
-        if isinstance(request, Subscribe):
-            return f"Checking the feed at {escape(request.url)} …"
-        return None
+        note = subcommand(request).note
+        return note(request) if note is not None else None
 
     def slow_reply(self, request: Request, who: Invocation) -> Message:
         try:
-            if isinstance(request, ListIncidents):
-                return self._list(request, who.channel_id)
-            if isinstance(request, SummarizeUrl):
-                return self._summarize_url(request)
-            if isinstance(request, Subscribe):
-                return self._subscribe(request, who)
+            return subcommand(request).reply(self, request, who)
         except FetchError as exc:
             return replies.plain(f":warning: Could not read {escape(exc.url)}: {escape(exc.why)}")
         except ConfigError as exc:
             return replies.plain(":warning: " + escape("; ".join(p.why for p in exc.problems)))
         except OutageBotError as exc:
             return replies.plain(f":warning: {escape(str(exc))}")
-        raise AssertionError(f"not a slow request: {request!r}")
 
     # -- incidents -----------------------------------------------------------------------
 
-    def _list(self, request: ListIncidents, channel_id: str) -> Message:
-        channel = self._s.directory.effective(channel_id)
+    def _list(self, request: ListIncidents, who: Invocation) -> Message:
+        channel = self._s.directory.effective(who.channel_id)
         since = self._s.now() - request.window
         found = self.matching(request.query, channel, since)
         window = replies.window_label(request.window)
@@ -169,7 +165,7 @@ class CommandHandler:
 
     # -- one article -----------------------------------------------------------------
 
-    def _summarize_url(self, request: SummarizeUrl) -> Message:
+    def _summarize_url(self, request: SummarizeUrl, who: Invocation) -> Message:
         result = self._s.fetcher.fetch(request.url, accept=PAGE_ACCEPT)
         document = Document(result.data, result.url, result.content_type)
         entries = parse_document(document, request.url).entries
@@ -187,7 +183,11 @@ class CommandHandler:
 
     # -- channel settings and feeds ------------------------------------------------------
 
-    def _settings(self, channel_id: str) -> str:
+    def _help(self, request: Help, who: Invocation) -> Message:
+        return replies.plain(HELP)
+
+    def _settings(self, request: ShowSettings, who: Invocation) -> Message:
+        channel_id = who.channel_id
         directory = self._s.directory
         if directory.record(channel_id) is not None:
             origin = "set in Slack"
@@ -198,28 +198,31 @@ class CommandHandler:
                 "defaults: this channel gets no digests until it subscribes to a feed or "
                 "changes a setting"
             )
-        return replies.settings_text(directory.effective(channel_id), origin)
+        return replies.plain(replies.settings_text(directory.effective(channel_id), origin))
 
-    def _change(self, request: ChangeSetting, who: Invocation) -> str:
+    def _change(self, request: ChangeSetting, who: Invocation) -> Message:
         try:
             updated = self._s.directory.change(
                 who.channel_id, who.user_id, **{request.name: request.value}
             )
         except ConfigError as exc:
             reasons = "; ".join(p.why for p in exc.problems)
-            return f":warning: `{request.name}` not changed: {escape(reasons)}"
+            return replies.plain(f":warning: `{request.name}` not changed: {escape(reasons)}")
         log.info("%s changed %s of %s", who.user_id, request.name, who.channel_id)
-        return "Saved. " + replies.settings_text(updated, "set in Slack")
+        return replies.plain("Saved. " + replies.settings_text(updated, "set in Slack"))
 
-    def _sources(self, channel_id: str) -> str:
+    def _sources(self, request: ShowSources, who: Invocation) -> Message:
+        channel_id = who.channel_id
         directory = self._s.directory
         configured = [s for s in directory.sources() if not s.name.startswith(SUBSCRIPTION_PREFIX)]
         feeds = directory.subscriptions(channel_id)
         names = [s.name for s in configured] + [f.source_name for f in feeds]
         health = SourceStates(self._s.store).get_many(names)  # one round trip for all
-        return replies.sources_text(
-            [(s.name, s.location, health[s.name]) for s in configured],
-            [(f, health[f.source_name]) for f in feeds],
+        return replies.plain(
+            replies.sources_text(
+                [(s.name, s.location, health[s.name]) for s in configured],
+                [(f, health[f.source_name]) for f in feeds],
+            )
         )
 
     def _subscribe(self, request: Subscribe, who: Invocation) -> Message:
@@ -239,7 +242,10 @@ class CommandHandler:
             public=True,
         )
 
-    def _unsubscribe(self, request: Unsubscribe, channel_id: str) -> str:
+    def _unsubscribe(self, request: Unsubscribe, who: Invocation) -> Message:
+        return replies.plain(self._unsubscribed(request, who.channel_id))
+
+    def _unsubscribed(self, request: Unsubscribe, channel_id: str) -> str:
         directory = self._s.directory
         if request.url is None:
             feeds = directory.forget(channel_id)
@@ -255,3 +261,29 @@ class CommandHandler:
         return (
             f"This channel does not subscribe to {escape(request.url)} (see `{COMMAND} sources`)."
         )
+
+
+# Every request ``bot.slack.commands.parse`` can return, and how it is answered. A new
+# subcommand is one entry here (and its parse rule); a test checks none is missing.
+SUBCOMMANDS: dict[type[Request], Subcommand[Any]] = {
+    Help: Subcommand(CommandHandler._help, quick=True),
+    ShowSettings: Subcommand(CommandHandler._settings, quick=True),
+    ChangeSetting: Subcommand(CommandHandler._change, quick=True),
+    ShowSources: Subcommand(CommandHandler._sources, quick=True),
+    Unsubscribe: Subcommand(CommandHandler._unsubscribe, quick=True),
+    ListIncidents: Subcommand(CommandHandler._list, quick=False),
+    SummarizeUrl: Subcommand(
+        CommandHandler._summarize_url,
+        quick=False,
+        note=lambda request: f"Fetching and summarising {escape(request.url)} …",
+    ),
+    Subscribe: Subcommand(
+        CommandHandler._subscribe,
+        quick=False,
+        note=lambda request: f"Checking the feed at {escape(request.url)} …",
+    ),
+}
+
+
+def subcommand(request: Request) -> Subcommand[Any]:
+    return SUBCOMMANDS[type(request)]

@@ -22,12 +22,12 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot import mrkdwn
 from bot.briefing import UTC_ZONE, confirmation, timing_line, when
+from bot.delivery.messages import MessageLog
+from bot.digest import mrkdwn
 from bot.entities import EntityCatalog
 from bot.incidents import IncidentBook
 from bot.schema import Incident
-from bot.slack.messages import MessageLog
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -16,10 +16,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.config import Settings
-from bot.digest import Message, escape
+from bot.delivery.messages import SentMessage, shows_incident
+from bot.digest.mrkdwn import escape
+from bot.digest.render import Message
 from bot.errors import ChannelUnavailable, DeliveryError
 from bot.keys import PROBLEM_TTL
-from bot.slack.messages import SentMessage, shows_incident
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.channels import Subscription
+from bot.channels.directory import Subscription
 from bot.config import ChannelConfig
-from bot.digest import escape, host_of, md, region_label
+from bot.digest.mrkdwn import escape
+from bot.digest.mrkdwn import text as md
+from bot.digest.render import host_of, region_label
 from bot.schema import Article, Incident, Summary
 from bot.sources.health import SourceHealth
 

@@ -15,14 +15,16 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.delivery.messages import MessageLog
 from bot.incidents import IncidentBook
 from bot.keys import ANSWERED_TTL
-from bot.qa import Answerer, render_answer
+from bot.qa.answerer import Answerer
 from bot.qa.facts import Facts
+from bot.qa.render import render_answer
 from bot.schema import Article, Incident
 from bot.slack.commands import COMMAND
-from bot.slack.messages import MessageLog
 from bot.store import Store
+from bot.store.articles import ArticleStore
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +105,8 @@ class ThreadQuestions:
         return bool(self._store.redis.set(key, "1", nx=True, ex=ttl))
 
     def _articles(self, references: tuple[Any, ...]) -> list[Article]:
-        if not references:
-            return []
-        keys = [self._store.keys.article(a.article_id) for a in references]
-        return [Article.model_validate_json(raw) for raw in self._store.redis.mget(keys) if raw]
+        stored = ArticleStore(self._store).get_many([a.article_id for a in references])
+        return [stored[a.article_id] for a in references if a.article_id in stored]
 
     @staticmethod
     def _post(client: WebClient, channel: str, thread_ts: str, message: dict[str, Any]) -> bool:

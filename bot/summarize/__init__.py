@@ -1,6 +1,1 @@
-"""Summarizers: a small protocol, engines behind it, chosen once at start-up."""
-
-from bot.summarize.base import Summarizer, build_summarizer
-from bot.summarize.extractive import ExtractiveSummarizer
-
-__all__ = ["ExtractiveSummarizer", "Summarizer", "build_summarizer"]
+"""Summarizers: a small protocol (``base``), engines behind it, loaded once (``factory``)."""

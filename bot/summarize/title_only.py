@@ -23,8 +23,6 @@ class TitleOnlyAware:
         self.engine = inner
         self.name = inner.name
         self.cache_key = inner.cache_key
-        # Thread Q&A answers with the model itself (bot/summarize/answer.py).
-        self.primary: object = getattr(inner, "primary", inner)
 
     def summarize(self, articles: Sequence[Article], language: str | None = None) -> list[Summary]:
         with_body = [a for a in articles if not a.title_only]

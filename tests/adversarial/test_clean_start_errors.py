@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 import socket
 
+from tests.cli import outage_bot
 from tests.fake_slack import FakeSlackServer
 from tests.slack_app_kit import SECRET
-from tests.test_cli import outage_bot
 from tests.test_cli_slack import slack_env
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 import bot.dedupe
-import bot.ingest
-from bot.ingest import read_sources
-from bot.pipeline import ingest
+import bot.intake.reading
+from bot.intake.pipeline import ingest
+from bot.intake.reading import read_sources
 from bot.schema import Source
 from bot.store import Store
 from tests.slack_app_kit import INTELLIGENCE
@@ -46,7 +46,7 @@ def _flood(tmp_path: Path, count: int) -> Source:
 def test_a_flood_is_read_over_several_polls_newest_first(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.ingest, "MAX_NEW_PER_POLL", 100)
+    monkeypatch.setattr(bot.intake.reading, "MAX_NEW_PER_POLL", 100)
     flood = _flood(tmp_path, 350)
     first = read_sources([flood], store, NOW).sources[0]
     assert (first.new, first.deferred) == (100, 250)
@@ -61,7 +61,7 @@ def test_a_flood_is_read_over_several_polls_newest_first(
 def test_a_flood_never_displaces_another_sources_outage(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.ingest, "MAX_NEW_PER_POLL", 200)
+    monkeypatch.setattr(bot.intake.reading, "MAX_NEW_PER_POLL", 200)
     monkeypatch.setattr(bot.dedupe, "UNFILED_MAX", 300)
     flood = _flood(tmp_path, 1000)
     # Older than every flood item: the old trim by publication date dropped it first.

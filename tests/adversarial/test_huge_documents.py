@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ExtractError, ParseError
-from bot.ingest import read_sources
+from bot.intake.reading import read_sources
 from bot.schema import Source
 from bot.sources.extract import MAX_NODES, html_to_paragraphs
 from bot.sources.page import parse_page

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import time
 
-from bot.delivery import _renew
-from bot.lease import Heartbeat
-from bot.queue import JobQueue
+from bot.delivery.deliver import _renew
+from bot.jobs.queue import JobQueue
 from bot.store import Store
+from bot.store.lease import Heartbeat
 
 
 def test_a_worker_that_heartbeats_keeps_its_job_and_a_dead_ones_is_reclaimed(

@@ -21,7 +21,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from bot.recovery import RedisOutage
+from bot.jobs.recovery import RedisOutage
 from tests.conftest import RedisServer
 
 

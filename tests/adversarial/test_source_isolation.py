@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from bot.channels import ChannelDirectory, Subscription
+from bot.channels.directory import ChannelDirectory, Subscription
 from bot.config import BotConfig, ChannelConfig
 from bot.errors import FetchError
-from bot.ingest import read_sources
+from bot.intake.reading import read_sources
 from bot.schema import Source
 from bot.sources.fetch import FetchPolicy, FetchResult, SafeFetcher
 from bot.sources.health import SourceStates
@@ -114,7 +114,7 @@ def test_a_source_that_raises_anything_is_that_sources_error(
 ) -> None:
     http_server.route("/good", Reply(headers=RSS_TYPE, body=rss("https://news.test/a")))
     bad, good = _source(http_server, "/bad"), _source(http_server, "/good")
-    with caplog.at_level(logging.WARNING, logger="bot.ingest"):
+    with caplog.at_level(logging.WARNING, logger="bot.intake.reading"):
         report = read_sources([bad, good], store, NOW, _Exploding(fetcher, bad.location, error))
     assert report.sources[0].error and type(error).__name__ in report.sources[0].error
     assert report.sources[1].new == 1

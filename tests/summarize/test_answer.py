@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from bot.errors import SummarizerError
-from bot.summarize.answer import Seq2SeqAnswerer, build_answerer
+from bot.qa.model import Seq2SeqAnswerer, build_answerer
 from bot.summarize.extractive import ExtractiveSummarizer
 from bot.summarize.router import LanguageRouter
 from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
@@ -117,7 +117,7 @@ def test_a_preset_without_the_answer_task_gets_no_generator(
     tmp_path_factory: pytest.TempPathFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     summarizer = _load(tmp_path_factory, "t5", answers=False)
-    with caplog.at_level(logging.WARNING, logger="bot.summarize.answer"):
+    with caplog.at_level(logging.WARNING, logger="bot.qa.model"):
         assert build_answerer(summarizer) is None
     (record,) = caplog.records
     assert "tiny-t5 model cannot answer" in record.getMessage()
@@ -127,7 +127,7 @@ def test_a_preset_without_the_answer_task_gets_no_generator(
 
 
 def test_the_extractive_engine_gets_no_generator(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.summarize.answer"):
+    with caplog.at_level(logging.WARNING, logger="bot.qa.model"):
         assert build_answerer(ExtractiveSummarizer()) is None
     (record,) = caplog.records
     assert "no QA model is loaded" in record.getMessage()
@@ -135,6 +135,8 @@ def test_the_extractive_engine_gets_no_generator(caplog: pytest.LogCaptureFixtur
 
 def test_a_language_router_answers_with_its_configured_model(t5: Seq2SeqSummarizer) -> None:
     # The router's cross-lingual engines are never asked questions: nothing to load.
+    # The composition root hands Q&A the engine it loaded (load_models().engine), which a
+    # router wraps as its primary.
     router = LanguageRouter(t5, [], load=lambda preset: ExtractiveSummarizer())
-    generator = build_answerer(router)
+    generator = build_answerer(router.primary)
     assert isinstance(generator, Seq2SeqAnswerer) and generator.name == t5.name

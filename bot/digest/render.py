@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import briefing, mrkdwn
+from bot import briefing
+from bot.digest import mrkdwn
 from bot.lead import root_cause_report
 from bot.schema import Digest, DigestItem, IncidentArticle
 from bot.summarize.title_only import TITLE_ENGINE
 
-ITEMS_PER_MESSAGE = 15  # 3 blocks per item + a header stays under Slack's 50
+ITEMS_PER_MESSAGE = 15  # incidents per DigestSink call: the terminal gets a digest in chunks
 SECTION_MAX = 3000
 HEADER_MAX = 150
 MAX_LINK_URL = 2000
@@ -31,28 +32,8 @@ Message = dict[str, Any]  # a chat.postMessage payload without ``channel``: text
 Block = dict[str, Any]
 
 
-escape = mrkdwn.escape  # control characters only: link targets (kept for other modules)
+escape = mrkdwn.escape  # control characters only: link targets
 md = mrkdwn.text  # every piece of outside text shown as mrkdwn
-
-
-def render_messages(digest: Digest, timezone: str = "UTC") -> list[Message]:
-    """One or more chat.postMessage payloads (without ``channel``) for a digest."""
-    tz = ZoneInfo(timezone)
-    items = digest.items
-    chunks = [items[i : i + ITEMS_PER_MESSAGE] for i in range(0, len(items), ITEMS_PER_MESSAGE)]
-    messages = []
-    for number, chunk in enumerate(chunks, start=1):
-        title = _headline(digest, tz)
-        if len(chunks) > 1:
-            title += f" ({number}/{len(chunks)})"
-        blocks: list[Block] = [
-            {"type": "header", "text": {"type": "plain_text", "text": _clip(title, HEADER_MAX)}}
-        ]
-        for item in chunk:
-            blocks.extend([*_item_blocks(item, tz, now=digest.generated_at), {"type": "divider"}])
-        fallback = title + "\n" + "\n".join(f"• {md(i.incident.title)}" for i in chunk)
-        messages.append({"text": fallback, "blocks": blocks})
-    return messages
 
 
 def render_header(
@@ -85,7 +66,7 @@ def render_incident(
 
     ``now`` (the digest's time) lets an open incident say how long it has been going on.
     """
-    blocks = _item_blocks(item, ZoneInfo(timezone), mark_update=False, now=now)
+    blocks = _item_blocks(item, ZoneInfo(timezone), now=now)
     fallback = md(_facts(item, mark_update=False)) + ": "
     fallback += _escaped_within(item.incident.title, FALLBACK_TITLE_MAX)
     return {"text": fallback, "blocks": blocks}
@@ -180,16 +161,15 @@ def _within_section(lines: list[str]) -> str:
     return "\n".join(kept)
 
 
-def _item_blocks(
-    item: DigestItem, tz: ZoneInfo, *, mark_update: bool = True, now: datetime | None = None
-) -> list[Block]:
+def _item_blocks(item: DigestItem, tz: ZoneInfo, *, now: datetime | None = None) -> list[Block]:
     """Section (facts, confirmation and timing, linked lead title, summary, sources) and byline."""
     lead, summary = item.lead, item.summary
     title = _escaped_within(lead.title, 300)
     # A URL too long for a section (rare, but Slack would refuse the whole message)
     # is left out; the title still shows.
     heading = f"*<{_link_target(lead.url)}|{title}>*" if _linkable(lead.url) else f"*{title}*"
-    facts = md(_facts(item, mark_update=mark_update))
+    # No "UPDATE" mark: in Slack an update edits this message and says so in its thread.
+    facts = md(_facts(item, mark_update=False))
     told = f"*{md(confirmation_of(item))}* · {md(briefing.timing_line(item.incident, tz, now))}"
     # A status-page lead is its latest update: say which state that update announced.
     said = f"*{md(lead.status.capitalize())}:* " if lead.status_page and lead.status else ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bot.keys import MESSAGE_TTL
 from bot.schema import Frozen, IncidentStatus
-from bot.store import Store
+from bot.store import Store, redis_errors
 
 
 class PostedMessage(Frozen):
@@ -61,6 +61,8 @@ def shows_incident(message: dict[str, object], incident_id: str, revision: int) 
 
 
 class MessageLog:
+    """``{p}:message:{channel}:{id}`` and ``{p}:incident-at:{channel}:{ts}`` (90 days)."""
+
     def __init__(self, store: Store) -> None:
         self._store = store
 
@@ -74,18 +76,22 @@ class MessageLog:
         # Where the incident was posted, for the Home tab's links.
         record.sadd(keys.message_channels(incident_id), channel)
         record.expire(keys.message_channels(incident_id), ttl)
-        record.execute()
+        with redis_errors("recording a posted message"):
+            record.execute()
 
     def channels_of(self, incident_id: str) -> list[str]:
         """The channels (as configured) where ``incident_id`` has a message, sorted."""
-        members = self._store.redis.smembers(self._store.keys.message_channels(incident_id))
+        with redis_errors("reading where an incident was posted"):
+            members = self._store.redis.smembers(self._store.keys.message_channels(incident_id))
         return sorted(str(m) for m in members)
 
     def get(self, channel: str, incident_id: str) -> PostedMessage | None:
-        raw = self._store.redis.get(self._store.keys.message(channel, incident_id))
+        with redis_errors("reading a posted message"):
+            raw = self._store.redis.get(self._store.keys.message(channel, incident_id))
         return PostedMessage.model_validate_json(raw) if raw else None
 
     def incident_at(self, channel: str, thread_ts: str) -> str | None:
         """The incident whose message is the root of the thread ``thread_ts``, if ours."""
-        raw = self._store.redis.get(self._store.keys.incident_at(channel, thread_ts))
+        with redis_errors("reading which incident a thread is about"):
+            raw = self._store.redis.get(self._store.keys.incident_at(channel, thread_ts))
         return str(raw) if raw else None

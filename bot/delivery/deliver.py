@@ -6,81 +6,43 @@ claims of the unsent items are released and they stay pending for the next run:
 nothing is lost and nothing is sent twice. A process killed mid-delivery cannot
 release anything, so a claim is a lease: it lapses after CLAIM_TTL (a minute)
 unless a message ts has replaced it, and a live sender renews the claims it still
-holds every CLAIM_HEARTBEAT_S (``bot.lease``) however long it takes. The next
+holds every CLAIM_HEARTBEAT_S (``bot.store.lease``) however long it takes. The next
 claim of a lapsed item asks Slack whether the dead process had posted it
 (every incident message carries its incident and revision as message
 metadata) and adopts that message instead of posting again.
 
-Two kinds of sink:
+Two kinds of sink (``bot.delivery.ports``; delivery never imports Slack):
 
 - a ``MessageSink`` (Slack, ``bot.slack.poster``) posts message by message: a
   header, then one message per incident, each the root of the incident's thread.
   When an incident the channel has already seen changes, its message is edited
   and the change is told in its thread; there is never a second message for it.
-  Posts are paced to about one per second per channel (``bot.slack.pacing``).
-- a ``DigestSink`` (the terminal for demos and dry runs) takes the digest whole.
+  Posts are paced to about one per second per channel (``bot.delivery.pacing``).
+- a ``DigestSink`` (the terminal for demos and dry runs, ``bot.delivery.terminal``)
+  takes the digest whole.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import NoReturn, Protocol, TextIO, TypeAlias, runtime_checkable
+from typing import NoReturn
 
-from bot.digest import (
-    ITEMS_PER_MESSAGE,
-    Message,
-    render_change,
-    render_header,
-    render_incident,
-    render_text,
-)
+from bot.delivery.messages import MessageLog, PostedMessage, incident_metadata
+from bot.delivery.pacing import ChannelPacer, Pacer
+from bot.delivery.ports import DigestSink, Message, MessageSink, SentMessage, Sink
+from bot.digest.render import ITEMS_PER_MESSAGE, render_change, render_header, render_incident
 from bot.errors import DeliveryError
-from bot.keys import ATTEMPT_TTL, CLAIM_TTL, DELIVERED_TTL, POSTED_TTL
-from bot.lease import Heartbeat
+from bot.keys import ATTEMPT_TTL, CLAIM_TTL, POSTED_TTL
 from bot.schema import Digest, DigestItem
-from bot.slack.messages import MessageLog, PostedMessage, SentMessage, incident_metadata
-from bot.slack.pacing import ChannelPacer, Pacer
 from bot.store import Store
+from bot.store.delivered import DeliveredRevisions
+from bot.store.lease import Heartbeat
 
 log = logging.getLogger(__name__)
 
 CLAIM_HEARTBEAT_S = 15.0  # a quarter of CLAIM_TTL: three beats may fail before it lapses
-
-
-class DigestSink(Protocol):
-    """Takes a digest whole. Returns one id per message sent (or a label)."""
-
-    def deliver(self, digest: Digest, timezone: str) -> list[str]: ...
-
-
-@runtime_checkable
-class MessageSink(Protocol):
-    """Posts single messages and edits them later (Slack). Raises DeliveryError."""
-
-    def post(self, channel: str, message: Message, thread_ts: str | None = None) -> SentMessage:
-        """Post to a channel (id or #name); says the message ts and the channel id."""
-        ...
-
-    def update(self, channel_id: str, ts: str, message: Message) -> bool:
-        """Replace a message; False when it no longer exists (someone deleted it)."""
-        ...
-
-    def find_posted(self, channel: str, incident_id: str, revision: int) -> SentMessage | None:
-        """The incident message an interrupted delivery posted, if the channel has it."""
-        ...
-
-
-Sink: TypeAlias = DigestSink | MessageSink
-
-
-class ProblemReporter(Protocol):
-    """Tells a person that a channel cannot receive digests (``problem``: Slack's error)."""
-
-    def report(self, channel: str, problem: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -91,41 +53,6 @@ class DeliveryReport:
     message_ids: tuple[str, ...] = ()
     updated: int = 0  # of ``delivered``, incidents whose earlier message was edited
     error: str | None = None  # why the channel got nothing this time, if it failed
-
-
-class TerminalSink:
-    """Prints the digest as text; optionally also writes the Block Kit that Slack would get."""
-
-    def __init__(self, out: TextIO, blocks_file: Path | None = None) -> None:
-        self._out = out
-        self._blocks_file = blocks_file
-        self._written: list[dict[str, object]] = []
-
-    def deliver(self, digest: Digest, timezone: str) -> list[str]:
-        self._out.write(render_text(digest, timezone) + "\n")
-        if self._blocks_file is not None:
-            # Everything this sink was given, so several channels (or chunks) all show.
-            self._written.extend(slack_payloads(digest, timezone))
-            write_payloads(self._written, self._blocks_file)
-        return ["terminal"]
-
-
-def slack_payloads(digest: Digest, timezone: str) -> list[dict[str, object]]:
-    """The chat.postMessage payloads a first delivery of ``digest`` makes: header, incidents."""
-    messages = [
-        render_header(digest, timezone),
-        *(render_incident(i, timezone, digest.generated_at) for i in digest.items),
-    ]
-    return [{"channel": digest.channel, **message} for message in messages]
-
-
-def write_blocks(digest: Digest, timezone: str, path: Path) -> None:
-    write_payloads(slack_payloads(digest, timezone), path)
-
-
-def write_payloads(payloads: list[dict[str, object]], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payloads, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def deliver(
@@ -348,8 +275,8 @@ def _record(store: Store, channel: str, item: DigestItem, sent_as: str) -> None:
     done = store.redis.register_script(_DONE)
     record = store.redis.pipeline(transaction=True)
     record.set(_claim_key(store, channel, item), sent_as, ex=int(POSTED_TTL.total_seconds()))
-    record.set(keys.delivered(channel, incident.id), incident.revision,
-               ex=int(DELIVERED_TTL.total_seconds()))  # fmt: skip
+    delivered = DeliveredRevisions(store)
+    record.set(delivered.key(channel, incident.id), incident.revision, ex=delivered.TTL_S)
     done(keys=[keys.incident(incident.id), keys.pending(channel)],
          args=[incident.id, incident.revision], client=record)  # fmt: skip
     record.execute()

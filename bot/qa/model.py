@@ -1,10 +1,12 @@
 """Thread Q&A on the summarizer's own model: no second copy of the weights.
 
-``Seq2SeqAnswerer`` wraps an already-loaded ``Seq2SeqSummarizer`` whose preset
-has the "answer" task. It builds the preset's ``answer_prompt`` around the
-retrieved passages, cutting the passages (never the question) to the model's
-input budget, and generates deterministically, so one question on one set of
-articles always gets the same answer.
+The composition root loads the model once (``bot.summarize.factory.load_models``)
+and hands its engine here. ``Seq2SeqAnswerer`` wraps that already-loaded engine
+(a ``LoadedModel``) when its preset has the "answer" task. It builds the
+preset's ``answer_prompt`` around the retrieved passages, cutting the passages
+(never the question) to the model's input budget, and generates
+deterministically, so one question on one set of articles always gets the same
+answer.
 
 Nothing here imports torch at module level: a bot on the extractive engine asks
 ``build_answerer`` too and should not pay for loading it.
@@ -13,17 +15,13 @@ Nothing here imports torch at module level: a bot on the extractive engine asks
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from bot.entities import EntityCatalog
 from bot.errors import SummarizerError
-from bot.qa.answerer import TextGenerator
-from bot.summarize.base import Summarizer
-
-if TYPE_CHECKING:
-    from bot.summarize.seq2seq import Seq2SeqSummarizer
+from bot.qa.answerer import Answerer, TextGenerator
+from bot.summarize.base import LoadedModel, Summarizer
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +36,7 @@ _LENGTH_SETTINGS = frozenset({"max_length", "min_length", "max_new_tokens"})
 class Seq2SeqAnswerer:
     """A ``TextGenerator`` sharing a loaded summarizer's tokenizer and model."""
 
-    def __init__(self, summarizer: Seq2SeqSummarizer) -> None:
+    def __init__(self, summarizer: LoadedModel) -> None:
         preset = summarizer.preset
         if not preset.answers or preset.answer_prompt is None:
             raise SummarizerError(f"{preset.name}: the preset has no answer task/answer_prompt")
@@ -170,36 +168,37 @@ def _latin(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def build_answerer(summarizer: Summarizer) -> TextGenerator | None:
-    """A generator for thread Q&A sharing ``summarizer``'s model, or None (one warning).
+def build_answerer(engine: Summarizer) -> TextGenerator | None:
+    """A generator for thread Q&A sharing ``engine``'s loaded model, or None (one warning).
 
-    Only a loaded seq2seq model whose preset has the "answer" task can answer;
-    otherwise Q&A quotes the best evidence passages and says why.
+    ``engine`` is the configured engine the composition root loaded (not the
+    cache or language router around it). Only a loaded seq2seq model whose
+    preset has the "answer" task can answer; otherwise Q&A quotes the best
+    evidence passages and says why.
     """
-    # A language router (bot/summarize/router.py) answers with its primary engine,
-    # the configured model; the cross-lingual ones only ever summarise.
-    primary = getattr(summarizer, "primary", None)
-    if primary is not None:
-        summarizer = primary
-    # A Seq2SeqSummarizer exists only once its module is imported; checking
-    # first keeps torch out of a bot that runs the extractive engine.
-    if "bot.summarize.seq2seq" in sys.modules:
-        from bot.summarize.seq2seq import Seq2SeqSummarizer
-
-        if isinstance(summarizer, Seq2SeqSummarizer):
-            if summarizer.preset.answers:
-                return Seq2SeqAnswerer(summarizer)
-            log.warning(
-                "thread Q&A: the %s model cannot answer questions; replies quote the best "
-                "evidence passages instead (for written answers, set SUMMARIZER_MODEL=mt0-base "
-                "and run `outage-bot models pull mt0-base`)",
-                summarizer.name,
-            )
-            return None
+    if isinstance(engine, LoadedModel):
+        if engine.preset.answers:
+            return Seq2SeqAnswerer(engine)
+        log.warning(
+            "thread Q&A: the %s model cannot answer questions; replies quote the best "
+            "evidence passages instead (for written answers, set SUMMARIZER_MODEL=mt0-base "
+            "and run `outage-bot models pull mt0-base`)",
+            engine.name,
+        )
+        return None
     log.warning(
         "thread Q&A: no QA model is loaded (summarizer %r); replies quote the best evidence "
         "passages instead (for written answers, run `outage-bot models pull mt0-base` and set "
         "SUMMARIZER_MODEL=mt0-base)",
-        summarizer.name,
+        engine.name,
     )
     return None
+
+
+def answerer_for(engine: Summarizer, catalog: EntityCatalog | None = None) -> Answerer:
+    """The Answerer for a bot whose loaded engine is ``engine``: its model answers when it can.
+
+    Shares the loaded weights (no second copy); logs one warning at build time
+    when there is no QA model, after which answers quote evidence only.
+    """
+    return Answerer(build_answerer(engine), catalog or EntityCatalog.load())

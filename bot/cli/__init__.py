@@ -1,0 +1,1 @@
+"""The ``outage-bot`` command line: a composition root and thin command modules."""

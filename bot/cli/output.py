@@ -1,0 +1,46 @@
+"""What the commands print: shared formatting, kept out of the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from bot.delivery.deliver import DeliveryReport
+    from bot.intake.reading import SourceReport
+
+
+def say(message: str) -> None:
+    """A progress line on stderr (stdout carries what the command produces)."""
+    typer.echo(message, err=True)
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def print_sources(sources: Sequence[SourceReport]) -> None:
+    """One line per source read: failed, backing off, unchanged, or what was new."""
+    for source in sources:
+        if source.error:
+            say(f"  {source.name}: FAILED: {source.error}")
+        elif source.skipped_until:
+            say(f"  {source.name}: backing off until {source.skipped_until:%Y-%m-%d %H:%M} UTC")
+        elif source.not_modified:
+            say(f"  {source.name}: not modified since the last poll")
+        else:
+            say(f"  {source.name}: {source.entries} read, {source.new} new")
+        for warning in source.warnings:
+            say(f"    warning: {warning}")
+
+
+def fail_on_delivery_errors(deliveries: Sequence[DeliveryReport]) -> None:
+    """Print each channel's delivery error; exit 1 if there was any (items stay pending)."""
+    failed = [d for d in deliveries if d.error]
+    for delivery in failed:
+        say(f"outage-bot: {delivery.channel}: {delivery.error}")
+    if failed:
+        raise typer.Exit(1)

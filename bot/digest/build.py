@@ -1,0 +1,102 @@
+"""Which incidents a channel's digest shows, each with its lead report summarised.
+
+Reads the store (pending incidents, articles, what was delivered) and asks the
+summarizer; renders and sends nothing (``bot.digest.render``, ``bot.delivery``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.briefing import official
+from bot.entities import EntityCatalog
+from bot.incidents import IncidentBook
+from bot.lead import choose_lead, root_cause_report
+from bot.rootcause import cause_sentence, fix_sentence
+from bot.schema import Article, Digest, DigestItem, Incident
+from bot.store import Store
+from bot.store.articles import ArticleStore
+from bot.store.delivered import DeliveredRevisions
+from bot.store.pending import PendingIncidents
+from bot.summarize.base import Summarizer
+
+
+def pending_incidents(store: Store, channel: str, now: datetime) -> list[Incident]:
+    """Incidents with news for ``channel``, most recently updated first."""
+    pending = PendingIncidents(store)
+    ids = pending.ids(channel, now)
+    incidents = IncidentBook(store).get_many(ids)
+    pending.forget(channel, set(ids) - {i.id for i in incidents})
+    return incidents
+
+
+def build_digest(
+    store: Store,
+    channel: str,
+    summarizer: Summarizer,
+    now: datetime,
+    catalog: EntityCatalog,
+    summary_language: str = "source",
+) -> Digest:
+    """The channel's pending incidents, each summarised in ``summary_language``
+    ("source" keeps every article's own language)."""
+    incidents = pending_incidents(store, channel, now)
+    wanted = None if summary_language == "source" else summary_language
+    leads = lead_articles(store, incidents, wanted)
+    summaries = iter(summarizer.summarize([a for a in leads if a is not None], wanted))
+    delivered = DeliveredRevisions(store).get_many(channel, [i.id for i in incidents])
+    items = []
+    for incident, lead, seen in zip(incidents, leads, delivered, strict=True):
+        if lead is None:  # its articles expired; nothing to summarise
+            continue
+        cause, fix = post_incident(store, incident)
+        items.append(
+            DigestItem(
+                incident=incident,
+                summary=next(summaries),
+                provider_name=catalog.provider_name(incident.provider)
+                if incident.provider
+                else None,
+                update=seen is not None and seen < incident.revision,
+                wanted_language=wanted,
+                lead_article_id=lead.id,
+                root_cause=cause,
+                fix=fix,
+            )
+        )
+    return Digest(channel=channel, generated_at=now, items=tuple(items))
+
+
+def post_incident(store: Store, incident: Incident) -> tuple[str | None, str | None]:
+    """The cause and the fix, one sentence each, from the incident's root-cause reports
+    (official ones first); (None, None) before any has joined."""
+    reports = sorted(
+        (a for a in incident.articles if root_cause_report(a)), key=lambda a: not official(a)
+    )
+    if not reports:
+        return None, None
+    stored = ArticleStore(store).get_many([a.article_id for a in reports])
+    kept = [stored[a.article_id] for a in reports if a.article_id in stored]
+    return cause_sentence(kept), fix_sentence(kept)
+
+
+def lead_articles(
+    store: Store, incidents: list[Incident], language: str | None = None
+) -> list[Article | None]:
+    """Each incident's lead for a channel that reads ``language`` (bot/lead.py), or None
+    when none of its articles is kept any more."""
+    ids = [a.article_id for i in incidents for a in i.articles]
+    if not ids:
+        return [None] * len(incidents)
+    kept = ArticleStore(store).get_many(ids)
+    leads: list[Article | None] = []
+    for incident in incidents:
+        present = [a for a in incident.articles if a.article_id in kept]
+        if not present:
+            leads.append(None)
+            continue
+        # Only reports whose text is still stored can be summarised.
+        stored = incident.model_copy(update={"articles": tuple(present)})
+        choice = choose_lead(stored, kept, language)
+        leads.append(kept[choice.article_id])
+    return leads

@@ -1,0 +1,1 @@
+"""Intake: read sources, claim what is new, classify it and file it into incidents."""

@@ -1,0 +1,66 @@
+"""Composes intake: read and claim (``bot.intake.reading``), then classify and file.
+
+Every function takes its collaborators (store, classifier, fetcher) as arguments;
+nothing here builds a client. Digests are built in ``bot.digest.build`` and
+delivered by ``bot.delivery``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.config import ChannelConfig
+from bot.entities import EntityCatalog
+from bot.filing import Filed, Filer
+from bot.intake.reading import IngestReport, SourceReport, read_sources
+from bot.outage import OutageClassifier
+from bot.schema import Source
+from bot.sources.fetch import SafeFetcher
+from bot.store import Store
+
+
+@dataclass(frozen=True)
+class Intelligence:
+    """The classifier and the catalogue it reads entities with, built once."""
+
+    catalog: EntityCatalog
+    classifier: OutageClassifier
+
+    @classmethod
+    def load(cls) -> Intelligence:
+        from bot.outage import Lexicon
+
+        catalog = EntityCatalog.load()
+        return cls(catalog, OutageClassifier(catalog, Lexicon.load()))
+
+
+@dataclass
+class PollReport:
+    ingest: IngestReport
+    filed: list[Filed]
+
+    @property
+    def sources(self) -> list[SourceReport]:
+        return self.ingest.sources
+
+    @property
+    def all_failed(self) -> bool:
+        return self.ingest.all_failed
+
+
+def ingest(
+    sources: Sequence[Source],
+    store: Store,
+    channels: Sequence[ChannelConfig],
+    now: datetime,
+    intelligence: Intelligence,
+    fetcher: SafeFetcher | None = None,
+    *,
+    force: bool = False,
+) -> PollReport:
+    """Read, claim, classify and file; queue changed incidents for their channels."""
+    read = read_sources(sources, store, now, fetcher, force=force)
+    filer = Filer(store, intelligence.classifier, intelligence.catalog)
+    return PollReport(read, filer.file_unfiled(channels))

@@ -1,0 +1,1 @@
+"""Background work between processes: the job queue, the clock and its schedule, workers."""

@@ -1,0 +1,158 @@
+"""Workers: take jobs from the queue and do them; any number may run side by side.
+
+``Worker.run_once`` takes jobs queued by the clock (``bot.jobs.clock``): a
+summarize job warms the summary cache; a deliver job builds the channel's
+digest (its summaries now mostly cached) and delivers it (``bot.delivery``). A
+job is acknowledged only after it succeeded; one that raised is retried after
+the reclaim idle time and dead-lettered after five attempts.
+
+Delivery claims each item before posting it, so a job that is run twice (a
+retry, or two workers that both reclaimed it) never posts twice. Nothing here
+builds a client: every collaborator is passed in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.channels.directory import ChannelDirectory
+from bot.delivery.deliver import DeliveryReport
+from bot.delivery.digests import deliver_channel
+from bot.delivery.pacing import Pacer
+from bot.delivery.ports import ProblemReporter, Sink
+from bot.entities import EntityCatalog
+from bot.errors import OutageBotError
+from bot.jobs.clock import DELIVER, SUMMARIZE
+from bot.jobs.queue import Job, JobQueue
+from bot.store import Store
+from bot.store.articles import ArticleStore
+from bot.store.lease import Heartbeat
+from bot.summarize.base import Summarizer
+
+log = logging.getLogger(__name__)
+
+# A job idle this long has lost its worker: a live worker touches the jobs it holds
+# every HEARTBEAT_S (bot.store.lease), however long they take (a digest of forty incidents
+# posts for about a minute), so only a dead worker's jobs ever get this idle.
+RECLAIM_AFTER_MS = 90 * 1000
+HEARTBEAT_S = 20.0
+
+
+@dataclass
+class WorkReport:
+    done: int = 0
+    failed: int = 0  # attempts that raised (retried later, or dead-lettered)
+    delivered: list[DeliveryReport] = field(default_factory=list)
+
+    def add(self, other: WorkReport) -> None:
+        self.done += other.done
+        self.failed += other.failed
+        self.delivered.extend(other.delivered)
+
+    @property
+    def jobs(self) -> int:
+        return self.done + self.failed
+
+
+class Worker:
+    """Takes jobs from the queue and does them; any number may run side by side."""
+
+    def __init__(
+        self,
+        store: Store,
+        directory: ChannelDirectory,
+        catalog: EntityCatalog,
+        summarizer: Summarizer,
+        sink: Sink,
+        queue: JobQueue,
+        *,
+        reporter: ProblemReporter | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        pacer: Pacer | None = None,
+        reclaim_after_ms: int = RECLAIM_AFTER_MS,
+        batch: int = 10,
+    ) -> None:
+        self._store = store
+        self._directory = directory
+        self._catalog = catalog
+        self._summarizer = summarizer  # a CachedSummarizer: what a summarize job computes stays
+        self._sink = sink
+        self._queue = queue
+        self._reporter = reporter
+        self._now = now
+        self._pacer = pacer
+        self._reclaim_after_ms = reclaim_after_ms
+        self._batch = batch
+
+    def run_once(self, consumer: str, block_ms: int | None = None) -> WorkReport:
+        """Do one batch: jobs left pending by failed or dead workers first, else new
+        ones (waiting up to ``block_ms`` for some). An empty report: nothing to do."""
+        jobs = self._queue.reclaim(consumer, self._reclaim_after_ms, self._batch)
+        if not jobs:
+            jobs = self._queue.read(consumer, self._batch, block_ms)
+        report = WorkReport()
+        held = [job.id for job in jobs]
+        with Heartbeat(HEARTBEAT_S, lambda: self._queue.touch(consumer, list(held))):
+            for job in jobs:
+                report.add(self._run(job))
+                held.remove(job.id)
+        return report
+
+    def drain(self, consumer: str) -> WorkReport:
+        """Do what is queued now (and whatever is reclaimable), then return."""
+        total = WorkReport()
+        while True:
+            report = self.run_once(consumer)
+            if not report.jobs:
+                return total
+            total.add(report)
+
+    def _run(self, job: Job) -> WorkReport:
+        try:
+            delivered = self.handle(job)
+        except Exception as exc:  # any failure is retried, then dead-lettered
+            if isinstance(exc, OutageBotError):
+                log.debug("%s job %s failed", job.kind, job.id, exc_info=True)
+            else:  # a bug, or a library error we do not wrap: keep the traceback
+                log.exception("%s job %s failed unexpectedly", job.kind, job.id)
+            self._queue.fail(job, f"{type(exc).__name__}: {exc}")
+            return WorkReport(failed=1)
+        self._queue.ack(job)
+        return WorkReport(done=1, delivered=[delivered] if delivered else [])
+
+    def handle(self, job: Job) -> DeliveryReport | None:
+        """Do one job; raises when it should be retried."""
+        if job.kind == SUMMARIZE:
+            self._summarize(job.fields["article"], job.fields.get("language", "source"))
+            return None
+        if job.kind == DELIVER:
+            # Released first: news filed while this digest is built gets a job of its own.
+            self._queue.release(job)
+            return self._deliver(job.fields["channel"])
+        raise _UnknownJob(f"unknown job kind {job.kind!r}")
+
+    def _summarize(self, article_id: str, language: str) -> None:
+        article = ArticleStore(self._store).get(article_id)
+        if article is None:
+            log.info("article %s expired before it was summarised; skipped", article_id)
+            return
+        self._summarizer.summarize([article], None if language == "source" else language)
+
+    def _deliver(self, channel_id: str) -> DeliveryReport | None:
+        """The channel's digest through the one delivery path, with the "retry" policy:
+        a failure Slack may get over raises, so the job is retried."""
+        channel = self._directory.get(channel_id)
+        if channel is None:
+            log.info("%s is no longer configured; its digest job is dropped", channel_id)
+            return None
+        return deliver_channel(self._store, channel, self._summarizer, self._sink, self._now(),
+                               self._catalog, on_error="retry", reporter=self._reporter,
+                               pacer=self._pacer)  # fmt: skip
+
+
+class _UnknownJob(OutageBotError):
+    """A job kind this worker does not know. Retried like any failure: during a rolling
+    deploy a newer worker may take it; dead-lettered if none does."""
