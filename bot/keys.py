@@ -55,6 +55,12 @@ key                                    retention   what it holds
                                                    after 1 min if its holder died; renewed
                                                    while it lives), then the Slack message ts
                                                    (kept 90 days)
+``{p}:claims:{host}:{pid}``           1 minute    set of the delivery claims one process holds
+                                                   (renewed with them): a worker started again
+                                                   on that host releases a dead pid's at once
+``{p}:header:{channel}:{items}``       1 day       the header for this set of claimed items was
+                                                   posted: a delivery resumed after a crash
+                                                   does not post it again
 ``{p}:attempt:{channel}:{id}:{rev}``   1 day       an item was claimed once: a later claim first
                                                    asks Slack whether the earlier holder posted
                                                    it before dying (message metadata)
@@ -149,8 +155,19 @@ class Keys:
     def posted(self, channel: str, incident_id: str, revision: int) -> str:
         return f"{self.prefix}:posted:{channel}:{incident_id}:{revision}"
 
+    def process_claims(self, process: str) -> str:
+        """Delivery claims one process (``host:pid``) holds now."""
+        return f"{self.prefix}:claims:{process}"
+
+    def process_claims_pattern(self, host: str) -> str:
+        return f"{self.prefix}:claims:{host}:*"
+
     def attempt(self, channel: str, incident_id: str, revision: int) -> str:
         return f"{self.prefix}:attempt:{channel}:{incident_id}:{revision}"
+
+    def header_posted(self, channel: str, items: str) -> str:
+        """The digest header for this set of claimed items was posted."""
+        return f"{self.prefix}:header:{channel}:{items}"
 
     def delivered(self, channel: str, incident_id: str) -> str:
         return f"{self.prefix}:delivered:{channel}:{incident_id}"

@@ -342,10 +342,51 @@ def test_jobs_of_a_worker_killed_mid_job_are_finished_by_another(
     assert "worker b: 2 job(s) done, 0 failed" in finished.stderr
     # The digest job it had not started yet is delivered, once.
     assert len(_posts(fake_slack, OTHER)) == 3
-    # (CHANNEL's items were claimed before the header post that hung; delivery claims are
-    # taken before posting so that nothing is ever posted twice, so they are not retried.)
+    # CHANNEL's items were claimed before the header post that hung: the dead process's
+    # claims are released (its pid is gone), and they are posted once, with no second
+    # header (the hung one was made).
+    top = [m for m in fake_slack.fake.history[CHANNEL] if not m.get("thread_ts")]
+    assert len(top) == 3 and sum(1 for m in top if m.get("metadata")) == 2
     assert redis_client.xpending(stream, "workers")["pending"] == 0
     assert redis_client.xlen(stream) == 0
+
+
+def test_a_worker_started_again_after_kill_9_delivers_at_once_and_never_twice(
+    cli_env: dict[str, str],
+    fake_slack: FakeSlackServer,
+    tmp_path: Path,
+    redis_client: redis.Redis,
+) -> None:
+    env = _process_env(cli_env, fake_slack, tmp_path, CHANNEL, OTHER)
+    # CHANNEL's header goes through; Slack then holds the first incident message (it is
+    # made, the answer never comes) and the worker is killed while it waits.
+    fake_slack.fake.script("chat.postMessage", Scripted(), Scripted(delay_s=10))
+    assert outage_bot(env, "clock", "--once").returncode == 0
+    args = [sys.executable, "-m", "bot", "worker"]  # its default name: hostname-pid
+    doomed = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while len(fake_slack.fake.calls_to("chat.postMessage")) < 2:
+            assert doomed.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait(timeout=10)
+    held = redis_client.xpending("test:stream:jobs", "workers")["pending"]
+    assert held == 2  # both digest jobs, read in one batch
+
+    # Started again on this host with the default lease times (90 s for jobs, 60 s for
+    # claims): it sees that pid is gone and takes its jobs and claims over at once.
+    again = outage_bot(env, "worker", "--once")
+    assert again.returncode == 0, again.stderr
+    assert "2 job(s) done, 0 failed" in again.stderr
+    assert "took over 2 job(s)" in again.stderr and "released 2 delivery claim(s)" in again.stderr
+    for channel in (CHANNEL, OTHER):
+        top = [m for m in fake_slack.fake.history[channel] if not m.get("thread_ts")]
+        shown = [str(m["metadata"]) for m in top if m.get("metadata")]
+        assert len(top) == 3, channel  # one header and two incident messages, none twice
+        assert len(shown) == len(set(shown)) == 2, channel
+    assert redis_client.xpending("test:stream:jobs", "workers")["pending"] == 0
 
 
 @pytest.mark.parametrize("command", ["clock", "worker"])

@@ -70,8 +70,14 @@ def run(
     name = f"run-{socket.gethostname()}-{os.getpid()}"
     root.log_progress()
 
+    resumed = False
+
     def poll() -> None:
+        nonlocal resumed
         queue.ensure_group()
+        if not resumed:  # what a killed predecessor on this host left, first
+            runner.resume(name)
+            resumed = True
         ticker.tick(root.now())
         report = runner.drain(name)
         for delivery in report.delivered:
@@ -163,9 +169,17 @@ def worker(
     name = consumer or f"{socket.gethostname()}-{os.getpid()}"
     runner = _worker(settings, store, directory, queue, EntityCatalog.load(),
                      reclaim_after_ms=int(reclaim_after * 1000), batch=batch)  # fmt: skip
+    # What a killed predecessor on this host left (its jobs, its delivery claims) is
+    # done first, at once: see Worker.resume.
+    resumed = outage.attempt(lambda: runner.resume(name))
     if once:
-        _report(name, runner.drain(name))
+        total = runner.drain(name)
+        if resumed is not None:
+            total.add(resumed)
+        _report(name, total)
         return
+    if resumed is not None and resumed.jobs:
+        _report(name, resumed)
     root.log_progress()
     say(f"worker {name}: waiting for jobs on {queue.key} ({store.where})")
     while not stop.is_set():

@@ -9,7 +9,9 @@ unless a message ts has replaced it, and a live sender renews the claims it stil
 holds every CLAIM_HEARTBEAT_S (``bot.store.lease``) however long it takes. The next
 claim of a lapsed item asks Slack whether the dead process had posted it
 (every incident message carries its incident and revision as message
-metadata) and adopts that message instead of posting again.
+metadata) and adopts that message instead of posting again. A worker started
+again on the same host does not wait for the lapse: each process lists the
+claims it holds, and a dead pid's are released at start-up (``release_claims_of``).
 
 Two kinds of sink (``bot.delivery.ports``; delivery never imports Slack):
 
@@ -25,6 +27,7 @@ Two kinds of sink (``bot.delivery.ports``; delivery never imports Slack):
 from __future__ import annotations
 
 import logging
+import socket
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
@@ -34,11 +37,12 @@ from bot.delivery.pacing import ChannelPacer, Pacer
 from bot.delivery.ports import DigestSink, Message, MessageSink, SentMessage, Sink
 from bot.digest.render import ITEMS_PER_MESSAGE, render_change, render_header, render_incident
 from bot.errors import DeliveryError
-from bot.keys import ATTEMPT_TTL, CLAIM_TTL, POSTED_TTL
+from bot.keys import ATTEMPT_TTL, CLAIM_TTL, POSTED_TTL, digest_of
 from bot.schema import Digest, DigestItem
 from bot.store import Store
 from bot.store.delivered import DeliveredRevisions
 from bot.store.lease import Heartbeat
+from bot.store.liveness import dead_here, this_process
 
 log = logging.getLogger(__name__)
 
@@ -81,26 +85,70 @@ def deliver(
         return _deliver_whole(store, digest, claimed, skipped, sink, timezone)
 
 
+# KEYS: the claims, then this process's set of held claims (``Keys.process_claims``),
+# which lets a worker started again on this host release a dead process's claims
+# at once (``release_claims_of``) instead of waiting for them to lapse.
 _CLAIM = """
+local held = KEYS[#KEYS]
 local won = {}
-for i = 1, #KEYS do
-  if redis.call('SET', KEYS[i], 'claimed', 'NX', 'EX', ARGV[1]) then won[#won + 1] = i end
+for i = 1, #KEYS - 1 do
+  if redis.call('SET', KEYS[i], 'claimed', 'NX', 'EX', ARGV[1]) then
+    won[#won + 1] = i
+    redis.call('SADD', held, KEYS[i])
+  end
 end
+if #won > 0 then redis.call('EXPIRE', held, ARGV[1]) end
 return won
 """
 
 # Renews only claims still held ("claimed"): one that became a message ts is kept
-# for 90 days by _record, and one given back must stay gone.
+# for 90 days by _record, and one given back must stay gone. The last key is the
+# process's set of held claims, renewed with them.
 _RENEW = """
-for i = 1, #KEYS do
+for i = 1, #KEYS - 1 do
   if redis.call('GET', KEYS[i]) == 'claimed' then redis.call('EXPIRE', KEYS[i], ARGV[1]) end
 end
+redis.call('EXPIRE', KEYS[#KEYS], ARGV[1])
 return 0
+"""
+
+# Gives back the claims a dead process held and never turned into a message ts.
+# The claim keys are read from the set (a standalone Redis allows it; the bot does not
+# run on Redis Cluster).
+_RELEASE = """
+local released = 0
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('GET', key) == 'claimed' then
+    redis.call('DEL', key)
+    released = released + 1
+  end
+end
+redis.call('DEL', KEYS[1])
+return released
 """
 
 
 def _renew(store: Store, keys: list[str]) -> None:
-    store.redis.eval(_RENEW, len(keys), *keys, int(CLAIM_TTL.total_seconds()))
+    held = store.keys.process_claims(this_process())
+    store.redis.eval(_RENEW, len(keys) + 1, *keys, held, int(CLAIM_TTL.total_seconds()))
+
+
+def release_claims_of(store: Store, process: str) -> int:
+    """Give back the unposted claims of ``process`` (``host:pid``), known to be dead;
+    how many. The next delivery asks Slack first whether it had posted them."""
+    return int(store.redis.eval(_RELEASE, 1, store.keys.process_claims(process)))
+
+
+def dead_claim_holders(store: Store) -> list[str]:
+    """Processes of this host that hold delivery claims and are no longer running."""
+    host = socket.gethostname()
+    holders = []
+    for key in store.redis.scan_iter(match=store.keys.process_claims_pattern(host), count=100):
+        process = str(key).removeprefix(store.keys.process_claims(""))
+        _, _, pid = process.rpartition(":")
+        if dead_here(host, pid):
+            holders.append(process)
+    return holders
 
 
 def _claim(store: Store, digest: Digest) -> tuple[list[DigestItem], set[str]]:
@@ -117,7 +165,8 @@ def _claim(store: Store, digest: Digest) -> tuple[list[DigestItem], set[str]]:
     # One script claims every free item at once: two processes delivering to one
     # channel at the same moment cannot split a digest between them (each would then
     # post its own header).
-    won = store.redis.eval(_CLAIM, len(keys), *keys, claim_ttl) if keys else []
+    held = store.keys.process_claims(this_process())
+    won = store.redis.eval(_CLAIM, len(keys) + 1, *keys, held, claim_ttl) if keys else []
     claimed = [digest.items[int(index) - 1] for index in won]
     tried: set[str] = set()
     for item in claimed:
@@ -185,9 +234,23 @@ class _Messages:
         fresh = sum(1 for i in claimed if before[i.incident.id] is None)
         sent = updated = 0
         try:
-            if fresh:
+            # The header of these very items may have been posted by a process that
+            # died before finishing them: then a second one would be a duplicate.
+            header_key = self._store.keys.header_posted(
+                self._channel, digest_of(" ".join(sorted(_claim_key(self._store, self._channel, i)
+                                                         for i in claimed)))
+            )  # fmt: skip
+            # Marked before posting, like the items' claims: a process killed while
+            # Slack holds the post may have made it. A post that fails is unmarked.
+            if fresh and self._store.redis.set(
+                header_key, "1", nx=True, ex=int(ATTEMPT_TTL.total_seconds())
+            ):
                 header = render_header(digest, timezone, new=fresh, updated=len(claimed) - fresh)
-                self._post(header)
+                try:
+                    self._post(header)
+                except Exception:
+                    self._store.redis.delete(header_key)
+                    raise
             for item in claimed:
                 shown = before[item.incident.id]
                 if shown is None:

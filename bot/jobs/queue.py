@@ -33,6 +33,7 @@ from redis.typing import StreamIdT
 from bot.keys import DEAD_LETTER_MAX, QUEUED_TTL, STREAM_MAX
 from bot.schema import Frozen
 from bot.store import Store
+from bot.store.liveness import dead_here
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +185,50 @@ class JobQueue:
             if not self._redis.xrange(self.key, min=entry_id, max=entry_id):
                 log.warning("job %s was trimmed from %s before it was done", entry_id, self.key)
                 self._redis.xack(self.key, self.group, entry_id)
+
+    def own_pending(self, consumer: str, count: int = 100) -> list[Job]:
+        """Jobs ``consumer`` holds and has not acknowledged (XREADGROUP from id 0): what
+        a worker of that name left when it died, or what ``take_over`` gave it."""
+        try:
+            reply: Any = self._redis.xreadgroup(self.group, consumer, {self.key: "0"},
+                                                count=count)  # fmt: skip
+        except redis.ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+            return []
+        jobs = []
+        for _, entries in reply or []:
+            for entry_id, fields in entries:
+                if entry_id is None or not fields:  # trimmed away while pending
+                    continue
+                job = Job(id=str(entry_id), fields=dict(fields))
+                jobs.append(job.model_copy(update={"attempt": self.attempts(job)}))
+        return jobs
+
+    def take_over_dead(self, consumer: str) -> int:
+        """Give ``consumer`` the jobs of workers on this host that are no longer running
+        (default names are ``hostname-pid``): restarted after ``kill -9``, a worker
+        finishes its predecessor's work now rather than after RECLAIM_AFTER_MS."""
+        try:
+            consumers = self._redis.xinfo_consumers(self.key, self.group)
+        except redis.ResponseError:  # no stream or group yet
+            return 0
+        taken = 0
+        for info in consumers:
+            name = str(info["name"])
+            host, _, pid = name.rpartition("-")
+            host = host.removeprefix("run-")  # `outage-bot run` names itself run-host-pid
+            if name == consumer or int(info["pending"]) == 0 or not dead_here(host, pid):
+                continue
+            rows = self._redis.xpending_range(self.key, self.group, min="-", max="+",
+                                              count=1000, consumername=name)  # fmt: skip
+            ids: list[StreamIdT] = [row["message_id"] for row in rows]
+            if ids:
+                self._redis.xclaim(self.key, self.group, consumer, min_idle_time=0,
+                                   message_ids=ids, justid=True)  # fmt: skip
+                taken += len(ids)
+                log.warning("took over %d job(s) of %s, which is no longer running", len(ids), name)
+        return taken
 
     def touch(self, consumer: str, job_ids: list[str]) -> None:
         """Reset the idle time of jobs ``consumer`` still holds: a heartbeat, so only

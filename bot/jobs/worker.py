@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.channels.directory import ChannelDirectory
-from bot.delivery.deliver import DeliveryReport
+from bot.delivery.deliver import DeliveryReport, dead_claim_holders, release_claims_of
 from bot.delivery.digests import deliver_channel
 from bot.delivery.pacing import Pacer
 from bot.delivery.ports import ProblemReporter, Sink
@@ -93,6 +93,9 @@ class Worker:
         jobs = self._queue.reclaim(consumer, self._reclaim_after_ms, self._batch)
         if not jobs:
             jobs = self._queue.read(consumer, self._batch, block_ms)
+        return self._run_all(consumer, jobs)
+
+    def _run_all(self, consumer: str, jobs: list[Job]) -> WorkReport:
         report = WorkReport()
         held = [job.id for job in jobs]
         with Heartbeat(HEARTBEAT_S, lambda: self._queue.touch(consumer, list(held))):
@@ -100,6 +103,20 @@ class Worker:
                 report.add(self._run(job))
                 held.remove(job.id)
         return report
+
+    def resume(self, consumer: str) -> WorkReport:
+        """At start-up: take over the jobs and delivery claims of workers of this host
+        that died (``kill -9``, a crash), and do the jobs this consumer holds, at once.
+        A dead worker on another host is covered by the leases instead (RECLAIM_AFTER_MS
+        for its jobs, CLAIM_TTL for its claims)."""
+        for process in dead_claim_holders(self._store):
+            released = release_claims_of(self._store, process)
+            if released:
+                log.warning("released %d delivery claim(s) of %s, which is no longer running",
+                            released, process)  # fmt: skip
+        self._queue.take_over_dead(consumer)
+        jobs = self._queue.own_pending(consumer, self._batch * 10)
+        return self._run_all(consumer, jobs)
 
     def drain(self, consumer: str) -> WorkReport:
         """Do what is queued now (and whatever is reclaimable), then return."""

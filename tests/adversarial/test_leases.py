@@ -38,3 +38,21 @@ def test_claim_renewal_keeps_held_claims_and_leaves_recorded_ones(store: Store) 
     assert store.redis.ttl(held) > 2  # renewed to the full lease
     assert store.redis.ttl(recorded) <= 2  # a message ts is not a claim to renew
     assert not store.redis.exists(released)  # a claim given back stays given back
+
+
+def test_a_process_of_this_host_that_is_gone_is_dead_and_nothing_else_is() -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from bot.store.liveness import dead_here
+
+    host = socket.gethostname()
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=30)
+    assert dead_here(host, str(child.pid))
+    assert not dead_here(host, str(os.getpid()))  # this very process
+    assert not dead_here(host, str(os.getppid()))  # a live one
+    assert not dead_here("another-host", str(child.pid))  # only leases tell about others
+    assert not dead_here(host, "not-a-pid")
