@@ -36,7 +36,10 @@ typecheck: install-dev
 
 # One worker per core; worksteal rebalances when a few long corpus tests land together.
 pytest: install-dev
-	$(BIN)/pytest -n auto --dist worksteal
+	$(BIN)/pytest -n auto --dist worksteal -m "not serial"
+	# Latency targets (acks within 3 s under 200 parallel commands) are measured on a
+	# machine doing nothing else, not beside the other tests.
+	$(BIN)/pytest -m serial
 
 test: lint typecheck pytest
 

@@ -18,7 +18,7 @@ import pytest
 import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-from bot.summarize.answer import Seq2SeqAnswerer
+from bot.qa.model import Seq2SeqAnswerer
 from bot.summarize.ct2 import (
     VMAP_FILE,
     Ct2Model,
