@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def incidents_command(
-    since: Annotated[str, typer.Option(help="24h, 7d, 2w … or all.")] = "7d",
+    since: Annotated[str, typer.Option(metavar="AGE", help="24h, 7d, 2w … or all.")] = "7d",
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per incident.")] = False,
 ) -> None:
     """List incidents with status, sources and languages, most recently updated first."""
@@ -128,7 +128,8 @@ def sources_command() -> None:
 
 
 def config_check() -> None:
-    """Validate the environment and the config file; list every problem."""
+    """Validate the environment, .env and the config file; ping Redis; list every problem."""
+    from bot.cli.checks import check_model, check_providers, check_redis, check_tokens
     from bot.config import check_sources_exist, load_config, load_settings
 
     problems: list[ConfigProblem] = []
@@ -139,16 +140,25 @@ def config_check() -> None:
         problems.extend(exc.problems)
     config = None
     if settings is not None:
+        problems.extend(check_model(settings))
+        problems.extend(check_tokens(settings))
         try:
             config = load_config(settings.config_path)
         except ConfigError as exc:
             problems.extend(exc.problems)
     if config is not None and settings is not None:
-        problems.extend(check_sources_exist(config, str(settings.config_path)))
+        where = str(settings.config_path)
+        problems.extend(check_sources_exist(config, where))
+        problems.extend(check_providers(config, where))
+    if settings is not None:
+        problems.extend(check_redis(settings))
     if problems:
         raise ConfigError(problems)
     assert settings is not None and config is not None  # noqa: S101
     where = settings.config_path or "no config file (OUTAGE_BOT_CONFIG unset)"
     typer.echo(f"OK: {where}: {len(config.sources)} source(s), {len(config.channels)} channel(s)")
+    redis = "REDIS_URL answers PING" if settings.redis_url else (
+        f"embedded Redis in {settings.data_dir} (started on demand)")  # fmt: skip
+    typer.echo(f"   {redis}; summarizer: {settings.summarizer_model}")
     if settings.slack_bot_token is None:
         typer.echo("   SLACK_BOT_TOKEN unset: digests print to the terminal")

@@ -35,7 +35,7 @@ def models_list() -> None:
 
 
 def models_pull(
-    name: Annotated[str, typer.Argument(help="A preset name (see `models list`).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A preset name (see `models list`).")],
 ) -> None:
     """Download a preset's weights into the models folder (needs internet access)."""
     from bot.config import load_settings
@@ -71,4 +71,4 @@ def models_pull(
             "(this needs internet access to the Hugging Face hub; HF_HUB_OFFLINE must be unset)"
         ) from exc
     record_revision(target, commit)
-    typer.echo(f"{name} is ready in {target} (commit {commit}; pin it in models/presets.toml)")
+    typer.echo(f"{name} is ready in {target} (commit {commit}; pin it in bot/data/presets.toml)")

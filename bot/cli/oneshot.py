@@ -29,7 +29,9 @@ DEMO_CHANNEL = "#outage-demo"
 
 
 def demo(
-    out: Annotated[Path | None, typer.Option(help="Where to write the Block Kit JSON.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Where to write the Block Kit JSON.")
+    ] = None,
     reset: Annotated[bool, typer.Option(help="Forget what earlier demos delivered.")] = False,
 ) -> None:
     """Ingest the bundled sample articles and print (or post) a digest."""
@@ -78,7 +80,9 @@ def _sample_sources() -> list[Source]:
 
 
 def ingest_command(
-    sources: Annotated[list[str], typer.Argument(help="URLs, files or directories to read.")],
+    sources: Annotated[
+        list[str], typer.Argument(metavar="SOURCE", help="URLs, files or directories to read.")
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per new article.")
     ] = False,
@@ -168,7 +172,10 @@ def _read_one(settings: Settings, target: str) -> list[Article]:
 
 
 def summarize(
-    target: Annotated[str, typer.Argument(help="An article URL, or a Markdown/feed/page file.")],
+    target: Annotated[
+        str,
+        typer.Argument(metavar="FILE|URL", help="An article URL, or a Markdown/feed/page file."),
+    ],
 ) -> None:
     """Summarise one article (or every item of a feed) without storing anything."""
     settings, _ = root.build_settings()
@@ -180,8 +187,14 @@ def summarize(
 
 
 def ask(
-    target: Annotated[str, typer.Argument(help="An article URL, or a Markdown/feed/page file.")],
-    question: Annotated[str, typer.Argument(help="What you want to know, in Chinese or English.")],
+    target: Annotated[
+        str,
+        typer.Argument(metavar="FILE|URL", help="An article URL, or a Markdown/feed/page file."),
+    ],
+    question: Annotated[
+        str,
+        typer.Argument(metavar="QUESTION", help="What you want to know, in Chinese or English."),
+    ],
 ) -> None:
     """Answer a question from one article (or feed), quoting the evidence."""
     from bot.intake.pipeline import Intelligence
@@ -214,7 +227,9 @@ def _facts_of(articles: list[Article], intelligence: Intelligence) -> Facts:
 
 
 def digest(
-    channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
+    channel: Annotated[
+        str | None, typer.Option(metavar="CHANNEL", help="Only this channel.")
+    ] = None,
     dry_run: Annotated[bool, typer.Option(help="Print it; deliver and mark nothing.")] = False,
 ) -> None:
     """Build and deliver the pending digest now, whatever the schedule says."""

@@ -53,7 +53,9 @@ def _stop_on_sigterm() -> threading.Event:
 
 def run(
     once: Annotated[bool, typer.Option(help="Poll once and exit instead of looping.")] = False,
-    interval: Annotated[int, typer.Option(min=10, help="Seconds between polls.")] = 300,
+    interval: Annotated[
+        int, typer.Option(min=10, metavar="SECONDS", help="Seconds between polls.")
+    ] = 300,
 ) -> None:
     """Poll the configured sources and deliver due channel digests (clock and worker in one)."""
     from bot.intake.pipeline import Intelligence
@@ -91,7 +93,9 @@ def run(
 
 def clock(
     once: Annotated[bool, typer.Option(help="Tick once and exit instead of looping.")] = False,
-    interval: Annotated[int, typer.Option(min=10, help="Seconds between ticks.")] = 300,
+    interval: Annotated[
+        int, typer.Option(min=10, metavar="SECONDS", help="Seconds between ticks.")
+    ] = 300,
 ) -> None:
     """Poll the sources and queue summarize and deliver jobs for `outage-bot worker` (run one)."""
     from bot.intake.pipeline import Intelligence
@@ -131,17 +135,17 @@ def worker(
         bool, typer.Option(help="Do what is queued now (and what is reclaimable), then exit.")
     ] = False,
     consumer: Annotated[
-        str | None, typer.Option(help="Name in the consumer group (default: hostname-pid).")
+        str | None, typer.Option(metavar="NAME", help="Name in the consumer group (default: hostname-pid).")
     ] = None,
     block_ms: Annotated[
-        int, typer.Option(min=1, max=_MAX_BLOCK_MS, help="How long one read waits for jobs, in ms.")
+        int, typer.Option(min=1, max=_MAX_BLOCK_MS, metavar="MS", help="How long one read waits for jobs, in ms.")
     ] = 5000,
     reclaim_after: Annotated[
         float,
-        typer.Option(min=0, help="Seconds a job may stay unacknowledged before another "
+        typer.Option(min=0, metavar="SECONDS", help="Seconds a job may stay unacknowledged before another "
                      "worker takes it over (its worker failed or died)."),
     ] = _RECLAIM_AFTER_S,
-    batch: Annotated[int, typer.Option(min=1, max=1000, help="Jobs per read.")] = 10,
+    batch: Annotated[int, typer.Option(min=1, max=1000, metavar="N", help="Jobs per read.")] = 10,
 ) -> None:  # fmt: skip
     """Summarise and deliver what `outage-bot clock` queued; run as many as you like."""
     from bot.entities import EntityCatalog

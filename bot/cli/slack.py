@@ -19,9 +19,13 @@ from bot.errors import ConfigError, ConfigProblem
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on (HTTP mode).")] = "0.0.0.0",  # noqa: S104
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (HTTP mode).")] = 3000,
-    threads: Annotated[int, typer.Option(min=1, max=64, help="Request threads.")] = 8,
+    host: Annotated[
+        str, typer.Option(metavar="HOST", help="Interface to listen on (HTTP mode).")
+    ] = "0.0.0.0",  # noqa: S104
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, metavar="PORT", help="Port (HTTP mode).")
+    ] = 3000,
+    threads: Annotated[int, typer.Option(min=1, max=64, metavar="N", help="Request threads.")] = 8,
 ) -> None:
     """Serve Slack: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on POST /slack/events."""
     from bot.intake.pipeline import Intelligence
