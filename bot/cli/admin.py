@@ -155,8 +155,8 @@ def config_check() -> None:
     if problems:
         raise ConfigError(problems)
     assert settings is not None and config is not None  # noqa: S101
-    where = settings.config_path or "no config file (OUTAGE_BOT_CONFIG unset)"
-    typer.echo(f"OK: {where}: {len(config.sources)} source(s), {len(config.channels)} channel(s)")
+    shown = settings.config_path or "no config file (OUTAGE_BOT_CONFIG unset)"
+    typer.echo(f"OK: {shown}: {len(config.sources)} source(s), {len(config.channels)} channel(s)")
     redis = "REDIS_URL answers PING" if settings.redis_url else (
         f"embedded Redis in {settings.data_dir} (started on demand)")  # fmt: skip
     typer.echo(f"   {redis}; summarizer: {settings.summarizer_model}")

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import admin, models, oneshot, processes, slack
+from bot.cli import admin, models, oneshot, processes, slack, status
 from bot.errors import ConfigError, OutageBotError
 
 # Plain help (rich_markup_mode=None): rich's tables print a type for every flag
@@ -34,6 +34,7 @@ app.command()(oneshot.summarize)
 app.command()(oneshot.digest)
 app.command("incidents")(admin.incidents_command)
 app.command("sources")(admin.sources_command)
+app.command()(status.status)
 app.command()(slack.serve)
 app.command()(oneshot.ask)
 app.command()(processes.clock)

@@ -71,10 +71,11 @@ def build_models(settings: Settings) -> Models:
 
 
 def build_summarizer(models: Models, store: Store) -> Summarizer:
-    """The loaded summarizer behind the Redis summary cache."""
+    """The loaded summarizer, counted and timed, behind the Redis summary cache."""
     from bot.summarize.cache import CachedSummarizer
+    from bot.summarize.measured import MeasuredSummarizer
 
-    return CachedSummarizer(models.summarizer, store)
+    return CachedSummarizer(MeasuredSummarizer(models.summarizer), store)
 
 
 def build_slack_client(settings: Settings) -> WebClient | None:

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from bot.config import Settings
 from bot.delivery.messages import SentMessage, shows_incident
@@ -21,6 +24,7 @@ from bot.digest.mrkdwn import escape
 from bot.digest.render import Message
 from bot.errors import ChannelUnavailable, DeliveryError
 from bot.keys import PROBLEM_TTL
+from bot.ops import metrics
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -53,8 +57,26 @@ def build_web_client(settings: Settings) -> WebClient | None:
         kwargs["base_url"] = settings.slack_api_url
     client = WebClient(**kwargs)  # type: ignore[arg-type]
     # On HTTP 429 wait for Retry-After and try again instead of failing the digest.
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    client.retry_handlers.append(CountingRateLimitHandler(max_retry_count=3))
     return client
+
+
+class CountingRateLimitHandler(RateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler (waits Retry-After, retries) that also counts each 429."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is not None and response.status_code == 429:
+            metrics.SLACK_RATE_LIMITED.inc()
+        return bool(
+            super()._can_retry(state=state, request=request, response=response, error=error)
+        )
 
 
 class SlackSink:
@@ -76,9 +98,12 @@ class SlackSink:
                 unfurl_media=False,
             )
         except SlackApiError as exc:
+            metrics.SLACK_ERRORS.labels(error=_error_of(exc)).inc()
             raise _refused(channel, exc) from exc
         except (SlackClientError, OSError) as exc:  # OSError: urllib's connection errors
+            metrics.SLACK_ERRORS.labels(error="unreachable").inc()
             raise DeliveryError(f"cannot reach Slack: {exc}") from exc
+        metrics.SLACK_POSTS.labels(method="chat.postMessage").inc()
         return SentMessage(ts=str(response["ts"]), channel=str(response.get("channel") or channel))
 
     def find_posted(self, channel: str, incident_id: str, revision: int) -> SentMessage | None:
@@ -105,11 +130,14 @@ class SlackSink:
                 channel=channel_id, ts=ts, text=message["text"], blocks=message["blocks"]
             )
         except SlackApiError as exc:
+            metrics.SLACK_ERRORS.labels(error=_error_of(exc)).inc()
             if _error_of(exc) in _MESSAGE_GONE:
                 return False
             raise _refused(channel_id, exc) from exc
         except (SlackClientError, OSError) as exc:  # OSError: urllib's connection errors
+            metrics.SLACK_ERRORS.labels(error="unreachable").inc()
             raise DeliveryError(f"cannot reach Slack: {exc}") from exc
+        metrics.SLACK_POSTS.labels(method="chat.update").inc()
         return True
 
 
