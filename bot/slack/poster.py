@@ -20,6 +20,7 @@ from slack_sdk.http_retry.state import RetryState
 
 from bot.config import Settings
 from bot.delivery.messages import SentMessage, shows_incident
+from bot.delivery.terminal import post_payload
 from bot.digest.mrkdwn import escape
 from bot.digest.render import Message
 from bot.errors import ChannelUnavailable, DeliveryError
@@ -87,16 +88,8 @@ class SlackSink:
 
     def post(self, channel: str, message: Message, thread_ts: str | None = None) -> SentMessage:
         try:
-            response = self._client.chat_postMessage(
-                channel=channel,
-                text=message["text"],
-                blocks=message["blocks"],
-                thread_ts=thread_ts,
-                metadata=message.get("metadata"),
-                # Links in a digest would each unfold into a large preview.
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            # The same payload `digest --blocks` writes for a preview.
+            response = self._client.chat_postMessage(**post_payload(channel, message, thread_ts))
         except SlackApiError as exc:
             metrics.SLACK_ERRORS.labels(error=_error_of(exc)).inc()
             raise _refused(channel, exc) from exc
