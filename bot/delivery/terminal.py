@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.delivery.messages import incident_metadata
 from bot.digest.render import Message, render_header, render_incident, render_text
 from bot.schema import Digest
 
@@ -57,10 +58,15 @@ def post_payload(channel: str, message: Message, thread_ts: str | None = None) -
 
 def slack_payloads(digest: Digest, timezone: str) -> list[dict[str, object]]:
     """The chat.postMessage payloads a first delivery of ``digest`` makes: header, incidents."""
-    messages = [
+    # Incident messages carry the metadata delivery adds (bot.delivery.deliver).
+    messages: list[Message] = [
         render_header(digest, timezone),
-        *(render_incident(i, timezone, digest.generated_at) for i in digest.items),
-    ]
+        *(
+            {**render_incident(i, timezone, digest.generated_at),
+             "metadata": incident_metadata(i.incident.id, i.incident.revision)}
+            for i in digest.items
+        ),
+    ]  # fmt: skip
     return [post_payload(digest.channel, message) for message in messages]
 
 
