@@ -13,11 +13,14 @@ $(BIN)/python:
 # torch is installed on its own, pinned, first: the exact pin takes the CPU wheel
 # that ships on these machines instead of a multi-GB CUDA download.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "First run: installing into $(VENV) (torch 2.13.0 CPU, transformers, slack-bolt, ...)."
+	@echo "This takes a minute or two; later runs skip it."
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	@echo "Installing the test tools (pytest, ruff, mypy) into $(VENV)..."
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 

@@ -9,6 +9,7 @@ show a traceback for a bad config.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Sequence
@@ -27,13 +28,18 @@ from bot.errors import ConfigError, ConfigProblem
 from bot.schema import Source, SourceKind
 
 REALTIME = "realtime"
+# Read from the working directory. Precedence: the process environment, then .env,
+# then the defaults below (pydantic-settings' order).
+ENV_FILE = ".env"
 _CHANNEL = re.compile(r"^(#[^\s#]{1,80}|[CGD][A-Z0-9]{6,})$")
 
 
 def default_models_dir() -> Path:
     """The repository's models/ folder in a checkout, else one in the data directory."""
-    checkout = Path(__file__).resolve().parent.parent / "models"
-    return checkout if (checkout / "presets.toml").exists() else default_data_dir() / "models"
+    repository = Path(__file__).resolve().parent.parent
+    # An installed wheel has no pyproject.toml beside the package: use the data directory.
+    in_checkout = (repository / "pyproject.toml").exists() and (repository / "models").is_dir()
+    return repository / "models" if in_checkout else default_data_dir() / "models"
 
 
 def default_data_dir() -> Path:
@@ -53,6 +59,8 @@ class Settings(BaseSettings):
         frozen=True,
         extra="ignore",
         env_ignore_empty=True,  # SLACK_BOT_TOKEN= means "not set", not "empty token"
+        env_file=ENV_FILE,
+        env_file_encoding="utf-8",
         validate_by_name=True,
         validate_by_alias=True,
     )
@@ -66,7 +74,7 @@ class Settings(BaseSettings):
     redis_prefix: str = Field("outage-bot", validation_alias="OUTAGE_BOT_REDIS_PREFIX")
     config_path: Path | None = Field(None, validation_alias="OUTAGE_BOT_CONFIG")
     data_dir: Path = Field(default_factory=default_data_dir, validation_alias="OUTAGE_BOT_DATA_DIR")
-    # A preset of models/presets.toml, a model folder, or "extractive".
+    # A preset of bot/data/presets.toml, a model folder, or "extractive".
     summarizer_model: str = Field("mt0-base", validation_alias="SUMMARIZER_MODEL")
     models_dir: Path = Field(default_factory=lambda: default_models_dir(),
                              validation_alias="OUTAGE_BOT_MODELS_DIR")  # fmt: skip
@@ -126,6 +134,36 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", value):
             raise ValueError("use 1-40 letters, digits, '.', '_' or '-'")
         return value
+
+
+class LogSettings(BaseSettings):
+    """``LOG_LEVEL`` and ``LOG_FORMAT``: read before any command, apart from Settings, so a
+    bad Slack or Redis variable does not stop the logging that would report it."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", env_file=ENV_FILE,
+                                      env_ignore_empty=True)  # fmt: skip
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "WARNING", validation_alias="LOG_LEVEL"
+    )
+    log_format: Literal["text", "json"] = Field("text", validation_alias="LOG_FORMAT")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+
+def load_log_settings() -> LogSettings:
+    try:
+        return LogSettings()
+    except ValidationError as exc:
+        raise ConfigError(_problems("environment", exc)) from exc
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -288,9 +326,21 @@ def _problems(where: str, exc: ValidationError) -> list[ConfigProblem]:
             key = aliases.get(key, key.upper())
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
-            message = "unknown key (check the spelling)"
+            message = "unknown key" + _suggest(str(error["loc"][-1]))
         problems.append(ConfigProblem(where, key, message))
     return problems
+
+
+def _suggest(key: str) -> str:
+    """ " (did you mean 'schedule'?)" from every key the file may hold, else a hint."""
+    known = {
+        name
+        for model in (BotConfig, SourceConfig, ChannelConfig, ChannelFilters)
+        for name in model.model_fields
+        if name != "base_dir"
+    }
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else " (check the spelling)"
 
 
 def _dotted(loc: Sequence[int | str]) -> str:

@@ -16,6 +16,7 @@ from bot.entities import EntityCatalog
 from bot.filters import wants
 from bot.incidents import IncidentTracker
 from bot.keys import PENDING_MAX
+from bot.ops import metrics
 from bot.outage import OutageClassifier
 from bot.schema import Article, Incident, Outage
 from bot.store import Store
@@ -59,6 +60,8 @@ class Filer:
                     self._queue(incident, channels)
             # Whoever takes it off the list reports it: with two workers, exactly one does.
             taken = self._store.redis.zrem(keys.unfiled(), article_id) == 1
+            if taken and outage.is_outage:
+                metrics.ARTICLES_OUTAGE.inc()
             if mine and (incident is not None or taken):
                 filed.append(Filed(article, outage, incident))
         return filed

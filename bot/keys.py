@@ -87,6 +87,10 @@ key                                    retention   what it holds
                                        to 1,000    their last error (dead letters)
 ``{p}:queued:{queue}:{token}``         1 hour      a job with this token is queued: the clock
                                                    does not queue the same work again each tick
+``{p}:heartbeat:{process}``            3 beats     hash: a running process's role, pid, host,
+                                                   last tick, model (``bot.ops.heartbeat``)
+``{p}:heartbeats``                     1 day       sorted set: process → last beat, so a
+                                                   process that died still shows as stopped
 =====================================  ==========  ============================================
 
 90 days for claims is longer than any feed keeps an item, so a feed replayed
@@ -245,6 +249,12 @@ class Keys:
     def request_signature(self, signature: str) -> str:
         """A Slack request signature already accepted (replay refusal, 11 min)."""
         return f"{self.prefix}:request:{digest_of(signature)}"
+
+    def heartbeat(self, process: str) -> str:
+        return f"{self.prefix}:heartbeat:{process}"
+
+    def heartbeats(self) -> str:
+        return f"{self.prefix}:heartbeats"
 
     def all_pattern(self) -> str:
         return f"{self.prefix}:*"

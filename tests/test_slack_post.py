@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.config import ChannelConfig, Settings
 from bot.delivery.deliver import deliver
+from bot.delivery.messages import incident_metadata
 from bot.delivery.pacing import ChannelPacer
 from bot.delivery.terminal import TerminalSink
 from bot.digest.build import build_digest, pending_incidents
@@ -169,8 +170,12 @@ def test_terminal_output_is_unaffected_by_slack_settings(store: Store) -> None:
     TerminalSink(out, blocks).deliver(digest, "UTC")
     assert "AWS US-EAST-1" in out.getvalue() and out.getvalue().count("■ ") == 2
     written = json.loads(blocks.read_text(encoding="utf-8"))
+    # The full chat.postMessage payloads, metadata and unfurl flags included.
     expected = [
-        render_header(digest),
-        *(render_incident(i, "UTC", digest.generated_at) for i in digest.items),
-    ]
-    assert written == [{"channel": CHANNEL, **m} for m in expected]
+        {"channel": CHANNEL, **render_header(digest), "unfurl_links": False,
+         "unfurl_media": False},
+        *({"channel": CHANNEL, **render_incident(i, "UTC", digest.generated_at),
+           "metadata": incident_metadata(i.incident.id, i.incident.revision),
+           "unfurl_links": False, "unfurl_media": False} for i in digest.items),
+    ]  # fmt: skip
+    assert written == expected

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.cli import root
-from bot.cli.output import iso
+from bot.cli.output import iso, say
 from bot.errors import ConfigError, ConfigProblem
 
 if TYPE_CHECKING:
@@ -23,7 +23,14 @@ if TYPE_CHECKING:
 
 
 def incidents_command(
-    since: Annotated[str, typer.Option(help="24h, 7d, 2w … or all.")] = "7d",
+    since: Annotated[
+        str | None,
+        typer.Option(
+            metavar="AGE",
+            help="24h, 7d, 2w … or all (default: the shortest of "
+            "24h, 7d, 30d, 90d that has incidents).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per incident.")] = False,
 ) -> None:
     """List incidents with status, sources and languages, most recently updated first."""
@@ -33,11 +40,13 @@ def incidents_command(
     from bot.intake.pipeline import Intelligence
 
     settings, _ = root.build_settings()
-    window = _parse_since(since)
     store = root.build_store(settings)
-    start = datetime.fromtimestamp(0, UTC) if window is None else root.now() - window
+    every = [i for i in IncidentBook(store).recent(datetime.fromtimestamp(0, UTC)) if i.is_outage]
+    since, found = _window(every, since)
+    if len(every) > len(found):
+        say(f"Incidents of the last {since}; {len(every) - len(found)} older "
+            "(--since all shows them).")  # fmt: skip
     catalog = Intelligence.load().catalog
-    found = [i for i in IncidentBook(store).recent(start) if i.is_outage]
     for incident in found:
         known = catalog.provider_name(incident.provider) if incident.provider else None
         if as_json:
@@ -53,7 +62,26 @@ def incidents_command(
         for article in incident.articles:
             typer.echo(f"    - [{article.language}] {article.title} ({article.url})")
     if not found and not as_json:
-        typer.echo(f"No incidents in the last {since}.")
+        typer.echo("No incidents stored yet (run `outage-bot ingest` or `run` first)."
+                   if since == "all" else f"No incidents in the last {since}.")  # fmt: skip
+
+
+# Tried in order when --since is not given: a user wants the recent incidents that
+# exist, and sample data or a quiet week should not look like "nothing".
+_DEFAULT_WINDOWS = ("24h", "7d", "30d", "90d")
+
+
+def _window(every: list[Incident], since: str | None) -> tuple[str, list[Incident]]:
+    """The window used and the incidents in it (every list is newest first)."""
+    for text in (since,) if since is not None else _DEFAULT_WINDOWS:
+        window = _parse_since(text)
+        if window is None:
+            return text, every
+        start = root.now() - window
+        found = [i for i in every if i.updated_at >= start]
+        if found or since is not None:
+            return text, found
+    return "all", every
 
 
 def _parse_since(text: str) -> timedelta | None:
@@ -128,7 +156,8 @@ def sources_command() -> None:
 
 
 def config_check() -> None:
-    """Validate the environment and the config file; list every problem."""
+    """Validate the environment, .env and the config file; ping Redis; list every problem."""
+    from bot.cli.checks import check_model, check_providers, check_redis, check_tokens
     from bot.config import check_sources_exist, load_config, load_settings
 
     problems: list[ConfigProblem] = []
@@ -139,16 +168,25 @@ def config_check() -> None:
         problems.extend(exc.problems)
     config = None
     if settings is not None:
+        problems.extend(check_model(settings))
+        problems.extend(check_tokens(settings))
         try:
             config = load_config(settings.config_path)
         except ConfigError as exc:
             problems.extend(exc.problems)
     if config is not None and settings is not None:
-        problems.extend(check_sources_exist(config, str(settings.config_path)))
+        where = str(settings.config_path)
+        problems.extend(check_sources_exist(config, where))
+        problems.extend(check_providers(config, where))
+    if settings is not None:
+        problems.extend(check_redis(settings))
     if problems:
         raise ConfigError(problems)
     assert settings is not None and config is not None  # noqa: S101
-    where = settings.config_path or "no config file (OUTAGE_BOT_CONFIG unset)"
-    typer.echo(f"OK: {where}: {len(config.sources)} source(s), {len(config.channels)} channel(s)")
+    shown = settings.config_path or "no config file (OUTAGE_BOT_CONFIG unset)"
+    typer.echo(f"OK: {shown}: {len(config.sources)} source(s), {len(config.channels)} channel(s)")
+    redis = "REDIS_URL answers PING" if settings.redis_url else (
+        f"embedded Redis in {settings.data_dir} (started on demand)")  # fmt: skip
+    typer.echo(f"   {redis}; summarizer: {settings.summarizer_model}")
     if settings.slack_bot_token is None:
         typer.echo("   SLACK_BOT_TOKEN unset: digests print to the terminal")

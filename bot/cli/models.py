@@ -41,7 +41,7 @@ def models_list() -> None:
 
 
 def models_pull(
-    name: Annotated[str, typer.Argument(help="A preset name (see `models list`).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A preset name (see `models list`).")],
 ) -> None:
     """Download a preset's weights into the models folder (needs internet access)."""
     from bot.config import load_settings
@@ -78,7 +78,7 @@ def models_pull(
         ) from exc
     record_revision(target, commit)
     _convert_for_ctranslate2(target)
-    typer.echo(f"{name} is ready in {target} (commit {commit}; pin it in models/presets.toml)")
+    typer.echo(f"{name} is ready in {target} (commit {commit}; pin it in bot/data/presets.toml)")
 
 
 def _convert_for_ctranslate2(target: Path) -> None:

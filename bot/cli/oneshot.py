@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.cli import root
-from bot.cli.output import fail_on_delivery_errors, iso, print_sources, say
+from bot.cli.output import SourceProgress, fail_on_delivery_errors, iso, say
 from bot.errors import ConfigError, ConfigProblem
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.delivery.terminal import TerminalSink
     from bot.filing import Filed
     from bot.intake.pipeline import Intelligence
     from bot.qa.facts import Facts
@@ -30,8 +31,11 @@ DEMO_CHANNEL = "#outage-demo"
 
 
 def demo(
-    out: Annotated[Path | None, typer.Option(help="Where to write the Block Kit JSON.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Where to write the Block Kit JSON.")
+    ] = None,
     reset: Annotated[bool, typer.Option(help="Forget what earlier demos delivered.")] = False,
+    blocks: BlocksDir = None,
 ) -> None:
     """Ingest the bundled sample articles and print (or post) a digest."""
     from bot.config import ChannelConfig
@@ -48,10 +52,11 @@ def demo(
     blocks_file = out or settings.data_dir / "demo-digest.json"
     say(f"Reading the sample sources (state: {store.where})")
     intelligence = Intelligence.load()
-    report = ingest(_sample_sources(), store, channels, root.now(), intelligence)
-    print_sources(report.sources)
+    samples = _sample_sources()
+    ingest(samples, store, channels, root.now(), intelligence,
+           on_source=SourceProgress(len(samples)))  # fmt: skip
     summarizer = root.build_summarizer(root.build_models(settings), store)
-    sink = root.build_sink(root.build_slack_client(settings), blocks_file)
+    sink = root.build_sink(root.build_slack_client(settings), blocks_file, blocks)
     deliveries = digest_and_deliver(store, channels, summarizer, sink, root.now(),
                                     intelligence.catalog)  # fmt: skip
     fail_on_delivery_errors(deliveries)
@@ -63,9 +68,26 @@ def demo(
         return
     if isinstance(sink, TerminalSink):
         say(f"Block Kit JSON written to {blocks_file}")
+        _tell_previews(sink)
     else:
         for delivery in deliveries:
             say(f"Posted {delivery.delivered} item(s) to {delivery.channel}")
+
+
+BlocksDir = Annotated[
+    Path | None,
+    typer.Option(metavar="DIR", help="Write one Block Kit Builder file per message "
+                 "({\"blocks\": [...]}) and the full payload sent beside it."),
+]  # fmt: skip
+
+
+def _tell_previews(sink: TerminalSink) -> None:
+    if sink.files:
+        folder = sink.files[0].parent
+        say(
+            f"{len(sink.files) // 2} message preview(s) in {folder}: paste a NN-*.json file "
+            "into https://app.slack.com/block-kit-builder; *.payload.json is the full payload"
+        )
 
 
 def _sample_sources() -> list[Source]:
@@ -79,7 +101,9 @@ def _sample_sources() -> list[Source]:
 
 
 def ingest_command(
-    sources: Annotated[list[str], typer.Argument(help="URLs, files or directories to read.")],
+    sources: Annotated[
+        list[str], typer.Argument(metavar="SOURCE", help="URLs, files or directories to read.")
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per new article.")
     ] = False,
@@ -95,7 +119,8 @@ def ingest_command(
     store = root.build_store(settings)
     wanted = [Source(name=s, location=s) for s in sources]
     report = ingest(wanted, store, config.channels, root.now(), Intelligence.load(),
-                    root.build_fetcher(settings), force=True)  # fmt: skip
+                    root.build_fetcher(settings), force=True,
+                    on_source=SourceProgress(len(wanted)))  # fmt: skip
     for filed in report.filed:
         article = filed.article
         if as_json:
@@ -109,7 +134,6 @@ def ingest_command(
             )
             shape = " (title only)" if article.title_only else ""
             typer.echo(f"{when:16} [{article.language}] [{mark}] {article.title}{shape}")
-    print_sources(report.sources)
     if report.all_failed:
         raise typer.Exit(1)
 
@@ -169,7 +193,10 @@ def _read_one(settings: Settings, target: str) -> list[Article]:
 
 
 def summarize(
-    target: Annotated[str, typer.Argument(help="An article URL, or a Markdown/feed/page file.")],
+    target: Annotated[
+        str,
+        typer.Argument(metavar="FILE|URL", help="An article URL, or a Markdown/feed/page file."),
+    ],
 ) -> None:
     """Summarise one article (or every item of a feed) without storing anything."""
     settings, _ = root.build_settings()
@@ -181,8 +208,14 @@ def summarize(
 
 
 def ask(
-    target: Annotated[str, typer.Argument(help="An article URL, or a Markdown/feed/page file.")],
-    question: Annotated[str, typer.Argument(help="What you want to know, in Chinese or English.")],
+    target: Annotated[
+        str,
+        typer.Argument(metavar="FILE|URL", help="An article URL, or a Markdown/feed/page file."),
+    ],
+    question: Annotated[
+        str,
+        typer.Argument(metavar="QUESTION", help="What you want to know, in Chinese or English."),
+    ],
 ) -> None:
     """Answer a question from one article (or feed), quoting the evidence."""
     from bot.intake.pipeline import Intelligence
@@ -215,10 +248,14 @@ def _facts_of(articles: list[Article], intelligence: Intelligence) -> Facts:
 
 
 def digest(
-    channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
+    channel: Annotated[
+        str | None, typer.Option(metavar="CHANNEL", help="Only this channel.")
+    ] = None,
     dry_run: Annotated[bool, typer.Option(help="Print it; deliver and mark nothing.")] = False,
+    blocks: BlocksDir = None,
 ) -> None:
     """Build and deliver the pending digest now, whatever the schedule says."""
+    from bot.cli.explain import why_empty
     from bot.delivery.digests import digest_and_deliver
     from bot.delivery.terminal import TerminalSink
     from bot.digest.build import build_digest
@@ -233,12 +270,20 @@ def digest(
         raise ConfigError([ConfigProblem("channels", channel or "", f"no such channel ({known})")])
     summarizer = root.build_summarizer(root.build_models(settings), store)
     catalog = Intelligence.load().catalog
-    if dry_run:
+    client = root.build_slack_client(settings)
+    if dry_run or (blocks is not None and client is not None):
+        if not dry_run:
+            say("--blocks writes previews only: nothing is posted or marked (as --dry-run)")
+        preview = TerminalSink(sys.stdout, blocks_dir=blocks)
         for c in channels:
             built = build_digest(store, c.id, summarizer, root.now(), catalog, c.summary_language)
-            TerminalSink(sys.stdout).deliver(built, c.timezone)
+            if not built.items:
+                say(f"{c.id}: {why_empty(store, c)}")
+                continue
+            preview.deliver(built, c.timezone)
+        _tell_previews(preview)
         return
-    sink = root.build_sink(root.build_slack_client(settings))
+    sink = root.build_sink(client, blocks_dir=blocks)
     deliveries = digest_and_deliver(store, channels, summarizer, sink, root.now(), catalog)
     for delivery in deliveries:
         if not delivery.error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -35,6 +36,32 @@ def print_sources(sources: Sequence[SourceReport]) -> None:
             say(f"  {source.name}: {source.entries} read, {source.new} new")
         for warning in source.warnings:
             say(f"    warning: {warning}")
+
+
+class SourceProgress:
+    """Each source's line as soon as it finishes; on a terminal, a bar above them.
+
+    Not a terminal (a log, a pipe): plain lines only, so logs stay greppable.
+    """
+
+    def __init__(self, total: int, *, tty: bool | None = None) -> None:
+        self._total = total
+        self._done = 0
+        self._tty = sys.stderr.isatty() if tty is None else tty
+        self._bar_shown = False
+
+    def __call__(self, source: SourceReport) -> None:
+        self._done += 1
+        if self._bar_shown:  # the bar is the last line: replace it
+            sys.stderr.write("\r\x1b[2K")
+        print_sources([source])
+        if self._tty and self._total > 1:
+            filled = int(30 * self._done / self._total)
+            bar = "#" * filled + "-" * (30 - filled)
+            end = "\n" if self._done == self._total else ""
+            sys.stderr.write(f"[{bar}] {self._done}/{self._total} sources{end}")
+            sys.stderr.flush()
+            self._bar_shown = self._done < self._total
 
 
 def fail_on_delivery_errors(deliveries: Sequence[DeliveryReport]) -> None:

@@ -15,21 +15,27 @@ import signal
 import socket
 import threading
 import time
+from datetime import timedelta
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.cli import root
+from bot.cli.observe import MetricsPort, heartbeat, model_label, start_metrics, watch_state
 from bot.cli.output import say
 
 if TYPE_CHECKING:
     from bot.channels.directory import ChannelDirectory
     from bot.config import Settings
     from bot.entities import EntityCatalog
+    from bot.jobs.clock import Clock
     from bot.jobs.queue import JobQueue
+    from bot.jobs.recovery import RedisOutage
     from bot.jobs.worker import Worker, WorkReport
+    from bot.ops.heartbeat import Heartbeat
     from bot.store import Store
+    from bot.summarize.factory import Models
 
 # A blocking read must return before the Redis client's command timeout gives up on it
 # (bot.store.COMMAND_TIMEOUT_S, 10 s; repeated here so `--help` stays light; a test checks).
@@ -53,7 +59,10 @@ def _stop_on_sigterm() -> threading.Event:
 
 def run(
     once: Annotated[bool, typer.Option(help="Poll once and exit instead of looping.")] = False,
-    interval: Annotated[int, typer.Option(min=10, help="Seconds between polls.")] = 300,
+    interval: Annotated[
+        int, typer.Option(min=10, metavar="SECONDS", help="Seconds between polls.")
+    ] = 300,
+    metrics_port: MetricsPort = None,
 ) -> None:
     """Poll the configured sources and deliver due channel digests (clock and worker in one)."""
     from bot.intake.pipeline import Intelligence
@@ -66,8 +75,13 @@ def run(
     queue = job_queue(store)
     intelligence = Intelligence.load()
     ticker = Clock(store, directory, intelligence, queue, fetcher=root.build_fetcher(settings))
-    runner = _worker(settings, store, directory, queue, intelligence.catalog)
+    models = root.build_models(settings)
+    runner = _worker(settings, store, directory, queue, intelligence.catalog, models)
     name = f"run-{socket.gethostname()}-{os.getpid()}"
+    pulse = heartbeat(store, "run", timedelta(seconds=interval),
+                      model_label(models, settings.summarizer_model), name)  # fmt: skip
+    watch_state(store, directory, queue)
+    metrics = start_metrics(metrics_port)
     root.log_progress()
 
     resumed = False
@@ -75,11 +89,13 @@ def run(
     def poll() -> None:
         nonlocal resumed
         queue.ensure_group()
+        pulse.beat()
         if not resumed:  # what a killed predecessor on this host left, first
             runner.resume(name)
             resumed = True
         ticker.tick(root.now())
         report = runner.drain(name)
+        pulse.beat(ticked=True)
         for delivery in report.delivered:
             if delivery.error:  # logged by delivery; the items stay pending
                 say(f"{delivery.channel}: not delivered: {delivery.error}")
@@ -88,16 +104,23 @@ def run(
 
     # A Redis outage between polls is waited out, not fatal (bot.jobs.recovery).
     outage = RedisOutage("run", stop, say=say, retry=not once)
-    while not stop.is_set():
-        outage.attempt(poll)
-        if once:
-            return
-        stop.wait(interval)
+    try:
+        while not stop.is_set():
+            outage.attempt(poll)
+            if once:
+                return
+            stop.wait(interval)
+    finally:
+        if metrics is not None:
+            metrics.close()
 
 
 def clock(
     once: Annotated[bool, typer.Option(help="Tick once and exit instead of looping.")] = False,
-    interval: Annotated[int, typer.Option(min=10, help="Seconds between ticks.")] = 300,
+    interval: Annotated[
+        int, typer.Option(min=10, metavar="SECONDS", help="Seconds between ticks.")
+    ] = 300,
+    metrics_port: MetricsPort = None,
 ) -> None:
     """Poll the sources and queue summarize and deliver jobs for `outage-bot worker` (run one)."""
     from bot.intake.pipeline import Intelligence
@@ -115,13 +138,29 @@ def clock(
     outage.attempt(queue.ensure_group)  # so jobs wait for workers that have not started yet
     ticker = Clock(store, directory, Intelligence.load(), queue,
                    fetcher=root.build_fetcher(settings))  # fmt: skip
+    pulse = heartbeat(store, "clock", timedelta(seconds=interval))
+    watch_state(store, directory, queue)
+    metrics = start_metrics(metrics_port)
+    try:
+        _tick_until_stopped(ticker, pulse, outage, stop, once=once, interval=interval)
+    finally:
+        if metrics is not None:
+            metrics.close()
+
+
+def _tick_until_stopped(
+    ticker: Clock, pulse: Heartbeat, outage: RedisOutage, stop: threading.Event, *,
+    once: bool, interval: int,
+) -> None:  # fmt: skip
     if not once:
         root.log_progress()
     while not stop.is_set():
         started = time.monotonic()
+        outage.attempt(pulse.beat)
         report = outage.attempt(lambda: ticker.tick(root.now()))
         if report is None:  # stopped while Redis was down
             return
+        outage.attempt(lambda: pulse.beat(ticked=True))
         new = sum(s.new for s in report.poll.sources)
         failed = sum(1 for s in report.poll.sources if s.error)
         say(f"clock: {new} new article(s), {failed} source(s) failed; queued "
@@ -137,17 +176,22 @@ def worker(
         bool, typer.Option(help="Do what is queued now (and what is reclaimable), then exit.")
     ] = False,
     consumer: Annotated[
-        str | None, typer.Option(help="Name in the consumer group (default: hostname-pid).")
+        str | None,
+        typer.Option(metavar="NAME", help="Name in the consumer group (default: hostname-pid)."),
     ] = None,
     block_ms: Annotated[
-        int, typer.Option(min=1, max=MAX_BLOCK_MS, help="How long one read waits for jobs, in ms.")
+        int,
+        typer.Option(min=1, max=MAX_BLOCK_MS, metavar="MS",
+                     help="How long one read waits for jobs, in ms."),
     ] = 5000,
     reclaim_after: Annotated[
         float,
-        typer.Option(min=0, help="Seconds a job may stay unacknowledged before another "
+        typer.Option(min=0, metavar="SECONDS",
+                     help="Seconds a job may stay unacknowledged before another "
                      "worker takes it over (its worker failed or died)."),
     ] = RECLAIM_AFTER_S,
-    batch: Annotated[int, typer.Option(min=1, max=1000, help="Jobs per read.")] = 10,
+    batch: Annotated[int, typer.Option(min=1, max=1000, metavar="N", help="Jobs per read.")] = 10,
+    metrics_port: MetricsPort = None,
 ) -> None:  # fmt: skip
     """Summarise and deliver what `outage-bot clock` queued; run as many as you like."""
     from bot.entities import EntityCatalog
@@ -167,25 +211,38 @@ def worker(
     if stop.is_set():
         return
     name = consumer or f"{socket.gethostname()}-{os.getpid()}"
-    runner = _worker(settings, store, directory, queue, EntityCatalog.load(),
+    models = root.build_models(settings)
+    runner = _worker(settings, store, directory, queue, EntityCatalog.load(), models,
                      reclaim_after_ms=int(reclaim_after * 1000), batch=batch)  # fmt: skip
-    # What a killed predecessor on this host left (its jobs, its delivery claims) is
-    # done first, at once: see Worker.resume.
-    resumed = outage.attempt(lambda: runner.resume(name))
-    if once:
-        total = runner.drain(name)
-        if resumed is not None:
-            total.add(resumed)
-        _report(name, total)
-        return
-    if resumed is not None and resumed.jobs:
-        _report(name, resumed)
-    root.log_progress()
-    say(f"worker {name}: waiting for jobs on {queue.key} ({store.where})")
-    while not stop.is_set():
-        report = outage.attempt(lambda: runner.run_once(name, block_ms))
-        if report is not None and report.jobs:
-            _report(name, report)
+    pulse = heartbeat(store, "worker", timedelta(milliseconds=block_ms) + timedelta(seconds=30),
+                      model_label(models, settings.summarizer_model), f"worker-{name}")  # fmt: skip
+    watch_state(store, directory, queue)
+    metrics = start_metrics(metrics_port)
+    try:
+        # What a killed predecessor on this host left (its jobs, its delivery claims) is
+        # done first, at once: see Worker.resume.
+        resumed = outage.attempt(lambda: runner.resume(name))
+        if once:
+            outage.attempt(pulse.beat)
+            total = runner.drain(name)
+            if resumed is not None:
+                total.add(resumed)
+            _report(name, total)
+            outage.attempt(lambda: pulse.beat(ticked=True))
+            return
+        if resumed is not None and resumed.jobs:
+            _report(name, resumed)
+        root.log_progress()
+        say(f"worker {name}: waiting for jobs on {queue.key} ({store.where})")
+        while not stop.is_set():
+            outage.attempt(pulse.beat)
+            report = outage.attempt(lambda: runner.run_once(name, block_ms))
+            if report is not None and report.jobs:
+                outage.attempt(lambda: pulse.beat(ticked=True))
+                _report(name, report)
+    finally:
+        if metrics is not None:
+            metrics.close()
 
 
 def _worker(
@@ -194,6 +251,7 @@ def _worker(
     directory: ChannelDirectory,
     queue: JobQueue,
     catalog: EntityCatalog,
+    models: Models,
     *,
     reclaim_after_ms: int | None = None,
     batch: int = 10,
@@ -206,7 +264,7 @@ def _worker(
     client = root.build_slack_client(settings)
     # A channel Slack refuses (bot not invited, archived) is told to whoever set it up.
     return Worker(store, directory, catalog,
-                  root.build_summarizer(root.build_models(settings), store),
+                  root.build_summarizer(models, store),
                   root.build_sink(client), queue,
                   reporter=root.build_reporter(client, store, directory), now=root.now,
                   reclaim_after_ms=reclaim_after_ms, batch=batch)  # fmt: skip

@@ -71,10 +71,11 @@ def build_models(settings: Settings) -> Models:
 
 
 def build_summarizer(models: Models, store: Store) -> Summarizer:
-    """The loaded summarizer behind the Redis summary cache."""
+    """The loaded summarizer, counted and timed, behind the Redis summary cache."""
     from bot.summarize.cache import CachedSummarizer
+    from bot.summarize.measured import MeasuredSummarizer
 
-    return CachedSummarizer(models.summarizer, store)
+    return CachedSummarizer(MeasuredSummarizer(models.summarizer), store)
 
 
 def build_slack_client(settings: Settings) -> WebClient | None:
@@ -84,12 +85,14 @@ def build_slack_client(settings: Settings) -> WebClient | None:
     return build_web_client(settings)
 
 
-def build_sink(client: WebClient | None, blocks_file: Path | None = None) -> Sink:
-    """Slack when there is a client, else the terminal (with the Block Kit JSON file)."""
+def build_sink(
+    client: WebClient | None, blocks_file: Path | None = None, blocks_dir: Path | None = None
+) -> Sink:
+    """Slack when there is a client, else the terminal (with the Block Kit JSON files)."""
     from bot.delivery.terminal import TerminalSink
 
     if client is None:
-        return TerminalSink(sys.stdout, blocks_file)
+        return TerminalSink(sys.stdout, blocks_file, blocks_dir)
     from bot.slack.poster import SlackSink
 
     return SlackSink(client)

@@ -57,6 +57,7 @@ from bot.incidents.rules import (
     within_window,
 )
 from bot.neardup import NearDuplicates, signature
+from bot.ops import metrics
 from bot.schema import Article, Incident, Outage
 from bot.store import Store
 
@@ -108,6 +109,10 @@ class IncidentTracker:
                 incident = grow(merge_all(matches), article, outage)
             self._book.save(incident, article, outage, absorbed=matches[1:])
             self._near.add(article.id, minhash)
+        if matches:
+            metrics.INCIDENTS_UPDATED.inc()
+        elif outage.is_outage:
+            metrics.INCIDENTS_OPENED.inc()
         return incident, True
 
     def _filed_incident(self, article_id: str) -> Incident | None:

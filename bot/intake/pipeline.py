@@ -7,7 +7,7 @@ delivered by ``bot.delivery``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,8 +59,9 @@ def ingest(
     fetcher: SafeFetcher | None = None,
     *,
     force: bool = False,
+    on_source: Callable[[SourceReport], None] | None = None,
 ) -> PollReport:
     """Read, claim, classify and file; queue changed incidents for their channels."""
-    read = read_sources(sources, store, now, fetcher, force=force)
+    read = read_sources(sources, store, now, fetcher, force=force, on_source=on_source)
     filer = Filer(store, intelligence.classifier, intelligence.catalog)
     return PollReport(read, filer.file_unfiled(channels))

@@ -9,7 +9,7 @@ stops the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,6 +17,7 @@ from redis import RedisError
 
 from bot.dedupe import Claim, Deduper
 from bot.errors import ExtractError, FetchError, SourceError, StoreError
+from bot.ops import metrics
 from bot.schema import Article, Entry, Source
 from bot.sources.article import to_article
 from bot.sources.fetch import SafeFetcher
@@ -72,10 +73,13 @@ def read_sources(
     fetcher: SafeFetcher | None = None,
     *,
     force: bool = False,
+    on_source: Callable[[SourceReport], None] | None = None,
 ) -> IngestReport:
     """Read every source; claim what is new. Never raises for one bad source.
 
     URL sources need ``fetcher``; they are skipped while backing off unless ``force``.
+    ``on_source`` hears each source's report as soon as that source is done
+    (progress for a person watching a long ingest).
     """
     deduper = Deduper(store)
     states = SourceStates(store)
@@ -83,22 +87,40 @@ def read_sources(
     for source in sources:
         source_report = SourceReport(source.name)
         report.sources.append(source_report)
-        try:
-            read = _read(source, states, fetcher, now, force, source_report)
-            if read is None:
-                continue
-            source_report.warnings.extend(read.entries_warnings)
-            new = _claim_new(source, read.entries, deduper, fetcher, now, source_report)
-        except _NOT_A_SOURCE_FAILURE:
-            raise
-        except Exception as exc:  # anything one source does is that source's error
-            _record_source_failure(source, exc, states, now, source_report)
-            continue
-        report.new_articles.extend(new)
-        if is_url(source.location):
-            states.record_success(source.name, now, new=len(new), etag=read.etag,
-                                  last_modified=read.last_modified)  # fmt: skip
+        _read_and_claim(source, states, deduper, fetcher, now, force, source_report, report)
+        if on_source is not None:
+            on_source(source_report)
     return report
+
+
+def _read_and_claim(
+    source: Source,
+    states: SourceStates,
+    deduper: Deduper,
+    fetcher: SafeFetcher | None,
+    now: datetime,
+    force: bool,
+    source_report: SourceReport,
+    report: IngestReport,
+) -> None:
+    """One source: read, claim, count; its failure is recorded in its report, never raised."""
+    try:
+        read = _read(source, states, fetcher, now, force, source_report)
+        if read is None:
+            return
+        source_report.warnings.extend(read.entries_warnings)
+        new = _claim_new(source, read.entries, deduper, fetcher, now, source_report)
+    except _NOT_A_SOURCE_FAILURE:
+        raise
+    except Exception as exc:  # anything one source does is that source's error
+        _record_source_failure(source, exc, states, now, source_report)
+        return
+    report.new_articles.extend(new)
+    metrics.ARTICLES_READ.inc(source_report.entries)
+    metrics.ARTICLES_NEW.inc(len(new))
+    # Path sources too: `outage-bot sources` shows when each was last read.
+    states.record_success(source.name, now, new=len(new), etag=read.etag,
+                          last_modified=read.last_modified)  # fmt: skip
 
 
 def _record_source_failure(

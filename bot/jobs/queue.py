@@ -291,6 +291,9 @@ class JobQueue:
         except redis.ResponseError:  # no group yet
             return 0
 
+    def dead_letter_count(self) -> int:
+        return int(self._redis.xlen(self.dead_key))
+
     def dead_letters(self, count: int = 100) -> list[dict[str, str]]:
         """The most recent dead letters, newest first."""
         entries: Any = self._redis.xrevrange(self.dead_key, count=count)

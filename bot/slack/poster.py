@@ -14,13 +14,18 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from bot.config import Settings
 from bot.delivery.messages import SentMessage, shows_incident
+from bot.delivery.terminal import post_payload
 from bot.digest.mrkdwn import escape
 from bot.digest.render import Message
 from bot.errors import ChannelUnavailable, DeliveryError
 from bot.keys import PROBLEM_TTL
+from bot.ops import metrics
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -53,8 +58,26 @@ def build_web_client(settings: Settings) -> WebClient | None:
         kwargs["base_url"] = settings.slack_api_url
     client = WebClient(**kwargs)  # type: ignore[arg-type]
     # On HTTP 429 wait for Retry-After and try again instead of failing the digest.
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    client.retry_handlers.append(CountingRateLimitHandler(max_retry_count=3))
     return client
+
+
+class CountingRateLimitHandler(RateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler (waits Retry-After, retries) that also counts each 429."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is not None and response.status_code == 429:
+            metrics.SLACK_RATE_LIMITED.inc()
+        return bool(
+            super()._can_retry(state=state, request=request, response=response, error=error)
+        )
 
 
 class SlackSink:
@@ -65,20 +88,15 @@ class SlackSink:
 
     def post(self, channel: str, message: Message, thread_ts: str | None = None) -> SentMessage:
         try:
-            response = self._client.chat_postMessage(
-                channel=channel,
-                text=message["text"],
-                blocks=message["blocks"],
-                thread_ts=thread_ts,
-                metadata=message.get("metadata"),
-                # Links in a digest would each unfold into a large preview.
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            # The same payload `digest --blocks` writes for a preview.
+            response = self._client.chat_postMessage(**post_payload(channel, message, thread_ts))
         except SlackApiError as exc:
+            metrics.SLACK_ERRORS.labels(error=_error_of(exc)).inc()
             raise _refused(channel, exc) from exc
         except (SlackClientError, OSError) as exc:  # OSError: urllib's connection errors
+            metrics.SLACK_ERRORS.labels(error="unreachable").inc()
             raise DeliveryError(f"cannot reach Slack: {exc}") from exc
+        metrics.SLACK_POSTS.labels(method="chat.postMessage").inc()
         return SentMessage(ts=str(response["ts"]), channel=str(response.get("channel") or channel))
 
     def find_posted(self, channel: str, incident_id: str, revision: int) -> SentMessage | None:
@@ -105,11 +123,14 @@ class SlackSink:
                 channel=channel_id, ts=ts, text=message["text"], blocks=message["blocks"]
             )
         except SlackApiError as exc:
+            metrics.SLACK_ERRORS.labels(error=_error_of(exc)).inc()
             if _error_of(exc) in _MESSAGE_GONE:
                 return False
             raise _refused(channel_id, exc) from exc
         except (SlackClientError, OSError) as exc:  # OSError: urllib's connection errors
+            metrics.SLACK_ERRORS.labels(error="unreachable").inc()
             raise DeliveryError(f"cannot reach Slack: {exc}") from exc
+        metrics.SLACK_POSTS.labels(method="chat.update").inc()
         return True
 
 

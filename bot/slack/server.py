@@ -29,6 +29,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from waitress.trigger import trigger as WakeUp
 
 from bot.errors import ConfigError, ConfigProblem, DeliveryError
+from bot.ops.metrics import exposition
 from bot.slack.gate import BadRequest, check_body, check_headers
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"  # Prometheus scrapes the same port Slack posts to
 
 # Slack's payloads are a few KiB; refusing large bodies early keeps a flood of
 # junk from tying up worker threads before the signature check can reject it.
@@ -114,6 +116,11 @@ def wsgi_app(app: App, health: HealthCheck | None = None) -> WSGIApplication:
             # bolt's handler reads the body, checks the signature and dispatches.
             reply: Iterable[bytes] = slack(environ, start_response)
             return reply
+        if path == METRICS_PATH and method in ("GET", "HEAD"):
+            body, content_type = exposition()
+            start_response("200 OK", [("Content-Type", content_type),
+                                      ("Content-Length", str(len(body)))])  # fmt: skip
+            return [body]
         if path == HEALTH_PATH:
             if method not in ("GET", "HEAD"):
                 return _text_reply(

@@ -1,7 +1,7 @@
 """Loading the summarizer once at start-up: ``load_models`` and ``build_summarizer``.
 
 Engines: "extractive" (no model) and the seq2seq engine for a preset of
-models/presets.toml whose weights are in ``<models dir>/<preset>``. Loading is
+bot/data/presets.toml whose weights are in ``<models dir>/<preset>``. Loading is
 separate from using; a model that cannot be loaded is reported once, with the
 command that fixes it, and the bot carries on with extractive summaries marked
 as fallbacks. torch and transformers are imported here only when a preset or a

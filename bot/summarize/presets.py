@@ -1,4 +1,4 @@
-"""Summarization model presets, read from models/presets.toml.
+"""Summarization model presets, read from bot/data/presets.toml (package data).
 
 A preset says where a model comes from (hub id and pinned revision), under what
 licence, which languages it summarises, how to prompt it and how to generate.
@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 # Apache-2.0: usable by anyone. The default must never be a non-commercial model,
 # because whoever runs the bot without choosing would be bound by that licence.
 DEFAULT_PRESET = "mt0-base"
-PRESETS_FILE = Path(__file__).resolve().parents[2] / "models" / "presets.toml"
+# Shipped inside the package so a non-editable install (a wheel) has it; models/
+# holds only downloaded weights and its README.
+PRESETS_FILE = Path(__file__).resolve().parents[1] / "data" / "presets.toml"
 
 _PROMPT_FIELDS = frozenset({"text", "language"})
 # Thread Q&A: the question and the retrieved passages, and optionally the language

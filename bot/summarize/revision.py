@@ -53,7 +53,7 @@ def as_loaded(preset: Preset, folder: Path) -> Preset:
         return preset
     if is_commit(preset.revision) and recorded != preset.revision:
         log.warning(
-            "%s: %s holds commit %s but models/presets.toml pins %s; run "
+            "%s: %s holds commit %s but bot/data/presets.toml pins %s; run "
             "`outage-bot models pull %s` to get the pinned weights",
             preset.name,
             folder,

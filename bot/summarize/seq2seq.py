@@ -416,7 +416,7 @@ class Seq2SeqSummarizer:
             # generate() would reject them for every batch; say so once, at load.
             raise SummarizerError(
                 f"{preset.name}: unknown generation setting(s) {', '.join(unknown)} "
-                "in models/presets.toml"
+                "in bot/data/presets.toml"
             )
         kwargs = dict(preset.generation)
         # Always greedy or beam search, one sequence per input: sampling would make

@@ -30,7 +30,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_the_shipped_presets_load() -> None:
     presets = load_presets()
-    assert Path(__file__).resolve().parents[2] / "models" / "presets.toml" == PRESETS_FILE
+    assert Path(__file__).resolve().parents[2] / "bot" / "data" / "presets.toml" == PRESETS_FILE
     assert {"mt0-base", "xlsum", "crosssum-zh-en", "distilbart-cnn", "flan-t5-base"} <= set(presets)
     for name, preset in presets.items():
         assert preset.name == name
