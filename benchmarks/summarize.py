@@ -69,9 +69,10 @@ from transformers import (
 from bot.schema import Article
 from bot.summarize.ct2 import Ct2Model, convert
 from bot.summarize.loading import load_files
+from bot.summarize.options import EngineOptions
 from bot.summarize.postprocess import clean_summary
 from bot.summarize.presets import Preset
-from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.seq2seq import Seq2SeqSummarizer
 from bot.summarize.vocab import TrimmedVocabulary, text_token_ids
 
 SEED = 20261128

@@ -26,7 +26,8 @@ from bot.qa.model import Seq2SeqAnswerer, answerer_for
 from bot.qa.render import answer_text, render_answer
 from bot.qa.retrieve import Passage, passages, retrieve
 from bot.summarize.extractive import ExtractiveSummarizer
-from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.options import EngineOptions
+from bot.summarize.seq2seq import Seq2SeqSummarizer
 from tests.summarize.tiny_models import build_tiny_model, make_article
 
 ANSWER_PROMPT = "Answer the question in {language}. Context: {context} Question: {question} Answer:"

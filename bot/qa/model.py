@@ -58,7 +58,7 @@ class Seq2SeqAnswerer:
         The question is never cut: when it leaves no room for context, that is a
         SummarizerError and the caller answers with evidence instead.
         """
-        from bot.summarize.seq2seq import LANGUAGE_NAMES
+        from bot.summarize.options import LANGUAGE_NAMES
 
         question = " ".join(question.split())
         language_name = LANGUAGE_NAMES.get(language.lower(), language)

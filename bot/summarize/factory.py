@@ -78,9 +78,10 @@ def _load_preset(
 ) -> tuple[Summarizer, Summarizer]:
     """The configured engine, and the same engine behind a language router when needed."""
     from bot.summarize.extractive import ExtractiveSummarizer
+    from bot.summarize.options import EngineOptions
     from bot.summarize.presets import DEFAULT_PRESET, Preset, load_presets
     from bot.summarize.router import LanguageRouter, cross_lingual_presets
-    from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+    from bot.summarize.seq2seq import Seq2SeqSummarizer
 
     presets = load_presets(presets_file)
     folder = Path(model)

@@ -24,6 +24,7 @@ from transformers.utils import logging as hf_logging
 
 from bot.errors import SummarizerError
 from bot.summarize.presets import Preset
+from bot.summarize.vocab import TrimmedVocabulary, script_token_ids
 
 log = logging.getLogger(__name__)
 
@@ -272,3 +273,37 @@ def _quantize(model: Any) -> Any:
         return torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
             model.to("cpu"), {torch.nn.Linear}, dtype=torch.qint8
         )
+
+
+def precision_of(model: Any) -> str:
+    """ "int8", "fp16", "bf16" or "fp32": how the weights the engine reads are stored."""
+    precision = getattr(model, "precision", None)
+    if isinstance(precision, str):
+        return precision
+    if is_quantized(model):
+        return "int8"
+    parameters = getattr(model, "parameters", None)
+    dtype = next(iter(parameters()), None) if parameters is not None else None
+    names = {torch.float16: "fp16", torch.bfloat16: "bf16"}
+    return names.get(getattr(dtype, "dtype", torch.float32), "fp32")
+
+
+def trimmed(
+    tokenizer: PreTrainedTokenizerBase, model: Any, preset: Preset, languages: tuple[str, ...]
+) -> Any:
+    """``model`` decoding over the pieces of ``languages`` only, where that can be done.
+
+    A speed setting must not cost the model: a vocabulary that cannot be
+    trimmed (byte-level BPE, as BART's) is used whole, with a warning.
+    """
+    if not isinstance(model, torch.nn.Module) or is_quantized(model):
+        raise SummarizerError(f"{preset.name}: trim the vocabulary of an fp32 torch model only")
+    try:
+        kept = script_token_ids(tokenizer, languages)
+    except ValueError as exc:
+        log.warning("%s: decoding over the whole vocabulary (%s)", preset.name, exc)
+        return model
+    try:
+        return TrimmedVocabulary(model, kept)
+    except ValueError as exc:
+        raise SummarizerError(f"{preset.name}: cannot trim the vocabulary: {exc}") from exc

@@ -30,7 +30,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import torch
 from transformers import BatchEncoding, GenerationConfig, PreTrainedTokenizerBase
@@ -44,87 +44,23 @@ from bot.summarize.ct2 import Ct2Model, ct2_folder, has_ct2, model_defaults
 from bot.summarize.extractive import ExtractiveSummarizer
 from bot.summarize.loading import (
     available_cpus,
-    is_quantized,
     load_files,
     load_tokenizer,
     pick_device,
+    precision_of,
     prepare_model,
+    trimmed,
 )
+from bot.summarize.options import DEFAULT_OPTIONS, LANGUAGE_NAMES, EngineOptions, Seq2SeqModel
 from bot.summarize.postprocess import clean_summary
 from bot.summarize.presets import Preset
 from bot.summarize.revision import as_loaded
-from bot.summarize.vocab import SCRIPTS, TrimmedVocabulary, script_token_ids
+from bot.summarize.vocab import TrimmedVocabulary
 
 log = logging.getLogger(__name__)
 
-# Names for prompts that say "... in {language}"; instruction-tuned models know
-# languages by name, not by ISO code. An unknown code is passed through as given.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "zh": "Chinese",
-    "zh-hans": "Simplified Chinese",
-    "zh-cn": "Simplified Chinese",
-    "zh-hant": "Traditional Chinese",
-    "zh-tw": "Traditional Chinese",
-    "zh-hk": "Traditional Chinese",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "pt": "Portuguese",
-    "it": "Italian",
-    "nl": "Dutch",
-    "ru": "Russian",
-}
 # Chunk summaries are cleaned with this much room: the final clean applies the real budget.
 _CHUNK_SUMMARY_CHARS = 2000
-# "auto": CTranslate2 when the engine runs int8 on the CPU and the model folder
-# holds a converted model (bot/summarize/ct2.py); transformers otherwise.
-BACKENDS = ("auto", "transformers", "ctranslate2")
-
-
-class Seq2SeqModel(Protocol):
-    """What the engine needs from a model: ``generate`` and where its weights live."""
-
-    @property
-    def device(self) -> torch.device: ...
-
-    def generate(self, *args: Any, **kwargs: Any) -> Any: ...
-
-
-@dataclass(frozen=True)
-class EngineOptions:
-    threads: int | None = None  # torch intra-op threads; None: every CPU this process may use
-    batch_size: int = 8
-    # int8 weights when running on the CPU (CTranslate2's, else torch's dynamic int8);
-    # a CUDA device runs fp32 whatever this says. The bot turns it on by default
-    # (OUTAGE_BOT_QUANTIZE); the class default stays fp32 for exact comparisons.
-    quantize: bool = False
-    backend: str = "auto"  # one of BACKENDS
-    device: str = "auto"  # "auto" (CUDA when available), "cpu", "cuda", "cuda:1", ...
-    max_summary_chars: int = 400
-    chunk_overlap_tokens: int = 32
-    max_chunks: int = 6
-    # Languages ("en", "zh") the decoder may write; () keeps the whole vocabulary.
-    # Trimming mT5's 250k pieces to these makes each decoding step read far fewer
-    # lm_head rows (bot/summarize/vocab.py); summaries in other languages are then
-    # impossible, so list every language the bot's summaries are written in.
-    vocabulary: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.batch_size < 1 or self.max_chunks < 1 or self.max_summary_chars < 2:
-            raise ValueError("batch_size and max_chunks must be >= 1, max_summary_chars >= 2")
-        if self.chunk_overlap_tokens < 0 or (self.threads is not None and self.threads < 1):
-            raise ValueError("chunk_overlap_tokens must be >= 0 and threads >= 1")
-        if self.backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}")
-        unknown = sorted(set(self.vocabulary) - set(SCRIPTS))
-        if unknown:
-            raise ValueError(
-                f"vocabulary: unknown language(s) {', '.join(unknown)}; "
-                f"choose from {', '.join(sorted(SCRIPTS))}"
-            )
 
 
 @dataclass
@@ -156,13 +92,13 @@ class Seq2SeqSummarizer:
             self._model: Seq2SeqModel = model
         else:
             if options.vocabulary and not isinstance(model, TrimmedVocabulary):
-                model = _trimmed(tokenizer, model, preset, options.vocabulary)
+                model = trimmed(tokenizer, model, preset, options.vocabulary)
             # Threads, device and int8 are applied here, not only by ``load``, so an
             # engine built around a model in any way runs (and is keyed) as its options say.
             self._model = prepare_model(
                 model, threads=options.threads, quantize=options.quantize, device=options.device
             )
-        self.precision = _precision(self._model)
+        self.precision = precision_of(self._model)
         self._fallback = ExtractiveSummarizer(fallback=True)
         self._generation = self._generation_kwargs(preset)
         self._chunker = ChunkPlanner(tokenizer, self._prompt, preset.max_input_tokens)
@@ -180,7 +116,7 @@ class Seq2SeqSummarizer:
 
     @classmethod
     def load(
-        cls, preset: Preset, folder: Path, options: EngineOptions = EngineOptions()
+        cls, preset: Preset, folder: Path, options: EngineOptions = DEFAULT_OPTIONS
     ) -> Seq2SeqSummarizer:
         """Load tokenizer and model from ``folder`` (or the local Hugging Face cache).
 
@@ -451,37 +387,3 @@ def _languages(prompts: Sequence[tuple[_Job, str]]) -> dict[str, frozenset[str]]
     for job, prompt in prompts:
         found[prompt] = found.get(prompt, frozenset()) | {job.article.language, job.language}
     return found
-
-
-def _precision(model: Any) -> str:
-    """ "int8", "fp16", "bf16" or "fp32": how the weights the engine reads are stored."""
-    precision = getattr(model, "precision", None)
-    if isinstance(precision, str):
-        return precision
-    if is_quantized(model):
-        return "int8"
-    parameters = getattr(model, "parameters", None)
-    dtype = next(iter(parameters()), None) if parameters is not None else None
-    names = {torch.float16: "fp16", torch.bfloat16: "bf16"}
-    return names.get(getattr(dtype, "dtype", torch.float32), "fp32")
-
-
-def _trimmed(
-    tokenizer: PreTrainedTokenizerBase, model: Any, preset: Preset, languages: tuple[str, ...]
-) -> Any:
-    """``model`` decoding over the pieces of ``languages`` only, where that can be done.
-
-    A speed setting must not cost the model: a vocabulary that cannot be
-    trimmed (byte-level BPE, as BART's) is used whole, with a warning.
-    """
-    if not isinstance(model, torch.nn.Module) or is_quantized(model):
-        raise SummarizerError(f"{preset.name}: trim the vocabulary of an fp32 torch model only")
-    try:
-        kept = script_token_ids(tokenizer, languages)
-    except ValueError as exc:
-        log.warning("%s: decoding over the whole vocabulary (%s)", preset.name, exc)
-        return model
-    try:
-        return TrimmedVocabulary(model, kept)
-    except ValueError as exc:
-        raise SummarizerError(f"{preset.name}: cannot trim the vocabulary: {exc}") from exc

@@ -10,8 +10,9 @@ import torch
 from bot.errors import SummarizerError
 from bot.qa.model import Seq2SeqAnswerer, build_answerer
 from bot.summarize.extractive import ExtractiveSummarizer
+from bot.summarize.options import EngineOptions
 from bot.summarize.router import LanguageRouter
-from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.seq2seq import Seq2SeqSummarizer
 from tests.summarize.tiny_models import Arch, build_tiny_model
 
 ANSWER_PROMPT = "Context: {context} Question: {question} Answer in {language}:"

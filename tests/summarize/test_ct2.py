@@ -29,7 +29,8 @@ from bot.summarize.ct2 import (
     precision_label,
 )
 from bot.summarize.loading import is_quantized
-from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.options import EngineOptions
+from bot.summarize.seq2seq import Seq2SeqSummarizer
 from tests.summarize.tiny_models import (
     ARCHES,
     TINY_GENERATION,

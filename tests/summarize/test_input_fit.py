@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.options import EngineOptions
+from bot.summarize.seq2seq import Seq2SeqSummarizer
 from tests.summarize.tiny_models import (
     ARCHES,
     Arch,

@@ -16,7 +16,8 @@ from transformers import AutoTokenizer, MT5ForConditionalGeneration, T5ForCondit
 
 from bot.errors import SummarizerError
 from bot.summarize.loading import is_quantized
-from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.options import EngineOptions
+from bot.summarize.seq2seq import Seq2SeqSummarizer
 from tests.summarize.tiny_models import TinyModel, build_tiny_model, make_article
 
 OPTIONS = EngineOptions(threads=1)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.summarize.options import EngineOptions
 from bot.summarize.revision import REVISION_FILE, record_revision, recorded_revision
-from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.seq2seq import Seq2SeqSummarizer
 from tests.summarize.tiny_models import TinyModel, build_tiny_model
 
 PULLED = "0123456789abcdef0123456789abcdef01234567"

@@ -18,9 +18,10 @@ from bot.errors import SummarizerError
 from bot.summarize.base import LoadedModel, Summarizer
 from bot.summarize.extractive import ExtractiveSummarizer
 from bot.summarize.factory import build_summarizer, load_models
+from bot.summarize.options import EngineOptions
 from bot.summarize.presets import Preset, load_presets
 from bot.summarize.router import LanguageRouter, same_language
-from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.seq2seq import Seq2SeqSummarizer
 from bot.summarize.title_only import TitleOnlyAware
 from tests.summarize.tiny_models import TINY_GENERATION, build_tiny_model, make_article
 

@@ -20,7 +20,8 @@ from transformers import AutoTokenizer, T5ForConditionalGeneration
 
 from bot.errors import SummarizerError
 from bot.schema import Article
-from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.options import EngineOptions
+from bot.summarize.seq2seq import Seq2SeqSummarizer
 from tests.summarize.tiny_models import (
     ARCHES,
     ROOT_CAUSE,

@@ -12,7 +12,8 @@ import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, PreTrainedTokenizerBase
 
 from bot.summarize.loading import is_quantized
-from bot.summarize.seq2seq import EngineOptions, Seq2SeqSummarizer
+from bot.summarize.options import EngineOptions
+from bot.summarize.seq2seq import Seq2SeqSummarizer
 from bot.summarize.vocab import TrimmedVocabulary, script_token_ids, text_token_ids
 from tests.summarize.tiny_models import (
     TINY_GENERATION,
