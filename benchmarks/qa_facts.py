@@ -21,7 +21,7 @@ import redis
 
 from benchmarks._redis import redis_socket
 from bot.config import ChannelConfig
-from bot.incidents import IncidentBook
+from bot.incidents.book import IncidentBook
 from bot.intake.pipeline import Intelligence, ingest
 from bot.keys import Keys
 from bot.qa.answerer import Answer, Answerer

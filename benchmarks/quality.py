@@ -37,7 +37,7 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._redis import redis_socket
-from bot.incidents import IncidentTracker
+from bot.incidents.tracker import IncidentTracker
 from bot.intake.pipeline import Intelligence
 from bot.keys import Keys
 from bot.schema import Article, Entry, Source

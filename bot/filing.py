@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from bot.config import ChannelConfig
 from bot.entities import EntityCatalog
 from bot.filters import wants
-from bot.incidents import IncidentTracker
-from bot.keys import PENDING_MAX
+from bot.incidents.tracker import IncidentTracker
 from bot.ops import metrics
 from bot.outage import OutageClassifier
 from bot.schema import Article, Incident, Outage
 from bot.store import Store
+from bot.store.pending import PendingIncidents
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,6 @@ class Filer:
         return filed
 
     def _queue(self, incident: Incident, channels: Sequence[ChannelConfig]) -> None:
-        keys = self._store.keys
-        write = self._store.redis.pipeline(transaction=False)
-        for channel in channels:
-            if wants(channel.filters, incident, self._catalog.find_provider):
-                key = keys.pending(channel.id)
-                write.zadd(key, {incident.id: incident.updated_at.timestamp()})
-                write.zremrangebyrank(key, 0, -(PENDING_MAX + 1))
-        write.execute()
+        wanting = [c.id for c in channels
+                   if wants(c.filters, incident, self._catalog.find_provider)]  # fmt: skip
+        PendingIncidents(self._store).add(wanting, incident.id, incident.updated_at)

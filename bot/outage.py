@@ -5,7 +5,7 @@ and the entity catalogue (``bot/entities.py``), for Chinese and English alike:
 
 * outage words (故障, 宕机, outage, went down, elevated error rates …) count for,
   words of other news (earnings, launches, breaches, layoffs, 财报, 发布 …) count
-  against; the title weighs three times as much as the opening of the text;
+  against; a word in the title weighs four times one in the opening of the text;
 * "power outage" / 停电 counts as an IT outage only next to data-centre, region or
   provider context, else it is a city's blackout and counts against;
 * naming a provider or an affected service adds a little; a status-page update is

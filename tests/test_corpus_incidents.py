@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.incidents import IncidentBook, IncidentTracker
+from bot.incidents.book import IncidentBook
 from bot.incidents.rules import FOLLOW_UP_WINDOW, page_of, report_time
+from bot.incidents.tracker import IncidentTracker
 from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Article, Source
 from bot.sources.article import to_article

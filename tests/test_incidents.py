@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.entities import EntityCatalog
-from bot.incidents import IncidentTracker
+from bot.incidents.tracker import IncidentTracker
 from bot.outage import Lexicon, OutageClassifier
 from bot.schema import Article, Entry
 from bot.sources.article import to_article

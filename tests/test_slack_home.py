@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.incidents import IncidentTracker
+from bot.incidents.tracker import IncidentTracker
 from bot.schema import Entry
 from bot.slack.home import HomeTab
 from bot.sources.article import to_article

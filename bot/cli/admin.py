@@ -36,7 +36,7 @@ def incidents_command(
     """List incidents with status, sources and languages, most recently updated first."""
     from bot.briefing import confirmation
     from bot.digest.render import region_label
-    from bot.incidents import IncidentBook
+    from bot.incidents.book import IncidentBook
     from bot.intake.pipeline import Intelligence
 
     settings, _ = root.build_settings()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.config import ChannelConfig
-from bot.incidents import IncidentBook
+from bot.incidents.book import IncidentBook
 from bot.keys import PENDING_MAX_AGE
 from bot.store import Store
 from bot.store.delivered import DeliveredRevisions

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.briefing import official
 from bot.entities import EntityCatalog
-from bot.incidents import IncidentBook
+from bot.incidents.book import IncidentBook
 from bot.lead import choose_lead, root_cause_report
 from bot.rootcause import cause_sentence, fix_sentence
 from bot.schema import Article, Digest, DigestItem, Incident

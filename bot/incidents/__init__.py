@@ -3,11 +3,10 @@
 * ``book``    where incidents live in Redis, and how long (by the clock)
 * ``rules``   what may join what: event time, official status-page identity, regions
 * ``changes`` starting an incident and growing it with one report
+* ``names``   Latin-script names in headlines (and a Chinese report's opening)
+* ``links``   a report citing another as its source
 * ``tracker`` the matching order; files one classified article under its lock
+
+Import from the modules: the tracker needs datasketch (and scipy through it), which
+commands that only list incidents need not load.
 """
-
-from bot.incidents.book import IncidentBook
-from bot.incidents.rules import NO_SUBJECT, subject_of
-from bot.incidents.tracker import IncidentTracker
-
-__all__ = ["NO_SUBJECT", "IncidentBook", "IncidentTracker", "subject_of"]

@@ -20,7 +20,7 @@ from bot.digest.build import lead_articles
 from bot.digest.mrkdwn import escape
 from bot.errors import ConfigError, FetchError, OutageBotError
 from bot.filters import wants
-from bot.incidents import IncidentBook
+from bot.incidents.book import IncidentBook
 from bot.intake.pipeline import Intelligence
 from bot.intake.reading import PAGE_ACCEPT
 from bot.schema import Incident

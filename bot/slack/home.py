@@ -26,7 +26,7 @@ from bot.briefing import UTC_ZONE, confirmation, timing_line, when
 from bot.delivery.messages import MessageLog
 from bot.digest import mrkdwn
 from bot.entities import EntityCatalog
-from bot.incidents import IncidentBook
+from bot.incidents.book import IncidentBook
 from bot.schema import Incident
 from bot.store import Store
 

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.delivery.messages import MessageLog
-from bot.incidents import IncidentBook
+from bot.incidents.book import IncidentBook
 from bot.keys import ANSWERED_TTL
 from bot.qa.answerer import Answerer
 from bot.qa.facts import Facts

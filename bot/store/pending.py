@@ -1,8 +1,8 @@
 """``{p}:pending:{channel}``: incidents with news for a channel's next digest.
 
-Filing adds to it (``bot.filing``); delivery takes an incident off it in the same
-transaction that records the delivery (``bot.delivery.deliver``), so that write
-stays a script there. Reading and trimming live here.
+Filing adds to it (``add``, from ``bot.filing``); delivery takes an incident off it
+in the same transaction that records the delivery (``bot.delivery.deliver``), so
+that write stays a script there. Reading and trimming live here too.
 """
 
 from __future__ import annotations
@@ -10,13 +10,24 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from bot.keys import PENDING_MAX_AGE
+from bot.keys import PENDING_MAX, PENDING_MAX_AGE
 from bot.store import Store, redis_errors
 
 
 class PendingIncidents:
     def __init__(self, store: Store) -> None:
         self._store = store
+
+    def add(self, channels: Collection[str], incident_id: str, updated_at: datetime) -> None:
+        """``incident_id`` has news for each of ``channels``; each list keeps its newest
+        PENDING_MAX entries."""
+        keys = self._store.keys
+        write = self._store.redis.pipeline(transaction=False)
+        for channel in channels:
+            write.zadd(keys.pending(channel), {incident_id: updated_at.timestamp()})
+            write.zremrangebyrank(keys.pending(channel), 0, -(PENDING_MAX + 1))
+        with redis_errors("queueing an incident for its channels"):
+            write.execute()
 
     def ids(self, channel: str, now: datetime) -> list[str]:
         """Incident ids with news for ``channel``, most recently updated first.
