@@ -29,7 +29,7 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._redis import redis_socket
-from bot.dedupe import Deduper
+from bot.dedupe.claims import Deduper
 from bot.intake.reading import read_sources
 from bot.keys import Keys
 from bot.schema import Source

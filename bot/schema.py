@@ -203,10 +203,10 @@ class DigestItem(Frozen):
     provider_name: str | None = None  # display name, e.g. "AWS" for "aws"
     update: bool = False  # the channel saw an earlier revision of this incident
     wanted_language: str | None = None  # the channel's summary language, None: the source's
-    # The report chosen for this channel (bot/lead.py); None: the incident's own lead.
+    # The report chosen for this channel (bot/digest/lead.py); None: the incident's own lead.
     lead_article_id: str | None = None
     # Once a root-cause report has joined: the sentence stating the cause, and the one
-    # saying what fixed it (bot/rootcause.py).
+    # saying what fixed it (bot/outage/rootcause.py).
     root_cause: str | None = None
     fix: str | None = None
 

@@ -19,12 +19,8 @@ from tests.conftest import REPO
 
 BOT = REPO / "bot"
 
-# The judgement modules stay flat until they move into an ``outage/`` folder; each
-# counts as a node of its own here. Foundation modules every stage may use are flat too.
-FLAT_JUDGEMENT = {
-    "outage", "entities", "entity_catalog", "entity_patterns", "entity_text", "eventday",
-    "neardup", "textsim", "dedupe", "filing", "identity", "rootcause", "lead", "briefing",
-}  # fmt: skip
+# Foundation modules every stage may use are the only flat ones; each counts as a
+# node of its own here.
 FOUNDATION = {"errors", "schema", "config", "keys", "filters"}
 
 
@@ -116,7 +112,7 @@ def test_no_import_cycle_between_folders() -> None:
 
 def test_every_top_level_module_is_a_folder_or_a_known_flat_module() -> None:
     flat = {p.stem for p in BOT.glob("*.py")} - {"__init__", "__main__"}
-    assert flat <= FLAT_JUDGEMENT | FOUNDATION, sorted(flat - FLAT_JUDGEMENT - FOUNDATION)
+    assert flat <= FOUNDATION, sorted(flat - FOUNDATION)
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.briefing import (
+from bot.digest.briefing import (
     confirmation,
     duration_text,
     outlets,

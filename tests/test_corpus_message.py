@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.briefing import confirmation, timing, timing_line
 from bot.config import ChannelConfig
+from bot.digest.briefing import confirmation, timing, timing_line
 from bot.digest.build import build_digest
 from bot.digest.render import render_incident
 from bot.intake.pipeline import Intelligence, ingest

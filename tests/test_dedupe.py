@@ -6,8 +6,8 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
-from bot.dedupe import Deduper
-from bot.identity import article_id, content_hash
+from bot.dedupe.claims import Deduper
+from bot.dedupe.identity import article_id, content_hash
 from bot.keys import SEEN_TTL
 from bot.schema import Article
 from bot.store import Store
@@ -109,7 +109,7 @@ def test_replaying_a_feed_a_week_later_finds_nothing_new(store: Store) -> None:
 
 _CLAIMER = """
 import sys
-from bot.dedupe import Deduper
+from bot.dedupe.claims import Deduper
 from bot.keys import Keys
 from bot.store import Store
 import redis

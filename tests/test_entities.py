@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.entities import Entities, EntityCatalog
+from bot.outage.entities import Entities, EntityCatalog
 from tests.conftest import corpus_dir
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.eventday import stated_day
+from bot.outage.eventday import stated_day
 
 # A Tuesday.
 PUBLISHED = datetime(2023, 1, 31, 8, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.identity import article_id, content_hash, identities, normalise_url
+from bot.dedupe.identity import article_id, content_hash, identities, normalise_url
 from bot.keys import digest_of
 
 

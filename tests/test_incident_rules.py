@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.entities import EntityCatalog
 from bot.incidents.book import IncidentBook
 from bot.incidents.links import cited_addresses, page_address
 from bot.incidents.names import report_names, title_names
 from bot.incidents.rules import FOLLOW_UP_WINDOW, close_enough, page_of
 from bot.incidents.tracker import IncidentTracker
-from bot.outage import Lexicon, OutageClassifier
+from bot.outage.classify import Lexicon, OutageClassifier
+from bot.outage.entities import EntityCatalog
 from bot.schema import Article, Incident
 from bot.store import Store
 from tests.test_incidents import article

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.entities import EntityCatalog
 from bot.incidents.tracker import IncidentTracker
-from bot.outage import Lexicon, OutageClassifier
+from bot.outage.classify import Lexicon, OutageClassifier
+from bot.outage.entities import EntityCatalog
 from bot.schema import Article, Entry
 from bot.sources.article import to_article
 from bot.store import Store

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.briefing import official
-from bot.lead import choose_lead
+from bot.digest.briefing import official
+from bot.digest.lead import choose_lead
 from bot.schema import Article, Incident, IncidentArticle
 
 START = datetime(2021, 12, 7, 15, 30, tzinfo=UTC)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.entities import EntityCatalog
-from bot.outage import Lexicon, OutageClassifier, started_at
+from bot.outage.classify import Lexicon, OutageClassifier, started_at
+from bot.outage.entities import EntityCatalog
 from bot.schema import Article, Entry, Source
 from bot.sources.article import to_article
 from bot.sources.local import read_local
@@ -200,7 +200,7 @@ def test_shutdowns_and_faults_that_are_not_service_outages(
 
 def test_english_patterns_can_match_inside_their_word_boundaries() -> None:
     """English patterns get ``(?<![A-Za-z0-9])`` before and ``(?![A-Za-z0-9])`` after
-    (bot/outage.py): one that ends in a space, or starts with an apostrophe that follows
+    (bot/outage/classify.py): one that ends in a space, or starts with an apostrophe that follows
     a letter ("Iran’s"), can then never match. Two such patterns once sat unused."""
     import tomllib
     from importlib.resources import files

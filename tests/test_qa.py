@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.entities import EntityCatalog
+from bot.outage.entities import EntityCatalog
 from bot.qa.answerer import (
     EVIDENCE,
     Answer,

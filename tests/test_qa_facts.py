@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.entities import EntityCatalog
+from bot.outage.entities import EntityCatalog
 from bot.qa.answerer import FACTS, Answerer
 from bot.qa.facts import Facts, topic_of
 from bot.qa.render import render_answer

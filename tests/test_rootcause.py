@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.rootcause import SENTENCE_MAX, cause_sentence, fix_sentence
+from bot.outage.rootcause import SENTENCE_MAX, cause_sentence, fix_sentence
 from tests.summarize.tiny_models import make_article
 
 OFFICIAL = make_article(

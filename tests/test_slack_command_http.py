@@ -92,7 +92,7 @@ def test_a_provider_and_window_finds_that_providers_incidents_to_share(
     assert reply["response_type"] == "in_channel"
     sections = [b["text"]["text"] for b in reply["blocks"] if b["type"] == "section"]
     assert len(sections) == 1 and "us-east-1" in sections[0]
-    # The fuller English report leads (bot/lead.py); the Chinese one is the other report.
+    # The fuller English report leads (bot/digest/lead.py); the Chinese one is the other report.
     assert "<https://example-tech.com/" in sections[0].split("\n")[1]
     assert "Also reported by example-news.cn" in sections[0]
 

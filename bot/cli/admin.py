@@ -34,7 +34,7 @@ def incidents_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per incident.")] = False,
 ) -> None:
     """List incidents with status, sources and languages, most recently updated first."""
-    from bot.briefing import confirmation
+    from bot.digest.briefing import confirmation
     from bot.digest.render import region_label
     from bot.incidents.book import IncidentBook
     from bot.intake.pipeline import Intelligence
@@ -95,7 +95,7 @@ def _parse_since(text: str) -> timedelta | None:
 
 
 def _incident_json(incident: Incident, provider_name: str | None) -> dict[str, object]:
-    from bot.briefing import confirmation, official, timing
+    from bot.digest.briefing import confirmation, official, timing
     from bot.digest.render import region_label
 
     told = timing(incident)

@@ -91,7 +91,7 @@ def check_redis(settings: Settings) -> list[ConfigProblem]:
 
 def check_providers(config: BotConfig, where: str) -> list[ConfigProblem]:
     """Channel filters must name providers the catalogue knows (an alias does)."""
-    from bot.entities import EntityCatalog
+    from bot.outage.entities import EntityCatalog
 
     catalog = EntityCatalog.load()
     known = sorted(catalog.provider_ids())

@@ -22,7 +22,7 @@ from bot.errors import ConfigError, ConfigProblem
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.delivery.terminal import TerminalSink
-    from bot.filing import Filed
+    from bot.intake.filing import Filed
     from bot.intake.pipeline import Intelligence
     from bot.qa.facts import Facts
     from bot.schema import Article, Source

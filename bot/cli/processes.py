@@ -28,12 +28,12 @@ from bot.cli.output import say
 if TYPE_CHECKING:
     from bot.channels.directory import ChannelDirectory
     from bot.config import Settings
-    from bot.entities import EntityCatalog
     from bot.jobs.clock import Clock
     from bot.jobs.queue import JobQueue
     from bot.jobs.recovery import RedisOutage
     from bot.jobs.worker import Worker, WorkReport
     from bot.ops.heartbeat import Heartbeat
+    from bot.outage.entities import EntityCatalog
     from bot.store import Store
     from bot.summarize.factory import Models
 
@@ -194,9 +194,9 @@ def worker(
     metrics_port: MetricsPort = None,
 ) -> None:  # fmt: skip
     """Summarise and deliver what `outage-bot clock` queued; run as many as you like."""
-    from bot.entities import EntityCatalog
     from bot.jobs.clock import job_queue
     from bot.jobs.recovery import RedisOutage
+    from bot.outage.entities import EntityCatalog
 
     settings, config = root.build_settings()
     stop = _stop_on_sigterm()

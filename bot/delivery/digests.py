@@ -20,8 +20,8 @@ from bot.delivery.deliver import DeliveryReport, deliver
 from bot.delivery.pacing import Pacer
 from bot.delivery.ports import ProblemReporter, Sink
 from bot.digest.build import build_digest
-from bot.entities import EntityCatalog
 from bot.errors import ChannelUnavailable, DeliveryError
+from bot.outage.entities import EntityCatalog
 from bot.store import Store
 from bot.summarize.base import Summarizer
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.briefing import official
-from bot.entities import EntityCatalog
+from bot.digest.briefing import official
+from bot.digest.lead import choose_lead, root_cause_report
 from bot.incidents.book import IncidentBook
-from bot.lead import choose_lead, root_cause_report
-from bot.rootcause import cause_sentence, fix_sentence
+from bot.outage.entities import EntityCatalog
+from bot.outage.rootcause import cause_sentence, fix_sentence
 from bot.schema import Article, Digest, DigestItem, Incident
 from bot.store import Store
 from bot.store.articles import ArticleStore
@@ -83,7 +83,7 @@ def post_incident(store: Store, incident: Incident) -> tuple[str | None, str | N
 def lead_articles(
     store: Store, incidents: list[Incident], language: str | None = None
 ) -> list[Article | None]:
-    """Each incident's lead for a channel that reads ``language`` (bot/lead.py), or None
+    """Each incident's lead for a channel that reads ``language`` (bot/digest/lead.py), or None
     when none of its articles is kept any more."""
     ids = [a.article_id for i in incidents for a in i.articles]
     if not ids:

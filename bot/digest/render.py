@@ -14,9 +14,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import briefing
-from bot.digest import mrkdwn
-from bot.lead import root_cause_report
+from bot.digest import briefing, mrkdwn
+from bot.digest.lead import root_cause_report
 from bot.schema import Digest, DigestItem, IncidentArticle
 from bot.summarize.title_only import TITLE_ENGINE
 

@@ -17,9 +17,9 @@ import re
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 
+from bot.dedupe.textsim import char_pairs, jaccard
 from bot.incidents.names import title_names
 from bot.schema import Article, Incident, IncidentArticle, Outage
-from bot.textsim import char_pairs, jaccard
 
 FIRST_NEWS_WINDOW = timedelta(hours=72)
 # Providers publish post-incident reviews within two weeks (Azure's PIRs, AWS's

@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 
 from datasketch import MinHash
 
+from bot.dedupe.neardup import NearDuplicates, signature
 from bot.incidents.book import IncidentBook
 from bot.incidents.changes import grow, merge_all, start
 from bot.incidents.names import report_names
@@ -56,7 +57,6 @@ from bot.incidents.rules import (
     title_similarity,
     within_window,
 )
-from bot.neardup import NearDuplicates, signature
 from bot.ops import metrics
 from bot.schema import Article, Incident, Outage
 from bot.store import Store

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import ChannelConfig
-from bot.entities import EntityCatalog
-from bot.filing import Filed, Filer
+from bot.intake.filing import Filed, Filer
 from bot.intake.reading import IngestReport, SourceReport, read_sources
-from bot.outage import OutageClassifier
+from bot.outage.classify import OutageClassifier
+from bot.outage.entities import EntityCatalog
 from bot.schema import Source
 from bot.sources.fetch import SafeFetcher
 from bot.store import Store
@@ -30,7 +30,7 @@ class Intelligence:
 
     @classmethod
     def load(cls) -> Intelligence:
-        from bot.outage import Lexicon
+        from bot.outage.classify import Lexicon
 
         catalog = EntityCatalog.load()
         return cls(catalog, OutageClassifier(catalog, Lexicon.load()))

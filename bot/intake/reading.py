@@ -1,7 +1,7 @@
 """Reading sources and claiming what is new (the first half of a poll).
 
 Claimed articles are stored and put on the "unfiled" list in the same atomic
-step; ``bot.filing`` then classifies them and files them into incidents. A
+step; ``bot.intake.filing`` then classifies them and files them into incidents. A
 failing source or entry is logged, reported and skipped, so one bad feed never
 stops the others.
 """
@@ -15,7 +15,7 @@ from datetime import datetime
 
 from redis import RedisError
 
-from bot.dedupe import Claim, Deduper
+from bot.dedupe.claims import Claim, Deduper
 from bot.errors import ExtractError, FetchError, SourceError, StoreError
 from bot.ops import metrics
 from bot.schema import Article, Entry, Source

@@ -4,7 +4,7 @@ Without a supervisor, a process that exits when Redis restarts stays down. Each
 loop iteration is therefore run through ``RedisOutage.attempt``: on a Redis
 error it says so once, waits with exponential back-off (1 s doubling to 60 s)
 and tries the iteration again, and says when Redis is back. Retrying is safe
-because every step commits through atomic claims (``bot.dedupe``, delivery
+because every step commits through atomic claims (``bot.dedupe.claims``, delivery
 claims, stream acknowledgements): an iteration cut short repeats only what was
 not committed.
 """

@@ -23,10 +23,10 @@ from bot.delivery.deliver import DeliveryReport, dead_claim_holders, release_cla
 from bot.delivery.digests import deliver_channel
 from bot.delivery.pacing import Pacer
 from bot.delivery.ports import ProblemReporter, Sink
-from bot.entities import EntityCatalog
 from bot.errors import OutageBotError
 from bot.jobs.clock import DELIVER, SUMMARIZE
 from bot.jobs.queue import Job, JobQueue
+from bot.outage.entities import EntityCatalog
 from bot.store import Store
 from bot.store.articles import ArticleStore
 from bot.store.lease import Heartbeat

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
-from bot.entities import EntityCatalog
+from bot.outage.entities import EntityCatalog
 from bot.qa.facts import Facts, answer_from_facts, topic_of
 from bot.qa.retrieve import Passage, retrieve
 from bot.schema import Article, Frozen

@@ -17,11 +17,11 @@ from itertools import islice
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.briefing import confirmation, duration_text, timing
-from bot.entities import EntityCatalog
-from bot.lead import root_cause_report
+from bot.digest.briefing import confirmation, duration_text, timing
+from bot.digest.lead import root_cause_report
+from bot.outage.entities import EntityCatalog
+from bot.outage.rootcause import CAUSE_TEXT, STRONG_CAUSE
 from bot.qa.retrieve import Passage, passages, retrieve
-from bot.rootcause import CAUSE_TEXT, STRONG_CAUSE
 from bot.schema import Article, Frozen, Incident, Outage
 
 Topic = Literal["cause", "region", "time", "status", "affected"]
@@ -117,7 +117,7 @@ class Facts(Frozen):
     # Article ids of root-cause reports (post-mortems, official summaries): a cause is
     # looked for there first, before the passing guesses of first news.
     cause_reports: tuple[str, ...] = ()
-    date_only: bool = False  # ``started`` is only a day (bot/briefing.py)
+    date_only: bool = False  # ``started`` is only a day (bot/digest/briefing.py)
 
     @classmethod
     def of_incident(cls, incident: Incident, provider_name: str | None = None) -> Facts:

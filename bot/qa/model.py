@@ -18,8 +18,8 @@ import logging
 import threading
 from collections.abc import Sequence
 
-from bot.entities import EntityCatalog
 from bot.errors import SummarizerError
+from bot.outage.entities import EntityCatalog
 from bot.qa.answerer import Answerer, TextGenerator
 from bot.summarize.base import LoadedModel, Summarizer
 

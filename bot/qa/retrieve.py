@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.entities import EntityCatalog
+from bot.outage.entities import EntityCatalog
 from bot.schema import Article, Frozen
 from bot.summarize.sentences import split_sentences
 

@@ -22,11 +22,11 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.briefing import UTC_ZONE, confirmation, timing_line, when
 from bot.delivery.messages import MessageLog
 from bot.digest import mrkdwn
-from bot.entities import EntityCatalog
+from bot.digest.briefing import UTC_ZONE, confirmation, timing_line, when
 from bot.incidents.book import IncidentBook
+from bot.outage.entities import EntityCatalog
 from bot.schema import Incident
 from bot.store import Store
 

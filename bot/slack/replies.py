@@ -80,7 +80,7 @@ def _incident_section(
         facts.append(", ".join(region_label(r) for r in incident.regions[:4]))
     if incident.status:
         facts.append(incident.status)
-    # The report that was summarised for this channel (bot/lead.py) is the one linked.
+    # The report that was summarised for this channel (bot/digest/lead.py) is the one linked.
     wanted = summary.article_id if summary is not None else incident.lead_article_id
     lead = next((a for a in incident.articles if a.article_id == wanted), incident.articles[0])
     title = md(_clip(lead.title, 300))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.identity import article_id, content_hash, normalise_url, scoped_guid
+from bot.dedupe.identity import article_id, content_hash, normalise_url, scoped_guid
 from bot.schema import Article, Entry, PublishedFrom
 from bot.sources.extract import html_to_paragraphs
 from bot.sources.language import detect_language

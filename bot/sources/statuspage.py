@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
-from bot.identity import normalise_url
+from bot.dedupe.identity import normalise_url
 from bot.schema import Entry, StatusWord
 from bot.sources.status_common import (
     ITEM_ERRORS,

@@ -1,6 +1,6 @@
 """``{p}:pending:{channel}``: incidents with news for a channel's next digest.
 
-Filing adds to it (``add``, from ``bot.filing``); delivery takes an incident off it
+Filing adds to it (``add``, from ``bot.intake.filing``); delivery takes an incident off it
 in the same transaction that records the delivery (``bot.delivery.deliver``), so
 that write stays a script there. Reading and trimming live here too.
 """

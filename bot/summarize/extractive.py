@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.dedupe.textsim import char_pairs, jaccard
 from bot.schema import Article, Summary
 from bot.summarize.sentences import split_sentences
-from bot.textsim import char_pairs, jaccard
 
 # Slack shows about this much without "show more"; Chinese carries more per character.
 MAX_CHARS = {"zh": 160, "en": 320}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.dedupe
+import bot.dedupe.claims
 import bot.intake.reading
 from bot.intake.pipeline import ingest
 from bot.intake.reading import read_sources
@@ -62,7 +62,7 @@ def test_a_flood_never_displaces_another_sources_outage(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bot.intake.reading, "MAX_NEW_PER_POLL", 200)
-    monkeypatch.setattr(bot.dedupe, "UNFILED_MAX", 300)
+    monkeypatch.setattr(bot.dedupe.claims, "UNFILED_MAX", 300)
     flood = _flood(tmp_path, 1000)
     # Older than every flood item: the old trim by publication date dropped it first.
     news = _feed(tmp_path / "news.xml", [(*OUTAGE, NOW - timedelta(days=1))])
@@ -74,7 +74,7 @@ def test_a_flood_never_displaces_another_sources_outage(
 def test_a_full_filing_queue_defers_instead_of_dropping(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.dedupe, "UNFILED_MAX", 5)
+    monkeypatch.setattr(bot.dedupe.claims, "UNFILED_MAX", 5)
     flood = _flood(tmp_path, 8)
     news = _feed(tmp_path / "news.xml", [(*OUTAGE, NOW - timedelta(days=1))])
     report = read_sources([flood, news], store, NOW)

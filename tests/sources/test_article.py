@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.identity import article_id, content_hash
+from bot.dedupe.identity import article_id, content_hash
 from bot.schema import Entry
 from bot.sources.article import to_article
 from bot.sources.feeds import parse_feed

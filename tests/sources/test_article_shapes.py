@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.identity import normalise_url
+from bot.dedupe.identity import normalise_url
 from bot.schema import Article, Source
 from bot.sources.article import to_article
 from bot.sources.local import read_local

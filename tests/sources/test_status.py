@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.dedupe.identity import normalise_url
 from bot.errors import ParseError
-from bot.identity import normalise_url
 from bot.schema import Entry
 from bot.sources.feeds import parse_feed
 from bot.sources.status import (

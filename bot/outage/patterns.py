@@ -4,7 +4,7 @@ Every name in the three catalogue files becomes an :class:`Alias`; the
 :class:`AliasTable` refuses names that would mean two things, then compiles all
 aliases into two regular expressions (those that start with a Latin letter or
 digit, and the rest), each a trie so that thousands of aliases stay fast.
-``bot.entities`` runs the patterns over articles.
+``bot.outage.entities`` runs the patterns over articles.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from bot.entity_catalog import (
+from bot.outage.catalog import (
     PROVIDERS_FILE,
     REGIONS_FILE,
     SERVICES_FILE,
@@ -23,7 +23,7 @@ from bot.entity_catalog import (
     CatalogueFiles,
     Region,
 )
-from bot.entity_text import alias_key, fold, is_word, lower, pattern_units
+from bot.outage.text import alias_key, fold, is_word, lower, pattern_units
 
 Catalogue = Literal["provider", "region", "service"]
 

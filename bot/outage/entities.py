@@ -1,7 +1,7 @@
 """Which providers, cloud regions and downstream brands an outage article names.
 
 The catalogue is data (bot/data/*.toml, described in bot/data/README.md):
-``bot.entity_catalog`` reads and checks it, ``bot.entity_patterns`` compiles it once
+``bot.outage.catalog`` reads and checks it, ``bot.outage.patterns`` compiles it once
 into two regular expressions, and this module reads articles with them.
 
 Matching, in brief:
@@ -38,9 +38,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import NamedTuple
 
-# The catalogue files are read and checked in bot.entity_catalog, their aliases
-# compiled in bot.entity_patterns; the names other modules import from here stay here.
-from bot.entity_catalog import (
+# The catalogue files are read and checked in bot.outage.catalog, their aliases
+# compiled in bot.outage.patterns; the names other modules import from here stay here.
+from bot.outage.catalog import (
     PROVIDERS_FILE,
     REGIONS_FILE,
     SERVICES_FILE,
@@ -51,8 +51,8 @@ from bot.entity_catalog import (
     Service,
     read_catalogue,
 )
-from bot.entity_patterns import Alias, alias_table
-from bot.entity_text import ADDRESS, ADDRESS_MARKS, alias_key, fold, lower, skip_address
+from bot.outage.patterns import Alias, alias_table
+from bot.outage.text import ADDRESS, ADDRESS_MARKS, alias_key, fold, lower, skip_address
 
 __all__ = [
     "PROVIDERS_FILE",

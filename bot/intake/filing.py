@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.config import ChannelConfig
-from bot.entities import EntityCatalog
 from bot.filters import wants
 from bot.incidents.tracker import IncidentTracker
 from bot.ops import metrics
-from bot.outage import OutageClassifier
+from bot.outage.classify import OutageClassifier
+from bot.outage.entities import EntityCatalog
 from bot.schema import Article, Incident, Outage
 from bot.store import Store
 from bot.store.pending import PendingIncidents

@@ -1,10 +1,10 @@
 """How article text and catalogue aliases are normalised so that spellings meet.
 
-``bot.entities`` matches a few thousand aliases against every article. Both sides
+``bot.outage.entities`` matches a few thousand aliases against every article. Both sides
 are brought to one form here: full-width letters, digits and punctuation folded to
 ASCII, case lowered without moving positions, separators ("-", "_", spaces)
 collapsed into one key. :func:`pattern_units` turns one alias into the pieces of
-regular expression that ``bot.entity_patterns`` assembles.
+regular expression that ``bot.outage.patterns`` assembles.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Is this article about a service outage? Which provider, regions, services, status?
 
 A transparent scoring model over a lexicon kept as data (``bot/data/lexicon.toml``)
-and the entity catalogue (``bot/entities.py``), for Chinese and English alike:
+and the entity catalogue (``bot/outage/entities.py``), for Chinese and English alike:
 
 * outage words (故障, 宕机, outage, went down, elevated error rates …) count for,
   words of other news (earnings, launches, breaches, layoffs, 财报, 发布 …) count
@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.entities import EntityCatalog
-from bot.eventday import stated_day
+from bot.outage.entities import EntityCatalog
+from bot.outage.eventday import stated_day
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
 # Only the opening of the text is scored: outage news says so early, while long

@@ -4,7 +4,7 @@
 and downstream services (brands). :func:`read_catalogue` reads them from a folder
 or the packaged data and checks every entry, so that a broken file fails loudly
 with a :class:`CatalogError` naming the file and the entry, before any pattern is
-compiled. Matching lives in ``bot.entities``.
+compiled. Matching lives in ``bot.outage.entities``.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.briefing import official
+from bot.digest.briefing import official
 from bot.schema import Article, Incident, IncidentArticle
 
 BODY_STEP = 500  # characters: bodies within one step count as equally informative

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import cast
 
-from bot.identity import entry_identities, identities
+from bot.dedupe.identity import entry_identities, identities
 from bot.keys import ARTICLE_TTL, SEEN_TTL, UNFILED_MAX
 from bot.schema import Article, Entry
 from bot.store import Store
@@ -97,7 +97,7 @@ class Deduper:
 
     def claim(self, article: Article) -> bool:
         """True if this call made the article ours; it is then stored and put on
-        the unfiled list (for bot.filing). False for anything seen before."""
+        the unfiled list (for bot.intake.filing). False for anything seen before."""
         return self.claim_many([article])[0]
 
     def claim_many(self, batch: Sequence[Article]) -> list[bool]:
