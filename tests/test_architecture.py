@@ -21,7 +21,7 @@ BOT = REPO / "bot"
 
 # Foundation modules every stage may use are the only flat ones; each counts as a
 # node of its own here.
-FOUNDATION = {"errors", "schema", "config", "keys", "filters"}
+FOUNDATION = {"errors", "schema", "config", "keys", "filters", "languages"}
 
 
 def _module_name(path: Path) -> str:

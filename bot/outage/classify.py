@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from importlib.resources import files
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.languages import LANGUAGES
 from bot.outage.entities import EntityCatalog
 from bot.outage.eventday import stated_day
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
@@ -66,8 +68,16 @@ _FROM_STATUS_PAGE: dict[StatusWord, IncidentStatus] = {
 }
 
 
-def _compile(english: list[str], chinese: list[str]) -> re.Pattern[str]:
-    parts = [rf"(?<![A-Za-z0-9])(?:{p})(?![A-Za-z0-9])" for p in english] + list(chinese)
+def _compile(table: dict[str, Any], name: str = "") -> re.Pattern[str]:
+    """One pattern from a lexicon table's lists of every registered language (``en``,
+    ``zh``; ``<name>_en`` for named lists). Languages written with spaces between words
+    match whole words only: "AWS" is not found in "LAWSUIT"."""
+    parts = []
+    for language in LANGUAGES:
+        for pattern in table.get(f"{name}_{language.code}" if name else language.code, ()):
+            if language.word_boundaries:
+                pattern = rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])"
+            parts.append(pattern)
     return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
 
 
@@ -96,21 +106,18 @@ class Lexicon:
         raw: dict[str, Any] = tomllib.loads(text)
         status = raw["status"]
         return cls(
-            outage=_compile(raw["outage"]["en"], raw["outage"]["zh"]),
-            negative=_compile(raw["negative"]["en"], raw["negative"]["zh"]),
-            cause=_compile(raw["cause"]["en"], raw["cause"]["zh"]),
+            outage=_compile(raw["outage"]),
+            negative=_compile(raw["negative"]),
+            cause=_compile(raw["cause"]),
             outage_weight=float(raw["outage"]["weight"]),
             negative_weight=float(raw["negative"]["weight"]),
-            power=_compile(raw["power"]["en"], raw["power"]["zh"]),
-            it_context=_compile(raw["power"]["it_context_en"], raw["power"]["it_context_zh"]),
-            power_outage=_compile(raw["power"]["it_outage_en"], raw["power"]["it_outage_zh"]),
-            follow_up=_compile(raw["follow_up"]["en"], raw["follow_up"]["zh"]),
-            aftermath=_compile(raw["aftermath"]["en"], raw["aftermath"]["zh"]),
-            translated=_compile(raw["translated"]["en"], raw["translated"]["zh"]),
-            status=tuple(
-                (name, _compile(status[f"{name}_en"], status[f"{name}_zh"]))
-                for name in _STATUS_ORDER
-            ),
+            power=_compile(raw["power"]),
+            it_context=_compile(raw["power"], "it_context"),
+            power_outage=_compile(raw["power"], "it_outage"),
+            follow_up=_compile(raw["follow_up"]),
+            aftermath=_compile(raw["aftermath"]),
+            translated=_compile(raw["translated"]),
+            status=tuple((name, _compile(status, name)) for name in _STATUS_ORDER),
         )
 
 
@@ -213,24 +220,26 @@ class OutageClassifier:
 
 # --- start time --------------------------------------------------------------------------------
 
-_ZONES = {
-    "utc": "UTC", "gmt": "UTC", "et": "America/New_York", "est": "America/New_York",
-    "edt": "America/New_York", "eastern": "America/New_York", "pt": "America/Los_Angeles",
-    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pacific": "America/Los_Angeles",
-    "cet": "Europe/Berlin", "cest": "Europe/Berlin", "bst": "Europe/London",
-    "北京时间": "Asia/Shanghai", "美国东部时间": "America/New_York", "美东时间": "America/New_York",
-    "太平洋时间": "America/Los_Angeles", "美西时间": "America/Los_Angeles", "格林尼治时间": "UTC",
-}  # fmt: skip
+# How articles name a time zone, per language (bot/data/languages.toml): the grammar of
+# a stated start is per language below, the zone words are data.
+_ZONES = LANGUAGES.zone_words()
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    # Longest first, so "美国东部时间" is not read as a shorter word inside it.
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 _EN_START = re.compile(
     r"(?:began|started|starting|beginning|first (?:appeared|reported)|kicked off"
     r"|went (?:down|offline|dark|out))\s+"
     r"(?:at\s+|around\s+|about\s+|approximately\s+|shortly after\s+)*"
     r"(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?\s*"
-    r"(UTC|GMT|ET|EST|EDT|Eastern|PT|PST|PDT|Pacific|CET|CEST|BST)?",
+    rf"({_alternatives(LANGUAGES.of('en').zone_words)})?(?![A-Za-z])",
     re.IGNORECASE,
 )
 _ZH_START = re.compile(
-    r"(北京时间|美国东部时间|美东时间|太平洋时间|美西时间|格林尼治时间|UTC)\S{0,8}?"
+    rf"({_alternatives([*LANGUAGES.of('zh').zone_words, 'UTC'])})\S{{0,8}}?"
     r"(凌晨|早上|上午|中午|下午|晚上|晚间)?\s*(\d{1,2})[点时:：](\d{1,2})?分?\S{0,6}?(?:开始|起)"
 )
 

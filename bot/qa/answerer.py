@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
+from bot.languages import LANGUAGES
 from bot.outage.entities import EntityCatalog
 from bot.qa.facts import Facts, answer_from_facts, topic_of
 from bot.qa.retrieve import Passage, retrieve
@@ -36,29 +37,7 @@ _UNANSWERABLE = frozenset(
 )
 
 Why = Literal["no_match", "no_model", "failed", "no_answer"]
-_MESSAGES: dict[Why, dict[str, str]] = {
-    "no_match": {
-        "en": "I found nothing about that in this incident's articles.",
-        "zh": "这起事件的报道中没有找到与该问题相关的内容。",
-    },
-    "no_model": {
-        "en": "No QA model is loaded, so here are the passages that best match the question. "
-        "For written answers, run `outage-bot models pull mt0-base` "
-        "and set SUMMARIZER_MODEL=mt0-base.",
-        "zh": "未加载问答模型，以下是与问题最相关的原文段落。如需生成回答，请运行 "
-        "`outage-bot models pull mt0-base` 并设置 SUMMARIZER_MODEL=mt0-base。",
-    },
-    "failed": {
-        "en": "The QA model ({name}) could not answer, so here are the passages that best "
-        "match the question.",
-        "zh": "问答模型（{name}）未能作答，以下是与问题最相关的原文段落。",
-    },
-    "no_answer": {
-        "en": "The QA model ({name}) found no clear answer in the articles; here are the "
-        "passages that best match the question.",
-        "zh": "问答模型（{name}）未能在报道中找到明确答案，以下是与问题最相关的原文段落。",
-    },
-}
+# What each Why says to the asker is in bot/data/languages.toml ([<language>.messages]).
 
 
 class TextGenerator(Protocol):
@@ -161,10 +140,9 @@ class Answerer:
     def _fallback(
         self, question: str, language: str, evidence: tuple[Passage, ...], why: Why
     ) -> Answer:
-        template = _MESSAGES[why]["zh" if language == "zh" else "en"]
         return Answer(
             question=question,
-            text=template.format(name=self.engine),
+            text=LANGUAGES.of(language).say(why, name=self.engine),
             evidence=evidence,
             engine=EVIDENCE,
             from_model=False,

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.digest.briefing import confirmation, duration_text, timing
 from bot.digest.lead import root_cause_report
+from bot.languages import LANGUAGES, Language
 from bot.outage.entities import EntityCatalog
 from bot.outage.rootcause import CAUSE_TEXT, STRONG_CAUSE
 from bot.qa.retrieve import Passage, passages, retrieve
@@ -74,33 +75,6 @@ _TIME_TEXT = re.compile(
     r"|\d+\s*(?:hours?|minutes?|hrs?)\b|\d+\s*(?:点|时|小时|分钟)|上午|下午|凌晨|北京时间|月\d+日",
     re.I,
 )
-
-
-_SAY: dict[str, dict[str, str]] = {
-    "region": {"en": "Region: {x}.", "zh": "受影响的区域：{x}。"},
-    "affected": {"en": "Affected: {x}.", "zh": "受影响的服务：{x}。"},
-    "status": {"en": "Status: {x}.", "zh": "状态：{x}。"},
-    "cause": {
-        "en": "What the reports say about the cause is quoted below.",
-        "zh": "报道中关于原因的内容见下方引文。",
-    },
-}
-_UNSAID: dict[Topic, dict[str, str]] = {
-    "region": {
-        "en": "The reports don't say which region was affected.",
-        "zh": "报道中没有说明受影响的区域。",
-    },
-    "time": {"en": "The reports don't say when it started.", "zh": "报道中没有说明开始时间。"},
-    "affected": {
-        "en": "The reports don't name the services that were affected.",
-        "zh": "报道中没有提到受影响的服务。",
-    },
-    "status": {
-        "en": "The reports don't say whether it is resolved.",
-        "zh": "报道中没有说明是否已经恢复。",
-    },
-    "cause": {"en": "The reports don't say what caused it.", "zh": "报道中没有说明故障原因。"},
-}
 
 
 class Facts(Frozen):
@@ -171,7 +145,7 @@ def answer_from_facts(
 ) -> FactAnswer:
     """The answer to a ``topic`` question from ``facts`` with quoted evidence, or the
     honest "the reports don't say" (``answered`` False) when they hold none."""
-    lang = "zh" if language == "zh" else "en"
+    speak = LANGUAGES.of(language)
     facts = facts or Facts()
 
     def find(
@@ -180,7 +154,7 @@ def answer_from_facts(
         return tuple(retrieve(question, articles, catalog, k, require=require, also=also))
 
     def unsaid() -> FactAnswer:
-        return FactAnswer(topic=topic, text=_UNSAID[topic][lang], answered=False)
+        return FactAnswer(topic=topic, text=speak.say(f"unsaid_{topic}"), answered=False)
 
     if topic == "region":
         regions = _own_regions(facts, catalog)
@@ -190,7 +164,7 @@ def answer_from_facts(
         shown = ", ".join(_region_label(r, catalog) for r in regions)
         evidence = find(lambda _, terms: bool(terms & wanted), sorted(wanted))
         return FactAnswer(
-            topic=topic, text=_SAY[topic][lang].format(x=shown), evidence=evidence, answered=True
+            topic=topic, text=speak.say(topic, x=shown), evidence=evidence, answered=True
         )
     if topic == "affected":
         # The provider's own brands that went down (Instagram in a Meta outage) first,
@@ -208,7 +182,7 @@ def answer_from_facts(
         evidence = find(lambda _, terms: bool(terms & wanted), sorted(wanted))
         shown = ", ".join(affected)
         return FactAnswer(
-            topic=topic, text=_SAY[topic][lang].format(x=shown), evidence=evidence, answered=True
+            topic=topic, text=speak.say(topic, x=shown), evidence=evidence, answered=True
         )
     if topic == "time":
         if facts.started is None:
@@ -216,7 +190,7 @@ def answer_from_facts(
         evidence = find(lambda text, _: bool(_TIME_TEXT.search(text)), ["~time"])
         return FactAnswer(
             topic=topic,
-            text=_when_text(facts.started, facts, lang),
+            text=_when_text(facts.started, facts, speak),
             evidence=evidence,
             answered=True,
         )
@@ -226,7 +200,7 @@ def answer_from_facts(
         shown = facts.status + (f" ({facts.confirmation})" if facts.confirmation else "")
         evidence = find(lambda _, terms: "~recover" in terms or "~outage" in terms, ["~recover"])
         return FactAnswer(
-            topic=topic, text=_SAY[topic][lang].format(x=shown), evidence=evidence, answered=True
+            topic=topic, text=speak.say(topic, x=shown), evidence=evidence, answered=True
         )
     # The cause is not a fact the classifier extracts: only passages that speak of a
     # cause answer it, and an unrelated passage is worse than saying nothing.
@@ -246,7 +220,7 @@ def answer_from_facts(
     )
     if not quoted:
         return unsaid()
-    return FactAnswer(topic=topic, text=_SAY["cause"][lang], evidence=quoted, answered=True)
+    return FactAnswer(topic=topic, text=speak.say("cause"), evidence=quoted, answered=True)
 
 
 def _first_stating(
@@ -277,25 +251,16 @@ def _passages_stating(
     )  # fmt: skip
 
 
-def _when_text(started: datetime, facts: Facts, lang: str) -> str:
+def _when_text(started: datetime, facts: Facts, speak: Language) -> str:
     if facts.date_only:
-        day = f"{started.astimezone(UTC):%Y-%m-%d}"
-        if lang == "zh":
-            return f"开始于 {day}（报道中没有具体时间）。"
-        return f"It started on {day}; the reports don't give the time."
+        return speak.say("started_day", day=f"{started.astimezone(UTC):%Y-%m-%d}")
     start = _utc(started)
     if facts.resolved is not None and facts.official_end and facts.resolved >= started:
         span = duration_text(facts.resolved - started)
-        if lang == "zh":
-            return f"开始于 {start}，{_utc(facts.resolved)} 恢复，持续约 {span}。"
-        return f"It started {start} and was resolved {_utc(facts.resolved)}, after {span}."
+        return speak.say("started_and_resolved", start=start, end=_utc(facts.resolved), span=span)
     if facts.resolved is not None:
-        if lang == "zh":
-            return f"开始于 {start}；{_utc(facts.resolved)} 前已有报道称恢复。"
-        return f"It started {start}; reports said it was resolved by {_utc(facts.resolved)}."
-    if lang == "zh":
-        return f"开始于 {start}。"
-    return f"It started {start}."
+        return speak.say("started_resolved_by_news", start=start, end=_utc(facts.resolved))
+    return speak.say("started", start=start)
 
 
 def _utc(moment: datetime) -> str:

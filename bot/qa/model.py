@@ -19,6 +19,7 @@ import threading
 from collections.abc import Sequence
 
 from bot.errors import SummarizerError
+from bot.languages import LANGUAGES
 from bot.outage.entities import EntityCatalog
 from bot.qa.answerer import Answerer, TextGenerator
 from bot.summarize.base import LoadedModel, Summarizer
@@ -58,10 +59,8 @@ class Seq2SeqAnswerer:
         The question is never cut: when it leaves no room for context, that is a
         SummarizerError and the caller answers with evidence instead.
         """
-        from bot.summarize.options import LANGUAGE_NAMES
-
         question = " ".join(question.split())
-        language_name = LANGUAGE_NAMES.get(language.lower(), language)
+        language_name = LANGUAGES.prompt_name(language)
 
         def fill(text: str) -> str:
             return self._template.format(question=question, context=text, language=language_name)

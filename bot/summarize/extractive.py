@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.dedupe.textsim import char_pairs, jaccard
+from bot.languages import LANGUAGES
 from bot.schema import Article, Summary
 from bot.summarize.sentences import split_sentences
 
-# Slack shows about this much without "show more"; Chinese carries more per character.
-MAX_CHARS = {"zh": 160, "en": 320}
+# Budgets and the shortest real sentence per language: bot/data/languages.toml.
 MAX_SENTENCES = 3
-# Shorter "sentences" are usually datelines, headings or captions.
-MIN_SENTENCE_CHARS = {"zh": 8, "en": 25}
 LEAD_WINDOW = 6  # sentences considered: news puts what matters near the top
 NEAR_REPEAT = 0.8  # character-pair overlap above which a sentence repeats a chosen one
 POSITION_PENALTY = 0.01
@@ -37,10 +35,9 @@ class ExtractiveSummarizer:
         return [self._one(article) for article in articles]
 
     def _one(self, article: Article) -> Summary:
-        language = "zh" if article.language.startswith("zh") else "en"
         return Summary(
             article_id=article.id,
-            text=lead(article.text or article.title, language),
+            text=lead(article.text or article.title, article.language),
             engine=self.name,
             language=article.language,
             fallback=self._fallback,
@@ -54,11 +51,11 @@ def lead(text: str, language: str) -> str:
     article, which favours sentences about the story over asides and quotes.
     Near-repeats of a chosen sentence are skipped.
     """
-    budget = MAX_CHARS[language]
-    separator = "" if language == "zh" else " "
+    speech = LANGUAGES.of(language)
+    budget, separator = speech.summary_chars, speech.separator
     candidates: list[str] = []
     for sentence in split_sentences(text):
-        if len(sentence) >= MIN_SENTENCE_CHARS[language] and sentence not in candidates:
+        if len(sentence) >= speech.min_sentence_chars and sentence not in candidates:
             candidates.append(sentence)
         if len(candidates) == LEAD_WINDOW:
             break

@@ -14,26 +14,6 @@ from bot.summarize.vocab import SCRIPTS
 if TYPE_CHECKING:
     import torch
 
-# Names for prompts that say "... in {language}"; instruction-tuned models know
-# languages by name, not by ISO code. An unknown code is passed through as given.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "zh": "Chinese",
-    "zh-hans": "Simplified Chinese",
-    "zh-cn": "Simplified Chinese",
-    "zh-hant": "Traditional Chinese",
-    "zh-tw": "Traditional Chinese",
-    "zh-hk": "Traditional Chinese",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "pt": "Portuguese",
-    "it": "Italian",
-    "nl": "Dutch",
-    "ru": "Russian",
-}
 # "auto": CTranslate2 when the engine runs int8 on the CPU and the model folder
 # holds a converted model (bot/summarize/ct2.py); transformers otherwise.
 BACKENDS = ("auto", "transformers", "ctranslate2")

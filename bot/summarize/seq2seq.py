@@ -36,6 +36,7 @@ import torch
 from transformers import BatchEncoding, GenerationConfig, PreTrainedTokenizerBase
 
 from bot.errors import SummarizerError
+from bot.languages import LANGUAGES
 from bot.schema import Article, Summary
 from bot.summarize.batching import generate_in_batches
 from bot.summarize.beams import beam_cache
@@ -51,7 +52,7 @@ from bot.summarize.loading import (
     prepare_model,
     trimmed,
 )
-from bot.summarize.options import DEFAULT_OPTIONS, LANGUAGE_NAMES, EngineOptions, Seq2SeqModel
+from bot.summarize.options import DEFAULT_OPTIONS, EngineOptions, Seq2SeqModel
 from bot.summarize.postprocess import clean_summary
 from bot.summarize.presets import Preset
 from bot.summarize.revision import as_loaded
@@ -337,7 +338,7 @@ class Seq2SeqSummarizer:
     # -- helpers ------------------------------------------------------------------
 
     def _prompt(self, text: str, language: str) -> str:
-        name = LANGUAGE_NAMES.get(language.lower(), language)
+        name = LANGUAGES.prompt_name(language)
         return self.preset.prompt.format(text=text, language=name)
 
     def _join_chunk_summaries(self, summaries: list[str], language: str) -> str:

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.languages import LANGUAGES
 from bot.schema import Article
 from bot.summarize.extractive import (
-    MAX_CHARS,
     MAX_SENTENCES,
-    MIN_SENTENCE_CHARS,
     ExtractiveSummarizer,
 )
 from bot.summarize.factory import build_summarizer
@@ -128,7 +127,11 @@ def test_near_repeats_are_not_chosen_twice() -> None:
 )
 def test_summary_respects_max_chars(language: str, sentence: str) -> None:
     # Each sentence takes over a third of the budget, so the budget stops it, not the count.
-    assert MAX_CHARS[language] / 3 < len(sentence) < MAX_CHARS[language] / 2
+    assert (
+        LANGUAGES.of(language).summary_chars / 3
+        < len(sentence)
+        < LANGUAGES.of(language).summary_chars / 2
+    )
     others = (
         ["Every backend in the second zone was drained at once by an automation bug, "
          "leaving just a handful of overloaded hosts to serve all incoming traffic.",
@@ -142,7 +145,7 @@ def test_summary_respects_max_chars(language: str, sentence: str) -> None:
     )  # fmt: skip
     article = _article("long", [sentence, *others], language)
     (summary,) = ExtractiveSummarizer().summarize([article])
-    assert len(summary.text) <= MAX_CHARS[language]
+    assert len(summary.text) <= LANGUAGES.of(language).summary_chars
     assert summary.text.startswith(sentence)
     assert len(split_sentences(summary.text)) == 2
     assert not summary.text.endswith("…")
@@ -153,7 +156,7 @@ def test_one_huge_sentence_is_clipped_with_an_ellipsis(language: str) -> None:
     word = "overload " if language == "en" else "过载"
     article = _article("huge", [word * 400], language)
     (summary,) = ExtractiveSummarizer().summarize([article])
-    assert len(summary.text) <= MAX_CHARS[language]
+    assert len(summary.text) <= LANGUAGES.of(language).summary_chars
     assert summary.text.endswith("…")
 
 
@@ -161,7 +164,7 @@ def test_zh_hant_uses_the_chinese_budget() -> None:
     article = _article("hant", ["服務中斷，工程師正在調查原因。" * 40], "zh-Hant")
     (summary,) = ExtractiveSummarizer().summarize([article])
     assert summary.language == "zh-Hant"
-    assert len(summary.text) <= MAX_CHARS["zh"]
+    assert len(summary.text) <= LANGUAGES.of("zh").summary_chars
 
 
 def test_repeated_sentences_appear_once() -> None:
@@ -175,7 +178,7 @@ def test_too_short_fragments_are_skipped() -> None:
     article = _article("short", ["By staff.", "Updated 9:00.", EN_LEAD, "See more."], "en")
     (summary,) = ExtractiveSummarizer().summarize([article])
     assert summary.text == EN_LEAD
-    assert len("Updated 9:00.") < MIN_SENTENCE_CHARS["en"]
+    assert len("Updated 9:00.") < LANGUAGES.of("en").min_sentence_chars
 
 
 def test_too_short_chinese_fragments_are_skipped() -> None:
