@@ -122,3 +122,20 @@ def test_the_built_wheel_carries_its_data_and_runs(tmp_path: Path) -> None:
     )  # fmt: skip
     assert demo.returncode == 0, demo.stderr
     assert "4 incidents with news" in demo.stdout
+
+
+def test_summarising_a_feed_prints_each_batch_with_a_bar_on_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.cli.output import ProgressBar
+
+    progress = ProgressBar(20, "articles", tty=True)
+    for done in (8, 8, 4):
+        progress.advance(done, lambda n=done: print(f"{n} summaries"))
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["8 summaries", "8 summaries", "4 summaries"]
+    assert "8/20 articles" in captured.err and "16/20 articles" in captured.err
+    assert captured.err.endswith("[" + "#" * 30 + "] 20/20 articles\n")
+    plain = ProgressBar(20, "articles", tty=False)  # a log or a pipe: the lines only
+    plain.advance(20, lambda: print("all"))
+    assert capsys.readouterr().err == ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,8 +17,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.cli import root
-from bot.cli.output import SourceProgress, fail_on_delivery_errors, iso, say
+from bot.cli.output import ProgressBar, SourceProgress, fail_on_delivery_errors, iso, say
 from bot.errors import ConfigError, ConfigProblem
+
+# Articles summarised at a time by `summarize` on a feed: progress shows per batch.
+SUMMARY_BATCH = 8
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -25,7 +29,7 @@ if TYPE_CHECKING:
     from bot.intake.filing import Filed
     from bot.intake.pipeline import Intelligence
     from bot.qa.facts import Facts
-    from bot.schema import Article, Source
+    from bot.schema import Article, Source, Summary
 
 DEMO_CHANNEL = "#outage-demo"
 
@@ -202,7 +206,17 @@ def summarize(
     settings, _ = root.build_settings()
     summarizer = root.build_models(settings).summarizer
     articles = _read_one(settings, target)
-    for article, summary in zip(articles, summarizer.summarize(articles), strict=True):
+    # A feed of many items is summarised a batch at a time, each batch's summaries
+    # printed as it finishes, with a bar on a terminal.
+    progress = ProgressBar(len(articles), "articles")
+    for start in range(0, len(articles), SUMMARY_BATCH):
+        batch = articles[start : start + SUMMARY_BATCH]
+        summaries = summarizer.summarize(batch)
+        progress.advance(len(batch), partial(_print_summaries, batch, summaries))
+
+
+def _print_summaries(articles: list[Article], summaries: list[Summary]) -> None:
+    for article, summary in zip(articles, summaries, strict=True):
         typer.echo(f"{article.title}\n  {summary.text}\n  [engine: {summary.engine}"
                    f"{', fallback' if summary.fallback else ''}]")  # fmt: skip
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -38,30 +38,43 @@ def print_sources(sources: Sequence[SourceReport]) -> None:
             say(f"    warning: {warning}")
 
 
-class SourceProgress:
-    """Each source's line as soon as it finishes; on a terminal, a bar above them.
+class ProgressBar:
+    """Lines as each piece of work finishes; on a terminal, a bar below them.
 
     Not a terminal (a log, a pipe): plain lines only, so logs stay greppable.
     """
 
-    def __init__(self, total: int, *, tty: bool | None = None) -> None:
+    def __init__(self, total: int, unit: str, *, tty: bool | None = None) -> None:
         self._total = total
+        self._unit = unit
         self._done = 0
         self._tty = sys.stderr.isatty() if tty is None else tty
         self._bar_shown = False
 
-    def __call__(self, source: SourceReport) -> None:
-        self._done += 1
+    def advance(self, count: int, show: Callable[[], None]) -> None:
+        """``count`` more are done; ``show`` prints their lines (above the bar)."""
+        self._done += count
         if self._bar_shown:  # the bar is the last line: replace it
             sys.stderr.write("\r\x1b[2K")
-        print_sources([source])
+            sys.stderr.flush()
+        show()
         if self._tty and self._total > 1:
             filled = int(30 * self._done / self._total)
             bar = "#" * filled + "-" * (30 - filled)
-            end = "\n" if self._done == self._total else ""
-            sys.stderr.write(f"[{bar}] {self._done}/{self._total} sources{end}")
+            end = "\n" if self._done >= self._total else ""
+            sys.stderr.write(f"[{bar}] {self._done}/{self._total} {self._unit}{end}")
             sys.stderr.flush()
             self._bar_shown = self._done < self._total
+
+
+class SourceProgress:
+    """Each source's line as soon as it finishes (``ProgressBar`` over sources)."""
+
+    def __init__(self, total: int, *, tty: bool | None = None) -> None:
+        self._bar = ProgressBar(total, "sources", tty=tty)
+
+    def __call__(self, source: SourceReport) -> None:
+        self._bar.advance(1, lambda: print_sources([source]))
 
 
 def fail_on_delivery_errors(deliveries: Sequence[DeliveryReport]) -> None:
