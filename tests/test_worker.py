@@ -313,6 +313,23 @@ def test_clock_then_worker_processes_post_the_digest_once(
     assert "Traceback" not in clock.stderr + worker.stderr + again.stderr + tick.stderr
 
 
+def _kill_worker_while_posting(
+    env: dict[str, str], fake_slack: FakeSlackServer, options: list[str], *, posts: int
+) -> None:
+    """Start ``outage-bot worker``; SIGKILL it once it has made ``posts`` posts (the last
+    one held by Slack)."""
+    args = [sys.executable, "-m", "bot", "worker", *options]
+    doomed = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while len(fake_slack.fake.calls_to("chat.postMessage")) < posts:
+            assert doomed.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait(timeout=10)
+
+
 def test_jobs_of_a_worker_killed_mid_job_are_finished_by_another(
     cli_env: dict[str, str],
     fake_slack: FakeSlackServer,
@@ -323,16 +340,7 @@ def test_jobs_of_a_worker_killed_mid_job_are_finished_by_another(
     # The first post (CHANNEL's header) hangs: the worker is killed while it waits.
     fake_slack.fake.script("chat.postMessage", Scripted(delay_s=10))
     assert outage_bot(env, "clock", "--once").returncode == 0
-    args = [sys.executable, "-m", "bot", "worker", "--consumer", "doomed"]
-    doomed = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 90
-        while not fake_slack.fake.calls_to("chat.postMessage"):
-            assert doomed.poll() is None and time.monotonic() < deadline
-            time.sleep(0.02)
-    finally:
-        os.kill(doomed.pid, signal.SIGKILL)
-        doomed.wait(timeout=10)
+    _kill_worker_while_posting(env, fake_slack, ["--consumer", "doomed"], posts=1)
     stream = "test:stream:jobs"
     held = redis_client.xpending_range(stream, "workers", "-", "+", 10, consumername="doomed")
     assert len(held) == 2  # it had read both digest jobs in one batch; one was under way
@@ -362,16 +370,7 @@ def test_a_worker_started_again_after_kill_9_delivers_at_once_and_never_twice(
     # made, the answer never comes) and the worker is killed while it waits.
     fake_slack.fake.script("chat.postMessage", Scripted(), Scripted(delay_s=10))
     assert outage_bot(env, "clock", "--once").returncode == 0
-    args = [sys.executable, "-m", "bot", "worker"]  # its default name: hostname-pid
-    doomed = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 90
-        while len(fake_slack.fake.calls_to("chat.postMessage")) < 2:
-            assert doomed.poll() is None and time.monotonic() < deadline
-            time.sleep(0.02)
-    finally:
-        os.kill(doomed.pid, signal.SIGKILL)
-        doomed.wait(timeout=10)
+    _kill_worker_while_posting(env, fake_slack, [], posts=2)  # default name: hostname-pid
     held = redis_client.xpending("test:stream:jobs", "workers")["pending"]
     assert held == 2  # both digest jobs, read in one batch
 

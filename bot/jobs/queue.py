@@ -209,12 +209,8 @@ class JobQueue:
         """Give ``consumer`` the jobs of workers on this host that are no longer running
         (default names are ``hostname-pid``): restarted after ``kill -9``, a worker
         finishes its predecessor's work now rather than after RECLAIM_AFTER_MS."""
-        try:
-            consumers = self._redis.xinfo_consumers(self.key, self.group)
-        except redis.ResponseError:  # no stream or group yet
-            return 0
         taken = 0
-        for info in consumers:
+        for info in self._consumers():
             name = str(info["name"])
             host, _, pid = name.rpartition("-")
             host = host.removeprefix("run-")  # `outage-bot run` names itself run-host-pid
@@ -299,15 +295,17 @@ class JobQueue:
         entries: Any = self._redis.xrevrange(self.dead_key, count=count)
         return [dict(fields) for _, fields in entries]
 
+    def _consumers(self) -> list[dict[str, Any]]:
+        try:
+            return list(self._redis.xinfo_consumers(self.key, self.group))
+        except redis.ResponseError:  # no stream or group yet
+            return []
+
     def prune_consumers(self, idle: timedelta = timedelta(days=1)) -> int:
         """Drop consumers that hold nothing and were idle for ``idle``: every worker
         start (``hostname-pid``) adds one, and the group would grow without end."""
-        try:
-            consumers = self._redis.xinfo_consumers(self.key, self.group)
-        except redis.ResponseError:  # no stream or group yet
-            return 0
         gone = 0
-        for consumer in consumers:
+        for consumer in self._consumers():
             if (
                 int(consumer["pending"]) == 0
                 and int(consumer["idle"]) >= idle.total_seconds() * 1000
