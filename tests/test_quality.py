@@ -45,9 +45,9 @@ def test_incident_clustering_meets_the_target_including_across_languages(
 TEST_HALF_FLOORS = {
     "classify.en.precision": 0.82,
     "classify.en.recall": 0.85,
-    "classify.zh.precision": 0.83,
+    "classify.zh.precision": 0.85,
     "classify.zh.recall": 0.94,
-    "cluster.pairs.f1": 0.62,
+    "cluster.pairs.f1": 0.63,
 }
 # The dev half is what the rules are tuned on: its figures say what the rules can do
 # on articles like those, not what they do on new ones (that is the test half).
@@ -57,7 +57,7 @@ DEV_HALF_FLOORS = {
     "classify.zh.precision": 0.95,
     "classify.zh.recall": 0.95,
     "cluster.pairs.f1": 0.95,
-    "cluster.cross-language pairs.f1": 0.95,
+    "cluster.cross-language pairs.f1": 0.90,
 }
 
 

@@ -78,7 +78,8 @@ def _compile(table: dict[str, Any], name: str = "") -> re.Pattern[str]:
             if language.word_boundaries:
                 pattern = rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])"
             parts.append(pattern)
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+    # No list at all must match nothing (an empty pattern would match everywhere).
+    return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ class OutageClassifier:
         title_neg = len(lex.negative.findall(title))
         text_neg = len(lex.negative.findall(lead))
         # A power cut with no IT context is a city's blackout: it argues against.
-        # Next to IT context it is the outage itself ("机房停电", translated "停电").
+        # Next to IT context it is the outage itself ("a power cut at the data centre").
         context = f"{title}\n{lead}"
         if lex.power.search(context):
             if names_entity or lex.it_context.search(context):
