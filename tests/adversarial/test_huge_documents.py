@@ -94,3 +94,15 @@ def test_a_hostile_item_is_skipped_and_the_rest_of_the_feed_is_read(
     source = report.sources[0]
     assert source.error is None and source.new == 2
     assert any("nested more than 256 levels" in w for w in source.warnings)
+
+
+def test_citations_are_read_from_the_opening_only_whatever_the_text_holds() -> None:
+    """A report stuffed with "source:" markers and dotted junk cites only what its opening
+    says: the scan is bounded (CITATION_CHARS) and its pattern starts at a marker."""
+    from bot.incidents.links import CITATION_CHARS, cited_addresses
+
+    junk = "来源：" + "a." * 50_000 + " "
+    hostile = "Source: https://news.example/real-story\n" + junk * 40  # ~4 MB
+    assert cited_addresses(hostile) == ("news.example/real-story",)
+    late = "x" * CITATION_CHARS + "Source: https://evil.example/other-event"
+    assert cited_addresses(late) == ()
