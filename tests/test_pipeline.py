@@ -217,6 +217,42 @@ def test_articles_claimed_before_a_crash_are_filed_by_the_next_run(
     assert len(pending_incidents(store, CHANNEL.id, NOW)) == 4
 
 
+def test_an_unreadable_claimed_article_is_dropped_and_the_rest_are_filed(
+    store: Store, intelligence: Intelligence
+) -> None:
+    from bot.intake.reading import read_sources
+
+    read_sources(SOURCES, store, NOW)
+    first = str(store.redis.zrange(store.keys.unfiled(), 0, 0)[0])
+    # A record another version wrote (or damage): it must not block every later article.
+    store.redis.set(store.keys.article(first), "{not json")
+    report = ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
+    assert len(report.filed) == 6 and first not in {f.article.id for f in report.filed}
+    assert store.redis.zcard(store.keys.unfiled()) == 0
+
+
+def test_one_digest_run_summarises_all_channels_in_one_call_per_language(
+    store: Store, intelligence: Intelligence
+) -> None:
+    channels = [CHANNEL, ChannelConfig(id="#sre"), ChannelConfig(id="#en", summary_language="en")]
+    ingest(SOURCES, store, channels, NOW, intelligence)
+
+    calls: list[tuple[int, str | None]] = []
+
+    class Counting(ExtractiveSummarizer):
+        def summarize(self, batch, language=None):  # type: ignore[no-untyped-def]
+            calls.append((len(batch), language))
+            return super().summarize(batch, language)
+
+    out = io.StringIO()
+    reports = digest_and_deliver(store, channels, CachedSummarizer(Counting(), store),
+                                 TerminalSink(out), NOW, intelligence.catalog)  # fmt: skip
+    assert [r.delivered for r in reports] == [4, 4, 4]
+    # Two channels in the source language and one in English: two engine calls, each
+    # holding every incident's lead once; the three digests read them from the cache.
+    assert calls == [(4, None), (4, "en")]
+
+
 def test_summaries_are_cached_by_content(store: Store, intelligence: Intelligence) -> None:
     report = ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
     articles = [f.article for f in report.filed]

@@ -8,12 +8,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
+from prometheus_client import REGISTRY
 
 from bot.channels.directory import ChannelDirectory
 from bot.config import BotConfig, ChannelConfig, Settings, SourceConfig
@@ -23,11 +25,14 @@ from bot.intake.pipeline import Intelligence
 from bot.jobs.clock import DELIVER, JOBS, SUMMARIZE, Clock, job_queue
 from bot.jobs.queue import JobQueue
 from bot.jobs.worker import Worker
+from bot.schema import Article, Summary
 from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
 from bot.store import Store
 from bot.store.digest_clock import DigestClock
+from bot.summarize.base import Summarizer
 from bot.summarize.cache import CachedSummarizer
 from bot.summarize.extractive import ExtractiveSummarizer
+from bot.summarize.measured import MeasuredSummarizer
 from tests.cli import outage_bot
 from tests.conftest import SAMPLES
 from tests.fake_slack import FakeSlackServer, Scripted
@@ -57,6 +62,7 @@ def _worker(
     queue: JobQueue | None = None,
     reclaim_after_ms: int = 60_000,
     configured_by: str | None = None,
+    summarizer: Summarizer | None = None,
 ) -> Worker:
     settings = Settings(slack_bot_token="xoxb-test", slack_api_url=fake_slack.api_url)
     client = build_web_client(settings)
@@ -66,7 +72,7 @@ def _worker(
         store,
         directory,
         INTELLIGENCE.catalog,
-        CachedSummarizer(ExtractiveSummarizer(), store),
+        CachedSummarizer(summarizer or ExtractiveSummarizer(), store),
         SlackSink(client),
         queue or job_queue(store),
         reporter=SlackProblemReporter(client, store, lambda channel: configured_by),
@@ -403,3 +409,68 @@ def test_the_cli_defaults_agree_with_the_worker_and_the_redis_client() -> None:
 
     assert RECLAIM_AFTER_S * 1000 == RECLAIM_AFTER_MS
     assert int(COMMAND_TIMEOUT_S * 1000) - 1000 == MAX_BLOCK_MS
+
+
+def _summary_batches() -> float:
+    """How many batches the extractive engine has been asked for in this process."""
+    value = REGISTRY.get_sample_value("outage_bot_summary_seconds_count", {"engine": "extractive"})
+    return value or 0.0
+
+
+def test_a_worker_summarises_every_article_of_a_poll_in_one_call_per_language(
+    store: Store, fake_slack: FakeSlackServer
+) -> None:
+    config = _config(ChannelConfig(id=CHANNEL), ChannelConfig(id=OTHER, summary_language="en"),
+                     ChannelConfig(id="#zh", summary_language="zh"))  # fmt: skip
+    _clock(store, config).tick(NOW)
+    summaries = [j for j in _queued(store) if j["kind"] == SUMMARIZE]
+    assert len(summaries) == 2 * 3  # two leads, three languages
+    engine = MeasuredSummarizer(ExtractiveSummarizer())
+    before = _summary_batches()
+    report = _worker(store, config, fake_slack, summarizer=engine).drain("a")
+    assert (report.done, report.failed) == (6 + 3, 0)
+    # One engine call per language, not one per article and language; the three digests
+    # then read every summary from the cache.
+    assert _summary_batches() - before == 3
+    assert len(list(store.redis.scan_iter(match="test:summary:*"))) == 6
+    assert sorted(d.channel for d in report.delivered) == sorted([CHANNEL, OTHER, "#zh"])
+    assert all(d.delivered == 2 for d in report.delivered)
+
+
+class _FailsOnAws(ExtractiveSummarizer):
+    """A real engine with a bug that one kind of article sets off."""
+
+    def summarize(self, articles: Sequence[Article], language: str | None = None) -> list[Summary]:
+        if any("AWS" in a.title for a in articles):
+            raise RuntimeError("engine bug")
+        return super().summarize(articles, language)
+
+
+def test_a_batch_an_article_breaks_is_done_job_by_job_so_only_that_job_fails(
+    store: Store, fake_slack: FakeSlackServer
+) -> None:
+    config = _config(ChannelConfig(id=CHANNEL, schedule="0 9 * * *"))
+    DigestClock(store).mark(CHANNEL, NOW)  # its digest is not due: summaries only
+    _clock(store, config).tick(NOW)
+    queue = job_queue(store)
+    assert [j["kind"] for j in _queued(store)] == [SUMMARIZE, SUMMARIZE]
+    report = _worker(store, config, fake_slack, summarizer=_FailsOnAws()).run_once("a")
+    assert (report.done, report.failed) == (1, 1)
+    assert queue.pending() == 1  # the AWS job, to be retried
+    cached = list(store.redis.scan_iter(match="test:summary:*"))
+    assert len(cached) == 1  # the other article's summary was written
+
+
+def test_an_unreadable_stored_article_costs_only_itself(
+    store: Store, fake_slack: FakeSlackServer
+) -> None:
+    config = _config()
+    _clock(store, config).tick(NOW)
+    aliyun, aws = lead_articles(store, pending_incidents(store, CHANNEL, NOW))
+    assert aliyun is not None and "阿里云" in aliyun.title and aws is not None
+    # Another version of the bot (or damage) left a record this one cannot read.
+    store.redis.set(store.keys.article(aliyun.id), '{"id": "x", "title": 7}')
+    report = _worker(store, config, fake_slack).drain("a")
+    assert (report.done, report.failed) == (3, 0)
+    posts = _posts(fake_slack)
+    assert len(posts) == 2 and "AWS" in str(posts[1]["text"])  # header + the readable one

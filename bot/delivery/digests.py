@@ -19,7 +19,7 @@ from bot.config import ChannelConfig
 from bot.delivery.deliver import DeliveryReport, deliver
 from bot.delivery.pacing import Pacer
 from bot.delivery.ports import ProblemReporter, Sink
-from bot.digest.build import build_digest
+from bot.digest.build import build_digest, summarize_leads
 from bot.errors import ChannelUnavailable, DeliveryError
 from bot.outage.entities import EntityCatalog
 from bot.store import Store
@@ -73,7 +73,10 @@ def digest_and_deliver(
 
     A failed channel's report carries the ``error``; its incidents stay pending. When
     Slack refuses the channel for good (ChannelUnavailable), ``reporter`` tells a person.
+    ``summarizer`` is the cached one: every channel's summaries are written first, one
+    batch per language, and each channel's digest reads them back.
     """
+    summarize_leads(store, channels, summarizer, now)
     return [
         deliver_channel(
             store,

@@ -6,8 +6,10 @@ summarizer; renders and sends nothing (``bot.digest.render``, ``bot.delivery``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from bot.config import ChannelConfig
 from bot.digest.briefing import official
 from bot.digest.lead import choose_lead, root_cause_report
 from bot.incidents.book import IncidentBook
@@ -30,6 +32,36 @@ def pending_incidents(store: Store, channel: str, now: datetime) -> list[Inciden
     return incidents
 
 
+def channel_leads(store: Store, channel: ChannelConfig, now: datetime) -> list[Article]:
+    """The reports ``channel``'s next digest will summarise, in its summary language."""
+    incidents = pending_incidents(store, channel.id, now)
+    leads = lead_articles(store, incidents, wanted_language(channel.summary_language))
+    return [a for a in leads if a is not None]
+
+
+def summarize_leads(
+    store: Store, channels: Sequence[ChannelConfig], summarizer: Summarizer, now: datetime
+) -> int:
+    """Summarise what every channel's next digest shows: one engine call per summary
+    language for all channels and incidents together, each text once (a batch costs
+    little more than one article). ``summarizer`` is the cached one, so each channel's
+    ``build_digest`` then reads these summaries back. Returns how many were asked for."""
+    wanted: dict[str | None, dict[str, Article]] = {}
+    for channel in channels:
+        texts = wanted.setdefault(wanted_language(channel.summary_language), {})
+        for lead in channel_leads(store, channel, now):
+            texts.setdefault(lead.content_hash, lead)
+    for language, texts in wanted.items():
+        if texts:
+            summarizer.summarize(list(texts.values()), language)
+    return sum(len(texts) for texts in wanted.values())
+
+
+def wanted_language(summary_language: str) -> str | None:
+    """A channel's summary language as the summarizer takes it: "source" is None."""
+    return None if summary_language == "source" else summary_language
+
+
 def build_digest(
     store: Store,
     channel: str,
@@ -41,7 +73,7 @@ def build_digest(
     """The channel's pending incidents, each summarised in ``summary_language``
     ("source" keeps every article's own language)."""
     incidents = pending_incidents(store, channel, now)
-    wanted = None if summary_language == "source" else summary_language
+    wanted = wanted_language(summary_language)
     leads = lead_articles(store, incidents, wanted)
     summaries = iter(summarizer.summarize([a for a in leads if a is not None], wanted))
     delivered = DeliveredRevisions(store).get_many(channel, [i.id for i in incidents])

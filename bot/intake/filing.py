@@ -19,6 +19,7 @@ from bot.outage.classify import OutageClassifier
 from bot.outage.entities import EntityCatalog
 from bot.schema import Article, Incident, Outage
 from bot.store import Store
+from bot.store.articles import ArticleStore
 from bot.store.pending import PendingIncidents
 
 
@@ -41,14 +42,14 @@ class Filer:
         ids = [str(i) for i in self._store.redis.zrange(keys.unfiled(), 0, -1)]
         if not ids:
             return []
-        raws = self._store.redis.mget([keys.article(i) for i in ids])
+        stored = ArticleStore(self._store).get_many(ids)
         want_non_outages = any(c.filters.include_non_outages for c in channels)
         filed: list[Filed] = []
-        for article_id, raw in zip(ids, raws, strict=True):
-            if raw is None:  # expired before it could be filed: nothing left to do
+        for article_id in ids:
+            article = stored.get(article_id)
+            if article is None:  # expired (or unreadable) before it could be filed
                 self._store.redis.zrem(keys.unfiled(), article_id)
                 continue
-            article = Article.model_validate_json(raw)
             outage = self._classifier.classify(article)
             incident = None
             mine = True

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from bot.channels.directory import ChannelDirectory
 from bot.config import ChannelConfig
-from bot.digest.build import lead_articles, pending_incidents
+from bot.digest.build import channel_leads
 from bot.intake.pipeline import Intelligence, PollReport, ingest
 from bot.jobs.queue import JobQueue
 from bot.jobs.schedule import is_due
@@ -71,9 +71,7 @@ class Clock:
         summaries = 0
         deliveries = []
         for channel in channels:
-            incidents = pending_incidents(self._store, channel.id, now)
-            wanted = None if channel.summary_language == "source" else channel.summary_language
-            leads = [a for a in lead_articles(self._store, incidents, wanted) if a is not None]
+            leads = channel_leads(self._store, channel, now)
             summaries += sum(self._queue_summary(a, channel.summary_language) for a in leads)
             if not is_due(channel, self._digests.last(channel.id), now):
                 continue

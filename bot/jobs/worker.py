@@ -23,6 +23,7 @@ from bot.delivery.deliver import DeliveryReport, dead_claim_holders, release_cla
 from bot.delivery.digests import deliver_channel
 from bot.delivery.pacing import Pacer
 from bot.delivery.ports import ProblemReporter, Sink
+from bot.digest.build import wanted_language
 from bot.errors import OutageBotError
 from bot.jobs.clock import DELIVER, SUMMARIZE
 from bot.jobs.queue import Job, JobQueue
@@ -99,10 +100,43 @@ class Worker:
         report = WorkReport()
         held = [job.id for job in jobs]
         with Heartbeat(HEARTBEAT_S, lambda: self._queue.touch(consumer, list(held))):
+            # Summaries first, one engine call per language for every article in this
+            # read (several channels and articles from one poll): a batch costs little
+            # more than one article. A digest read in the same batch was queued after
+            # its summaries, so it still finds them cached.
+            for language, group in _summaries_by_language(jobs).items():
+                report.add(self._summarize_together(group, language))
+                for job in group:
+                    held.remove(job.id)
+            for job in jobs:
+                if job.kind != SUMMARIZE:
+                    report.add(self._run(job))
+                    held.remove(job.id)
+        return report
+
+    def _summarize_together(self, jobs: list[Job], language: str) -> WorkReport:
+        """Summarise the articles of ``jobs`` in one call. Should that call fail (a
+        store error, an engine bug some article sets off), each job is done alone, so
+        the failure stays with its own job and the others are not held back."""
+        if len(jobs) == 1:
+            return self._run(jobs[0])
+        try:
+            articles = ArticleStore(self._store).get_many([j.fields["article"] for j in jobs])
+            if articles:
+                self._summarizer.summarize(list(articles.values()), wanted_language(language))
+        except Exception:  # whatever it was, the jobs alone say which article it was
+            log.debug("summarising %d articles together failed; one by one", len(jobs),
+                      exc_info=True)  # fmt: skip
+            report = WorkReport()
             for job in jobs:
                 report.add(self._run(job))
-                held.remove(job.id)
-        return report
+            return report
+        for job in jobs:
+            if job.fields["article"] not in articles:
+                log.info("article %s expired before it was summarised; skipped",
+                         job.fields["article"])  # fmt: skip
+            self._queue.ack(job)
+        return WorkReport(done=len(jobs))
 
     def resume(self, consumer: str) -> WorkReport:
         """At start-up: take over the jobs and delivery claims of workers of this host
@@ -156,7 +190,7 @@ class Worker:
         if article is None:
             log.info("article %s expired before it was summarised; skipped", article_id)
             return
-        self._summarizer.summarize([article], None if language == "source" else language)
+        self._summarizer.summarize([article], wanted_language(language))
 
     def _deliver(self, channel_id: str) -> DeliveryReport | None:
         """The channel's digest through the one delivery path, with the "retry" policy:
@@ -168,6 +202,14 @@ class Worker:
         return deliver_channel(self._store, channel, self._summarizer, self._sink, self._now(),
                                self._catalog, on_error="retry", reporter=self._reporter,
                                pacer=self._pacer)  # fmt: skip
+
+
+def _summaries_by_language(jobs: list[Job]) -> dict[str, list[Job]]:
+    groups: dict[str, list[Job]] = {}
+    for job in jobs:
+        if job.kind == SUMMARIZE:
+            groups.setdefault(job.fields.get("language", "source"), []).append(job)
+    return groups
 
 
 class _UnknownJob(OutageBotError):

@@ -27,7 +27,7 @@ class CachedSummarizer:
         keys = [self._store.keys.summary(a.content_hash, variant) for a in articles]
         cached = self._store.redis.mget(keys) if keys else []
         missing = [a for a, hit in zip(articles, cached, strict=True) if hit is None]
-        fresh = iter(self._inner.summarize(missing, language))
+        fresh = iter(self._inner.summarize(missing, language) if missing else [])
         results = []
         write = self._store.redis.pipeline(transaction=False)
         for article, key, hit in zip(articles, keys, cached, strict=True):
