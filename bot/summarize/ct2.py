@@ -172,7 +172,8 @@ def write_vocabulary_map(tokenizer: PreTrainedTokenizerBase, folder: Path) -> No
     # A map line is "<source piece>\t<candidate> <candidate> ...": a piece with
     # whitespace in it cannot be written there, and has no script text anyway.
     writable = [p for p in pieces if isinstance(p, str) and p and not any(c.isspace() for c in p)]
-    fixed_pieces = [pieces[i] for i in fixed if pieces[i] in set(writable)]
+    can_write = set(writable)  # built once: mT5 has 250k pieces, most of them fixed
+    fixed_pieces = [pieces[i] for i in fixed if pieces[i] in can_write]
     lines = ["\t" + " ".join(fixed_pieces)]
     lines += [f"{piece}\t{piece}" for piece in writable]
     (folder / VMAP_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -234,3 +234,40 @@ def test_thread_qa_answers_on_the_ct2_model(tiny: dict[Arch, TinyModel]) -> None
     prompt = answerer.prompt("What broke?", [" ".join(EN[0:4])])
     (answer,) = answerer.complete([prompt], max_new_tokens=8)
     assert answer.strip()
+
+
+def test_the_vocabulary_map_of_an_mt5_size_vocabulary_is_written_whole(tmp_path: Path) -> None:
+    # mT5's 250,112 pieces: Latin and Chinese pieces (kept for every batch) and pieces of
+    # other scripts (Thai here, candidates only where an input uses them). Writing the map
+    # must stay linear in the vocabulary: `models pull` of the mT5 presets waits on it.
+    from tokenizers import Tokenizer, models
+    from transformers import PreTrainedTokenizerFast
+
+    from bot.summarize.ct2 import write_vocabulary_map
+
+    size = 250_112
+    special = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)]
+    pieces = special + [(_piece_of_script(n), -10.0) for n in range(size - len(special))]
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=Tokenizer(models.Unigram(pieces, unk_id=2, byte_fallback=False)),
+        pad_token="<pad>",
+        eos_token="</s>",
+        unk_token="<unk>",
+    )
+    write_vocabulary_map(tokenizer, tmp_path)
+    fixed, *rules = (tmp_path / VMAP_FILE).read_text("utf-8").splitlines()
+    candidates = set(fixed.split("\t")[1].split(" "))
+    assert len(rules) == size
+    assert {"▁w0", "▁" + chr(0x4E01) + "1", "</s>"} <= candidates
+    assert "▁" + chr(0x0E03) + "2" not in candidates
+    latin_or_chinese = sum(1 for n in range(size - len(special)) if n % 3 != 2)
+    assert len(candidates) == len(special) + latin_or_chinese
+
+
+def _piece_of_script(n: int) -> str:
+    """Latin, Chinese and Thai pieces in turn, each one distinct."""
+    if n % 3 == 0:
+        return f"▁w{n}"
+    if n % 3 == 1:
+        return "▁" + chr(0x4E00 + n % 20_000) + str(n)
+    return "▁" + chr(0x0E01 + n % 40) + str(n)
