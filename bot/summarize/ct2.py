@@ -183,6 +183,22 @@ def write_vocabulary_map(tokenizer: PreTrainedTokenizerBase, folder: Path) -> No
 # -- the model --------------------------------------------------------------------------------
 
 
+def load_translator(folder: Path, threads: int, compute_type: str = "int8") -> Any:
+    """The ``ctranslate2.Translator`` of the converted model in ``folder``.
+
+    Safe to call on another thread while the tokenizer loads: CTranslate2 reads
+    its weights and vocabularies without holding the GIL.
+    """
+    import ctranslate2
+
+    try:
+        return ctranslate2.Translator(
+            str(folder), device="cpu", compute_type=compute_type, intra_threads=threads
+        )
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise SummarizerError(f"{folder}: cannot load the CTranslate2 model ({exc})") from exc
+
+
 class Ct2Model:
     """A ``ctranslate2.Translator`` with the ``generate`` the engine calls on a torch model."""
 
@@ -196,15 +212,11 @@ class Ct2Model:
         threads: int,
         model_defaults: Mapping[str, Any] | None = None,
         compute_type: str = "int8",
+        translator: Any = None,
     ) -> None:
-        import ctranslate2
-
-        try:
-            self._translator = ctranslate2.Translator(
-                str(folder), device="cpu", compute_type=compute_type, intra_threads=threads
-            )
-        except (RuntimeError, ValueError, OSError) as exc:
-            raise SummarizerError(f"{folder}: cannot load the CTranslate2 model ({exc})") from exc
+        """``translator``: the model already loaded by ``load_translator`` (with the same
+        folder, threads and compute type), or None to load it here."""
+        self._translator = translator or load_translator(folder, threads, compute_type)
         self._tokenizer = tokenizer
         self._pad = int(tokenizer.pad_token_id or 0)
         self._defaults = dict(model_defaults or {})

@@ -28,6 +28,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from bot.schema import Article, Summary
 from bot.summarize.batching import generate_in_batches
 from bot.summarize.beams import beam_cache
 from bot.summarize.chunking import ChunkPlanner, source_text
-from bot.summarize.ct2 import Ct2Model, ct2_folder, has_ct2, model_defaults
+from bot.summarize.ct2 import Ct2Model, ct2_folder, has_ct2, load_translator, model_defaults
 from bot.summarize.extractive import ExtractiveSummarizer
 from bot.summarize.loading import (
     available_cpus,
@@ -158,14 +159,17 @@ class Seq2SeqSummarizer:
         )
         if not wanted:
             return None
+        threads = options.threads or available_cpus()
         try:
-            tokenizer = load_tokenizer(preset, folder)
-            model = Ct2Model(
-                ct2_folder(folder),
-                tokenizer,
-                threads=options.threads or available_cpus(),
-                model_defaults=model_defaults(folder),
-            )
+            # Weights and tokenizer load side by side (load_translator leaves the GIL
+            # free): mT5's 250k-piece tokenizer takes about as long as its int8 weights,
+            # and both come before the first summary.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                translator = pool.submit(load_translator, ct2_folder(folder), threads)
+                tokenizer = load_tokenizer(preset, folder)
+                model = Ct2Model(ct2_folder(folder), tokenizer, threads=threads,
+                                 model_defaults=model_defaults(folder),
+                                 translator=translator.result())  # fmt: skip
             model.options(cls._generation_kwargs(preset))  # refuses what it cannot do
         except (SummarizerError, ValueError) as exc:
             if options.backend == "ctranslate2":
