@@ -18,6 +18,7 @@ Rows, measured side by side in one run with the same generation settings:
 * engine fp32         Seq2SeqSummarizer.load(...).summarize(articles), batched
 * engine int8         the same with quantize=True (dynamic int8 Linear layers)
 * engine int8 beams=1 the same, greedy: the "smaller beams" lever
+* ct2 int8+map beams=1 the defaults, greedy: the fastest configuration
 * engine int8 trimmed the int8 engine at the same beams, decoding over a trimmed
                       vocabulary: the pieces that tokenising the zh+en outage
                       corpus uses (plus --keep-extra more ids, to stand in for a
@@ -506,6 +507,17 @@ def bench_model(name: str, args: argparse.Namespace, work: Path) -> None:
             shared_by=batch,
         ),
     ]
+    if args.beams != 1:  # the fastest configuration: the defaults, greedy
+        greedy_ct2 = engine(1, quantize=True)
+        rows.append(
+            Row(
+                f"ct2 int8+map b{batch} beams=1",
+                lambda batch: engine_texts(greedy_ct2, batch),
+                steps * map_bytes / bandwidth / batch,
+                shared_by=batch,
+                compare=False,
+            )
+        )
     measure(rows, articles, args.repeat)
     # First summary after start-up, load included (in this process: imports and the
     # OS file cache are already warm), against one steady-state summary.
