@@ -271,6 +271,19 @@ def test_summaries_are_cached_by_content(store: Store, intelligence: Intelligenc
     assert first == second
 
 
+def test_an_unreadable_cached_summary_is_a_miss_and_is_written_again(
+    store: Store, intelligence: Intelligence
+) -> None:
+    report = ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
+    articles = [f.article for f in report.filed][:2]
+    cached = CachedSummarizer(ExtractiveSummarizer(), store)
+    first = cached.summarize(articles)
+    key = sorted(store.redis.scan_iter(match="test:summary:*"))[0]
+    store.redis.set(key, '{"text": 5}')  # another version's shape, or damage
+    assert cached.summarize(articles) == first
+    assert store.redis.get(key) != '{"text": 5}'  # summarised again and overwritten
+
+
 def test_expired_pending_entries_are_dropped(store: Store, intelligence: Intelligence) -> None:
     ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
     assert pending_incidents(store, CHANNEL.id, NOW + timedelta(days=400)) == []

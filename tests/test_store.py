@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.errors import StoreError
 from bot.intake.reading import read_sources
 from bot.schema import Source
-from bot.store import connect, redact
+from bot.store import Store, connect, redact
 from tests.conftest import SAMPLES, RedisServer
 
 
@@ -72,3 +72,45 @@ def test_redis_dying_mid_run_raises_and_claims_nothing_twice() -> None:
     server.stop()
     with pytest.raises(redis.ConnectionError):
         read_sources(sources, store, now)
+
+
+def test_records_another_version_wrote_cost_only_themselves(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A record this version cannot read (a rolling deploy, a downgrade, damage) reads as
+    absent with a warning, in every store concept that reads several records together."""
+    from bot.channels.directory import ChannelDirectory
+    from bot.config import BotConfig, ChannelConfig
+    from bot.delivery.messages import MessageLog, PostedMessage
+    from bot.digest.build import pending_incidents
+    from bot.incidents.book import IncidentBook
+    from bot.intake.pipeline import Intelligence, ingest
+    from bot.store.articles import ArticleStore
+
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    ingest([Source(name="articles", location=str(SAMPLES / "articles"))], store,
+           [ChannelConfig(id="#ops")], now, Intelligence.load())  # fmt: skip
+    incidents = pending_incidents(store, "#ops", now)
+    assert len(incidents) == 2
+    broken, kept = incidents
+    other_shape = '{"id": 7, "articles": "none"}'
+    store.redis.set(store.keys.incident(broken.id), other_shape)
+    store.redis.set(store.keys.article(kept.articles[0].article_id), other_shape)
+    directory = ChannelDirectory(store, BotConfig())
+    directory.change("C0NEWCHAN", "U1", summary_language="en")
+    directory.change("C0OLDCHAN", "U1", summary_language="zh")
+    store.redis.set(directory._key("C0OLDCHAN"), other_shape)
+    messages = MessageLog(store)
+    messages.record("#ops", kept.id, PostedMessage(ts="1.2", revision=1))
+    store.redis.set(store.keys.message("#ops", broken.id), other_shape)
+    caplog.set_level("WARNING")
+
+    assert [i.id for i in IncidentBook(store).get_many([broken.id, kept.id])] == [kept.id]
+    assert IncidentBook(store).get(broken.id) is None
+    ids = [a.article_id for a in (*broken.articles, *kept.articles)]
+    assert kept.articles[0].article_id not in ArticleStore(store).get_many(ids)
+    assert [c.id for c in directory.channels()] == ["C0NEWCHAN"]
+    assert messages.get("#ops", broken.id) is None and messages.get("#ops", kept.id) is not None
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert f"incident {broken.id} is stored in a form this version cannot read" in warned
+    assert "channel settings of C0OLDCHAN" in warned

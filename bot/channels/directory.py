@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bot.config import BotConfig, ChannelConfig
 from bot.errors import ConfigError, ConfigProblem
 from bot.schema import Frozen, Source
-from bot.store import Store
+from bot.store import Store, read_record
 
 SUBSCRIPTION_PREFIX = "subscribed:"
 MAX_SUBSCRIPTIONS = 25  # per channel: each one is polled for everybody
@@ -67,7 +67,7 @@ class ChannelDirectory:
 
     def record(self, channel_id: str) -> ChannelRecord | None:
         raw = self._store.redis.get(self._key(channel_id))
-        return ChannelRecord.model_validate_json(raw) if raw else None
+        return read_record(ChannelRecord, raw, f"channel settings of {channel_id}")
 
     def configured_by(self, channel_id: str) -> str | None:
         record = self.record(channel_id)
@@ -80,17 +80,16 @@ class ChannelDirectory:
         """File channels (with Slack-made overrides) followed by Slack-only channels."""
         slack_made = sorted(str(c) for c in self._store.redis.smembers(self._index_key()))
         records = self._store.redis.mget([self._key(c) for c in slack_made]) if slack_made else []
-        overrides = {
-            c: ChannelRecord.model_validate_json(raw).config
-            for c, raw in zip(slack_made, records, strict=True)
-            if raw
-        }
+        found = {c: read_record(ChannelRecord, raw, f"channel settings of {c}")
+                 for c, raw in zip(slack_made, records, strict=True)}  # fmt: skip
+        overrides = {c: record.config for c, record in found.items() if record is not None}
         result = [overrides.pop(c.id, c) for c in self._config.channels]
         return result + list(overrides.values())
 
     def subscriptions(self, channel_id: str) -> list[Subscription]:
         raw = self._store.redis.hvals(self._subscriptions_key(channel_id))
-        return sorted((Subscription.model_validate_json(r) for r in raw), key=lambda s: s.added_at)
+        found = (read_record(Subscription, r, f"a feed of {channel_id}") for r in raw)
+        return sorted((s for s in found if s is not None), key=lambda s: s.added_at)
 
     def sources(self) -> list[Source]:
         """The configured sources plus every channel's subscribed feeds (each once)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bot.keys import MESSAGE_TTL
 from bot.schema import Frozen, IncidentStatus
-from bot.store import Store, redis_errors
+from bot.store import Store, read_record, redis_errors
 
 
 class PostedMessage(Frozen):
@@ -88,7 +88,7 @@ class MessageLog:
     def get(self, channel: str, incident_id: str) -> PostedMessage | None:
         with redis_errors("reading a posted message"):
             raw = self._store.redis.get(self._store.keys.message(channel, incident_id))
-        return PostedMessage.model_validate_json(raw) if raw else None
+        return read_record(PostedMessage, raw, f"message of {incident_id} in {channel}")
 
     def incident_at(self, channel: str, thread_ts: str) -> str | None:
         """The incident whose message is the root of the thread ``thread_ts``, if ours."""

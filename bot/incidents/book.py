@@ -17,7 +17,7 @@ from bot.incidents.links import cited_addresses, page_address
 from bot.incidents.rules import NO_SUBJECT, subject_of
 from bot.keys import INCIDENT_TTL
 from bot.schema import Article, Incident, Outage
-from bot.store import Store
+from bot.store import Store, read_record
 
 
 class IncidentBook:
@@ -26,14 +26,15 @@ class IncidentBook:
 
     def get(self, incident_id: str) -> Incident | None:
         raw = self._store.redis.get(self._store.keys.incident(incident_id))
-        return Incident.model_validate_json(raw) if raw else None
+        return read_record(Incident, raw, f"incident {incident_id}")
 
     def get_many(self, ids: Iterable[str]) -> list[Incident]:
         ids = list(ids)
         if not ids:
             return []
         raws = self._store.redis.mget([self._store.keys.incident(i) for i in ids])
-        return [Incident.model_validate_json(r) for r in raws if r]
+        found = (read_record(Incident, r, f"incident {i}") for i, r in zip(ids, raws, strict=True))
+        return [incident for incident in found if incident is not None]
 
     def recent(self, since: datetime) -> list[Incident]:
         """Incidents updated since ``since``, newest first (held ones are not news)."""

@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
+from pydantic import BaseModel, ValidationError
 
 from bot.config import Settings
 from bot.errors import StoreError
@@ -48,6 +50,26 @@ def redis_errors(doing: str) -> Iterator[None]:
         yield
     except redis.RedisError as exc:
         raise StoreError(f"Redis failed while {doing}: {exc}") from exc
+
+
+Record = TypeVar("Record", bound=BaseModel)
+
+
+def read_record(model: type[Record], raw: str | bytes | None, what: str) -> Record | None:
+    """A value stored as JSON, or None when there is none or it cannot be read.
+
+    A record another version wrote in a shape this one does not know (a rolling
+    deploy, a downgrade) or a damaged one is logged and treated as absent: it costs
+    only itself, never the digest, batch or tick that reads it with others.
+    """
+    if raw is None or raw == "" or raw == b"":
+        return None
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        log.warning("%s is stored in a form this version cannot read; skipped (%d error(s), "
+                    "first: %s)", what, exc.error_count(), exc.errors()[0]["msg"])  # fmt: skip
+        return None
 
 
 def connect(settings: Settings) -> Store:

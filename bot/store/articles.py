@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
 from bot.schema import Article
-from bot.store import Store, redis_errors
-
-log = logging.getLogger(__name__)
+from bot.store import Store, read_record, redis_errors
 
 
 class ArticleStore:
@@ -24,7 +19,7 @@ class ArticleStore:
     def get(self, article_id: str) -> Article | None:
         with redis_errors("reading an article"):
             raw = self._store.redis.get(self._store.keys.article(article_id))
-        return _readable(article_id, raw) if raw else None
+        return read_record(Article, raw, f"article {article_id}")
 
     def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
         """The articles still stored, by id, in one round trip."""
@@ -33,15 +28,8 @@ class ArticleStore:
         keys = [self._store.keys.article(i) for i in article_ids]
         with redis_errors("reading articles"):
             raws = self._store.redis.mget(keys)
-        found = {i: _readable(i, raw) for i, raw in zip(article_ids, raws, strict=True) if raw}
+        found = {
+            i: read_record(Article, raw, f"article {i}")
+            for i, raw in zip(article_ids, raws, strict=True)
+        }
         return {i: article for i, article in found.items() if article is not None}
-
-
-def _readable(article_id: str, raw: bytes | str) -> Article | None:
-    try:
-        return Article.model_validate_json(raw)
-    except ValidationError as exc:
-        log.warning("article %s is stored in a form this version cannot read; skipped (%d "
-                    "error(s), first: %s)", article_id, exc.error_count(),
-                    exc.errors()[0]["msg"])  # fmt: skip
-        return None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from bot.keys import SUMMARY_TTL
 from bot.schema import Article, Summary
-from bot.store import Store
+from bot.store import Store, read_record
 from bot.summarize.base import Summarizer
 
 
@@ -25,16 +25,20 @@ class CachedSummarizer:
     def summarize(self, articles: Sequence[Article], language: str | None = None) -> list[Summary]:
         variant = f"{self.cache_key}:{language or 'source'}"
         keys = [self._store.keys.summary(a.content_hash, variant) for a in articles]
-        cached = self._store.redis.mget(keys) if keys else []
+        # One this version cannot read is a miss: summarised again and overwritten.
+        raws = self._store.redis.mget(keys) if keys else []
+        cached = [
+            read_record(Summary, raw, f"cached summary {key}")
+            for key, raw in zip(keys, raws, strict=True)
+        ]
         missing = [a for a, hit in zip(articles, cached, strict=True) if hit is None]
         fresh = iter(self._inner.summarize(missing, language) if missing else [])
         results = []
         write = self._store.redis.pipeline(transaction=False)
         for article, key, hit in zip(articles, keys, cached, strict=True):
             if hit is not None:
-                summary = Summary.model_validate_json(hit)
                 # The text is shared; which article it belongs to is not.
-                results.append(summary.model_copy(update={"article_id": article.id}))
+                results.append(hit.model_copy(update={"article_id": article.id}))
                 continue
             summary = next(fresh)
             results.append(summary)
