@@ -509,6 +509,7 @@ def bench_model(name: str, args: argparse.Namespace, work: Path) -> None:
     ]
     if args.beams != 1:  # the fastest configuration: the defaults, greedy
         greedy_ct2 = engine(1, quantize=True)
+        assert isinstance(greedy_ct2.model, Ct2Model)
         rows.append(
             Row(
                 f"ct2 int8+map b{batch} beams=1",

@@ -8,6 +8,9 @@ CLI can print a one-line message for people::
     OutageBotError
     ├── ConfigError            settings or the TOML config file are unusable
     ├── StoreError             Redis cannot be reached or answered with an error
+    ├── UnreadableRecord       a stored record is in a shape this version cannot read
+    │                          (another version wrote it, or it is damaged): left in
+    │                          place for a version that can; the reader skips it
     ├── SourceError            one source could not be read (the run goes on)
     │   └── ParseError         bytes were read but are not a usable feed/article
     ├── ExtractError           one item's HTML is too deep or too large to clean
@@ -57,6 +60,12 @@ class ConfigError(OutageBotError):
 
 class StoreError(OutageBotError):
     """Redis is unreachable or failed; state cannot be read or written."""
+
+
+class UnreadableRecord(OutageBotError):
+    """A stored record this version cannot read. Not a StoreError: Redis is fine, and
+    nothing may treat the record as absent and overwrite or forget it (a newer
+    version, during a rolling deploy, can read it)."""
 
 
 class SourceError(OutageBotError):

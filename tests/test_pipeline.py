@@ -217,7 +217,7 @@ def test_articles_claimed_before_a_crash_are_filed_by_the_next_run(
     assert len(pending_incidents(store, CHANNEL.id, NOW)) == 4
 
 
-def test_an_unreadable_claimed_article_is_dropped_and_the_rest_are_filed(
+def test_an_unreadable_claimed_article_is_skipped_and_the_rest_are_filed(
     store: Store, intelligence: Intelligence
 ) -> None:
     from bot.intake.reading import read_sources
@@ -228,7 +228,8 @@ def test_an_unreadable_claimed_article_is_dropped_and_the_rest_are_filed(
     store.redis.set(store.keys.article(first), "{not json")
     report = ingest(SOURCES, store, [CHANNEL], NOW, intelligence)
     assert len(report.filed) == 6 and first not in {f.article.id for f in report.filed}
-    assert store.redis.zcard(store.keys.unfiled()) == 0
+    # Left listed for a version that can read it (until its key expires).
+    assert [str(i) for i in store.redis.zrange(store.keys.unfiled(), 0, -1)] == [first]
 
 
 def test_one_digest_run_summarises_all_channels_in_one_call_per_language(

@@ -77,15 +77,18 @@ def test_redis_dying_mid_run_raises_and_claims_nothing_twice() -> None:
 def test_records_another_version_wrote_cost_only_themselves(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A record this version cannot read (a rolling deploy, a downgrade, damage) reads as
-    absent with a warning, in every store concept that reads several records together."""
+    """A record this version cannot read (a rolling deploy, a downgrade, damage) is skipped
+    with a warning where records are read together, never forgotten, and never taken for
+    absent where that would overwrite it or post again."""
     from bot.channels.directory import ChannelDirectory
     from bot.config import BotConfig, ChannelConfig
     from bot.delivery.messages import MessageLog, PostedMessage
     from bot.digest.build import pending_incidents
+    from bot.errors import UnreadableRecord
     from bot.incidents.book import IncidentBook
     from bot.intake.pipeline import Intelligence, ingest
     from bot.store.articles import ArticleStore
+    from bot.store.pending import PendingIncidents
 
     now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
     ingest([Source(name="articles", location=str(SAMPLES / "articles"))], store,
@@ -105,12 +108,23 @@ def test_records_another_version_wrote_cost_only_themselves(
     store.redis.set(store.keys.message("#ops", broken.id), other_shape)
     caplog.set_level("WARNING")
 
-    assert [i.id for i in IncidentBook(store).get_many([broken.id, kept.id])] == [kept.id]
-    assert IncidentBook(store).get(broken.id) is None
+    # Read together: skipped, and still there for a version that can read them.
+    assert [i.id for i in pending_incidents(store, "#ops", now)] == [kept.id]
+    assert broken.id in PendingIncidents(store).ids("#ops", now)
+    assert store.redis.get(store.keys.incident(broken.id)) == other_shape
     ids = [a.article_id for a in (*broken.articles, *kept.articles)]
     assert kept.articles[0].article_id not in ArticleStore(store).get_many(ids)
     assert [c.id for c in directory.channels()] == ["C0NEWCHAN"]
-    assert messages.get("#ops", broken.id) is None and messages.get("#ops", kept.id) is not None
     warned = " ".join(r.getMessage() for r in caplog.records)
     assert f"incident {broken.id} is stored in a form this version cannot read" in warned
     assert "channel settings of C0OLDCHAN" in warned
+    # Read alone by what would write over it (a message edit, a settings change, filing):
+    # an error, never "absent".
+    with pytest.raises(UnreadableRecord):
+        messages.get("#ops", broken.id)
+    with pytest.raises(UnreadableRecord):
+        IncidentBook(store).get(broken.id)
+    with pytest.raises(UnreadableRecord):
+        directory.change("C0OLDCHAN", "U1", summary_language="en")
+    assert store.redis.get(directory._key("C0OLDCHAN")) == other_shape
+    assert messages.get("#ops", kept.id) is not None

@@ -438,27 +438,39 @@ def test_a_worker_summarises_every_article_of_a_poll_in_one_call_per_language(
 
 
 class _FailsOnAws(ExtractiveSummarizer):
-    """A real engine with a bug that one kind of article sets off."""
+    """A real engine with a bug that one kind of article sets off; records each batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[int] = []
 
     def summarize(self, articles: Sequence[Article], language: str | None = None) -> list[Summary]:
+        self.batches.append(len(articles))
         if any("AWS" in a.title for a in articles):
             raise RuntimeError("engine bug")
         return super().summarize(articles, language)
 
 
 def test_a_batch_an_article_breaks_is_done_job_by_job_so_only_that_job_fails(
-    store: Store, fake_slack: FakeSlackServer
+    store: Store, fake_slack: FakeSlackServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = _config(ChannelConfig(id=CHANNEL, schedule="0 9 * * *"))
     DigestClock(store).mark(CHANNEL, NOW)  # its digest is not due: summaries only
     _clock(store, config).tick(NOW)
     queue = job_queue(store)
     assert [j["kind"] for j in _queued(store)] == [SUMMARIZE, SUMMARIZE]
-    report = _worker(store, config, fake_slack, summarizer=_FailsOnAws()).run_once("a")
+    engine = _FailsOnAws()
+    report = _worker(store, config, fake_slack, summarizer=engine, reclaim_after_ms=0).run_once("a")
     assert (report.done, report.failed) == (1, 1)
+    assert engine.batches == [2, 1, 1]  # together, then one by one
+    assert "summarising 2 articles together failed" in caplog.text  # a bug is not hidden
     assert queue.pending() == 1  # the AWS job, to be retried
     cached = list(store.redis.scan_iter(match="test:summary:*"))
     assert len(cached) == 1  # the other article's summary was written
+    # Retried, a job runs alone: it may be the one that killed a worker (out of memory).
+    engine.batches.clear()
+    retry = _worker(store, config, fake_slack, summarizer=engine, reclaim_after_ms=0).run_once("b")
+    assert (retry.done, retry.failed) == (0, 1) and engine.batches == [1]
 
 
 def test_an_unreadable_stored_article_costs_only_itself(

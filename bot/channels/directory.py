@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bot.config import BotConfig, ChannelConfig
 from bot.errors import ConfigError, ConfigProblem
 from bot.schema import Frozen, Source
-from bot.store import Store, read_record
+from bot.store import Store, read_record, readable_records
 
 SUBSCRIPTION_PREFIX = "subscribed:"
 MAX_SUBSCRIPTIONS = 25  # per channel: each one is polled for everybody
@@ -80,16 +80,18 @@ class ChannelDirectory:
         """File channels (with Slack-made overrides) followed by Slack-only channels."""
         slack_made = sorted(str(c) for c in self._store.redis.smembers(self._index_key()))
         records = self._store.redis.mget([self._key(c) for c in slack_made]) if slack_made else []
-        found = {c: read_record(ChannelRecord, raw, f"channel settings of {c}")
-                 for c, raw in zip(slack_made, records, strict=True)}  # fmt: skip
-        overrides = {c: record.config for c, record in found.items() if record is not None}
+        # One this version cannot read is skipped (and left for a version that can).
+        found, _ = readable_records(ChannelRecord, dict(zip(slack_made, records, strict=True)),
+                                    "channel settings of")  # fmt: skip
+        overrides = {c: record.config for c, record in found.items()}
         result = [overrides.pop(c.id, c) for c in self._config.channels]
         return result + list(overrides.values())
 
     def subscriptions(self, channel_id: str) -> list[Subscription]:
-        raw = self._store.redis.hvals(self._subscriptions_key(channel_id))
-        found = (read_record(Subscription, r, f"a feed of {channel_id}") for r in raw)
-        return sorted((s for s in found if s is not None), key=lambda s: s.added_at)
+        stored = self._store.redis.hgetall(self._subscriptions_key(channel_id))
+        by_url = {str(url): raw for url, raw in stored.items()}
+        found, _ = readable_records(Subscription, by_url, f"{channel_id}'s feed")
+        return sorted(found.values(), key=lambda s: s.added_at)
 
     def sources(self) -> list[Source]:
         """The configured sources plus every channel's subscribed feeds (each once)."""

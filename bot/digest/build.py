@@ -27,8 +27,9 @@ def pending_incidents(store: Store, channel: str, now: datetime) -> list[Inciden
     """Incidents with news for ``channel``, most recently updated first."""
     pending = PendingIncidents(store)
     ids = pending.ids(channel, now)
-    incidents = IncidentBook(store).get_many(ids)
-    pending.forget(channel, set(ids) - {i.id for i in incidents})
+    book = IncidentBook(store)
+    incidents = book.get_many(ids)
+    pending.forget(channel, book.absent(set(ids) - {i.id for i in incidents}))
     return incidents
 
 

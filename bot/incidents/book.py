@@ -17,7 +17,7 @@ from bot.incidents.links import cited_addresses, page_address
 from bot.incidents.rules import NO_SUBJECT, subject_of
 from bot.keys import INCIDENT_TTL
 from bot.schema import Article, Incident, Outage
-from bot.store import Store, read_record
+from bot.store import Store, read_record, readable_records
 
 
 class IncidentBook:
@@ -26,15 +26,26 @@ class IncidentBook:
 
     def get(self, incident_id: str) -> Incident | None:
         raw = self._store.redis.get(self._store.keys.incident(incident_id))
-        return read_record(Incident, raw, f"incident {incident_id}")
+        return read_record(Incident, raw, f"incident {incident_id}")  # raises if unreadable
 
     def get_many(self, ids: Iterable[str]) -> list[Incident]:
         ids = list(ids)
         if not ids:
             return []
         raws = self._store.redis.mget([self._store.keys.incident(i) for i in ids])
-        found = (read_record(Incident, r, f"incident {i}") for i, r in zip(ids, raws, strict=True))
-        return [incident for incident in found if incident is not None]
+        found, _ = readable_records(Incident, dict(zip(ids, raws, strict=True)), "incident")
+        return [found[i] for i in ids if i in found]
+
+    def absent(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` whose record is gone (expired or deleted), as opposed to
+        stored in a form this version cannot read: only these may be forgotten."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        check = self._store.redis.pipeline(transaction=False)
+        for incident_id in ids:
+            check.exists(self._store.keys.incident(incident_id))
+        return {i for i, there in zip(ids, check.execute(), strict=True) if not there}
 
     def recent(self, since: datetime) -> list[Incident]:
         """Incidents updated since ``since``, newest first (held ones are not news)."""
@@ -107,7 +118,7 @@ class IncidentBook:
     def _indexed(self, index: str, since: datetime) -> list[Incident]:
         ids = [str(i) for i in self._store.redis.zrevrangebyscore(index, "+inf", since.timestamp())]
         incidents = self.get_many(ids)
-        expired = set(ids) - {i.id for i in incidents}
+        expired = self.absent(set(ids) - {i.id for i in incidents})
         if expired:
             self._store.redis.zrem(index, *expired)
         return incidents

@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 from datasketch import MinHash
 
 from bot.dedupe.neardup import NearDuplicates, signature
+from bot.errors import UnreadableRecord
 from bot.incidents.book import IncidentBook
 from bot.incidents.changes import grow, merge_all, start
 from bot.incidents.names import report_names
@@ -170,7 +171,10 @@ class IncidentTracker:
     def _near_duplicates(self, minhash: MinHash) -> Iterator[Incident]:
         for similar_id, _score in self._near.similar(minhash):
             filed = self._store.redis.get(self._store.keys.filed(similar_id))
-            incident = self._book.get(str(filed)) if filed else None
+            try:
+                incident = self._book.get(str(filed)) if filed else None
+            except UnreadableRecord:  # another version's incident: not one to join here
+                continue
             if incident is not None and incident.is_outage:
                 yield incident
 

@@ -8,19 +8,22 @@ filters want it whenever it changes, so a follow-up reaches the channel too.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.config import ChannelConfig
+from bot.errors import UnreadableRecord
 from bot.filters import wants
 from bot.incidents.tracker import IncidentTracker
 from bot.ops import metrics
 from bot.outage.classify import OutageClassifier
 from bot.outage.entities import EntityCatalog
 from bot.schema import Article, Incident, Outage
-from bot.store import Store
-from bot.store.articles import ArticleStore
+from bot.store import Store, readable_records
 from bot.store.pending import PendingIncidents
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,19 +45,27 @@ class Filer:
         ids = [str(i) for i in self._store.redis.zrange(keys.unfiled(), 0, -1)]
         if not ids:
             return []
-        stored = ArticleStore(self._store).get_many(ids)
+        raws = self._store.redis.mget([keys.article(i) for i in ids])
+        stored, unreadable = readable_records(Article, dict(zip(ids, raws, strict=True)), "article")
         want_non_outages = any(c.filters.include_non_outages for c in channels)
         filed: list[Filed] = []
         for article_id in ids:
             article = stored.get(article_id)
-            if article is None:  # expired (or unreadable) before it could be filed
-                self._store.redis.zrem(keys.unfiled(), article_id)
+            if article is None:
+                # Expired before it could be filed: nothing left to do. One this version
+                # cannot read stays listed for a version that can (until it expires).
+                if article_id not in unreadable:
+                    self._store.redis.zrem(keys.unfiled(), article_id)
                 continue
             outage = self._classifier.classify(article)
             incident = None
             mine = True
             if outage.is_outage or want_non_outages:
-                incident, mine = self._tracker.file_once(article, outage)
+                try:
+                    incident, mine = self._tracker.file_once(article, outage)
+                except UnreadableRecord as exc:  # the incident it was filed to, say
+                    log.warning("article %s left unfiled: %s", article_id, exc)
+                    continue
                 # Not mine: another worker filed (and queued) it meanwhile. Held: only
                 # aftermath of an outage we have no news of, which is not news to post.
                 if mine and not incident.held:

@@ -104,8 +104,8 @@ class Worker:
             # read (several channels and articles from one poll): a batch costs little
             # more than one article. A digest read in the same batch was queued after
             # its summaries, so it still finds them cached.
-            for language, group in _summaries_by_language(jobs).items():
-                report.add(self._summarize_together(group, language))
+            for group in _summaries_by_language(jobs).values():
+                report.add(self._summarize_together(group))
                 for job in group:
                     held.remove(job.id)
             for job in jobs:
@@ -114,7 +114,7 @@ class Worker:
                     held.remove(job.id)
         return report
 
-    def _summarize_together(self, jobs: list[Job], language: str) -> WorkReport:
+    def _summarize_together(self, jobs: list[Job]) -> WorkReport:
         """Summarise the articles of ``jobs`` in one call. Should that call fail (a
         store error, an engine bug some article sets off), each job is done alone, so
         the failure stays with its own job and the others are not held back."""
@@ -123,18 +123,22 @@ class Worker:
         try:
             articles = ArticleStore(self._store).get_many([j.fields["article"] for j in jobs])
             if articles:
+                language = jobs[0].fields.get("language", "source")
                 self._summarizer.summarize(list(articles.values()), wanted_language(language))
-        except Exception:  # whatever it was, the jobs alone say which article it was
-            log.debug("summarising %d articles together failed; one by one", len(jobs),
-                      exc_info=True)  # fmt: skip
+        except Exception as exc:  # whatever it was, the jobs alone say which article it was
+            # Loud for a bug: one that only batches set off would otherwise pass job by
+            # job unseen, and cost every read twice.
+            level = logging.WARNING if isinstance(exc, OutageBotError) else logging.ERROR
+            log.log(level, "summarising %d articles together failed; doing them one by one",
+                    len(jobs), exc_info=not isinstance(exc, OutageBotError))  # fmt: skip
             report = WorkReport()
             for job in jobs:
                 report.add(self._run(job))
             return report
         for job in jobs:
             if job.fields["article"] not in articles:
-                log.info("article %s expired before it was summarised; skipped",
-                         job.fields["article"])  # fmt: skip
+                log.info("article %s expired (or is unreadable) before it was summarised; "
+                         "skipped", job.fields["article"])  # fmt: skip
             self._queue.ack(job)
         return WorkReport(done=len(jobs))
 
@@ -205,10 +209,16 @@ class Worker:
 
 
 def _summaries_by_language(jobs: list[Job]) -> dict[str, list[Job]]:
+    """First-attempt summarize jobs by language. A job tried before may be the one that
+    killed its worker (out of memory, a crash in the engine): it runs alone (a group of
+    its own), so it cannot take a batch of others down with it again."""
     groups: dict[str, list[Job]] = {}
     for job in jobs:
-        if job.kind == SUMMARIZE:
-            groups.setdefault(job.fields.get("language", "source"), []).append(job)
+        if job.kind != SUMMARIZE:
+            continue
+        language = job.fields.get("language", "source")
+        key = language if job.attempt <= 1 else f"{language}\0{job.id}"
+        groups.setdefault(key, []).append(job)
     return groups
 
 

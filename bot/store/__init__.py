@@ -13,7 +13,7 @@ Each Redis concept has one small class next to this module (``articles``,
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,7 @@ import redis
 from pydantic import BaseModel, ValidationError
 
 from bot.config import Settings
-from bot.errors import StoreError
+from bot.errors import StoreError, UnreadableRecord
 from bot.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -56,20 +56,38 @@ Record = TypeVar("Record", bound=BaseModel)
 
 
 def read_record(model: type[Record], raw: str | bytes | None, what: str) -> Record | None:
-    """A value stored as JSON, or None when there is none or it cannot be read.
-
-    A record another version wrote in a shape this one does not know (a rolling
-    deploy, a downgrade) or a damaged one is logged and treated as absent: it costs
-    only itself, never the digest, batch or tick that reads it with others.
-    """
-    if raw is None or raw == "" or raw == b"":
+    """A value stored as JSON; None when there is none. One in a shape this version
+    cannot read (another version wrote it, or it is damaged) raises UnreadableRecord:
+    the caller must not take it for absent and overwrite or forget it."""
+    if raw is None:
         return None
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        log.warning("%s is stored in a form this version cannot read; skipped (%d error(s), "
-                    "first: %s)", what, exc.error_count(), exc.errors()[0]["msg"])  # fmt: skip
-        return None
+        raise UnreadableRecord(
+            f"{what} is stored in a form this version cannot read ({exc.error_count()} "
+            f"error(s), first: {exc.errors()[0]['msg']})"
+        ) from exc
+
+
+def readable_records(
+    model: type[Record], raws: Mapping[str, str | bytes | None], what: str
+) -> tuple[dict[str, Record], set[str]]:
+    """Records read together (by id): the readable ones, and the ids of those stored in
+    a form this version cannot read. Those are logged and skipped, so one of them never
+    fails the digest, batch or tick that reads it with others; they stay stored."""
+    found: dict[str, Record] = {}
+    unreadable: set[str] = set()
+    for key, raw in raws.items():
+        try:
+            record = read_record(model, raw, f"{what} {key}")
+        except UnreadableRecord as exc:
+            log.warning("%s; skipped", exc)
+            unreadable.add(key)
+            continue
+        if record is not None:
+            found[key] = record
+    return found, unreadable
 
 
 def connect(settings: Settings) -> Store:

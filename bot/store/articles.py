@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.schema import Article
-from bot.store import Store, read_record, redis_errors
+from bot.store import Store, readable_records, redis_errors
 
 
 class ArticleStore:
-    """Reads stored articles; one whose key expired is simply absent, and so is one
-    whose record cannot be read (written by another version, or damaged): it costs
-    only itself, never the digest or batch it was to be part of."""
+    """Reads stored articles; one whose key expired is simply absent. One stored in a
+    form this version cannot read is skipped with a warning (bot.store.readable_records)
+    and left in place: nothing here writes articles back."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -19,7 +19,8 @@ class ArticleStore:
     def get(self, article_id: str) -> Article | None:
         with redis_errors("reading an article"):
             raw = self._store.redis.get(self._store.keys.article(article_id))
-        return read_record(Article, raw, f"article {article_id}")
+        found, _ = readable_records(Article, {article_id: raw}, "article")
+        return found.get(article_id)
 
     def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
         """The articles still stored, by id, in one round trip."""
@@ -28,8 +29,5 @@ class ArticleStore:
         keys = [self._store.keys.article(i) for i in article_ids]
         with redis_errors("reading articles"):
             raws = self._store.redis.mget(keys)
-        found = {
-            i: read_record(Article, raw, f"article {i}")
-            for i, raw in zip(article_ids, raws, strict=True)
-        }
-        return {i: article for i, article in found.items() if article is not None}
+        found, _ = readable_records(Article, dict(zip(article_ids, raws, strict=True)), "article")
+        return found

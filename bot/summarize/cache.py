@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from bot.keys import SUMMARY_TTL
 from bot.schema import Article, Summary
-from bot.store import Store, read_record
+from bot.store import Store, readable_records
 from bot.summarize.base import Summarizer
 
 
@@ -25,12 +25,11 @@ class CachedSummarizer:
     def summarize(self, articles: Sequence[Article], language: str | None = None) -> list[Summary]:
         variant = f"{self.cache_key}:{language or 'source'}"
         keys = [self._store.keys.summary(a.content_hash, variant) for a in articles]
-        # One this version cannot read is a miss: summarised again and overwritten.
+        # One this version cannot read is a miss: summarised again and overwritten (a
+        # cache entry, so overwriting loses nothing another version cannot redo).
         raws = self._store.redis.mget(keys) if keys else []
-        cached = [
-            read_record(Summary, raw, f"cached summary {key}")
-            for key, raw in zip(keys, raws, strict=True)
-        ]
+        readable, _ = readable_records(Summary, dict(zip(keys, raws, strict=True)), "summary")
+        cached = [readable.get(key) for key in keys]
         missing = [a for a, hit in zip(articles, cached, strict=True) if hit is None]
         fresh = iter(self._inner.summarize(missing, language) if missing else [])
         results = []

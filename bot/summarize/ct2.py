@@ -216,7 +216,9 @@ class Ct2Model:
     ) -> None:
         """``translator``: the model already loaded by ``load_translator`` (with the same
         folder, threads and compute type), or None to load it here."""
-        self._translator = translator or load_translator(folder, threads, compute_type)
+        if translator is None:
+            translator = load_translator(folder, threads, compute_type)
+        self._translator = translator
         self._tokenizer = tokenizer
         self._pad = int(tokenizer.pad_token_id or 0)
         self._defaults = dict(model_defaults or {})
