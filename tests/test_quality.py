@@ -43,7 +43,7 @@ def test_incident_clustering_meets_the_target_including_across_languages(
 # targets (TARGETS) are not reached there yet; these floors keep what was reached
 # from sliding back. Raise them as the figures rise.
 TEST_HALF_FLOORS = {
-    "classify.en.precision": 0.82,
+    "classify.en.precision": 0.85,
     "classify.en.recall": 0.85,
     "classify.zh.precision": 0.85,
     "classify.zh.recall": 0.94,

@@ -86,6 +86,7 @@ def _compile(table: dict[str, Any], name: str = "") -> re.Pattern[str]:
 class Lexicon:
     outage: re.Pattern[str]
     negative: re.Pattern[str]
+    headline_negative: re.Pattern[str]
     cause: re.Pattern[str]
     outage_weight: float
     negative_weight: float
@@ -109,6 +110,7 @@ class Lexicon:
         return cls(
             outage=_compile(raw["outage"]),
             negative=_compile(raw["negative"]),
+            headline_negative=_compile(raw["headline_negative"]),
             cause=_compile(raw["cause"]),
             outage_weight=float(raw["outage"]["weight"]),
             negative_weight=float(raw["negative"]["weight"]),
@@ -175,7 +177,7 @@ class OutageClassifier:
         lex = self._lexicon
         title_out = len(lex.outage.findall(_CAUSE_CLAUSE.sub(" ", title)))
         text_out = min(len(lex.outage.findall(lead)), MAX_TEXT_HITS)
-        title_neg = len(lex.negative.findall(title))
+        title_neg = len(lex.negative.findall(title)) + len(lex.headline_negative.findall(title))
         text_neg = len(lex.negative.findall(lead))
         # A power cut with no IT context is a city's blackout: it argues against.
         # Next to IT context it is the outage itself ("a power cut at the data centre").

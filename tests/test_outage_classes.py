@@ -1,0 +1,79 @@
+"""Classes of real news the outage classifier must tell apart, one case per class and
+language, written by us (the labelled corpus's README lists the hard-negative classes:
+blackouts, shutdowns, device faults, advisories, lawsuits, harmless DDoS, reviews)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.outage.classify import Lexicon, OutageClassifier
+from bot.outage.entities import EntityCatalog
+from tests.test_outage import article
+
+
+@pytest.fixture(scope="module")
+def classifier() -> OutageClassifier:
+    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # Faults of devices people own.
+        ("iOS bug crashes iPhones that receive a certain text message",
+         "Apple says a fix is coming in the next update."),
+        ("Samsung Galaxy phones stuck in boot loop after software update",
+         "Users said their handsets restart endlessly."),
+        ("Faulty firmware update knocks out smart thermostats",
+         "Owners were left with blank screens on cold mornings."),
+        ("iOS更新后部分iPhone频繁死机", "多名用户反映升级到新版本后手机反复重启。"),
+        # A flaw that would let someone crash a system.
+        ("Bug in Linux kernel lets attackers crash systems remotely",
+         "The flaw is fixed in the latest release."),
+        ("Flaw lets attackers knock Wi-Fi devices offline",
+         "Researchers disclosed the issue at a conference."),
+        # Lawsuits about an outage, whenever they come.
+        ("Passengers sue airline over IT meltdown",
+         "The class action seeks compensation for cancelled flights."),
+        ("乘客起诉航空公司 索赔去年系统故障损失", "原告称航班取消造成损失。"),
+        # Attacks and claims that say they did no harm.
+        ("Hackers claim DDoS attack on bank websites; no disruption reported",
+         "The bank said its services were working normally."),
+        ("黑客组织声称对多家银行发动DDoS攻击 银行称业务未受影响", "多家银行表示系统运行正常。"),
+        # Reviews, guides and studies that mention outages.
+        ("Review: the best VPNs for when your ISP goes down",
+         "We tested ten services for speed and reliability."),
+        ("The best uptime monitoring tools to catch outages early", "A buyer's guide."),
+        ("Study: cloud outages cost businesses $1bn last year",
+         "Researchers surveyed 500 companies."),
+        ("体验：这款手机信号差，地铁里经常掉线", "上手一个月后的感受。"),
+        # A city's blackout, however large ("大面积" is its extent, not an IT outage's).
+        ("某市大面积停电 交通信号灯失灵", "电网故障导致城区停电三小时，目前已恢复供电。"),
+    ],
+)  # fmt: skip
+def test_news_of_other_kinds_that_uses_outage_words(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    assert not classifier.classify(article(title, text)).is_outage
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # What an outage report's text says in passing does not argue against it.
+        ("Bank's app down for hours", "Card payments were unaffected, and customers who sue "
+         "will be told the best way to claim. Phones stuck on the login screen, users said."),
+        # A service halted by an incident.
+        ("Postal service suspends international shipping after 'cyber incident'",
+         "It could not despatch items overseas."),
+        ("Trading halted on stock exchange after technical glitch",
+         "The exchange is investigating a system problem."),
+        ("Telecom operator's network down nationwide, calls and data affected",
+         "Customers reported no signal for hours."),
+        ("英国邮政遭网络攻击 国际邮件业务暂停", "邮政公司表示暂时无法向海外寄送包裹。"),
+        ("某论坛遭黑客入侵后下线", "该论坛周一晚间无法访问。"),
+        ("证券交易所交易系统异常 部分股票交易受阻", "交易所称正在排查原因。"),
+    ],
+)  # fmt: skip
+def test_outages_in_real_outlets_words(classifier: OutageClassifier, title: str, text: str) -> None:
+    assert classifier.classify(article(title, text)).is_outage
