@@ -137,8 +137,9 @@ class IncidentArticle(Frozen):
     undated: bool = False  # the source gave no date: ``published`` is when it was read
     late: bool = False  # aftermath or post-mortem: written days after the event
     thread: str | None = None  # the status-page incident it updates
-    # Latin-script names of what is down (bot.incidents.names.report_names), lower case:
-    # how reports of a company the catalogue does not know find each other.
+    # Names of what is down (bot.incidents.names.report_names): Latin ones lower case,
+    # Chinese organisation names as written; how reports of a company the catalogue does
+    # not know find each other.
     names: tuple[str, ...] = ()
 
 

@@ -11,13 +11,24 @@ first sentences do, in Latin script ("…运营商Dish Network主要业务…瘫
 in Chinese prose are nearly always names, so the opening of a Chinese report adds
 its names. That is also what lets a Chinese and an English report of a company the
 catalogue does not know meet.
+
+Chinese names of organisations are built as a proper name and a kind of body
+("江城地铁", "招商银行", "皇家邮政"): a run of Chinese characters ending in such a kind is
+a name too. A headline may run words into it ("致江城地铁…", "英国皇家邮政"), so two
+such names are one when one ends with the other (``same_name``).
 """
 
 from __future__ import annotations
 
 import re
 
-_NAME = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&+-]*[A-Za-z0-9]|[A-Z]{2,})(?![A-Za-z0-9])")
+# A capitalised or all-caps word, or one that starts with digits ("4chan", "1Password";
+# not "8h", "5G", "10mins": a number with its unit).
+_NAME = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&+-]*[A-Za-z0-9]|[A-Z]{2,}"
+    r"|\d+(?!(?:mins?|hours?|hrs|days?|secs?|weeks?|years?)(?![A-Za-z0-9]))[A-Za-z]{3,}[A-Za-z0-9]*)"
+    r"(?![A-Za-z0-9])"
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
 # Capitalised words in headlines that name nothing in particular.
 _ORDINARY = frozenset(
@@ -59,10 +70,41 @@ LEAD_NAME_CHARS = 200
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+# Kinds of body that end a Chinese organisation's name. Two characters of proper name at
+# least: "城地铁" (of "全城地铁停运") names nothing.
+_HAN_KINDS = (
+    "地铁", "银行", "证券", "交易所", "航空", "机场", "医院", "电信", "移动", "联通", "邮政",
+    "铁路", "网盘", "商城", "大学", "政府", "电视台", "快递",
+)  # fmt: skip
+_HAN_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,6}}?(?:{'|'.join(_HAN_KINDS)})")
+# Words before a kind that make it no one in particular ("某银行", "多家银行").
+_HAN_VAGUE = re.compile(r"^(?:某|一家|多家|多个|各大|各家|该|这家|全国|多地|国内|海外)")
+
+
+def han_names(title: str) -> set[str]:
+    """Chinese organisation names in a headline ("江城地铁", "招商银行")."""
+    return {
+        match.group(0)
+        for match in _HAN_NAME.finditer(title)
+        if not _HAN_VAGUE.search(match.group(0))
+    }
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two names are one: equal, or Chinese names one of which ends with the other
+    ("英国皇家邮政", "皇家邮政")."""
+    if a == b:
+        return True
+    if not (_HAN.match(a) and _HAN.match(b)):
+        return False
+    short, long = sorted((a, b), key=len)
+    return long.endswith(short)
+
+
 def report_names(title: str, text: str) -> tuple[str, ...]:
     """The names a report gives for what is down: its headline's, and for a report in
     Chinese those in its opening text too. Sorted, for a stable stored value."""
-    names = title_names(title)
+    names = title_names(title) | han_names(title)
     if _HAN.search(title):
         names |= {
             word.lower()

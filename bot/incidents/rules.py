@@ -18,7 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from bot.dedupe.textsim import char_pairs, jaccard
-from bot.incidents.names import title_names
+from bot.incidents.names import han_names, same_name, title_names
 from bot.schema import Article, Incident, IncidentArticle, Outage
 
 FIRST_NEWS_WINDOW = timedelta(hours=72)
@@ -181,13 +181,20 @@ def title_similarity(a: str, b: str) -> float:
 def shared_names(names: tuple[str, ...], report: IncidentArticle) -> bool:
     """A report names what ``names`` names (reports filed before names were kept: by
     their headline)."""
-    return bool(set(names) & set(report.names or title_names(report.title)))
+    theirs = report.names or tuple(title_names(report.title))
+    return any(same_name(mine, other) for mine in names for other in theirs)
 
 
 def same_unnamed_subject(title: str, names: tuple[str, ...], report: IncidentArticle) -> bool:
     """Two reports of outages of something the catalogue has no name for are about the
-    same thing: they share a name, or enough of their headlines' non-generic characters."""
-    return shared_names(names, report) or title_similarity(title, report.title) >= TITLE_SIMILARITY
+    same thing: they share a name, or enough of their headlines' non-generic characters,
+    unless both headlines name a Chinese organisation and not the same one ("江城地铁…",
+    "北京地铁…" are worded alike and are two events)."""
+    if shared_names(names, report):
+        return True
+    if han_names(title) and han_names(report.title):
+        return False
+    return title_similarity(title, report.title) >= TITLE_SIMILARITY
 
 
 # Words every outage headline shares; only what is left (the names) is compared.
