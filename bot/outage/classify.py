@@ -136,7 +136,7 @@ class OutageClassifier:
         day = stated_day(article.title, article.text, article.published)
         entities = self._catalog.extract(article.title, article.text)
         provider = self._main_provider(entities.providers, entities.regions)
-        score = self.score(article.title, lead, bool(entities.providers or entities.affected))
+        score = self.score(article.title, lead, self._catalog.is_evidence(entities))
         if article.status is not None:
             score += STATUS_PAGE_BONUS
         is_outage = score >= THRESHOLD
