@@ -1,7 +1,8 @@
 """What may join what. Pure functions over values; no Redis.
 
 * **Time is a hard constraint.** An article's event time is the start it states,
-  else its publication time; an undated article has none. No rule joins an
+  else its publication time; an undated article has none unless it writes the
+  event's full date ("on Monday 4th October 2021"). No rule joins an
   article to an incident if any dated report of it is more than
   FOLLOW_UP_WINDOW away. Undated articles join only on strong evidence: the same
   status-page thread, or near-duplicate text of a dated report.
@@ -41,9 +42,10 @@ def subject_of(outage: Outage) -> str:
 
 def event_time(article: Article, outage: Outage) -> datetime | None:
     """When the event happened as far as this report says (its stated start, else the
-    day it states, else its publication); None when undated."""
+    day it states, else its publication); for an undated report the full date it
+    writes, else None."""
     if article.published_from == "undated":
-        return None
+        return outage.event_day
     # A stated day is midnight of that day; the report's own time is kept when it
     # falls on that day (same-day news).
     if (
@@ -57,9 +59,9 @@ def event_time(article: Article, outage: Outage) -> datetime | None:
 
 def report_time(report: IncidentArticle) -> datetime | None:
     """A filed report's event time (reports filed before event times were kept: its
-    publication time)."""
+    publication time); an undated report's is the date it writes, if any."""
     if report.undated:
-        return None
+        return report.event_at
     return report.event_at or report.published
 
 

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from bot.languages import LANGUAGES
 from bot.outage.entities import EntityCatalog
-from bot.outage.eventday import stated_day
+from bot.outage.eventday import stated_day, written_day
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
 # Only the opening of the text is scored: outage news says so early, while long
@@ -133,7 +133,11 @@ class OutageClassifier:
 
     def classify(self, article: Article) -> Outage:
         lead = article.text[:LEAD_CHARS]
-        day = stated_day(article.title, article.text, article.published)
+        day = (
+            written_day(article.title, article.text)
+            if article.published_from == "undated"
+            else stated_day(article.title, article.text, article.published)
+        )
         entities = self._catalog.extract(article.title, article.text)
         provider = self._main_provider(entities.providers, entities.regions)
         score = self.score(article.title, lead, self._catalog.is_evidence(entities))
