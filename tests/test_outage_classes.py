@@ -69,6 +69,7 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("Trading halted on stock exchange after technical glitch",
          "The exchange is investigating a system problem."),
         ("Messaging services down after data centre fire", "Messages failed for hours."),
+        ("Airline grounds flights as computer systems fail", "Passengers could not check in."),
         ("Telecom operator's network down nationwide, calls and data affected",
          "Customers reported no signal for hours."),
         ("英国邮政遭网络攻击 国际邮件业务暂停", "邮政公司表示暂时无法向海外寄送包裹。"),

@@ -47,7 +47,8 @@ TEST_HALF_FLOORS = {
     "classify.en.recall": 0.88,
     "classify.zh.precision": 0.85,
     "classify.zh.recall": 0.94,
-    "cluster.pairs.f1": 0.71,
+    "cluster.pairs.f1": 0.78,
+    "cluster.cross-language pairs.f1": 0.76,
 }
 # The dev half is what the rules are tuned on: its figures say what the rules can do
 # on articles like those, not what they do on new ones (that is the test half).

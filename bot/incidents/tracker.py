@@ -165,6 +165,27 @@ class IncidentTracker:
                                   limit=OTHER_PROVIDER_WINDOW)  # fmt: skip
             if found:
                 return found
+        if outage.provider is not None:
+            # The other way round of a provider-less report finding this incident by
+            # its subject among our casualties: this report finds that report's.
+            return self._casualty_of(article, outage, event, late, since)
+        return []
+
+    def _casualty_of(
+        self, article: Article, outage: Outage, event: datetime, late: bool, since: datetime
+    ) -> list[Incident]:
+        """Incidents with no provider whose subject (their first casualty) is one of
+        this report's casualties: "Delta grounds flights" and "CrowdStrike update crashes
+        Windows machines; Delta, United hit" are one event whichever came first."""
+        for brand in outage.affected:
+            candidates = [
+                incident
+                for incident in self._book.by_subject(brand, since)
+                if incident.provider is None and incident.affected[:1] == (brand,)
+            ]
+            found = self._closest(candidates, article, outage, event, late)
+            if found:
+                return found
         return []
 
     def _near_duplicates(self, minhash: MinHash) -> Iterator[Incident]:
