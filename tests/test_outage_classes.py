@@ -47,6 +47,14 @@ def classifier() -> OutageClassifier:
         ("Study: cloud outages cost businesses $1bn last year",
          "Researchers surveyed 500 companies."),
         ("体验：这款手机信号差，地铁里经常掉线", "上手一个月后的感受。"),
+        ("How to make your database resilient to outages", "Replication and failover."),
+        ("Outage-detection startup raises $10m", "It watches status pages for customers."),
+        ("Company to pay $2m to settle outage claims", "The settlement covers 2022."),
+        # An outage that did not happen, or happened years ago.
+        ("Reports of a messaging app outage are a hoax, company says",
+         "The service is working normally."),
+        ("One year after the great update outage, what has changed?",
+         "Companies have revisited their update policies."),
         # A city's blackout, however large ("大面积" is its extent, not an IT outage's).
         ("某市大面积停电 交通信号灯失灵", "电网故障导致城区停电三小时，目前已恢复供电。"),
     ],
