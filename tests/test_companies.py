@@ -64,3 +64,20 @@ def test_a_chinese_report_of_a_company_named_only_in_chinese_joins_the_english_o
                 DAY + timedelta(hours=20)),
     )  # fmt: skip
     assert chinese.id == english.id
+
+
+@pytest.mark.parametrize(
+    ("title", "providers"),
+    [
+        ("X services restored after a two-hour outage", ("x",)),
+        ("X is down: timelines fail to load", ("x",)),
+        ("X平台全球宕机", ("x",)),
+        # A bare X, and the X of OS X, are not the social network.
+        ("Outage hits X of 10 regions", ()),
+        ("Mac OS X services crash after update", ()),
+    ],
+)
+def test_the_social_network_x_is_named_only_where_outage_news_names_it(
+    catalog: EntityCatalog, title: str, providers: tuple[str, ...]
+) -> None:
+    assert catalog.extract(title, "").providers == providers
