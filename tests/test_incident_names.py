@@ -94,3 +94,32 @@ def test_chinese_and_english_reports_of_a_digit_named_site_join(
                 DAY + timedelta(hours=20)),
     )  # fmt: skip
     assert chinese.id == english.id
+
+
+def test_a_title_case_headline_names_what_its_opening_writes_capitalised() -> None:
+    title = "Harbour Mutual Confirms Ransomware Attack Behind Days-Long Outage"
+    text = "New Zealand lender Harbour Mutual said on Monday that its Bank app was down."
+    # "Bank" is a kind of body, not a name; "Days-Long" is a Title Case compound.
+    assert report_names(title, text) == ("harbour", "mutual")
+    assert report_names(title, "") == ()
+
+
+def test_chinese_and_english_title_case_reports_of_an_unknown_company_join(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    english = filed(
+        tracker,
+        classifier,
+        article("1", "Harbour Mutual Confirms Ransomware Attack Behind Days-Long Outage",
+                "New Zealand lender Harbour Mutual said its app and card payments were down.",
+                DAY),
+    )  # fmt: skip
+    chinese = filed(
+        tracker,
+        classifier,
+        article("2", "新西兰一家银行遭勒索软件攻击 系统中断数日",
+                "新西兰银行Harbour Mutual证实遭勒索软件攻击，手机应用无法使用。",
+                DAY + timedelta(hours=30)),
+    )  # fmt: skip
+    assert chinese.id == english.id

@@ -51,17 +51,39 @@ _ORDINARY = frozenset(
 )
 
 
-def title_names(title: str) -> set[str]:
+def title_names(title: str, text: str = "") -> set[str]:
     """Names a headline gives in Latin script, lower-cased. In a Title Case headline
     every word is capitalised, so only all-caps and camel-case words (DISH, FinalSite)
-    stand out as names there."""
+    stand out as names there, and words the report's opening also writes capitalised
+    in mid-sentence ("Ingram Micro Confirms …" over "… distributor Ingram Micro said").
+    """
     words = _WORD.findall(title)
     title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    confirmed = _mid_sentence_capitals(text[:LEAD_NAME_CHARS]) if title_case else set()
     return {
         word.lower()
         for word in _NAME.findall(title)
-        if word.lower() not in _ORDINARY and (not title_case or _inner_capital(word))
+        if word.lower() not in _ORDINARY
+        and (not title_case or _inner_capital(word) or word.lower() in confirmed)
     }
+
+
+# A capitalised word after a lower-case word or a comma: not a sentence's first word.
+_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;] )[A-Z][A-Za-z0-9&+-]*[A-Za-z0-9]")
+# Words of kinds of body, capitalised in their names ("Bank of …", "… Airlines") and
+# shared by many bodies: no name on their own.
+_KINDS = frozenset(
+    """
+    bank banks airline airlines airways airport city council county state national federal
+    government ministry department agency police hospital health university college group
+    holdings inc corp ltd plc international news media telecom mobile energy power water
+    post office digital technologies technology solutions cloud north south east west new
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+
+def _mid_sentence_capitals(text: str) -> set[str]:
+    return {word.lower() for word in _MID_SENTENCE.findall(text) if word.lower() not in _KINDS}
 
 
 # How much of a Chinese report's text is read for names: its first sentences, where
@@ -104,7 +126,7 @@ def same_name(a: str, b: str) -> bool:
 def report_names(title: str, text: str) -> tuple[str, ...]:
     """The names a report gives for what is down: its headline's, and for a report in
     Chinese those in its opening text too. Sorted, for a stable stored value."""
-    names = title_names(title) | han_names(title)
+    names = title_names(title, text) | han_names(title)
     if _HAN.search(title):
         names |= {
             word.lower()
@@ -115,4 +137,5 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
 
 
 def _inner_capital(word: str) -> bool:
-    return any(char.isupper() for char in word[1:])
+    # "FinalSite", "MoneyGram"; not a Title Case compound ("Days-Long", "Multi-Day").
+    return any(char.isupper() and word[i] != "-" for i, char in enumerate(word[1:]))
