@@ -81,3 +81,22 @@ def test_an_undated_report_that_writes_the_date_joins_by_subject(
                 "A Facebook outage once stopped our ads for an afternoon.", None),
     )  # fmt: skip
     assert vague.id != news.id
+
+
+def test_reports_of_an_outage_that_runs_for_days_stay_one_incident(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = filed(
+        tracker,
+        classifier,
+        article("1", "Harbour Mutual app outage", "Customers of Harbour Mutual could not log in.",
+                DAY),
+    )  # fmt: skip
+    later = [
+        article("2", "Harbour Mutual's multi-day outage rolls on as ransomware is suspected",
+                "Customers of Harbour Mutual still cannot log in.", DAY + timedelta(days=5)),
+        article("3", "Harbour Mutual银行系统中断超一周",
+                "新西兰银行Harbour Mutual的系统仍无法使用。", DAY + timedelta(days=8)),
+    ]  # fmt: skip
+    assert {filed(tracker, classifier, report).id for report in later} == {first.id}
