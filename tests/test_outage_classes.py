@@ -55,6 +55,10 @@ def classifier() -> OutageClassifier:
          "The service is working normally."),
         ("One year after the great update outage, what has changed?",
          "Companies have revisited their update policies."),
+        # What an outage set off, when that is the story.
+        ("Update outage sparks concerns over reliance on one security vendor",
+         "Analysts say the crash showed how fragile IT is."),
+        ("蓝屏事件引发企业对云服务依赖的担忧", "专家认为企业应分散风险。"),
         # A city's blackout, however large ("大面积" is its extent, not an IT outage's).
         ("某市大面积停电 交通信号灯失灵", "电网故障导致城区停电三小时，目前已恢复供电。"),
     ],
