@@ -59,6 +59,8 @@ def classifier() -> OutageClassifier:
         ("Update outage sparks concerns over reliance on one security vendor",
          "Analysts say the crash showed how fragile IT is."),
         ("蓝屏事件引发企业对云服务依赖的担忧", "专家认为企业应分散风险。"),
+        ("Messaging app outage leads to user exodus to rival apps",
+         "The app was down for six hours and rivals gained millions of users."),
         # A city's blackout, however large ("大面积" is its extent, not an IT outage's).
         ("某市大面积停电 交通信号灯失灵", "电网故障导致城区停电三小时，目前已恢复供电。"),
     ],
