@@ -96,7 +96,7 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("某游戏开服即崩 玩家排队数小时", "大量玩家无法进入游戏。"),
         ("Update chaos could take weeks to fix, IT admins fear",
          "Machines that crash on boot must be repaired by hand."),
-        ("某视频平台新品发布当晚宕机超5小时", "用户反映视频无法播放。"),
+        ("某视频平台发布会当晚宕机超5小时", "用户反映视频无法播放。"),
         ("某地政务热线无法接通", "市民反映热线长时间占线。"),
         ("Telecom operator's network down nationwide, calls and data affected",
          "Customers reported no signal for hours."),
