@@ -100,3 +100,29 @@ def test_reports_of_an_outage_that_runs_for_days_stay_one_incident(
                 "新西兰银行Harbour Mutual的系统仍无法使用。", DAY + timedelta(days=8)),
     ]  # fmt: skip
     assert {filed(tracker, classifier, report).id for report in later} == {first.id}
+
+
+def test_outages_of_two_products_of_one_provider_are_two_incidents(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    whatsapp = filed(
+        tracker,
+        classifier,
+        article("1", "WhatsApp down worldwide", "WhatsApp messages failed to send.", DAY),
+    )
+    instagram = filed(
+        tracker,
+        classifier,
+        article("2", "8小时无法访问账户，Instagram称已修复软件漏洞",
+                "Instagram用户周一无法登录账户，持续约8小时。", DAY + timedelta(days=2)),
+    )  # fmt: skip
+    assert instagram.id != whatsapp.id
+    # A report that names the product joins its outage; one that names none may join.
+    both = filed(
+        tracker,
+        classifier,
+        article("3", "WhatsApp back after outage", "WhatsApp said messages flow again.",
+                DAY + timedelta(hours=3)),
+    )  # fmt: skip
+    assert both.id == whatsapp.id

@@ -97,6 +97,8 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("Update chaos could take weeks to fix, IT admins fear",
          "Machines that crash on boot must be repaired by hand."),
         ("某视频平台发布会当晚宕机超5小时", "用户反映视频无法播放。"),
+        # How long it lasted outweighs the "漏洞" (bug) that was fixed.
+        ("8小时无法访问账户，某社交应用称已修复软件漏洞", "用户周一无法登录账户。"),
         ("某地政务热线无法接通", "市民反映热线长时间占线。"),
         ("Telecom operator's network down nationwide, calls and data affected",
          "Customers reported no signal for hours."),

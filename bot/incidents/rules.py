@@ -176,6 +176,14 @@ def regions_compatible(known: tuple[str, ...], reported: tuple[str, ...]) -> boo
     return not known or not reported or known[0] == reported[0]
 
 
+def products_compatible(incident: Incident, products: tuple[str, ...]) -> bool:
+    """Either side names none of the provider's products, or they share one: Instagram's
+    outage and WhatsApp's the week before are two incidents of one Meta subject, while
+    "Facebook, Instagram down" and "Instagram back" are one."""
+    theirs = {p for report in incident.articles for p in report.products}
+    return not products or not theirs or bool(theirs & set(products))
+
+
 def title_similarity(a: str, b: str) -> float:
     return jaccard(char_pairs(_GENERIC.sub(" ", a)), char_pairs(_GENERIC.sub(" ", b)))
 

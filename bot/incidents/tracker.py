@@ -51,6 +51,7 @@ from bot.incidents.rules import (
     mergeable,
     official_conflict,
     other_thread,
+    products_compatible,
     regions_compatible,
     same_unnamed_subject,
     subject_of,
@@ -225,6 +226,8 @@ class IncidentTracker:
         found: list[tuple[timedelta, Incident]] = []
         for incident in candidates:
             if not regions_compatible(incident.regions, outage.regions):
+                continue
+            if not products_compatible(incident, outage.products):
                 continue
             gap = closeness(incident, event, late, article.published)
             if gap is None or (limit is not None and gap > limit):

@@ -36,6 +36,7 @@ from bot.schema import Article, IncidentStatus, Outage, StatusWord
 # Only the opening of the text is scored: outage news says so early, while long
 # articles about other things mention outages in passing further down.
 LEAD_CHARS = 1500
+PRODUCT_LEAD_CHARS = 300  # which of a provider's products is down: headline and lead
 STATUS_LEAD_CHARS = 600
 TEXT_WEIGHT = 0.25  # of a title hit, per outage word in the opening text
 NEGATIVE_TEXT_WEIGHT = 1 / 6  # other-news words in the text weigh less still:
@@ -153,6 +154,9 @@ class OutageClassifier:
             providers=entities.providers,
             regions=entities.regions,
             affected=entities.affected,
+            products=self._catalog.own_brands(provider, article.title, lead[:PRODUCT_LEAD_CHARS])
+            if provider and is_outage
+            else (),
             status=status,
             started_at=_start(article, lead, day) if is_outage else None,
             event_day=day if is_outage else None,
