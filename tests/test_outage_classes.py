@@ -61,6 +61,10 @@ def classifier() -> OutageClassifier:
         ("蓝屏事件引发企业对云服务依赖的担忧", "专家认为企业应分散风险。"),
         ("Messaging app outage leads to user exodus to rival apps",
          "The app was down for six hours and rivals gained millions of users."),
+        # A country's blackout whose lead says networks and data centres were hit too.
+        ("Massive power outage hits Spain and Portugal",
+         "Trains stopped, mobile networks went down and data centers ran on generators."),
+        ("某公司成功抵御大规模DDoS攻击 业务未中断", "攻击峰值达每秒数百Gbps，服务保持正常。"),
         # A city's blackout, however large ("大面积" is its extent, not an IT outage's).
         ("某市大面积停电 交通信号灯失灵", "电网故障导致城区停电三小时，目前已恢复供电。"),
     ],
@@ -83,6 +87,10 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("Trading halted on stock exchange after technical glitch",
          "The exchange is investigating a system problem."),
         ("Messaging services down after data centre fire", "Messages failed for hours."),
+        # A power cut whose headline says what failed with it.
+        ("Power cut knocks thousands of websites offline",
+         "A power failure at a London data centre took hosted sites down."),
+        ("Data centre power outage", "Servers at the hosting firm went dark."),
         ("Airline grounds flights as computer systems fail", "Passengers could not check in."),
         # How real outlets say a service fell over.
         ("Cyberattack cripples operations at shipping firm", "Terminals were shut."),

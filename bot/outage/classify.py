@@ -189,7 +189,12 @@ class OutageClassifier:
         text_neg = len(lex.negative.findall(lead))
         # A power cut with no IT context is a city's blackout: it argues against.
         # Next to IT context it is the outage itself ("a power cut at the data centre").
-        context = f"{title}\n{lead}"
+        # A headline that says only that the power failed ("power outage hits Spain")
+        # needs that context itself: the lead of a country's blackout says networks and
+        # data centres were hit too. One that says what failed with it ("power cut
+        # knocks websites offline") is read with its lead.
+        only_power = lex.power.search(title) and not lex.outage.search(lex.power.sub(" ", title))
+        context = title if only_power else f"{title}\n{lead}"
         if lex.power.search(context):
             if names_entity or lex.it_context.search(context):
                 title_out += len(lex.power_outage.findall(title))
