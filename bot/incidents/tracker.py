@@ -11,14 +11,18 @@ status page never become one):
    already filed, and they are not updates of two different status-page incidents;
 3. it is about the same subject (the provider, or for outages of something else
    the first affected service), its regions are compatible (either side unknown,
-   or overlapping), and its event time is close to the incident's reports:
+   or overlapping), so are the provider's products it names (Instagram is not
+   WhatsApp), and its event time is close to the incident's reports:
    within 72 hours for first news and recovery, within 14 days for aftermath
    (cost, apology, root cause, post-mortem). A report whose *other* named providers match an
    incident of the last 24 hours joins it too (the CrowdStrike update was
    reported as a "Microsoft outage" by some outlets).
 
 Undated articles join only by rules 1 and 2 (a citation or near-duplicate of a dated
-report).
+report), unless they write the event's full date ("on Monday 4th October 2021"): that
+is then their event time for rule 3. A report with a provider also finds a provider-less
+incident whose subject is one of its casualties, the mirror of rule 3's casualty index,
+so that which of the two came first does not matter.
 Otherwise the article starts a new incident. An aftermath story (cost, apology,
 lawsuit, root cause…) of an outage we have not seen starts a *held* one: never
 listed or posted, it becomes a real incident when news of the outage joins it,
