@@ -39,6 +39,11 @@ def test_a_name_may_start_with_digits() -> None:
         ("某银行App无法登录", set()),
         ("多家银行系统故障", set()),
         ("全国多地网络中断", set()),
+        # A telecom kind used as an adjective ("a mobile operator") is no name ...
+        ("日本最大移动运营商称网络攻击中断了部分服务", set()),
+        ("电信诈骗团伙被捕", set()),
+        # ... while the operator's own name is.
+        ("广东电信网络故障", {"广东电信"}),
     ],
 )
 def test_chinese_organisation_names_end_in_a_kind_of_body(title: str, names: set[str]) -> None:

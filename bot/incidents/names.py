@@ -98,7 +98,11 @@ _HAN_KINDS = (
     "地铁", "银行", "证券", "交易所", "航空", "机场", "医院", "电信", "移动", "联通", "邮政",
     "铁路", "网盘", "商城", "大学", "政府", "电视台", "快递",
 )  # fmt: skip
-_HAN_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,6}}?(?:{'|'.join(_HAN_KINDS)})")
+# Telecom kinds are also adjectives: "移动运营商" is a mobile operator, "电信诈骗" fraud.
+_HAN_NAME = re.compile(
+    rf"[\u4e00-\u9fff]{{2,6}}?(?:{'|'.join(_HAN_KINDS)})"
+    r"(?<!移动(?=运营商|支付|应用|端|业务|互联网))(?<!电信(?=运营商|诈骗|业务))"
+)
 # Words before a kind that make it no one in particular ("某银行", "多家银行").
 _HAN_VAGUE = re.compile(r"^(?:某|一家|多家|多个|各大|各家|该|这家|全国|多地|国内|海外)")
 
