@@ -106,6 +106,9 @@ class Outage(Frozen):
     providers: tuple[str, ...] = ()  # every provider named, most salient first
     regions: tuple[str, ...] = ()  # region keys such as "aws:us-east-1"
     affected: tuple[str, ...] = ()  # downstream services and brands named as hit
+    # The main provider's own products its headline and lead name (Instagram, WhatsApp
+    # for Meta): one provider's products fail separately as often as together.
+    products: tuple[str, ...] = ()
     status: IncidentStatus | None = None
     started_at: datetime | None = None  # when the article says it began, if it says
     event_day: datetime | None = None  # the day it says the event happened ("on Monday")
@@ -137,8 +140,10 @@ class IncidentArticle(Frozen):
     undated: bool = False  # the source gave no date: ``published`` is when it was read
     late: bool = False  # aftermath or post-mortem: written days after the event
     thread: str | None = None  # the status-page incident it updates
-    # Latin-script names of what is down (bot.incidents.names.report_names), lower case:
-    # how reports of a company the catalogue does not know find each other.
+    products: tuple[str, ...] = ()  # the provider's own products it names (Outage.products)
+    # Names of what is down (bot.incidents.names.report_names): Latin ones lower case,
+    # Chinese organisation names as written; how reports of a company the catalogue does
+    # not know find each other.
     names: tuple[str, ...] = ()
 
 

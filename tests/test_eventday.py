@@ -48,3 +48,15 @@ def test_the_day_before_new_year_is_last_year() -> None:
     assert stated_day("Outage", "It began on December 30.", published) == datetime(
         2023, 12, 30, tzinfo=UTC
     )
+
+
+def test_an_undated_article_takes_the_full_date_it_writes() -> None:
+    from bot.outage.eventday import written_day
+
+    lead = "On Monday 4th October 2021, the social network and its apps went dark."
+    assert written_day("A tale of the outage", lead) == datetime(2021, 10, 4, tzinfo=UTC)
+    assert written_day("故障回顾", "2021年10月4日，多个应用无法访问。") == datetime(
+        2021, 10, 4, tzinfo=UTC
+    )
+    # A month and a year, or a day and a month, are not a date.
+    assert written_day("The outage of October 2021", "It failed on 4 October.") is None

@@ -43,11 +43,12 @@ def test_incident_clustering_meets_the_target_including_across_languages(
 # targets (TARGETS) are not reached there yet; these floors keep what was reached
 # from sliding back. Raise them as the figures rise.
 TEST_HALF_FLOORS = {
-    "classify.en.precision": 0.82,
-    "classify.en.recall": 0.85,
+    "classify.en.precision": 0.85,
+    "classify.en.recall": 0.88,
     "classify.zh.precision": 0.85,
     "classify.zh.recall": 0.94,
-    "cluster.pairs.f1": 0.63,
+    "cluster.pairs.f1": 0.78,
+    "cluster.cross-language pairs.f1": 0.76,
 }
 # The dev half is what the rules are tuned on: its figures say what the rules can do
 # on articles like those, not what they do on new ones (that is the test half).

@@ -96,10 +96,11 @@ class IncidentBook:
         write.set(keys.incident(incident.id), incident.model_dump_json(), ex=ttl)
         write.zadd(keys.incidents(), {incident.id: score})
         write.expire(keys.incidents(), ttl)
-        # Indexed under its provider and its main casualties too, so a report that
-        # names only "Windows machines crashing" finds the CrowdStrike incident.
+        # Indexed under its provider and its casualties too, so a report that names
+        # only "Windows machines crashing" finds the CrowdStrike incident. All of them:
+        # which three came first depends on the order reports were read in.
         subjects = {subject_of(outage), *([incident.provider] if incident.provider else [])}
-        subjects.update(incident.affected[:3])
+        subjects.update(incident.affected)
         if incident.provider is None:
             # Without a provider its subject is a guess (a casualty named in passing):
             # let reports that name the company in their headline find it too.

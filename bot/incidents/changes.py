@@ -28,6 +28,7 @@ def reference(article: Article, outage: Outage) -> IncidentArticle:
         undated=article.published_from == "undated",
         late=is_late(outage),
         thread=article.thread,
+        products=outage.products,
         names=report_names(article.title, article.text),
     )
 

@@ -11,13 +11,24 @@ first sentences do, in Latin script ("…运营商Dish Network主要业务…瘫
 in Chinese prose are nearly always names, so the opening of a Chinese report adds
 its names. That is also what lets a Chinese and an English report of a company the
 catalogue does not know meet.
+
+Chinese names of organisations are built as a proper name and a kind of body
+("江城地铁", "招商银行", "皇家邮政"): a run of Chinese characters ending in such a kind is
+a name too. A headline may run words into it ("致江城地铁…", "英国皇家邮政"), so two
+such names are one when one ends with the other (``same_name``).
 """
 
 from __future__ import annotations
 
 import re
 
-_NAME = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&+-]*[A-Za-z0-9]|[A-Z]{2,})(?![A-Za-z0-9])")
+# A capitalised or all-caps word, or one that starts with digits ("4chan", "1Password";
+# not "8h", "5G", "10mins": a number with its unit).
+_NAME = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&+-]*[A-Za-z0-9]|[A-Z]{2,}"
+    r"|\d+(?!(?:mins?|hours?|hrs|days?|secs?|weeks?|years?)(?![A-Za-z0-9]))[A-Za-z]{3,}[A-Za-z0-9]*)"
+    r"(?![A-Za-z0-9])"
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
 # Capitalised words in headlines that name nothing in particular.
 _ORDINARY = frozenset(
@@ -40,17 +51,39 @@ _ORDINARY = frozenset(
 )
 
 
-def title_names(title: str) -> set[str]:
+def title_names(title: str, text: str = "") -> set[str]:
     """Names a headline gives in Latin script, lower-cased. In a Title Case headline
     every word is capitalised, so only all-caps and camel-case words (DISH, FinalSite)
-    stand out as names there."""
+    stand out as names there, and words the report's opening also writes capitalised
+    in mid-sentence ("Ingram Micro Confirms …" over "… distributor Ingram Micro said").
+    """
     words = _WORD.findall(title)
     title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    confirmed = _mid_sentence_capitals(text[:LEAD_NAME_CHARS]) if title_case else set()
     return {
         word.lower()
         for word in _NAME.findall(title)
-        if word.lower() not in _ORDINARY and (not title_case or _inner_capital(word))
+        if word.lower() not in _ORDINARY
+        and (not title_case or _inner_capital(word) or word.lower() in confirmed)
     }
+
+
+# A capitalised word after a lower-case word or a comma: not a sentence's first word.
+_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;] )[A-Z][A-Za-z0-9&+-]*[A-Za-z0-9]")
+# Words of kinds of body, capitalised in their names ("Bank of …", "… Airlines") and
+# shared by many bodies: no name on their own.
+_KINDS = frozenset(
+    """
+    bank banks airline airlines airways airport city council county state national federal
+    government ministry department agency police hospital health university college group
+    holdings inc corp ltd plc international news media telecom mobile energy power water
+    post office digital technologies technology solutions cloud north south east west new
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+
+def _mid_sentence_capitals(text: str) -> set[str]:
+    return {word.lower() for word in _MID_SENTENCE.findall(text) if word.lower() not in _KINDS}
 
 
 # How much of a Chinese report's text is read for names: its first sentences, where
@@ -59,10 +92,45 @@ LEAD_NAME_CHARS = 200
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+# Kinds of body that end a Chinese organisation's name. Two characters of proper name at
+# least: "城地铁" (of "全城地铁停运") names nothing.
+_HAN_KINDS = (
+    "地铁", "银行", "证券", "交易所", "航空", "机场", "医院", "电信", "移动", "联通", "邮政",
+    "铁路", "网盘", "商城", "大学", "政府", "电视台", "快递",
+)  # fmt: skip
+# Telecom kinds are also adjectives: "移动运营商" is a mobile operator, "电信诈骗" fraud.
+_HAN_NAME = re.compile(
+    rf"[\u4e00-\u9fff]{{2,6}}?(?:{'|'.join(_HAN_KINDS)})"
+    r"(?<!移动(?=运营商|支付|应用|端|业务|互联网))(?<!电信(?=运营商|诈骗|业务))"
+)
+# Words before a kind that make it no one in particular ("某银行", "多家银行").
+_HAN_VAGUE = re.compile(r"^(?:某|一家|多家|多个|各大|各家|该|这家|全国|多地|国内|海外)")
+
+
+def han_names(title: str) -> set[str]:
+    """Chinese organisation names in a headline ("江城地铁", "招商银行")."""
+    return {
+        match.group(0)
+        for match in _HAN_NAME.finditer(title)
+        if not _HAN_VAGUE.search(match.group(0))
+    }
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two names are one: equal, or Chinese names one of which ends with the other
+    ("英国皇家邮政", "皇家邮政")."""
+    if a == b:
+        return True
+    if not (_HAN.match(a) and _HAN.match(b)):
+        return False
+    short, long = sorted((a, b), key=len)
+    return long.endswith(short)
+
+
 def report_names(title: str, text: str) -> tuple[str, ...]:
     """The names a report gives for what is down: its headline's, and for a report in
     Chinese those in its opening text too. Sorted, for a stable stored value."""
-    names = title_names(title)
+    names = title_names(title, text) | han_names(title)
     if _HAN.search(title):
         names |= {
             word.lower()
@@ -73,4 +141,5 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
 
 
 def _inner_capital(word: str) -> bool:
-    return any(char.isupper() for char in word[1:])
+    # "FinalSite", "MoneyGram"; not a Title Case compound ("Days-Long", "Multi-Day").
+    return any(char.isupper() and word[i] != "-" for i, char in enumerate(word[1:]))

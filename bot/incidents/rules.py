@@ -1,7 +1,8 @@
 """What may join what. Pure functions over values; no Redis.
 
 * **Time is a hard constraint.** An article's event time is the start it states,
-  else its publication time; an undated article has none. No rule joins an
+  else its publication time; an undated article has none unless it writes the
+  event's full date ("on Monday 4th October 2021"). No rule joins an
   article to an incident if any dated report of it is more than
   FOLLOW_UP_WINDOW away. Undated articles join only on strong evidence: the same
   status-page thread, or near-duplicate text of a dated report.
@@ -18,7 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from bot.dedupe.textsim import char_pairs, jaccard
-from bot.incidents.names import title_names
+from bot.incidents.names import han_names, same_name, title_names
 from bot.schema import Article, Incident, IncidentArticle, Outage
 
 FIRST_NEWS_WINDOW = timedelta(hours=72)
@@ -41,9 +42,10 @@ def subject_of(outage: Outage) -> str:
 
 def event_time(article: Article, outage: Outage) -> datetime | None:
     """When the event happened as far as this report says (its stated start, else the
-    day it states, else its publication); None when undated."""
+    day it states, else its publication); for an undated report the full date it
+    writes, else None."""
     if article.published_from == "undated":
-        return None
+        return outage.event_day
     # A stated day is midnight of that day; the report's own time is kept when it
     # falls on that day (same-day news).
     if (
@@ -57,9 +59,9 @@ def event_time(article: Article, outage: Outage) -> datetime | None:
 
 def report_time(report: IncidentArticle) -> datetime | None:
     """A filed report's event time (reports filed before event times were kept: its
-    publication time)."""
+    publication time); an undated report's is the date it writes, if any."""
     if report.undated:
-        return None
+        return report.event_at
     return report.event_at or report.published
 
 
@@ -174,6 +176,14 @@ def regions_compatible(known: tuple[str, ...], reported: tuple[str, ...]) -> boo
     return not known or not reported or known[0] == reported[0]
 
 
+def products_compatible(incident: Incident, products: tuple[str, ...]) -> bool:
+    """Either side names none of the provider's products, or they share one: Instagram's
+    outage and WhatsApp's the week before are two incidents of one Meta subject, while
+    "Facebook, Instagram down" and "Instagram back" are one."""
+    theirs = {p for report in incident.articles for p in report.products}
+    return not products or not theirs or bool(theirs & set(products))
+
+
 def title_similarity(a: str, b: str) -> float:
     return jaccard(char_pairs(_GENERIC.sub(" ", a)), char_pairs(_GENERIC.sub(" ", b)))
 
@@ -181,13 +191,20 @@ def title_similarity(a: str, b: str) -> float:
 def shared_names(names: tuple[str, ...], report: IncidentArticle) -> bool:
     """A report names what ``names`` names (reports filed before names were kept: by
     their headline)."""
-    return bool(set(names) & set(report.names or title_names(report.title)))
+    theirs = report.names or tuple(title_names(report.title))
+    return any(same_name(mine, other) for mine in names for other in theirs)
 
 
 def same_unnamed_subject(title: str, names: tuple[str, ...], report: IncidentArticle) -> bool:
     """Two reports of outages of something the catalogue has no name for are about the
-    same thing: they share a name, or enough of their headlines' non-generic characters."""
-    return shared_names(names, report) or title_similarity(title, report.title) >= TITLE_SIMILARITY
+    same thing: they share a name, or enough of their headlines' non-generic characters,
+    unless both headlines name a Chinese organisation and not the same one ("江城地铁…",
+    "北京地铁…" are worded alike and are two events)."""
+    if shared_names(names, report):
+        return True
+    if han_names(title) and han_names(report.title):
+        return False
+    return title_similarity(title, report.title) >= TITLE_SIMILARITY
 
 
 # Words every outage headline shares; only what is left (the names) is compared.

@@ -11,14 +11,18 @@ status page never become one):
    already filed, and they are not updates of two different status-page incidents;
 3. it is about the same subject (the provider, or for outages of something else
    the first affected service), its regions are compatible (either side unknown,
-   or overlapping), and its event time is close to the incident's reports:
+   or overlapping), so are the provider's products it names (Instagram is not
+   WhatsApp), and its event time is close to the incident's reports:
    within 72 hours for first news and recovery, within 14 days for aftermath
    (cost, apology, root cause, post-mortem). A report whose *other* named providers match an
    incident of the last 24 hours joins it too (the CrowdStrike update was
    reported as a "Microsoft outage" by some outlets).
 
 Undated articles join only by rules 1 and 2 (a citation or near-duplicate of a dated
-report).
+report), unless they write the event's full date ("on Monday 4th October 2021"): that
+is then their event time for rule 3. A report with a provider also finds a provider-less
+incident whose subject is one of its casualties, the mirror of rule 3's casualty index,
+so that which of the two came first does not matter.
 Otherwise the article starts a new incident. An aftermath story (cost, apology,
 lawsuit, root cause…) of an outage we have not seen starts a *held* one: never
 listed or posted, it becomes a real incident when news of the outage joins it,
@@ -52,6 +56,7 @@ from bot.incidents.rules import (
     mergeable,
     official_conflict,
     other_thread,
+    products_compatible,
     regions_compatible,
     same_unnamed_subject,
     subject_of,
@@ -166,6 +171,27 @@ class IncidentTracker:
                                   limit=OTHER_PROVIDER_WINDOW)  # fmt: skip
             if found:
                 return found
+        if outage.provider is not None:
+            # The other way round of a provider-less report finding this incident by
+            # its subject among our casualties: this report finds that report's.
+            return self._casualty_of(article, outage, event, late, since)
+        return []
+
+    def _casualty_of(
+        self, article: Article, outage: Outage, event: datetime, late: bool, since: datetime
+    ) -> list[Incident]:
+        """Incidents with no provider whose subject (their first casualty) is one of
+        this report's casualties: "Delta grounds flights" and "CrowdStrike update crashes
+        Windows machines; Delta, United hit" are one event whichever came first."""
+        for brand in outage.affected:
+            candidates = [
+                incident
+                for incident in self._book.by_subject(brand, since)
+                if incident.provider is None and incident.affected[:1] == (brand,)
+            ]
+            found = self._closest(candidates, article, outage, event, late)
+            if found:
+                return found
         return []
 
     def _near_duplicates(self, minhash: MinHash) -> Iterator[Incident]:
@@ -208,6 +234,8 @@ class IncidentTracker:
         found: list[tuple[timedelta, Incident]] = []
         for incident in candidates:
             if not regions_compatible(incident.regions, outage.regions):
+                continue
+            if not products_compatible(incident, outage.products):
                 continue
             gap = closeness(incident, event, late, article.published)
             if gap is None or (limit is not None and gap > limit):

@@ -56,6 +56,9 @@ class Service:
     key: str
     name: str
     provider: str | None  # the provider this brand is part of, if any
+    # Naming it is a sign of outage news (a bank or an airline is in the news for many
+    # other reasons: it names the subject of an outage story, but is no sign of one).
+    evidence: bool = True
 
 
 # --- Catalogue files -----------------------------------------------------------------
@@ -88,6 +91,7 @@ class RegionEntry(CatalogEntry):
 class ServiceEntry(CatalogEntry):
     name: str
     provider: str | None = None
+    evidence: bool = True
 
 
 class CatalogError(ValueError):
@@ -229,5 +233,5 @@ def _services(
         other = keys_by_name.setdefault(entry.name, skey)
         if other != skey:
             raise CatalogError(SERVICES_FILE, f"name {entry.name!r} is also [{other}]'s", skey)
-        services[skey] = Service(skey, entry.name, entry.provider)
+        services[skey] = Service(skey, entry.name, entry.provider, entry.evidence)
     return services

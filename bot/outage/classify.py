@@ -30,12 +30,13 @@ from zoneinfo import ZoneInfo
 
 from bot.languages import LANGUAGES
 from bot.outage.entities import EntityCatalog
-from bot.outage.eventday import stated_day
+from bot.outage.eventday import stated_day, written_day
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
 # Only the opening of the text is scored: outage news says so early, while long
 # articles about other things mention outages in passing further down.
 LEAD_CHARS = 1500
+PRODUCT_LEAD_CHARS = 300  # which of a provider's products is down: headline and lead
 STATUS_LEAD_CHARS = 600
 TEXT_WEIGHT = 0.25  # of a title hit, per outage word in the opening text
 NEGATIVE_TEXT_WEIGHT = 1 / 6  # other-news words in the text weigh less still:
@@ -86,6 +87,7 @@ def _compile(table: dict[str, Any], name: str = "") -> re.Pattern[str]:
 class Lexicon:
     outage: re.Pattern[str]
     negative: re.Pattern[str]
+    headline_negative: re.Pattern[str]
     cause: re.Pattern[str]
     outage_weight: float
     negative_weight: float
@@ -109,6 +111,7 @@ class Lexicon:
         return cls(
             outage=_compile(raw["outage"]),
             negative=_compile(raw["negative"]),
+            headline_negative=_compile(raw["headline_negative"]),
             cause=_compile(raw["cause"]),
             outage_weight=float(raw["outage"]["weight"]),
             negative_weight=float(raw["negative"]["weight"]),
@@ -131,10 +134,14 @@ class OutageClassifier:
 
     def classify(self, article: Article) -> Outage:
         lead = article.text[:LEAD_CHARS]
-        day = stated_day(article.title, article.text, article.published)
+        day = (
+            written_day(article.title, article.text)
+            if article.published_from == "undated"
+            else stated_day(article.title, article.text, article.published)
+        )
         entities = self._catalog.extract(article.title, article.text)
         provider = self._main_provider(entities.providers, entities.regions)
-        score = self.score(article.title, lead, bool(entities.providers or entities.affected))
+        score = self.score(article.title, lead, self._catalog.is_evidence(entities))
         if article.status is not None:
             score += STATUS_PAGE_BONUS
         is_outage = score >= THRESHOLD
@@ -147,6 +154,9 @@ class OutageClassifier:
             providers=entities.providers,
             regions=entities.regions,
             affected=entities.affected,
+            products=self._catalog.own_brands(provider, article.title, lead[:PRODUCT_LEAD_CHARS])
+            if provider and is_outage
+            else (),
             status=status,
             started_at=_start(article, lead, day) if is_outage else None,
             event_day=day if is_outage else None,
@@ -175,11 +185,16 @@ class OutageClassifier:
         lex = self._lexicon
         title_out = len(lex.outage.findall(_CAUSE_CLAUSE.sub(" ", title)))
         text_out = min(len(lex.outage.findall(lead)), MAX_TEXT_HITS)
-        title_neg = len(lex.negative.findall(title))
+        title_neg = len(lex.negative.findall(title)) + len(lex.headline_negative.findall(title))
         text_neg = len(lex.negative.findall(lead))
         # A power cut with no IT context is a city's blackout: it argues against.
         # Next to IT context it is the outage itself ("a power cut at the data centre").
-        context = f"{title}\n{lead}"
+        # A headline that says only that the power failed ("power outage hits Spain")
+        # needs that context itself: the lead of a country's blackout says networks and
+        # data centres were hit too. One that says what failed with it ("power cut
+        # knocks websites offline") is read with its lead.
+        only_power = lex.power.search(title) and not lex.outage.search(lex.power.sub(" ", title))
+        context = title if only_power else f"{title}\n{lead}"
         if lex.power.search(context):
             if names_entity or lex.it_context.search(context):
                 title_out += len(lex.power_outage.findall(title))

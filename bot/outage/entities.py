@@ -103,6 +103,7 @@ class EntityCatalog:
     _aliases: Mapping[str, tuple[Alias, ...]]  # by lowercase key
     _provider_lookup: Mapping[str, str]  # lowercase key of any provider name → id
     _parts: Mapping[str, frozenset[str]]  # provider id → keys of its own brands
+    _no_evidence: frozenset[str]  # names of brands that are no sign of outage news
     _respelt: dict[str, tuple[Alias, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -133,6 +134,7 @@ class EntityCatalog:
             _aliases=table.meanings(),
             _provider_lookup=lookup,
             _parts={pid: frozenset(keys) for pid, keys in parts.items()},
+            _no_evidence=frozenset(s.name for s in files.services.values() if not s.evidence),
         )
 
     def __repr__(self) -> str:
@@ -173,6 +175,13 @@ class EntityCatalog:
         cloud = self.cloud_of(provider_id)
         owners = tuple(p.id for p in self.providers.values() if p.cloud == provider_id)
         return ((cloud,) if cloud else ()) + owners
+
+    def is_evidence(self, entities: Entities) -> bool:
+        """Whether what an article names is a sign of outage news: a provider, or a
+        brand that is not in the news for many other reasons (``Service.evidence``)."""
+        return bool(entities.providers) or any(
+            name not in self._no_evidence for name in entities.affected
+        )
 
     def services_of(self, provider_id: str) -> frozenset[str]:
         """Keys of the brands that are part of a provider (Instagram for meta)."""

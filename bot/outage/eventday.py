@@ -8,12 +8,16 @@ with the others however late it was published.
 Only the headline and the lead are read, and only days from two weeks before
 publication up to publication count: further back it is usually another event
 mentioned for context.
+
+An article with no date of its own (a blog page saved without one) has no
+publication to count from; the full date it writes, year and all ("on Monday 4th
+October 2021", "2021年10月4日"), is then its event day (``written_day``).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 LOOKBACK = timedelta(days=14)
 LEAD_CHARS = 400
@@ -40,6 +44,13 @@ _EN_DATE = re.compile(
 _EN_WEEKDAY = re.compile(rf"\b(last\s+)?({'|'.join(_WEEKDAYS_EN)})\b", re.IGNORECASE)
 _EN_RELATIVE = re.compile(r"\b(yesterday|today|earlier today|this morning|last night)\b", re.I)
 _ZH_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_YEAR = r"((?:19|20)\d\d)(?!\d)"
+_EN_FULL_DATE = re.compile(
+    rf"\b(?:({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}"
+    rf"|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAMES}),?\s+{_YEAR})",
+    re.IGNORECASE,
+)
+_ZH_FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _ZH_WEEKDAY = re.compile(r"(上)?(?:周|星期|礼拜)([一二三四五六日天])")
 _ZH_RELATIVE = re.compile(r"(前天|昨天|昨日|昨晚|今天|今日|今晨|今早)")
 _RELATIVE_DAYS = {
@@ -55,6 +66,31 @@ def stated_day(title: str, text: str, published: datetime) -> datetime | None:
     today = published.replace(hour=0, minute=0, second=0, microsecond=0)
     days = [d for d in _candidates(lead, today) if today - LOOKBACK <= d <= today]
     return min(days) if days else None
+
+
+def written_day(title: str, text: str) -> datetime | None:
+    """The first full date (day, month and year) the headline or lead writes, as
+    midnight UTC; for articles with no date of their own."""
+    lead = f"{title}\n{text[:LEAD_CHARS]}"
+    found: list[tuple[int, datetime]] = []
+    for match in _EN_FULL_DATE.finditer(lead):
+        if match.group(1):
+            parts = (match.group(3), match.group(1), match.group(2))
+        else:
+            parts = (match.group(6), match.group(5), match.group(4))
+        year, month, day = int(parts[0]), _MONTHS[parts[1].lower()], int(parts[2])
+        found.extend((match.start(), d) for d in _date(year, month, day))
+    for match in _ZH_FULL_DATE.finditer(lead):
+        year, month, day = (int(part) for part in match.groups())
+        found.extend((match.start(), d) for d in _date(year, month, day))
+    return min(found)[1] if found else None
+
+
+def _date(year: int, month: int, day: int) -> list[datetime]:
+    try:
+        return [datetime(year, month, day, tzinfo=UTC)]
+    except ValueError:
+        return []
 
 
 def _candidates(lead: str, today: datetime) -> list[datetime]:

@@ -9,6 +9,8 @@ Shapes met in real archives, all read here:
 * No front matter, the metadata as a list under the headline
   (``+ Link: [article](https://…)``, ``+ Date: July 22, 2021``), as articleMD writes.
 * Plain Markdown or text: the title is the first heading, else the first line.
+* Blogs that put the date on a line of its own under the headline ("2021/10/05",
+  "Posted on October 5, 2021 to Networking"): that line is the publication date.
 
 Where the file does not say when it was published, the Jekyll/Hexo file-name
 convention (``2021-12-07-slug.md``) or a date directory (``2024/07/20/``) does;
@@ -49,6 +51,21 @@ _META_LINE = re.compile(
 _MD_LINK_TARGET = re.compile(r"\]\(\s*<?(https?://[^)\s>]+)>?")
 _BARE_URL = re.compile(r"https?://\S+")
 _META_SCAN_CHARS = 3000  # the metadata list sits under the headline, not in the story
+# A line that is a date and nothing else (but a "Posted on" before it, and the
+# category or author after it): only whole dates with a year, in the usual shapes.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = (
+    rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+)
+_DATELINE = re.compile(
+    rf"^(?:(?:posted|published|date)(?:\s+on)?\s*:?\s*)?({_DATE})"
+    r"(?:\s+(?:to|by|in|at)\s.*|\s*[|·—–-].*|\s+\d{1,2}\s*[:：时]\s*\d{2}.*)?$",
+    re.I,
+)
+_DATELINE_LINES = 6  # non-empty lines under the headline looked at
 _INLINE = MarkdownIt("commonmark")
 
 
@@ -71,6 +88,8 @@ def read_markdown(data: bytes, source: str, path: str) -> MarkdownRead:
     body, listed = _metadata_list(front.body)
     for key, value in listed.items():
         meta.setdefault(key, value)
+    if not any(meta.get(key) for key in _TIME_KEYS) and (dated := _dateline(body)):
+        meta["date"] = dated
     title = _text(meta, ("title",)) or _first_heading(body) or _first_line(body)
     if not title:
         raise ParseError(source, f"{path}: no title (no front matter title, heading or text)")
@@ -156,6 +175,15 @@ def _metadata_list(body: str) -> tuple[str, dict[str, str]]:
     if not found:
         return body, {}
     return _META_LINE.sub("", head) + tail, found
+
+
+def _dateline(body: str) -> str | None:
+    """The date on a line of its own near the top of the body, if there is one."""
+    lines = (_plain_inline(line) for line in body[:_META_SCAN_CHARS].splitlines())
+    for line in [text for text in lines if text][:_DATELINE_LINES]:
+        if match := _DATELINE.match(line):
+            return match.group(1)
+    return None
 
 
 def _first_heading(body: str) -> str | None:

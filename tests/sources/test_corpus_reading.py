@@ -104,11 +104,12 @@ def test_corpus_front_matter_url_is_the_article_and_the_path_is_kept() -> None:
 def test_corpus_files_without_any_date_are_marked_undated() -> None:
     articles = _read_all(corpus_dir("articles"))
     undated = sorted(name for name, a in articles.items() if a.published_from == "undated")
-    # The vendor posts mirrored without front matter state no date anywhere.
+    # These posts were mirrored without front matter and give no publication date. Two
+    # others put their date on a line under the headline, and that date is read.
     assert undated == [
         "blog_en_facebook_bgp_2021-10-04_riskledger.md",
         "postmortem_en_aws_s3_us-east-1_2017-02-28_official_summary.txt",
-        "vendor_en_facebook_bgp_2021-10-04_cloudflare_blog.md",
-        "vendor_en_facebook_bgp_2021-10-04_engineering_fb_more_details.md",
         "vendor_en_facebook_bgp_2021-10-04_engineering_fb_update.md",
     ]
+    dated = articles["vendor_en_facebook_bgp_2021-10-04_engineering_fb_more_details.md"]
+    assert dated.published == datetime(2021, 10, 5, tzinfo=UTC)

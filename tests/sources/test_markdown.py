@@ -191,3 +191,25 @@ def test_scraped_front_matter_that_is_not_yaml_is_still_read() -> None:
     assert entry.title == "'Error' in a DDoS defence amplified an outage"
     assert entry.link == "https://news.example/outage"
     assert entry.published is not None and entry.published.year == 2024
+
+
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        ("2021/10/05", datetime(2021, 10, 5, tzinfo=UTC)),
+        ("POSTED ON MARCH 3, 2024 TO [Engineering](https://blog.example/engineering/)",
+         datetime(2024, 3, 3, tzinfo=UTC)),
+        ("Tuesday, 4 June 2024 | Jane Doe", datetime(2024, 6, 4, tzinfo=UTC)),
+        ("2022年12月20日 22时06分", datetime(2022, 12, 20, tzinfo=UTC)),
+        # A sentence with a date in it is the story, not its date line.
+        ("On March 3, 2024 our database failed for an hour.", None),
+    ],
+)  # fmt: skip
+def test_a_date_on_a_line_of_its_own_under_the_headline_is_the_publication_date(
+    line: str, published: datetime | None
+) -> None:
+    text = f"# Our database outage\n\n{line}\n\n![header](https://blog.example/h.png)\n\n"
+    text += "We are sorry: the database failed and every request timed out for an hour."
+    entry = parse_markdown(text.encode(), "blog", "posts/database-outage.md")
+    assert entry.published == published
+    assert entry.published_from == "source"

@@ -1,0 +1,83 @@
+"""Companies beyond tech in the catalogue (banks, exchanges, telecom operators, post):
+a Chinese and an English report of one of their outages name the same subject, and
+naming one is no sign of outage news (``evidence = false`` in services.toml)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.incidents.tracker import IncidentTracker
+from bot.outage.classify import Lexicon, OutageClassifier
+from bot.outage.entities import EntityCatalog
+from bot.store import Store
+from tests.test_incident_rules import DAY, filed
+from tests.test_incidents import article
+
+
+@pytest.fixture(scope="module")
+def catalog() -> EntityCatalog:
+    return EntityCatalog.load()
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese", "name"),
+    [
+        ("Royal Mail cannot send parcels abroad", "英国皇家邮政无法寄送国际包裹", "Royal Mail"),
+        ("MoneyGram transfers fail", "速汇金汇款失败", "MoneyGram"),
+        ("Vodafone network down", "沃达丰网络中断", "Vodafone"),
+        ("Nasdaq halts trading", "纳斯达克暂停交易", "Nasdaq"),
+        ("China Merchants Bank app fails", "招商银行App故障", "China Merchants Bank"),
+        ("Tokyo Stock Exchange glitch", "东京证券交易所系统故障", "Tokyo Stock Exchange"),
+    ],
+)
+def test_chinese_and_english_names_of_a_company_are_one(
+    catalog: EntityCatalog, english: str, chinese: str, name: str
+) -> None:
+    assert catalog.extract(english, "").affected == (name,)
+    assert catalog.extract(chinese, "").affected == (name,)
+
+
+def test_naming_a_bank_is_no_sign_of_outage_news(catalog: EntityCatalog) -> None:
+    assert not catalog.is_evidence(catalog.extract("Barclays results", "HSBC and 汇丰 too."))
+    # A provider, or an online brand, still is.
+    assert catalog.is_evidence(catalog.extract("Netflix results", ""))
+    assert catalog.is_evidence(catalog.extract("Barclays moves to AWS", ""))
+
+
+def test_a_chinese_report_of_a_company_named_only_in_chinese_joins_the_english_one(
+    store: Store,
+) -> None:
+    classifier = OutageClassifier(EntityCatalog.load(), Lexicon.load())
+    tracker = IncidentTracker(store)
+    english = filed(
+        tracker,
+        classifier,
+        article("1", "Royal Mail suspends international shipping after 'cyber incident'",
+                "It could not despatch items to overseas destinations.", DAY),
+    )  # fmt: skip
+    chinese = filed(
+        tracker,
+        classifier,
+        article("2", "英国皇家邮政遭网络攻击 国际邮件业务暂停", "皇家邮政暂时无法向海外寄送包裹。",
+                DAY + timedelta(hours=20)),
+    )  # fmt: skip
+    assert chinese.id == english.id
+
+
+@pytest.mark.parametrize(
+    ("title", "providers"),
+    [
+        ("X services restored after a two-hour outage", ("x",)),
+        ("X is down: timelines fail to load", ("x",)),
+        ("X平台全球宕机", ("x",)),
+        # A bare X, and the X of OS X, are not the social network.
+        ("Outage hits X of 10 regions", ()),
+        ("Mac OS X services crash after update", ()),
+    ],
+)
+def test_the_social_network_x_is_named_only_where_outage_news_names_it(
+    catalog: EntityCatalog, title: str, providers: tuple[str, ...]
+) -> None:
+    assert catalog.extract(title, "").providers == providers

@@ -1,0 +1,130 @@
+"""Names of what is down, for outages of organisations the catalogue does not know:
+how reports of one such outage find each other (bot/incidents/names.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.incidents.names import han_names, report_names, same_name, title_names
+from bot.incidents.tracker import IncidentTracker
+from bot.outage.classify import Lexicon, OutageClassifier
+from bot.outage.entities import EntityCatalog
+from bot.store import Store
+from tests.test_incident_rules import DAY, filed
+from tests.test_incidents import article
+
+
+@pytest.fixture(scope="module")
+def classifier() -> OutageClassifier:
+    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
+
+
+def test_a_name_may_start_with_digits() -> None:
+    names = title_names("Imageboard 4chan goes offline after apparent hack")
+    assert names == {"imageboard", "4chan"}
+    assert "4chan" in report_names("知名论坛4chan遭黑客入侵后下线", "")
+    # A number with a unit is no name.
+    assert title_names("Outage lasts 8h for 10 000 users, 5G and 10mins") == set()
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        ("江城地铁扫码过闸故障 早高峰乘客排长队", {"江城地铁"}),
+        ("招商银行App无法登录", {"招商银行"}),
+        ("英国皇家邮政遭网络攻击", {"英国皇家邮政"}),
+        # Vague ones name no one in particular.
+        ("某银行App无法登录", set()),
+        ("多家银行系统故障", set()),
+        ("全国多地网络中断", set()),
+        # A telecom kind used as an adjective ("a mobile operator") is no name ...
+        ("日本最大移动运营商称网络攻击中断了部分服务", set()),
+        ("电信诈骗团伙被捕", set()),
+        # ... while the operator's own name is.
+        ("广东电信网络故障", {"广东电信"}),
+    ],
+)
+def test_chinese_organisation_names_end_in_a_kind_of_body(title: str, names: set[str]) -> None:
+    assert han_names(title) == names
+
+
+def test_chinese_names_are_one_when_one_ends_with_the_other() -> None:
+    assert same_name("英国皇家邮政", "皇家邮政")
+    assert same_name("dish", "dish")
+    assert not same_name("江城地铁", "北京地铁")
+    assert not same_name("dish", "dishes")
+
+
+def test_two_chinese_reports_of_an_unknown_organisation_join_by_its_name(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = filed(
+        tracker,
+        classifier,
+        article("1", "江城地铁扫码过闸故障 早高峰乘客排长队", "多个站点扫码过闸系统故障。", DAY),
+    )
+    second = filed(
+        tracker,
+        classifier,
+        article("2", "致江城地铁：扫码系统已恢复", "扫码系统已恢复，系后台服务器故障。",
+                DAY + timedelta(hours=4)),
+    )  # fmt: skip
+    other = filed(
+        tracker,
+        classifier,
+        article("3", "北京地铁扫码系统故障", "北京地铁部分线路无法扫码进站。",
+                DAY + timedelta(hours=5)),
+    )  # fmt: skip
+    assert second.id == first.id
+    assert other.id != first.id
+
+
+def test_chinese_and_english_reports_of_a_digit_named_site_join(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    english = filed(
+        tracker,
+        classifier,
+        article("1", "4chan goes offline after apparent hack",
+                "The imageboard was unreachable for most users.", DAY),
+    )  # fmt: skip
+    chinese = filed(
+        tracker,
+        classifier,
+        article("2", "知名论坛4chan遭黑客入侵后下线", "该论坛周一晚间无法访问。",
+                DAY + timedelta(hours=20)),
+    )  # fmt: skip
+    assert chinese.id == english.id
+
+
+def test_a_title_case_headline_names_what_its_opening_writes_capitalised() -> None:
+    title = "Harbour Mutual Confirms Ransomware Attack Behind Days-Long Outage"
+    text = "New Zealand lender Harbour Mutual said on Monday that its Bank app was down."
+    # "Bank" is a kind of body, not a name; "Days-Long" is a Title Case compound.
+    assert report_names(title, text) == ("harbour", "mutual")
+    assert report_names(title, "") == ()
+
+
+def test_chinese_and_english_title_case_reports_of_an_unknown_company_join(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    english = filed(
+        tracker,
+        classifier,
+        article("1", "Harbour Mutual Confirms Ransomware Attack Behind Days-Long Outage",
+                "New Zealand lender Harbour Mutual said its app and card payments were down.",
+                DAY),
+    )  # fmt: skip
+    chinese = filed(
+        tracker,
+        classifier,
+        article("2", "新西兰一家银行遭勒索软件攻击 系统中断数日",
+                "新西兰银行Harbour Mutual证实遭勒索软件攻击，手机应用无法使用。",
+                DAY + timedelta(hours=30)),
+    )  # fmt: skip
+    assert chinese.id == english.id

@@ -1,0 +1,128 @@
+"""Filing that must not depend on which report came first, and the time an undated
+report's own words give it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.incidents.tracker import IncidentTracker
+from bot.outage.classify import Lexicon, OutageClassifier
+from bot.outage.entities import EntityCatalog
+from bot.schema import Article
+from bot.store import Store
+from tests.test_incident_rules import DAY, filed
+from tests.test_incidents import article
+
+
+@pytest.fixture(scope="module")
+def classifier() -> OutageClassifier:
+    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
+
+
+def _provider_report() -> Article:
+    return article(
+        "1",
+        "Faulty security update crashes Windows machines at CrowdStrike customers",
+        "Banks, broadcasters and shops reported problems; the London Stock Exchange news "
+        "service, Barclays and HSBC were among those hit, and Delta grounded flights.",
+        DAY,
+    )
+
+
+def _casualty_report() -> Article:
+    # Names one casualty and not the company whose update failed.
+    return article(
+        "2",
+        "Delta grounds flights as computer systems fail",
+        "Delta said its systems were down; passengers could not check in.",
+        DAY + timedelta(hours=2),
+    )
+
+
+@pytest.mark.parametrize("casualty_first", [False, True])
+def test_a_report_of_one_casualty_joins_the_providers_incident_in_either_order(
+    store: Store, classifier: OutageClassifier, casualty_first: bool
+) -> None:
+    tracker = IncidentTracker(store)
+    reports = [_provider_report(), _casualty_report()]
+    if casualty_first:
+        reports.reverse()
+    first, second = (filed(tracker, classifier, report) for report in reports)
+    assert first.id == second.id
+
+
+def test_an_undated_report_that_writes_the_date_joins_by_subject(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    day = datetime(2021, 10, 4, 16, 0, tzinfo=UTC)
+    news = filed(
+        tracker,
+        classifier,
+        article("1", "Facebook, Instagram and WhatsApp down worldwide",
+                "Facebook's apps could not be reached for hours.", day),
+    )  # fmt: skip
+    told = filed(
+        tracker,
+        classifier,
+        article("2", "How Facebook disappeared: a look at the BGP outage",
+                "On Monday 4th October 2021, Facebook withdrew the routes to its DNS servers "
+                "and its apps went dark.", None),
+    )  # fmt: skip
+    assert told.id == news.id
+    assert told.articles[-1].undated or told.articles[0].undated
+    # With no date at all it stays on its own (see test_incident_rules).
+    vague = filed(
+        tracker,
+        classifier,
+        article("3", "Facebook outage: what we learned",
+                "A Facebook outage once stopped our ads for an afternoon.", None),
+    )  # fmt: skip
+    assert vague.id != news.id
+
+
+def test_reports_of_an_outage_that_runs_for_days_stay_one_incident(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = filed(
+        tracker,
+        classifier,
+        article("1", "Harbour Mutual app outage", "Customers of Harbour Mutual could not log in.",
+                DAY),
+    )  # fmt: skip
+    later = [
+        article("2", "Harbour Mutual's multi-day outage rolls on as ransomware is suspected",
+                "Customers of Harbour Mutual still cannot log in.", DAY + timedelta(days=5)),
+        article("3", "Harbour Mutual银行系统中断超一周",
+                "新西兰银行Harbour Mutual的系统仍无法使用。", DAY + timedelta(days=8)),
+    ]  # fmt: skip
+    assert {filed(tracker, classifier, report).id for report in later} == {first.id}
+
+
+def test_outages_of_two_products_of_one_provider_are_two_incidents(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    whatsapp = filed(
+        tracker,
+        classifier,
+        article("1", "WhatsApp down worldwide", "WhatsApp messages failed to send.", DAY),
+    )
+    instagram = filed(
+        tracker,
+        classifier,
+        article("2", "8小时无法访问账户，Instagram称已修复软件漏洞",
+                "Instagram用户周一无法登录账户，持续约8小时。", DAY + timedelta(days=2)),
+    )  # fmt: skip
+    assert instagram.id != whatsapp.id
+    # A report that names the product joins its outage; one that names none may join.
+    both = filed(
+        tracker,
+        classifier,
+        article("3", "WhatsApp back after outage", "WhatsApp said messages flow again.",
+                DAY + timedelta(hours=3)),
+    )  # fmt: skip
+    assert both.id == whatsapp.id
