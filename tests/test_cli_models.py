@@ -63,3 +63,32 @@ def test_demo_digest_names_the_model_that_wrote_each_summary(
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("summary by mt0-base (int8)") == 4
     assert "model unavailable" not in result.stdout
+
+
+def test_run_loads_the_model_while_it_polls_and_summarises_with_it(
+    cli_env: dict[str, str], models_dir: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text(f"[[sources]]\nname = 'articles'\npath = '{SAMPLES / 'articles'}'\n"
+                      "[[channels]]\nid = '#ops'\n")  # fmt: skip
+    env = {**cli_env, "OUTAGE_BOT_MODELS_DIR": str(models_dir), "SUMMARIZER_MODEL": "mt0-base",
+           "OUTAGE_BOT_CONFIG": str(config)}  # fmt: skip
+    result = outage_bot(env, "run", "--once", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "#ops: delivered 2" in result.stderr
+    assert result.stdout.count("summary by mt0-base (int8)") == 2  # the terminal digest
+    status = outage_bot(env, "status", "--json")
+    assert '"model": "mt0-base"' in status.stdout  # set once the model had loaded
+
+
+def test_run_with_an_unknown_model_stops_before_reading_any_source(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text(f"[[sources]]\nname = 'articles'\npath = '{SAMPLES / 'articles'}'\n")
+    env = {**cli_env, "SUMMARIZER_MODEL": "mt0-bsae", "OUTAGE_BOT_CONFIG": str(config)}
+    result = outage_bot(env, "run", "--once")
+    assert result.returncode == 2 and "SUMMARIZER_MODEL" in result.stderr
+    assert "Traceback" not in result.stderr
+    # Checked before the model loads in the background: nothing was read or reported.
+    assert "none has reported" in outage_bot(env, "status").stdout

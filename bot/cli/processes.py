@@ -10,6 +10,7 @@ deliver it (``bot.jobs``).
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -45,6 +46,9 @@ MAX_BLOCK_MS = 10_000 - 1000
 RECLAIM_AFTER_S = 90.0
 
 
+log = logging.getLogger(__name__)
+
+
 def _stop_on_sigterm() -> threading.Event:
     """An event set by SIGTERM (a deploy or scale-down): the current job or tick finishes,
     then the process exits, instead of leaving the job to be reclaimed later."""
@@ -71,29 +75,37 @@ def run(
 
     settings, config = root.build_settings()
     stop = _stop_on_sigterm()
+    # The model loads while Redis, the catalogue and the first poll of the sources are
+    # set up and read: the first summary then waits for what is left of the load, if any.
+    loading = root.start_loading_models(settings)
     store, directory = root.polling_setup(settings, config)
     queue = job_queue(store)
     intelligence = Intelligence.load()
     ticker = Clock(store, directory, intelligence, queue, fetcher=root.build_fetcher(settings))
-    models = root.build_models(settings)
-    runner = _worker(settings, store, directory, queue, intelligence.catalog, models)
     name = f"run-{socket.gethostname()}-{os.getpid()}"
-    pulse = heartbeat(store, "run", timedelta(seconds=interval),
-                      model_label(models, settings.summarizer_model), name)  # fmt: skip
+    pulse = heartbeat(store, "run", timedelta(seconds=interval), None, name)
     watch_state(store, directory, queue)
     metrics = start_metrics(metrics_port)
     root.log_progress()
 
-    resumed = False
+    runner: Worker | None = None
 
     def poll() -> None:
-        nonlocal resumed
+        nonlocal runner
         queue.ensure_group()
         pulse.beat()
-        if not resumed:  # what a killed predecessor on this host left, first
-            runner.resume(name)
-            resumed = True
         ticker.tick(root.now())
+        if runner is None:  # the first poll: now the model is needed
+            started = time.perf_counter()
+            models = loading.result()
+            label = model_label(models, settings.summarizer_model)
+            log.info("summarizer %s ready; the first poll waited %.2f s for it", label,
+                     time.perf_counter() - started)  # fmt: skip
+            pulse.set_model(label)
+            runner = _worker(settings, store, directory, queue, intelligence.catalog, models)
+            # What a killed predecessor on this host left (its jobs, its delivery
+            # claims), before this poll's jobs: see Worker.resume.
+            runner.resume(name)
         report = runner.drain(name)
         pulse.beat(ticked=True)
         for delivery in report.delivered:

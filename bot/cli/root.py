@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from bot.errors import ConfigError, ConfigProblem
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from slack_sdk import WebClient
 
     from bot.channels.directory import ChannelDirectory
@@ -68,6 +70,31 @@ def build_models(settings: Settings) -> Models:
     return load_models(settings.summarizer_model, settings.models_dir,
                        quantize=settings.quantize,
                        vocabulary=settings.summarizer_vocabulary)  # fmt: skip
+
+
+def start_loading_models(settings: Settings) -> Future[Models]:
+    """``build_models`` on a background thread, for a process with other work to do
+    first (``run`` reads its sources meanwhile, so its first summary does not wait for
+    the load). SUMMARIZER_MODEL is checked here, at once: a typo stops start-up as
+    before. A daemon thread: a process that exits early does not wait for the load."""
+    import threading
+    from concurrent.futures import Future
+
+    from bot.summarize.base import EXTRACTIVE
+    from bot.summarize.factory import resolve_model
+
+    if settings.summarizer_model != EXTRACTIVE:
+        resolve_model(settings.summarizer_model, settings.models_dir)
+    loading: Future[Models] = Future()
+
+    def load() -> None:
+        try:
+            loading.set_result(build_models(settings))
+        except BaseException as exc:  # handed to whoever waits for the models
+            loading.set_exception(exc)
+
+    threading.Thread(target=load, name="model-loader", daemon=True).start()
+    return loading
 
 
 def build_summarizer(models: Models, store: Store) -> Summarizer:

@@ -55,6 +55,10 @@ class Heartbeat:
         if model is not None:
             self._fields["model"] = model
 
+    def set_model(self, model: str) -> None:
+        """The summarizer, once loaded (``run`` loads it while it reads its sources)."""
+        self._fields["model"] = model
+
     def beat(self, *, ticked: bool = False) -> None:
         """Alive now; ``ticked``: and a unit of work (poll, tick, batch) just finished."""
         now = datetime.now(UTC)

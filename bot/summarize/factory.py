@@ -13,9 +13,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError, ConfigProblem, SummarizerError
 from bot.summarize.base import EXTRACTIVE, Summarizer
+
+if TYPE_CHECKING:
+    from bot.summarize.presets import Preset
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +72,26 @@ def build_summarizer(
                        presets_file=presets_file).summarizer  # fmt: skip
 
 
+def resolve_model(
+    model: str, models_dir: Path, presets_file: Path | None = None
+) -> tuple[Preset, Path]:
+    """The preset and folder ``SUMMARIZER_MODEL`` names (a preset, or a model folder with
+    the default preset's settings); ConfigError for anything else. Reads TOML only: cheap
+    enough to check at start-up before the model loads in the background."""
+    from bot.summarize.presets import DEFAULT_PRESET, load_presets
+
+    presets = load_presets(presets_file)
+    folder = Path(model)
+    if model in presets:
+        return presets[model], models_dir / model
+    if folder.is_dir():
+        return presets[DEFAULT_PRESET].model_copy(update={"name": folder.name}), folder
+    known = ", ".join(sorted(presets))
+    raise ConfigError([ConfigProblem("environment", "SUMMARIZER_MODEL",
+                                     f"{model!r} is not 'extractive', a preset ({known}) "
+                                     "or a model folder")])  # fmt: skip
+
+
 def _load_preset(
     model: str,
     models_dir: Path,
@@ -79,21 +103,12 @@ def _load_preset(
     """The configured engine, and the same engine behind a language router when needed."""
     from bot.summarize.extractive import ExtractiveSummarizer
     from bot.summarize.options import EngineOptions
-    from bot.summarize.presets import DEFAULT_PRESET, Preset, load_presets
+    from bot.summarize.presets import load_presets
     from bot.summarize.router import LanguageRouter, cross_lingual_presets
     from bot.summarize.seq2seq import Seq2SeqSummarizer
 
     presets = load_presets(presets_file)
-    folder = Path(model)
-    if model in presets:
-        preset, folder = presets[model], models_dir / model
-    elif folder.is_dir():  # a local folder: generation settings of the default preset
-        preset = presets[DEFAULT_PRESET].model_copy(update={"name": folder.name})
-    else:
-        known = ", ".join(sorted(presets))
-        raise ConfigError([ConfigProblem("environment", "SUMMARIZER_MODEL",
-                                         f"{model!r} is not 'extractive', a preset ({known}) "
-                                         "or a model folder")])  # fmt: skip
+    preset, folder = resolve_model(model, models_dir, presets_file)
     if preset.non_commercial:
         log.warning("summarizer %s is licensed %s: non-commercial use only", preset.name,
                     preset.license)  # fmt: skip
