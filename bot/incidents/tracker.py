@@ -19,8 +19,9 @@ status page never become one):
    reported as a "Microsoft outage" by some outlets).
 
 Undated articles join only by rules 1 and 2 (a citation or near-duplicate of a dated
-report), unless they write the event's full date ("on Monday 4th October 2021"): that
-is then their event time for rule 3. A report with a provider also finds a provider-less
+report), unless they write the event's full date ("on Monday 4th October 2021"), or
+its day in the year of the page's own posted/updated note: that is then their event
+time for rule 3. A report with a provider also finds a provider-less
 incident whose subject is one of its casualties, the mirror of rule 3's casualty index,
 so that which of the two came first does not matter.
 Otherwise the article starts a new incident. An aftermath story (cost, apology,
