@@ -168,3 +168,22 @@ def test_an_undated_page_dated_by_its_update_note_joins_by_subject(
         None,
     )  # fmt: skip
     assert filed(tracker, classifier, page).id == news.id
+
+
+def test_a_translation_that_says_so_in_a_disclaimer_is_filed_as_late(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = article("1", "Vercel outage takes thousands of sites offline",
+                    "Vercel deployments failed for two hours.", DAY)  # fmt: skip
+    news = filed(tracker, classifier, first)
+    # Five days later, and its "昨日" is the source's yesterday, not the translation's.
+    translation = article(
+        "2",
+        "Vercel故障导致数千网站无法访问",
+        "译文仅供参考，具体内容表达以及含义原文为准。昨日，Vercel的部署服务出现故障。",
+        DAY + timedelta(days=5),
+    )
+    outage = classifier.classify(translation)
+    assert outage.translated
+    assert tracker.file(translation, outage).id == news.id
