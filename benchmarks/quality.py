@@ -206,6 +206,7 @@ def evaluate(
             fn += gold and not guess
         p, r, f = prf(tp, fp, fn)
         scores[f"cluster.{name}.f1"] = f
+        scores[f"cluster.{name}.precision"], scores[f"cluster.{name}.recall"] = p, r
         pairs = tp + fn
         print(
             f"  cluster {name}: precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  "

@@ -60,3 +60,23 @@ def test_an_undated_article_takes_the_full_date_it_writes() -> None:
     )
     # A month and a year, or a day and a month, are not a date.
     assert written_day("The outage of October 2021", "It failed on 4 October.") is None
+
+
+def test_an_undated_pages_posted_or_updated_note_gives_its_yearless_day_a_year() -> None:
+    from bot.outage.eventday import written_day
+
+    body = "We are sorry for today's trouble with sign-ins. " + "Details follow. " * 60
+    noted = f"{body}_(Updated on Nov. 3, 2025, with the fix)_"
+    assert written_day("An update about the November 2nd outage", noted) == datetime(
+        2025, 11, 2, tzinfo=UTC
+    )
+    # A January page about a late-December day: the year before the note's.
+    assert written_day("关于12月30日服务中断的说明", "很抱歉。" * 150 + "更新于2026年1月2日") == (
+        datetime(2025, 12, 30, tzinfo=UTC)
+    )
+    # No note, or a note too long after the day: the day has no year.
+    assert written_day("An update about the November 2nd outage", body) is None
+    late = f"{body}Last updated: March 9, 2026."
+    assert written_day("An update about the November 2nd outage", late) is None
+    # A full date further on that no note introduces is not the page's own.
+    assert written_day("The November 2nd outage", f"{body}Founded on May 1, 2019.") is None

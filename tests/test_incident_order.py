@@ -126,3 +126,64 @@ def test_outages_of_two_products_of_one_provider_are_two_incidents(
                 DAY + timedelta(hours=3)),
     )  # fmt: skip
     assert both.id == whatsapp.id
+
+
+@pytest.mark.parametrize("reference_first", [False, True])
+def test_a_headline_that_refers_to_the_incident_joins_it_in_either_order(
+    store: Store, classifier: OutageClassifier, reference_first: bool
+) -> None:
+    tracker = IncidentTracker(store)
+    reports = [
+        article("1", "Vercel outage takes thousands of sites offline",
+                "Deployments and sites hosted on Vercel failed for two hours.", DAY),
+        article("2", "Customer notice about the Vercel incident", "", DAY + timedelta(hours=5)),
+    ]  # fmt: skip
+    if reference_first:
+        reports.reverse()
+    first, second = (filed(tracker, classifier, report) for report in reports)
+    assert first.id == second.id and not second.held
+
+
+def test_a_headline_that_refers_to_an_incident_we_have_no_news_of_is_held(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    alone = filed(tracker, classifier, article("1", "Customer notice about the Vercel incident",
+                                               "", DAY))  # fmt: skip
+    assert alone.held
+
+
+def test_an_undated_page_dated_by_its_update_note_joins_by_subject(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    day = datetime(2025, 11, 2, 15, 0, tzinfo=UTC)
+    news = filed(tracker, classifier, article("1", "Slack down for thousands of users",
+                                              "Messages failed to send.", day))  # fmt: skip
+    page = article(
+        "2",
+        "An update about the November 2nd outage at Slack",
+        "We are sorry for the trouble sending messages. " + "Details follow. " * 60
+        + "(Updated on Nov. 3, 2025, with the fix)",
+        None,
+    )  # fmt: skip
+    assert filed(tracker, classifier, page).id == news.id
+
+
+def test_a_translation_that_says_so_in_a_disclaimer_is_filed_as_late(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = article("1", "Vercel outage takes thousands of sites offline",
+                    "Vercel deployments failed for two hours.", DAY)  # fmt: skip
+    news = filed(tracker, classifier, first)
+    # Five days later, and its "昨日" is the source's yesterday, not the translation's.
+    translation = article(
+        "2",
+        "Vercel故障导致数千网站无法访问",
+        "译文仅供参考，具体内容表达以及含义原文为准。昨日，Vercel的部署服务出现故障。",
+        DAY + timedelta(days=5),
+    )
+    outage = classifier.classify(translation)
+    assert outage.translated
+    assert tracker.file(translation, outage).id == news.id

@@ -411,3 +411,34 @@ def test_a_date_without_a_time_stands_for_its_whole_day() -> None:
     assert not close_enough(morning, False, three_days_on, False)
     # A late report still may not come long *before* first news.
     assert not close_enough(dated_by_day, True, three_days_on + timedelta(days=2), False)
+
+
+def test_a_post_mortem_joins_the_event_it_names_not_the_one_nearest_its_publication(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    tuesday, thursday = DAY - timedelta(days=3), DAY - timedelta(hours=17)
+    first = filed(
+        tracker,
+        classifier,
+        _status(1, "https://www.githubstatus.com/incidents/aaa",
+                "GitHub incident with degraded performance",
+                "We are investigating reports of degraded performance.", tuesday),
+    )  # fmt: skip
+    other = filed(
+        tracker,
+        classifier,
+        _status(2, "https://www.githubstatus.com/incidents/bbb",
+                "GitHub incident with degraded performance",
+                "We are investigating reports of degraded performance.", thursday),
+    )  # fmt: skip
+    assert first.id != other.id  # two incidents of one page
+    # Published Friday morning, nearer Thursday's incident; it says Tuesday.
+    review = filed(
+        tracker,
+        classifier,
+        article("3", "GitHub explains what went wrong in Tuesday's outage",
+                "A database failover on Tuesday left GitHub degraded for hours.",
+                DAY - timedelta(hours=7)),
+    )  # fmt: skip
+    assert review.id == first.id

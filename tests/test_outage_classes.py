@@ -117,3 +117,44 @@ def test_news_of_other_kinds_that_uses_outage_words(
 )  # fmt: skip
 def test_outages_in_real_outlets_words(classifier: OutageClassifier, title: str, text: str) -> None:
     assert classifier.classify(article(title, text)).is_outage
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Customer notice about the Vercel incident", ""),
+        ("Dissecting the Zoom incident and what it means for remote teams", ""),
+        ("Cloudflare：关于本周二控制台访问问题的声明", ""),
+        ("Okta statement on this morning's sign-in incident", ""),
+        ("阿里云：周一的问题源于一次配置错误", ""),
+        ("Bad routing change sent Fastly traffic to the wrong PoPs, company says",
+         "Engineers reverted it within the hour."),
+        ("GitHub: a replica promotion exposed a latent bug in failover", ""),
+    ],
+)  # fmt: skip
+def test_a_headline_that_refers_to_a_providers_incident_is_its_aftermath(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    outage = classifier.classify(article(title, text))
+    # Aftermath: it joins the provider's outage, and alone starts only a held incident.
+    assert outage.is_outage and outage.aftermath
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Okta confirms security incident in support system",
+        "Datadog launches AI assistant for incident response",
+        "Cloudflare statement on data breach of support tickets",
+        "Azure shares dip after incident, analysts say",
+        "腾讯云关于数据泄露事件的声明",
+        "阿里云遭网络攻击事件调查",
+        "Bad update to PagerDuty's mobile app lets attackers read alerts",
+        # No provider named: nothing to join.
+        "Customer notice about last night's incident",
+    ],
+)
+def test_references_that_are_other_news_or_name_no_provider(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert not classifier.classify(article(title, "")).is_outage

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.quality import TARGETS, evaluate, labelled_items, written_items
+from benchmarks.quality import TARGETS, corpus_items, evaluate, labelled_items, written_items
 from bot.intake.pipeline import Intelligence
 from bot.store import Store
 
@@ -37,6 +37,52 @@ def test_incident_clustering_meets_the_target_including_across_languages(
 ) -> None:
     assert scores["cluster.pairs.f1"] >= TARGETS["f1"]
     assert scores["cluster.cross-language pairs.f1"] >= TARGETS["f1"]
+
+
+# What the written set has reached, above the targets: kept from sliding back.
+WRITTEN_FLOORS = {
+    "classify.en.recall": 1.0,
+    "classify.zh.recall": 1.0,
+    "cluster.pairs.precision": 1.0,
+    "cluster.pairs.f1": 0.99,
+    "cluster.cross-language pairs.f1": 0.98,
+}
+
+
+def test_the_written_set_keeps_its_figures(scores: dict[str, float]) -> None:
+    for figure, floor in WRITTEN_FLOORS.items():
+        assert scores[figure] >= floor, figure
+
+
+# The corpus labels (real articles of ../shared/corpus, labelled by reference). The
+# pairs still missed are Italian headlines of the CrowdStrike event, a language the
+# bot does not read.
+CORPUS_FLOORS = {
+    "classify.en.precision": 1.0,
+    "classify.en.recall": 1.0,
+    "classify.zh.precision": 1.0,
+    "classify.zh.recall": 1.0,
+    "cluster.pairs.precision": 1.0,
+    "cluster.pairs.f1": 0.94,
+    "cluster.cross-language pairs.f1": 0.89,
+}
+
+
+@pytest.mark.corpus
+def test_the_corpus_labels_keep_their_figures(redis_server: object) -> None:
+    from bot.keys import Keys
+    from tests.conftest import RedisServer, corpus_dir
+
+    corpus_dir("datasets")
+    server: RedisServer = redis_server  # type: ignore[assignment]
+    client = server.client()
+    client.flushall()
+    corpus = evaluate(
+        corpus_items(), Intelligence.load(), Store(client, Keys("quality-corpus"), server.url),
+        show=False,
+    )  # fmt: skip
+    for figure, floor in CORPUS_FLOORS.items():
+        assert corpus[figure] >= floor, figure
 
 
 # Measured on the test half of ../shared/corpus/labelled/ (never tuned on). The issue's

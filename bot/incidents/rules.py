@@ -108,6 +108,19 @@ def closeness(
     return min(gaps) if gaps else None
 
 
+def event_gap(incident: Incident, event: datetime) -> timedelta:
+    """How far ``event`` is from the closest event time of ``incident``'s dated reports:
+    what ranks the candidates ``closeness`` admits. By publication times, a post-mortem
+    that says "Tuesday's outage" and comes out on Friday is closest to whatever else
+    happened on Thursday."""
+    gaps = [
+        abs(event - when)
+        for report in incident.articles
+        if (when := report_time(report)) is not None
+    ]
+    return min(gaps) if gaps else timedelta.max
+
+
 def close_enough(a: datetime, a_late: bool, b: datetime, b_late: bool) -> bool:
     """Two reports may be of one event: first news within FIRST_NEWS_WINDOW of each
     other; a late report (aftermath, post-mortem) up to FOLLOW_UP_WINDOW *after*

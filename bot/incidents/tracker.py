@@ -14,13 +14,15 @@ status page never become one):
    or overlapping), so are the provider's products it names (Instagram is not
    WhatsApp), and its event time is close to the incident's reports:
    within 72 hours for first news and recovery, within 14 days for aftermath
-   (cost, apology, root cause, post-mortem). A report whose *other* named providers match an
+   (cost, apology, root cause, post-mortem); of several, the one whose event times are
+   nearest the event this report names. A report whose *other* named providers match an
    incident of the last 24 hours joins it too (the CrowdStrike update was
    reported as a "Microsoft outage" by some outlets).
 
 Undated articles join only by rules 1 and 2 (a citation or near-duplicate of a dated
-report), unless they write the event's full date ("on Monday 4th October 2021"): that
-is then their event time for rule 3. A report with a provider also finds a provider-less
+report), unless they write the event's full date ("on Monday 4th October 2021"), or
+its day in the year of the page's own posted/updated note: that is then their event
+time for rule 3. A report with a provider also finds a provider-less
 incident whose subject is one of its casualties, the mirror of rule 3's casualty index,
 so that which of the two came first does not matter.
 Otherwise the article starts a new incident. An aftermath story (cost, apology,
@@ -50,6 +52,7 @@ from bot.incidents.rules import (
     NO_SUBJECT,
     OTHER_PROVIDER_WINDOW,
     closeness,
+    event_gap,
     event_time,
     has_dated_report,
     is_late,
@@ -231,7 +234,7 @@ class IncidentTracker:
         *,
         limit: timedelta | None = None,
     ) -> list[Incident]:
-        found: list[tuple[timedelta, Incident]] = []
+        found: list[tuple[timedelta, timedelta, Incident]] = []
         for incident in candidates:
             if not regions_compatible(incident.regions, outage.regions):
                 continue
@@ -241,13 +244,13 @@ class IncidentTracker:
             if gap is None or (limit is not None and gap > limit):
                 continue
             if self._admissible(incident, article, event):
-                found.append((gap, incident))
+                found.append((event_gap(incident, event), gap, incident))
         if not found:
             return []
-        closest, *others = (i for _, i in sorted(found, key=lambda pair: pair[0]))
+        closest, *others = (i for *_, i in sorted(found, key=lambda row: row[:2]))
         # Only first news bridges: a follow-up's longer window would join last week's
         # outage of the same provider to this one.
-        bridged = [i for gap, i in found if i in others and gap <= FIRST_NEWS_WINDOW]
+        bridged = [i for _, gap, i in found if i in others and gap <= FIRST_NEWS_WINDOW]
         return mergeable([closest, *bridged])
 
     @staticmethod

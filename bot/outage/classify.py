@@ -9,7 +9,10 @@ and the entity catalogue (``bot/outage/entities.py``), for Chinese and English a
 * "power outage" / 停电 counts as an IT outage only next to data-centre, region or
   provider context, else it is a city's blackout and counts against;
 * naming a provider or an affected service adds a little; a status-page update is
-  an outage by construction.
+  an outage by construction;
+* a headline that refers to a named provider's incident with no outage word ("customer
+  update about the <provider> incident", "…声明", "bad config change …, <provider> says")
+  is read as aftermath: it joins that outage's incident and never starts one.
 
 A model with a dozen readable weights is easy to reason about when an SRE asks
 "why was this posted?", and it is measured on our labelled set (benchmarks/quality.py).
@@ -96,6 +99,7 @@ class Lexicon:
     power_outage: re.Pattern[str]
     follow_up: re.Pattern[str]
     aftermath: re.Pattern[str]
+    reference: re.Pattern[str]
     translated: re.Pattern[str]
     status: tuple[tuple[IncidentStatus, re.Pattern[str]], ...]
 
@@ -120,6 +124,7 @@ class Lexicon:
             power_outage=_compile(raw["power"], "it_outage"),
             follow_up=_compile(raw["follow_up"]),
             aftermath=_compile(raw["aftermath"]),
+            reference=_compile(raw["reference"]),
             translated=_compile(raw["translated"]),
             status=tuple((name, _compile(status, name)) for name in _STATUS_ORDER),
         )
@@ -145,6 +150,11 @@ class OutageClassifier:
         if article.status is not None:
             score += STATUS_PAGE_BONUS
         is_outage = score >= THRESHOLD
+        # A statement, update or explanation about a provider's incident with no outage
+        # word of its own is read as aftermath: it joins that provider's outage, and with
+        # none it starts only a held incident (never posted).
+        refers = not is_outage and self.refers(article.title)
+        is_outage = is_outage or refers
         status = self._status(article) if is_outage else None
         return Outage(
             is_outage=is_outage,
@@ -166,11 +176,25 @@ class OutageClassifier:
                 or bool(self._lexicon.follow_up.search(article.title))
             ),
             # Status pages report the outage itself, whatever their wording.
-            aftermath=is_outage
-            and article.status is None
-            and bool(self._lexicon.aftermath.search(article.title)),
+            aftermath=refers
+            or (
+                is_outage
+                and article.status is None
+                and bool(self._lexicon.aftermath.search(article.title))
+            ),
             translated=is_outage and bool(self._lexicon.translated.search(lead)),
         )
+
+    def refers(self, title: str) -> bool:
+        """The headline refers to an incident of a provider it names ("Customer update
+        about the <provider> incident", "<provider>：关于…的声明", "bad config change
+        sent traffic to drained hosts, <provider> says"), and says nothing of other
+        news (a breach, an attack, a share price)."""
+        lex = self._lexicon
+        if not lex.reference.search(title) or not self._catalog.extract(title, "").providers:
+            return False
+        other = (lex.negative, lex.headline_negative, lex.cause, lex.power)
+        return not any(pattern.search(title) for pattern in other)
 
     def score(self, title: str, lead: str, names_entity: bool) -> float:
         """The evidence that this is outage news; a title of several stories (a digest:

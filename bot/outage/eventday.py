@@ -11,7 +11,10 @@ mentioned for context.
 
 An article with no date of its own (a blog page saved without one) has no
 publication to count from; the full date it writes, year and all ("on Monday 4th
-October 2021", "2021年10月4日"), is then its event day (``written_day``).
+October 2021", "2021年10月4日"), is then its event day (``written_day``). A page that
+writes the day without a year ("Update about the October 4th outage") often dates itself
+further down, in a note of when it was posted or updated ("Updated on Oct. 5, 2021"):
+that note's year places the day.
 """
 
 from __future__ import annotations
@@ -51,6 +54,13 @@ _EN_FULL_DATE = re.compile(
     re.IGNORECASE,
 )
 _ZH_FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+# A page's note of when it was posted or updated, anywhere in it ("Updated on Oct. 5,
+# 2021", "更新于2021年10月5日"): a full date that follows one of these words.
+_DATE_NOTE = re.compile(
+    r"(?:\b(?:last\s+)?(?:updated|posted|published)(?:\s+on)?|更新于|发布于|更新时间|发布时间)"
+    r"\s*[:：]?\s*(?=\S)",
+    re.IGNORECASE,
+)
 _ZH_WEEKDAY = re.compile(r"(上)?(?:周|星期|礼拜)([一二三四五六日天])")
 _ZH_RELATIVE = re.compile(r"(前天|昨天|昨日|昨晚|今天|今日|今晨|今早)")
 _RELATIVE_DAYS = {
@@ -70,8 +80,49 @@ def stated_day(title: str, text: str, published: datetime) -> datetime | None:
 
 def written_day(title: str, text: str) -> datetime | None:
     """The first full date (day, month and year) the headline or lead writes, as
-    midnight UTC; for articles with no date of their own."""
+    midnight UTC; else the day without a year they write, in the year of the page's
+    own posted/updated note (up to LOOKBACK before it). For articles with no date of
+    their own."""
     lead = f"{title}\n{text[:LEAD_CHARS]}"
+    full = _full_dates(lead)
+    if full:
+        return min(full)[1]
+    note = _noted_date(f"{title}\n{text}")
+    if note is None:
+        return None
+    days = [
+        d
+        for match in (*_EN_DATE.finditer(lead), *_ZH_DATE.finditer(lead))
+        for d in _yearless(match, note)
+        if note - LOOKBACK <= d <= note
+    ]
+    return min(days) if days else None
+
+
+def _noted_date(text: str) -> datetime | None:
+    """The latest full date a posted/updated note gives: the page is at least that
+    recent, and a day it writes without a year is the one before it."""
+    noted = [
+        min(found)[1]
+        for note in _DATE_NOTE.finditer(text)
+        if (found := _full_dates(text[note.end() : note.end() + 40]))
+        and min(found)[0] == 0  # the date right after the words, not one further on
+    ]
+    return max(noted) if noted else None
+
+
+def _yearless(match: re.Match[str], note: datetime) -> list[datetime]:
+    """A month and day (an _EN_DATE or _ZH_DATE match) in the note's year or the one before."""
+    if match.re is _ZH_DATE:
+        month, day = int(match.group(1)), int(match.group(2))
+    else:
+        month = _MONTHS[(match.group(1) or match.group(4)).lower()]
+        day = int(match.group(2) or match.group(3))
+    return _on(note, month, day)
+
+
+def _full_dates(lead: str) -> list[tuple[int, datetime]]:
+    """Every full date ``lead`` writes, with where it starts."""
     found: list[tuple[int, datetime]] = []
     for match in _EN_FULL_DATE.finditer(lead):
         if match.group(1):
@@ -83,7 +134,7 @@ def written_day(title: str, text: str) -> datetime | None:
     for match in _ZH_FULL_DATE.finditer(lead):
         year, month, day = (int(part) for part in match.groups())
         found.extend((match.start(), d) for d in _date(year, month, day))
-    return min(found)[1] if found else None
+    return found
 
 
 def _date(year: int, month: int, day: int) -> list[datetime]:
