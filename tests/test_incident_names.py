@@ -9,16 +9,10 @@ import pytest
 
 from bot.incidents.names import han_names, report_names, same_name, title_names
 from bot.incidents.tracker import IncidentTracker
-from bot.outage.classify import Lexicon, OutageClassifier
-from bot.outage.entities import EntityCatalog
+from bot.outage.classify import OutageClassifier
 from bot.store import Store
 from tests.test_incident_rules import DAY, filed
 from tests.test_incidents import article
-
-
-@pytest.fixture(scope="module")
-def classifier() -> OutageClassifier:
-    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
 
 
 def test_a_name_may_start_with_digits() -> None:

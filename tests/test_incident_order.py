@@ -8,17 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.incidents.tracker import IncidentTracker
-from bot.outage.classify import Lexicon, OutageClassifier
-from bot.outage.entities import EntityCatalog
+from bot.outage.classify import OutageClassifier
 from bot.schema import Article
 from bot.store import Store
 from tests.test_incident_rules import DAY, filed
 from tests.test_incidents import article
-
-
-@pytest.fixture(scope="module")
-def classifier() -> OutageClassifier:
-    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
 
 
 def _provider_report() -> Article:

@@ -19,8 +19,7 @@ from bot.incidents.links import cited_addresses, page_address
 from bot.incidents.names import report_names, title_names
 from bot.incidents.rules import FOLLOW_UP_WINDOW, close_enough, page_of
 from bot.incidents.tracker import IncidentTracker
-from bot.outage.classify import Lexicon, OutageClassifier
-from bot.outage.entities import EntityCatalog
+from bot.outage.classify import OutageClassifier
 from bot.schema import Article, Incident
 from bot.store import Store
 from tests.test_incidents import article
@@ -31,11 +30,6 @@ BANK_TEXT = (
     "Customers of Harbour Mutual could not log in to the mobile app or pay by card for most "
     "of Tuesday morning, the bank said, blaming a failed storage upgrade in its data centre."
 )
-
-
-@pytest.fixture(scope="module")
-def classifier() -> OutageClassifier:
-    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
 
 
 def filed(tracker: IncidentTracker, classifier: OutageClassifier, item: Article) -> Incident:

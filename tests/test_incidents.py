@@ -5,21 +5,13 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.incidents.tracker import IncidentTracker
-from bot.outage.classify import Lexicon, OutageClassifier
-from bot.outage.entities import EntityCatalog
+from bot.outage.classify import OutageClassifier
 from bot.schema import Article, Entry
 from bot.sources.article import to_article
 from bot.store import Store
 
 DAY = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def classifier() -> OutageClassifier:
-    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
 
 
 def article(n: str, title: str, text: str, published: datetime | None, **extra: object) -> Article:

@@ -16,11 +16,6 @@ from tests.conftest import SAMPLES
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def classifier() -> OutageClassifier:
-    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
-
-
 def article(title: str, text: str = "", published: datetime = NOW, **extra: object) -> Article:
     entry = Entry(
         source="t",

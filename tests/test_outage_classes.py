@@ -6,14 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.outage.classify import Lexicon, OutageClassifier
-from bot.outage.entities import EntityCatalog
+from bot.outage.classify import OutageClassifier
 from tests.test_outage import article
-
-
-@pytest.fixture(scope="module")
-def classifier() -> OutageClassifier:
-    return OutageClassifier(EntityCatalog.load(), Lexicon.load())
 
 
 @pytest.mark.parametrize(
