@@ -20,7 +20,8 @@ from bot.ops import metrics
 from bot.outage.classify import OutageClassifier
 from bot.outage.entities import EntityCatalog
 from bot.schema import Article, Incident, Outage
-from bot.store import Store, readable_records
+from bot.store import Store
+from bot.store.articles import ArticleStore
 from bot.store.pending import PendingIncidents
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,7 @@ class Filer:
         ids = [str(i) for i in self._store.redis.zrange(keys.unfiled(), 0, -1)]
         if not ids:
             return []
-        raws = self._store.redis.mget([keys.article(i) for i in ids])
-        stored, unreadable = readable_records(Article, dict(zip(ids, raws, strict=True)), "article")
+        stored, unreadable = ArticleStore(self._store).read_many(ids)
         want_non_outages = any(c.filters.include_non_outages for c in channels)
         filed: list[Filed] = []
         for article_id in ids:

@@ -24,10 +24,14 @@ class ArticleStore:
 
     def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
         """The articles still stored, by id, in one round trip."""
+        return self.read_many(article_ids)[0]
+
+    def read_many(self, article_ids: Sequence[str]) -> tuple[dict[str, Article], set[str]]:
+        """``get_many``, plus the ids stored in a form this version cannot read: a caller
+        that forgets what is gone must keep those."""
         if not article_ids:
-            return {}
+            return {}, set()
         keys = [self._store.keys.article(i) for i in article_ids]
         with redis_errors("reading articles"):
             raws = self._store.redis.mget(keys)
-        found, _ = readable_records(Article, dict(zip(article_ids, raws, strict=True)), "article")
-        return found
+        return readable_records(Article, dict(zip(article_ids, raws, strict=True)), "article")
