@@ -5,8 +5,10 @@ Run:  .venv/bin/python benchmarks/first_summary.py [--model mt5-small] [--delays
 
 Nothing is downloaded: a model of the published size with random weights is built
 as in ``benchmarks/summarize.py`` and converted to CTranslate2 as ``models pull``
-leaves it, and ``SUMMARIZER_MODEL`` names its folder. The config reads the bundled
-sample articles and one feed served on 127.0.0.1 that answers after DELAY seconds
+leaves it (its tokenizer named ``T5Tokenizer``, as published mT5 folders do, so
+the conversion keeps a tokenizer copy from it), and ``SUMMARIZER_MODEL`` names its
+folder. The config reads the bundled sample articles and one feed served on
+127.0.0.1 that answers after DELAY seconds
 (a slow status page). For each delay, ``outage-bot run --once`` runs as a fresh
 process with a fresh embedded Redis and prints the digest to the terminal.
 
@@ -40,6 +42,7 @@ from benchmarks.summarize import (  # isort: skip - sets HF_HUB_OFFLINE before t
     ARCHITECTURES,
     build_model,
     build_tokenizer,
+    name_t5_tokenizer,
 )
 
 from bot.summarize.ct2 import convert
@@ -118,6 +121,7 @@ def main() -> None:
         build_tokenizer(model.config.vocab_size, 512).save_pretrained(folder)
         model.save_pretrained(folder)
         del model
+        name_t5_tokenizer(folder)
         convert(folder)
         started = time.perf_counter()
         load_models(str(folder), Path(work) / "models")

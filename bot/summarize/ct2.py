@@ -24,6 +24,10 @@ corpus. A batch decodes over that map only when every article in it is in one
 of those languages and so is every summary asked for; anything else decodes
 over the whole vocabulary.
 
+Tokenizer: the conversion also saves ``tokenizer/``, a copy of the tokenizer as
+loaded that reads in one parse (bot/summarize/tokenizer_copy.py); the engine
+loads it beside the weights.
+
 Same output? Weights are int8 either way; beam search is CTranslate2's, which
 differs from transformers' in how it stops (it stops once ``num_beams``
 hypotheses are finished: ``early_stopping=True``) and can pick another of two
@@ -108,6 +112,7 @@ def convert(
 
     from bot.summarize.loading import load_files
     from bot.summarize.presets import Preset
+    from bot.summarize.tokenizer_copy import TOKENIZER_COPY, write_tokenizer_copy
 
     target = target or ct2_folder(model_folder)
     if (target / "model.bin").is_file() and not force:
@@ -130,6 +135,7 @@ def convert(
     try:
         _Loaded(str(model_folder)).convert(str(staging), quantization=quantization, force=True)
         write_vocabulary_map(tokenizer, staging)
+        write_tokenizer_copy(tokenizer, staging / TOKENIZER_COPY)
     except Exception as exc:  # the converter raises many kinds; all mean "not converted"
         shutil.rmtree(staging, ignore_errors=True)
         raise SummarizerError(
@@ -155,7 +161,7 @@ def _as_ct2_expects(model: Any) -> None:
 
 
 def write_vocabulary_map(tokenizer: PreTrainedTokenizerBase, folder: Path) -> None:
-    """``vmap.txt``: the script pieces as fixed candidates, and every piece as its own.
+    """``vmap.txt``: the script pieces as fixed candidates, and every other piece as its own.
 
     A byte-level BPE vocabulary (BART) has no script pieces to choose from, so it
     gets no map and always decodes over everything.
@@ -175,7 +181,10 @@ def write_vocabulary_map(tokenizer: PreTrainedTokenizerBase, folder: Path) -> No
     can_write = set(writable)  # built once: mT5 has 250k pieces, most of them fixed
     fixed_pieces = [pieces[i] for i in fixed if pieces[i] in can_write]
     lines = ["\t" + " ".join(fixed_pieces)]
-    lines += [f"{piece}\t{piece}" for piece in writable]
+    # A fixed candidate needs no rule of its own: CTranslate2 parses every line
+    # at each load, and mT5's fixed pieces are a quarter of its vocabulary.
+    always = set(fixed_pieces)
+    lines += [f"{piece}\t{piece}" for piece in writable if piece not in always]
     (folder / VMAP_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / VMAP_LANGUAGES_FILE).write_text(json.dumps(languages), encoding="utf-8")
 

@@ -57,6 +57,7 @@ from bot.summarize.options import DEFAULT_OPTIONS, EngineOptions, Seq2SeqModel
 from bot.summarize.postprocess import clean_summary
 from bot.summarize.presets import Preset
 from bot.summarize.revision import as_loaded
+from bot.summarize.tokenizer_copy import TOKENIZER_COPY, load_tokenizer_copy
 from bot.summarize.vocab import TrimmedVocabulary
 
 log = logging.getLogger(__name__)
@@ -163,10 +164,13 @@ class Seq2SeqSummarizer:
         try:
             # Weights and tokenizer load side by side (load_translator leaves the GIL
             # free): mT5's 250k-piece tokenizer takes about as long as its int8 weights,
-            # and both come before the first summary.
+            # and both come before the first summary. The conversion's copy of the
+            # tokenizer loads in one parse (bot/summarize/tokenizer_copy.py).
             with ThreadPoolExecutor(max_workers=1) as pool:
                 translator = pool.submit(load_translator, ct2_folder(folder), threads)
-                tokenizer = load_tokenizer(preset, folder)
+                tokenizer = load_tokenizer_copy(ct2_folder(folder) / TOKENIZER_COPY)
+                if tokenizer is None:
+                    tokenizer = load_tokenizer(preset, folder)
                 model = Ct2Model(ct2_folder(folder), tokenizer, threads=threads,
                                  model_defaults=model_defaults(folder),
                                  translator=translator.result())  # fmt: skip
