@@ -1,6 +1,6 @@
 """Outage classification and incident clustering, scored on our labelled sets.
 
-Run:  .venv/bin/python benchmarks/quality.py [--show-errors]
+Run:  .venv/bin/python benchmarks/quality.py [--show-errors] [--sets articlemd,labelled-dev]
 
 Sets (tests/data/eval/, see its README):
 * written.jsonl        articles we wrote, zh and en, labelled as we wrote them
@@ -10,6 +10,10 @@ Sets (tests/data/eval/, see its README):
                        wrote), split by incident with a fixed rule (a hash of the
                        incident id; of the file name for negatives): rules are
                        tuned on "dev" only, "test" is reported, never tuned on
+* articlemd            articlemd_labels.jsonl: our outage labels for 181 real English
+                       news items (headline and standfirst) of the articleMD
+                       database dump in ../shared/corpus/datasets, 2021-07..2022-02;
+                       classification only, a second dev set (see its README)
 
 Classification: precision and recall of is_outage, per language.
 Clustering: every article is classified and filed in publication order into a
@@ -154,6 +158,53 @@ def labelled_items(half: str) -> list[Item]:
     return items
 
 
+ARTICLEMD = CORPUS / "datasets" / "news_corpus_articleMD_database.sql"
+# pg_dump's text format escapes these inside a field.
+_COPY_ESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+
+
+def articlemd_items() -> list[Item]:
+    """The labelled items of the articleMD dump, each read as a feed item: headline and
+    standfirst. Classification only: they carry no incident."""
+    labels_path = EVAL / "articlemd_labels.jsonl"
+    if not ARTICLEMD.exists() or not labels_path.exists():
+        return []
+    labels = {
+        str(row["id"]): bool(row["is_outage"])
+        for row in map(json.loads, labels_path.read_text(encoding="utf-8").splitlines())
+    }
+    items = []
+    for fields in _copy_rows(ARTICLEMD.read_text(encoding="utf-8"), "public.articles"):
+        row_id, title, standfirst, url, published, outlet = (fields[i] for i in (0, 1, 2, 3, 6, 7))
+        if row_id not in labels:
+            continue
+        entry = Entry(
+            source=outlet or "articlemd",
+            guid=row_id,
+            link=url or f"https://articlemd.example/{row_id}",
+            title=title or "",
+            html=f"<p>{escape(standfirst or '')}</p>",
+            published=datetime.fromisoformat(published) if published else EVAL_NOW,
+        )
+        items.append(Item(f"articlemd#{row_id}", to_article(entry, EVAL_NOW), labels[row_id], None))
+    return items
+
+
+def _copy_rows(dump: str, table: str) -> Iterable[list[str | None]]:
+    """The rows of ``table``'s COPY block in a pg_dump file: fields unescaped, NULL as None."""
+    lines = iter(dump.splitlines())
+    for line in lines:
+        if line.startswith(f"COPY {table} "):
+            break
+    for line in lines:
+        if line == "\\.":
+            return
+        yield [
+            None if field == "\\N" else re.sub(r"\\[\\tnr]", lambda m: _COPY_ESCAPES[m[0]], field)
+            for field in line.split("\t")
+        ]
+
+
 def _date_in(ref: str) -> datetime | None:
     match = re.search(r"(\d{4}-\d{2}-\d{2})", ref)
     return datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC) if match else None
@@ -167,7 +218,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def evaluate(
-    items: list[Item], intelligence: Intelligence, store: Store, show: bool
+    items: list[Item], intelligence: Intelligence, store: Store, show: bool, cluster: bool = True
 ) -> dict[str, float]:
     tracker = IncidentTracker(store)
     predicted: dict[str, str | None] = {}
@@ -194,7 +245,7 @@ def evaluate(
             f"  classify {language:3}: precision {p:.3f}  recall {r:.3f}  "
             f"({len(subset)} items, {tp + fn} outages)"
         )
-    for name, cross in (("pairs", False), ("cross-language pairs", True)):
+    for name, cross in (("pairs", False), ("cross-language pairs", True)) if cluster else ():
         tp = fp = fn = 0
         for a, b in combinations(items, 2):
             if cross and a.article.language[:2] == b.article.language[:2]:
@@ -223,16 +274,25 @@ def evaluate(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--sets",
+        default="written,corpus,labelled-dev,labelled-test,articlemd",
+        help="which sets, comma-separated (--show-errors on labelled-test would be tuning on it)",
+    )
     args = parser.parse_args()
+    wanted = set(args.sets.split(","))
     intelligence = Intelligence.load()
     sets = {
         "written": written_items(),
         "corpus": corpus_items(),
         **{f"labelled-{half}": labelled_items(half) for half in HALVES},
+        "articlemd": articlemd_items(),
     }
     with redis_socket() as socket:
         client = redis.Redis(unix_socket_path=str(socket), decode_responses=True)
         for name, items in sets.items():
+            if name not in wanted:
+                continue
             if not items:
                 print(f"{name}: no items (corpus absent?)")
                 continue
@@ -243,6 +303,7 @@ def main() -> None:
                 intelligence,
                 Store(client, Keys(f"eval-{name}"), str(socket)),
                 args.show_errors,
+                cluster=name != "articlemd",
             )
     print(
         f"targets: outage precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']}; "

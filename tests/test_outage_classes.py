@@ -61,6 +61,19 @@ from tests.test_outage import article
         ("某公司成功抵御大规模DDoS攻击 业务未中断", "攻击峰值达每秒数百Gbps，服务保持正常。"),
         # A city's blackout, however large ("大面积" is its extent, not an IT outage's).
         ("某市大面积停电 交通信号灯失灵", "电网故障导致城区停电三小时，目前已恢复供电。"),
+        # Police and vendors taking criminals' infrastructure down.
+        ("Police take down phishing-as-a-service marketplace", "Two suspects were detained."),
+        ("Security vendor disrupts botnet of 200,000 routers", "It seized the command servers."),
+        ("Authorities shut down dark web forum selling stolen data", "The domain shows a banner."),
+        ("Europol takes down proxy network, a service used by cybercriminals",
+         "Servers in five countries were seized."),
+        ("Ransomware suspect arrested after attacks took hospitals offline",
+         "Prosecutors say he led the group."),
+        # Malware that crashes the tools of those who study it.
+        ("Banking trojan now crashes researchers' debuggers to hide its code",
+         "The new version detects analysis tools."),
+        # A glitch that let attackers in is a vulnerability.
+        ("Antivirus glitch allowed hackers to slip past scans", "The vendor has fixed it."),
     ],
 )  # fmt: skip
 def test_news_of_other_kinds_that_uses_outage_words(
@@ -107,6 +120,15 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("英国邮政遭网络攻击 国际邮件业务暂停", "邮政公司表示暂时无法向海外寄送包裹。"),
         ("某论坛遭黑客入侵后下线", "该论坛周一晚间无法访问。"),
         ("证券交易所交易系统异常 部分股票交易受阻", "交易所称正在排查原因。"),
+        # What an attack or a fault did to the ones it hit.
+        ("Ransomware attack shuts down city's permit portal", "Residents cannot apply online."),
+        ("Cyberattack on the region's largest newspaper group shuts down its printing presses",
+         "Editions were delayed."),
+        ("Grocery chain closes 200 stores after cyberattack", "Tills could not take cards."),
+        ("Fuel distributor paralysed by cyber attack", "Deliveries to stations stopped."),
+        ("Online voting system fails during council elections", "Voters could not log in."),
+        ("Exchange says system failure halted trading for an hour", "Orders were rejected."),
+        ("Crypto exchange users report login issues after hack", "Thousands cannot sign in."),
     ],
 )  # fmt: skip
 def test_outages_in_real_outlets_words(classifier: OutageClassifier, title: str, text: str) -> None:
