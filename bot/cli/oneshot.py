@@ -49,6 +49,8 @@ def demo(
     from bot.store import forget_everything
 
     settings, config = root.build_settings()
+    # The model loads while the samples are read and classified (see root.start_loading_models).
+    loading = root.start_loading_models(settings)
     store = root.build_store(settings)
     if reset:
         say(f"Forgot {forget_everything(store)} stored key(s).")
@@ -59,7 +61,7 @@ def demo(
     samples = _sample_sources()
     ingest(samples, store, channels, root.now(), intelligence,
            on_source=SourceProgress(len(samples)))  # fmt: skip
-    summarizer = root.build_summarizer(root.build_models(settings), store)
+    summarizer = root.build_summarizer(loading.result(), store)
     sink = root.build_sink(root.build_slack_client(settings), blocks_file, blocks)
     deliveries = digest_and_deliver(store, channels, summarizer, sink, root.now(),
                                     intelligence.catalog)  # fmt: skip
@@ -204,8 +206,9 @@ def summarize(
 ) -> None:
     """Summarise one article (or every item of a feed) without storing anything."""
     settings, _ = root.build_settings()
-    summarizer = root.build_models(settings).summarizer
+    loading = root.start_loading_models(settings)  # while the article is fetched and read
     articles = _read_one(settings, target)
+    summarizer = loading.result().summarizer
     # A feed of many items is summarised a batch at a time, each batch's summaries
     # printed as it finishes, with a bar on a terminal.
     progress = ProgressBar(len(articles), "articles")
@@ -237,9 +240,10 @@ def ask(
     from bot.qa.render import answer_text
 
     settings, _ = root.build_settings()
+    loading = root.start_loading_models(settings)  # while the article is fetched and read
     articles = _read_one(settings, target)
     intelligence = Intelligence.load()
-    answerer = answerer_for(root.build_models(settings).engine, intelligence.catalog)
+    answerer = answerer_for(loading.result().engine, intelligence.catalog)
     # One article is a small incident: what the classifier reads in it answers
     # questions about region, timing, services and status (bot/qa/facts.py).
     facts = _facts_of(articles, intelligence) if articles else None
@@ -276,14 +280,16 @@ def digest(
     from bot.intake.pipeline import Intelligence
 
     settings, config = root.build_settings()
+    # The model loads while Redis, the channels and the catalogue are read.
+    loading = root.start_loading_models(settings)
     store = root.build_store(settings)
     every = root.build_directory(store, config).channels()  # the file's and Slack-made ones
     channels = [c for c in every if channel in (None, c.id)]
     if not channels:
         known = ", ".join(c.id for c in every) or "none configured"
         raise ConfigError([ConfigProblem("channels", channel or "", f"no such channel ({known})")])
-    summarizer = root.build_summarizer(root.build_models(settings), store)
     catalog = Intelligence.load().catalog
+    summarizer = root.build_summarizer(loading.result(), store)
     client = root.build_slack_client(settings)
     if dry_run or (blocks is not None and client is not None):
         if not dry_run:

@@ -75,8 +75,9 @@ def build_models(settings: Settings) -> Models:
 def start_loading_models(settings: Settings) -> Future[Models]:
     """``build_models`` on a background thread, for a process with other work to do
     first (``run`` reads its sources meanwhile, so its first summary does not wait for
-    the load). SUMMARIZER_MODEL is checked here, at once: a typo stops start-up as
-    before. A daemon thread: a process that exits early does not wait for the load."""
+    the load; ``demo``, ``digest``, ``summarize`` and ``ask`` read their articles).
+    SUMMARIZER_MODEL is checked here, at once: a typo stops start-up as before. A
+    daemon thread: a process that exits early does not wait for the load."""
     import threading
     from concurrent.futures import Future
 
