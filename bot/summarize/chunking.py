@@ -15,6 +15,7 @@ from functools import partial
 
 from transformers import PreTrainedTokenizerBase
 
+from bot.languages import LANGUAGES
 from bot.schema import Article
 
 # How many tokens to look for a word start before cutting inside a word.
@@ -65,7 +66,7 @@ class ChunkPlanner:
     def join(self, summaries: list[str], language: str) -> str:
         """The chunk summaries as one input; when they do not fit, each gets an
         equal share, so the last chunk's summary is not the one cut away."""
-        separator = "" if language.startswith(("zh", "ja")) else " "
+        separator = LANGUAGES.of(language).separator
         joined = separator.join(summaries)
         if self.fits(joined, language):
             return joined

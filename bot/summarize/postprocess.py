@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.languages import LANGUAGES
 from bot.summarize.sentences import split_sentences
 
 _SPECIAL_TOKENS = re.compile(r"<pad>|</?s>|<unk>|<mask>|<extra_id_\d+>|<sep>|<cls>")
@@ -143,7 +144,7 @@ def _fit(sentences: list[str], language: str, max_chars: int) -> str:
         return _join(kept)
     # Not even the first sentence fits: cut it, at a word boundary where words exist.
     cut = text[: max_chars - len(_ELLIPSIS)]
-    if not language.startswith(("zh", "ja")) and " " in cut:
+    if LANGUAGES.of(language).word_boundaries and " " in cut:
         head, _, _ = cut.rpartition(" ")
         if len(head) >= len(cut) // 2:  # a very long "word" (a URL) is cut where it falls
             cut = head
