@@ -10,10 +10,10 @@ Sets (tests/data/eval/, see its README):
                        wrote), split by incident with a fixed rule (a hash of the
                        incident id; of the file name for negatives): rules are
                        tuned on "dev" only, "test" is reported, never tuned on
-* articlemd            articlemd_labels.jsonl: our outage labels for 181 real English
-                       news items (headline and standfirst) of the articleMD
-                       database dump in ../shared/corpus/datasets, 2021-07..2022-02;
-                       classification only, a second dev set (see its README)
+* articlemd            articlemd_labels.jsonl: our outage and incident labels for 181
+                       real English news items (headline and standfirst) of the
+                       articleMD database dump in ../shared/corpus/datasets,
+                       2021-07..2022-02; a second dev set (see its README)
 
 Classification: precision and recall of is_outage, per language.
 Clustering: every article is classified and filed in publication order into a
@@ -165,12 +165,12 @@ _COPY_ESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
 
 def articlemd_items() -> list[Item]:
     """The labelled items of the articleMD dump, each read as a feed item: headline and
-    standfirst. Classification only: they carry no incident."""
+    standfirst."""
     labels_path = EVAL / "articlemd_labels.jsonl"
     if not ARTICLEMD.exists() or not labels_path.exists():
         return []
     labels = {
-        str(row["id"]): bool(row["is_outage"])
+        str(row["id"]): row
         for row in map(json.loads, labels_path.read_text(encoding="utf-8").splitlines())
     }
     items = []
@@ -186,7 +186,15 @@ def articlemd_items() -> list[Item]:
             html=f"<p>{escape(standfirst or '')}</p>",
             published=datetime.fromisoformat(published) if published else EVAL_NOW,
         )
-        items.append(Item(f"articlemd#{row_id}", to_article(entry, EVAL_NOW), labels[row_id], None))
+        label = labels[row_id]
+        items.append(
+            Item(
+                f"articlemd#{row_id}",
+                to_article(entry, EVAL_NOW),
+                bool(label["is_outage"]),
+                label["incident"] if label["is_outage"] else None,
+            )
+        )
     return items
 
 
@@ -218,7 +226,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def evaluate(
-    items: list[Item], intelligence: Intelligence, store: Store, show: bool, cluster: bool = True
+    items: list[Item], intelligence: Intelligence, store: Store, show: bool
 ) -> dict[str, float]:
     tracker = IncidentTracker(store)
     predicted: dict[str, str | None] = {}
@@ -245,7 +253,7 @@ def evaluate(
             f"  classify {language:3}: precision {p:.3f}  recall {r:.3f}  "
             f"({len(subset)} items, {tp + fn} outages)"
         )
-    for name, cross in (("pairs", False), ("cross-language pairs", True)) if cluster else ():
+    for name, cross in (("pairs", False), ("cross-language pairs", True)):
         tp = fp = fn = 0
         for a, b in combinations(items, 2):
             if cross and a.article.language[:2] == b.article.language[:2]:
@@ -303,7 +311,6 @@ def main() -> None:
                 intelligence,
                 Store(client, Keys(f"eval-{name}"), str(socket)),
                 args.show_errors,
-                cluster=name != "articlemd",
             )
     print(
         f"targets: outage precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']}; "

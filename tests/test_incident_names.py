@@ -122,3 +122,60 @@ def test_chinese_and_english_title_case_reports_of_an_unknown_company_join(
                 DAY + timedelta(hours=30)),
     )  # fmt: skip
     assert chinese.id == english.id
+
+
+def test_outlets_attackers_and_kinds_of_body_are_no_names() -> None:
+    # A site suffix names the outlet, which all its headlines share.
+    assert title_names("Payroll portal of Harbour Mutual down for hours | ZDNet") == {
+        "payroll",
+        "harbour",
+        "mutual",
+    }
+    assert "register" not in title_names("Ferry booking site offline | The Register")
+    # A digest's "outlet | story" keeps its story (Chinese stories carry no Latin words).
+    assert report_names("FreeBuf早报 | Cellcom网络中断", "") == ("cellcom", "freebuf")
+    # Who attacked is not who is down.
+    assert title_names("Crunchco hit by Conti ransomware, deliveries disrupted") == {"crunchco"}
+    # Kinds of body are shared by many: "Department", "Health" name no one.
+    assert title_names("Ransomware attack shut down Ruritania Department of Health") == {
+        "ruritania"
+    }
+
+
+def test_victims_of_one_gang_reported_by_one_outlet_are_two_incidents(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    snacks = filed(
+        tracker,
+        classifier,
+        article("1", "Crunchco hit by Conti ransomware, deliveries disrupted | ZDNet",
+                "Orders cannot be placed.", DAY),
+    )  # fmt: skip
+    photos = filed(
+        tracker,
+        classifier,
+        article("2", "Photobox services disrupted by Conti ransomware attack | ZDNet",
+                "Customers cannot order prints.", DAY + timedelta(hours=6)),
+    )  # fmt: skip
+    health = filed(
+        tracker,
+        classifier,
+        article("3", "Ruritania officials confirm ransomware attack shut down Department of Health",
+                "Residents cannot book appointments.", DAY + timedelta(hours=8)),
+    )  # fmt: skip
+    ministry = filed(
+        tracker,
+        classifier,
+        article("4", "Freedonian Ministry of Health recovers systems after cyberattack",
+                "The ministry's portal is back.", DAY + timedelta(hours=9)),
+    )  # fmt: skip
+    assert len({snacks.id, photos.id, health.id, ministry.id}) == 4
+    # A second report of one of them still joins it.
+    again = filed(
+        tracker,
+        classifier,
+        article("5", "Crunchco says ransomware attack still disrupting deliveries",
+                "Supermarket shelves are empty.", DAY + timedelta(hours=20)),
+    )  # fmt: skip
+    assert again.id == snacks.id

@@ -139,8 +139,15 @@ def test_both_halves_of_the_labelled_corpus_keep_their_figures(
 
 # A second dev set of real English news (headline and standfirst only, so recall is
 # lower than on whole articles): our labels of the articleMD dump's items that the
-# classifier flagged or that use outage words (tests/data/eval/README.md).
-ARTICLEMD_FLOORS = {"classify.en.precision": 0.95, "classify.en.recall": 0.61}
+# classifier flagged or that use outage words (tests/data/eval/README.md). Most of its
+# missed pairs are reports not classified as outages, or follow-ups past the window.
+ARTICLEMD_FLOORS = {
+    "classify.en.precision": 0.95,
+    "classify.en.recall": 0.61,
+    # Provider-less reports of different victims kept apart (0.04 before: outlet
+    # suffixes and a ransomware gang's name were taken for shared names).
+    "cluster.pairs.precision": 0.95,
+}
 
 
 @pytest.mark.corpus
@@ -159,7 +166,6 @@ def test_the_articlemd_labels_keep_their_figures(redis_server: object) -> None:
         Intelligence.load(),
         Store(client, Keys("quality-articlemd"), server.url),
         show=False,
-        cluster=False,
     )
     for figure, floor in ARTICLEMD_FLOORS.items():
         assert figures[figure] >= floor, figure

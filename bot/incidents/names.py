@@ -47,8 +47,25 @@ _ORDINARY = frozenset(
     services customers users outage outages offline online hours days hit hits takes took
     behind caused cause causes led leads says said internet global worldwide school schools
     thousands millions company companies giant satellite tv down up fails failed failure
+    ceo cfo cto cio officials covid covid-19
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
+
+
+# A headline's site suffix ("… | ZDNet", "… | The Register") names the outlet, which
+# every headline of that site shares: no subject. Latin words only, so a digest's
+# "FreeBuf早报 | <story>" keeps its story.
+_OUTLET_SUFFIX = re.compile(r"\s+[|｜]\s+[A-Za-z0-9][A-Za-z0-9.&'’ ]{0,40}$")
+# A name right before one of these is who attacked, not who is down: "KP Snacks hit by
+# Conti ransomware" and "Shutterfly disrupted by Conti ransomware" are two victims.
+_ATTACKER_AFTER = re.compile(
+    r"\s+(?:ransomware|malware|botnet|gang|hackers?|hacking group|trojan|wiper)\b", re.IGNORECASE
+)
+
+
+def without_outlet(title: str) -> str:
+    """``title`` without a site suffix ("… | ZDNet")."""
+    return _OUTLET_SUFFIX.sub("", title)
 
 
 def title_names(title: str, text: str = "") -> set[str]:
@@ -56,14 +73,19 @@ def title_names(title: str, text: str = "") -> set[str]:
     every word is capitalised, so only all-caps and camel-case words (DISH, FinalSite)
     stand out as names there, and words the report's opening also writes capitalised
     in mid-sentence ("Ingram Micro Confirms …" over "… distributor Ingram Micro said").
+    Not names: the outlet of a site suffix, an attacker's name, and kinds of body
+    shared by many ("Department", "Health").
     """
+    title = without_outlet(title)
     words = _WORD.findall(title)
     title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
     confirmed = _mid_sentence_capitals(text[:LEAD_NAME_CHARS]) if title_case else set()
     return {
         word.lower()
-        for word in _NAME.findall(title)
-        if word.lower() not in _ORDINARY
+        for match in _NAME.finditer(title)
+        if (word := match.group(0)).lower() not in _ORDINARY
+        and word.lower() not in _KINDS
+        and not _ATTACKER_AFTER.match(title, match.end())
         and (not title_case or _inner_capital(word) or word.lower() in confirmed)
     }
 

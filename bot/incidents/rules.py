@@ -19,7 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from bot.dedupe.textsim import char_pairs, jaccard
-from bot.incidents.names import han_names, same_name, title_names
+from bot.incidents.names import han_names, same_name, title_names, without_outlet
 from bot.schema import Article, Incident, IncidentArticle, Outage
 
 FIRST_NEWS_WINDOW = timedelta(hours=72)
@@ -198,7 +198,10 @@ def products_compatible(incident: Incident, products: tuple[str, ...]) -> bool:
 
 
 def title_similarity(a: str, b: str) -> float:
-    return jaccard(char_pairs(_GENERIC.sub(" ", a)), char_pairs(_GENERIC.sub(" ", b)))
+    def kept(title: str) -> str:
+        return _GENERIC.sub(" ", without_outlet(title))
+
+    return jaccard(char_pairs(kept(a)), char_pairs(kept(b)))
 
 
 def shared_names(names: tuple[str, ...], report: IncidentArticle) -> bool:
@@ -211,20 +214,27 @@ def shared_names(names: tuple[str, ...], report: IncidentArticle) -> bool:
 def same_unnamed_subject(title: str, names: tuple[str, ...], report: IncidentArticle) -> bool:
     """Two reports of outages of something the catalogue has no name for are about the
     same thing: they share a name, or enough of their headlines' non-generic characters,
-    unless both headlines name a Chinese organisation and not the same one ("江城地铁…",
-    "北京地铁…" are worded alike and are two events)."""
+    unless both name someone and not the same one ("江城地铁…" and "北京地铁…",
+    "Maryland … Department of Health" and "Brazilian Ministry of Health …" are worded
+    alike and are two events)."""
     if shared_names(names, report):
         return True
     if han_names(title) and han_names(report.title):
         return False
+    if names and (report.names or title_names(report.title)):
+        return False
     return title_similarity(title, report.title) >= TITLE_SIMILARITY
 
 
-# Words every outage headline shares; only what is left (the names) is compared.
+# Words every outage headline shares, its cause's too ("ransomware attack disrupts …");
+# only what is left (the names) is compared.
 _GENERIC = re.compile(
     r"\b(outages?|down|is|are|was|the|a|an|of|for|in|on|at|after|hits?|service|services|app|"
     r"apps|users?|customers?|fail(s|ed|ing)?|restored|back|online|offline|errors?|issues?|"
-    r"problems?|global|major|hours?)\b|故障|宕机|中断|恢复|已|正常|服务|用户|无法|访问|全球|大面积",
+    r"problems?|global|major|hours?|ransomware|cyber-?attacks?|attacks?|hack(ed|ers?)?|ddos|"
+    r"disrupt(s|ed|ing|ions?)?|crippl(e|es|ed|ing)|shut(s|ting)?|systems?|operations|"
+    r"websites?|by|with|and|to)\b|故障|宕机|中断|恢复|已|正常|服务|用户|无法|访问|全球|大面积|"
+    r"网络攻击|攻击|黑客|勒索",
     re.IGNORECASE,
 )
 
