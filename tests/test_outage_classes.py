@@ -74,6 +74,12 @@ from tests.test_outage import article
          "The new version detects analysis tools."),
         # A glitch that let attackers in is a vulnerability.
         ("Antivirus glitch allowed hackers to slip past scans", "The vendor has fixed it."),
+        # Attacks in general, however their opening reads: trends and roundups.
+        ("DDoS attacks are on the rise, report finds", "Attacks disrupted services at many firms."),
+        ("Ransomware attacks hit hundreds of schools last year", "Many were offline for days."),
+        ("The week in ransomware: new gangs, old tricks", "Attacks disrupted three hospitals."),
+        # A named victim, but the headline's story is the breach.
+        ("Crunchco confirms data breach after ransomware attack", "Systems were down for a day."),
     ],
 )  # fmt: skip
 def test_news_of_other_kinds_that_uses_outage_words(
@@ -129,6 +135,12 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("Online voting system fails during council elections", "Voters could not log in."),
         ("Exchange says system failure halted trading for an hour", "Orders were rejected."),
         ("Crypto exchange users report login issues after hack", "Thousands cannot sign in."),
+        # The attack in the headline, what it took down in the opening sentence.
+        ("Crunchco hit with ransomware attack",
+         "Its ordering systems are down and no orders can be placed. The company is "
+         "investigating."),
+        ("Ferry operator Nordlink hit by cyberattack",
+         "Online booking has been offline since Saturday. Police are investigating."),
     ],
 )  # fmt: skip
 def test_outages_in_real_outlets_words(classifier: OutageClassifier, title: str, text: str) -> None:

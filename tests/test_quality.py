@@ -96,11 +96,11 @@ def test_the_corpus_labels_keep_their_figures(redis_server: object) -> None:
 # targets (TARGETS) are not reached there yet; these floors keep what was reached
 # from sliding back. Raise them as the figures rise.
 TEST_HALF_FLOORS = {
-    "classify.en.precision": 0.85,
-    "classify.en.recall": 0.88,
+    "classify.en.precision": 0.86,
+    "classify.en.recall": 0.92,
     "classify.zh.precision": 0.85,
     "classify.zh.recall": 0.94,
-    "cluster.pairs.f1": 0.78,
+    "cluster.pairs.f1": 0.80,
     "cluster.cross-language pairs.f1": 0.76,
 }
 # The dev half is what the rules are tuned on: its figures say what the rules can do
@@ -142,8 +142,8 @@ def test_both_halves_of_the_labelled_corpus_keep_their_figures(
 # classifier flagged or that use outage words (tests/data/eval/README.md). Most of its
 # missed pairs are reports not classified as outages, or follow-ups past the window.
 ARTICLEMD_FLOORS = {
-    "classify.en.precision": 0.95,
-    "classify.en.recall": 0.61,
+    "classify.en.precision": 0.96,
+    "classify.en.recall": 0.83,
     # Provider-less reports of different victims kept apart (0.04 before: outlet
     # suffixes and a ransomware gang's name were taken for shared names).
     "cluster.pairs.precision": 0.95,

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.incidents.names import title_names
 from bot.languages import LANGUAGES
 from bot.outage.entities import EntityCatalog
 from bot.outage.eventday import stated_day, written_day
@@ -227,7 +228,14 @@ class OutageClassifier:
                 title_neg += len(lex.power.findall(title))
                 text_neg += len(lex.power.findall(lead))
         # An attack that took a service down is an outage; one with no outage word
-        # beside it is security news.
+        # beside it is security news. Outlets often put the attack in the headline and
+        # what it took down in the opening sentence ("KP Snacks hit with ransomware
+        # attack" / "no orders can be placed"): that sentence speaks for the headline.
+        # Only for a headline that names its victim: one about attacks in general
+        # ("DDoS attacks are on the rise") is not about any outage.
+        if not title_out and lex.cause.search(title) and not title_neg:
+            names_victim = names_entity or bool(title_names(title))
+            title_out += names_victim and bool(lex.outage.search(_first_sentence(lead)))
         if not title_out:
             title_neg += len(lex.cause.findall(title))
             text_neg += len(lex.cause.findall(lead)) if not text_out else 0
@@ -263,6 +271,17 @@ class OutageClassifier:
 # How articles name a time zone, per language (bot/data/languages.toml): the grammar of
 # a stated start is per language below, the zone words are data.
 _ZONES = LANGUAGES.zone_words()
+
+
+# The opening sentence of a lead: a standfirst, or a report's first line.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s|[。！？]")
+OPENING_SENTENCE_CHARS = 300
+
+
+def _first_sentence(lead: str) -> str:
+    opening = lead[:OPENING_SENTENCE_CHARS]
+    end = _SENTENCE_END.search(opening)
+    return opening[: end.start()] if end else opening
 
 
 def _alternatives(words: Iterable[str]) -> str:
