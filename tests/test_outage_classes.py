@@ -21,6 +21,10 @@ from tests.test_outage import article
         ("Faulty firmware update knocks out smart thermostats",
          "Owners were left with blank screens on cold mornings."),
         ("iOS更新后部分iPhone频繁死机", "多名用户反映升级到新版本后手机反复重启。"),
+        ("Firmware bug bricks thousands of home routers", "Owners must replace them."),
+        ("Faulty update bricks NAS devices", "Users cannot reach their files."),
+        ("Game console update leaves consoles stuck in boot loop", "A fix is rolling out."),
+        ("某品牌路由器升级后频繁掉线 用户投诉", "厂商称将推送修复。"),
         # A flaw that would let someone crash a system.
         ("Bug in Linux kernel lets attackers crash systems remotely",
          "The flaw is fixed in the latest release."),
