@@ -139,6 +139,17 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("Online voting system fails during council elections", "Voters could not log in."),
         ("Exchange says system failure halted trading for an hour", "Orders were rejected."),
         ("Crypto exchange users report login issues after hack", "Thousands cannot sign in."),
+        # Everyday headline forms.
+        ("Chat app not loading for thousands of users", "The company says it is looking into it."),
+        ("Voice chat service experiencing issues, company investigating", "Messages fail."),
+        ("Search engine suffers brief interruption", "Results pages showed errors."),
+        ("Thousands unable to log in to game network", "The operator has not commented."),
+        ("AI chatbot returning errors for many users", "A fix is in progress."),
+        ("Streams stall during big game on sports app", "Viewers took to social media."),
+        ("Work email delayed for hours", "Users waited for messages."),
+        ("某视频网站视频无法播放", "大量用户反映视频加载失败。"),
+        ("购票页面卡死", "用户反映无法提交订单。"),
+        ("某支付平台部分用户支付异常", "官方称正在修复。"),
         # The attack in the headline, what it took down in the opening sentence.
         ("Crunchco hit with ransomware attack",
          "Its ordering systems are down and no orders can be placed. The company is "
