@@ -10,6 +10,7 @@ import pytest
 
 from benchmarks.quality import (
     TARGETS,
+    Item,
     articlemd_items,
     corpus_items,
     evaluate,
@@ -20,17 +21,21 @@ from bot.intake.pipeline import Intelligence
 from bot.store import Store
 
 
-@pytest.fixture(scope="module")
-def scores(redis_server: object) -> dict[str, float]:
+def figures_of(items: list[Item], redis_server: object, name: str) -> dict[str, float]:
+    """The benchmark's figures for ``items``, filed into a fresh Redis as the bot files them."""
     from bot.keys import Keys
     from tests.conftest import RedisServer
 
     server: RedisServer = redis_server  # type: ignore[assignment]
     client = server.client()
     client.flushall()
-    return evaluate(
-        written_items(), Intelligence.load(), Store(client, Keys("quality"), server.url), show=False
-    )
+    store = Store(client, Keys(f"quality-{name}"), server.url)
+    return evaluate(items, Intelligence.load(), store, show=False)
+
+
+@pytest.fixture(scope="module")
+def scores(redis_server: object) -> dict[str, float]:
+    return figures_of(written_items(), redis_server, "written")
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
@@ -77,17 +82,10 @@ CORPUS_FLOORS = {
 
 @pytest.mark.corpus
 def test_the_corpus_labels_keep_their_figures(redis_server: object) -> None:
-    from bot.keys import Keys
-    from tests.conftest import RedisServer, corpus_dir
+    from tests.conftest import corpus_dir
 
     corpus_dir("datasets")
-    server: RedisServer = redis_server  # type: ignore[assignment]
-    client = server.client()
-    client.flushall()
-    corpus = evaluate(
-        corpus_items(), Intelligence.load(), Store(client, Keys("quality-corpus"), server.url),
-        show=False,
-    )  # fmt: skip
+    corpus = figures_of(corpus_items(), redis_server, "corpus")
     for figure, floor in CORPUS_FLOORS.items():
         assert corpus[figure] >= floor, figure
 
@@ -120,19 +118,10 @@ DEV_HALF_FLOORS = {
 def test_both_halves_of_the_labelled_corpus_keep_their_figures(
     redis_server: object, half: str, floors: dict[str, float]
 ) -> None:
-    from bot.keys import Keys
-    from tests.conftest import RedisServer, corpus_dir
+    from tests.conftest import corpus_dir
 
     corpus_dir("labelled")
-    server: RedisServer = redis_server  # type: ignore[assignment]
-    client = server.client()
-    client.flushall()
-    held_out = evaluate(
-        labelled_items(half),
-        Intelligence.load(),
-        Store(client, Keys(f"quality-{half}-half"), server.url),
-        show=False,
-    )
+    held_out = figures_of(labelled_items(half), redis_server, f"{half}-half")
     for figure, floor in floors.items():
         assert held_out[figure] >= floor, figure
 
@@ -152,20 +141,11 @@ ARTICLEMD_FLOORS = {
 
 @pytest.mark.corpus
 def test_the_articlemd_labels_keep_their_figures(redis_server: object) -> None:
-    from bot.keys import Keys
-    from tests.conftest import RedisServer, corpus_dir
+    from tests.conftest import corpus_dir
 
     corpus_dir("datasets")
-    server: RedisServer = redis_server  # type: ignore[assignment]
-    client = server.client()
-    client.flushall()
     items = articlemd_items()
     assert len(items) == 181
-    figures = evaluate(
-        items,
-        Intelligence.load(),
-        Store(client, Keys("quality-articlemd"), server.url),
-        show=False,
-    )
+    figures = figures_of(items, redis_server, "articlemd")
     for figure, floor in ARTICLEMD_FLOORS.items():
         assert figures[figure] >= floor, figure

@@ -93,6 +93,7 @@ class Lexicon:
     negative: re.Pattern[str]
     headline_negative: re.Pattern[str]
     cause: re.Pattern[str]
+    roundup: re.Pattern[str]
     outage_weight: float
     negative_weight: float
     power: re.Pattern[str]
@@ -118,6 +119,7 @@ class Lexicon:
             negative=_compile(raw["negative"]),
             headline_negative=_compile(raw["headline_negative"]),
             cause=_compile(raw["cause"]),
+            roundup=_compile(raw["roundup"]),
             outage_weight=float(raw["outage"]["weight"]),
             negative_weight=float(raw["negative"]["weight"]),
             power=_compile(raw["power"]),
@@ -232,8 +234,14 @@ class OutageClassifier:
         # what it took down in the opening sentence ("KP Snacks hit with ransomware
         # attack" / "no orders can be placed"): that sentence speaks for the headline.
         # Only for a headline that names its victim: one about attacks in general
-        # ("DDoS attacks are on the rise") is not about any outage.
-        if not title_out and lex.cause.search(title) and not title_neg:
+        # ("DDoS attacks are on the rise") is not about any outage, and a roundup's
+        # opening sentence lists many stories.
+        if (
+            not title_out
+            and lex.cause.search(title)
+            and not title_neg
+            and not lex.roundup.search(title)
+        ):
             names_victim = names_entity or bool(title_names(title))
             title_out += names_victim and bool(lex.outage.search(_first_sentence(lead)))
         if not title_out:
