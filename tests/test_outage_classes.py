@@ -78,6 +78,11 @@ from tests.test_outage import article
          "The new version detects analysis tools."),
         # A glitch that let attackers in is a vulnerability.
         ("Antivirus glitch allowed hackers to slip past scans", "The vendor has fixed it."),
+        # A storm's blackout, however it is worded.
+        ("Storm knocks out power to 50,000 homes", "Utility crews are working to restore power."),
+        # Explainers and advice about outages in general.
+        ("专家解读：如何避免云服务宕机", "企业应建立多云架构。"),
+        ("一文读懂：大厂服务为何总在节假日崩溃", "分析了过去五年的案例。"),
         # Attacks in general, however their opening reads: trends and roundups.
         ("DDoS attacks are on the rise, report finds", "Attacks disrupted services at many firms."),
         ("Ransomware attacks hit hundreds of schools last year", "Many were offline for days."),
@@ -139,6 +144,9 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("Online voting system fails during council elections", "Voters could not log in."),
         ("Exchange says system failure halted trading for an hour", "Orders were rejected."),
         ("Crypto exchange users report login issues after hack", "Thousands cannot sign in."),
+        # A blackout that reached a data centre.
+        ("Storm knocks out power to data centre, taking hosted websites offline",
+         "Customers' sites were unreachable for hours."),
         # Everyday headline forms.
         ("Chat app not loading for thousands of users", "The company says it is looking into it."),
         ("Voice chat service experiencing issues, company investigating", "Messages fail."),
