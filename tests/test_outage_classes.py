@@ -78,6 +78,12 @@ from tests.test_outage import article
          "The new version detects analysis tools."),
         # A glitch that let attackers in is a vulnerability.
         ("Antivirus glitch allowed hackers to slip past scans", "The vendor has fixed it."),
+        # Planned downtime, and services closed for good.
+        ("Provider schedules maintenance that will take API offline for two hours",
+         "The window starts at 02:00 UTC."),
+        ("Startup's app goes offline permanently as company shuts down",
+         "Users have until Friday to export data."),
+        ("某手机品牌系统更新后出现卡顿", "用户反映手机发热。"),
         # A storm's blackout, however it is worded.
         ("Storm knocks out power to 50,000 homes", "Utility crews are working to restore power."),
         # Explainers and advice about outages in general.
@@ -144,6 +150,9 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("Online voting system fails during council elections", "Voters could not log in."),
         ("Exchange says system failure halted trading for an hour", "Orders were rejected."),
         ("Crypto exchange users report login issues after hack", "Thousands cannot sign in."),
+        # A company that shut its own systems down after an attack.
+        ("Logistics company shuts down systems after ransomware attack",
+         "Shipments are delayed across Europe."),
         # A blackout that reached a data centre.
         ("Storm knocks out power to data centre, taking hosted websites offline",
          "Customers' sites were unreachable for hours."),
