@@ -133,6 +133,20 @@ class Lexicon:
         )
 
 
+@dataclass(frozen=True)
+class _Lead:
+    """What a report's opening text says, counted once per report."""
+
+    outage_hits: int
+    negative_hits: int
+    power: bool
+    it_context: bool
+    power_outage_hits: int
+    power_hits: int
+    cause_hits: int
+    opening_says_outage: bool
+
+
 class OutageClassifier:
     """Built once at start-up from the catalogue and lexicon; pure per call."""
 
@@ -201,19 +215,34 @@ class OutageClassifier:
 
     def score(self, title: str, lead: str, names_entity: bool) -> float:
         """The evidence that this is outage news; a title of several stories (a digest:
-        "A outage; B breach") is scored by its best story."""
+        "A outage; B breach") is scored by its best story. The lead is read once, however
+        many stories the title holds (a hostile one holds thousands)."""
+        opening = self._read_lead(lead)
         segments = [part for part in _TITLE_PARTS.split(title) if part.strip()] or [title]
         return max(
-            self._score(_BACKGROUND_CLAUSE.sub("", segment), lead, names_entity)
+            self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity)
             for segment in segments
         )
 
-    def _score(self, title: str, lead: str, names_entity: bool) -> float:
+    def _read_lead(self, lead: str) -> _Lead:
+        lex = self._lexicon
+        return _Lead(
+            outage_hits=len(lex.outage.findall(lead)),
+            negative_hits=len(lex.negative.findall(lead)),
+            power=bool(lex.power.search(lead)),
+            it_context=bool(lex.it_context.search(lead)),
+            power_outage_hits=len(lex.power_outage.findall(lead)),
+            power_hits=len(lex.power.findall(lead)),
+            cause_hits=len(lex.cause.findall(lead)),
+            opening_says_outage=bool(lex.outage.search(_first_sentence(lead))),
+        )
+
+    def _score(self, title: str, lead: _Lead, names_entity: bool) -> float:
         lex = self._lexicon
         title_out = len(lex.outage.findall(_CAUSE_CLAUSE.sub(" ", title)))
-        text_out = min(len(lex.outage.findall(lead)), MAX_TEXT_HITS)
+        text_out = min(lead.outage_hits, MAX_TEXT_HITS)
         title_neg = len(lex.negative.findall(title)) + len(lex.headline_negative.findall(title))
-        text_neg = len(lex.negative.findall(lead))
+        text_neg = lead.negative_hits
         # A power cut with no IT context is a city's blackout: it argues against.
         # Next to IT context it is the outage itself ("a power cut at the data centre").
         # A headline that says only that the power failed ("power outage hits Spain")
@@ -221,14 +250,14 @@ class OutageClassifier:
         # data centres were hit too. One that says what failed with it ("power cut
         # knocks websites offline") is read with its lead.
         only_power = lex.power.search(title) and not lex.outage.search(lex.power.sub(" ", title))
-        context = title if only_power else f"{title}\n{lead}"
-        if lex.power.search(context):
-            if names_entity or lex.it_context.search(context):
+        with_lead = not only_power
+        if lex.power.search(title) or (with_lead and lead.power):
+            if names_entity or lex.it_context.search(title) or (with_lead and lead.it_context):
                 title_out += len(lex.power_outage.findall(title))
-                text_out = min(text_out + len(lex.power_outage.findall(lead)), MAX_TEXT_HITS)
+                text_out = min(text_out + lead.power_outage_hits, MAX_TEXT_HITS)
             else:
                 title_neg += len(lex.power.findall(title))
-                text_neg += len(lex.power.findall(lead))
+                text_neg += lead.power_hits
         # An attack that took a service down is an outage; one with no outage word
         # beside it is security news. Outlets often put the attack in the headline and
         # what it took down in the opening sentence ("KP Snacks hit with ransomware
@@ -243,10 +272,10 @@ class OutageClassifier:
             and not lex.roundup.search(title)
         ):
             names_victim = names_entity or bool(title_names(title))
-            title_out += names_victim and bool(lex.outage.search(_first_sentence(lead)))
+            title_out += names_victim and lead.opening_says_outage
         if not title_out:
             title_neg += len(lex.cause.findall(title))
-            text_neg += len(lex.cause.findall(lead)) if not text_out else 0
+            text_neg += lead.cause_hits if not text_out else 0
         score = lex.outage_weight * (min(title_out, 2) + TEXT_WEIGHT * text_out)
         score -= lex.negative_weight * (
             min(title_neg, 2) + NEGATIVE_TEXT_WEIGHT * min(text_neg, MAX_NEGATIVE_TEXT_HITS)

@@ -106,3 +106,19 @@ def test_citations_are_read_from_the_opening_only_whatever_the_text_holds() -> N
     assert cited_addresses(hostile) == ("news.example/real-story",)
     late = "x" * CITATION_CHARS + "Source: https://evil.example/other-event"
     assert cited_addresses(late) == ()
+
+
+def test_a_headline_of_thousands_of_stories_reads_the_lead_once() -> None:
+    """A digest headline is scored story by story ("A outage | B breach"); a hostile one
+    holds thousands. Its lead is read once per report, not once per story: 6,667
+    stories over a 1,500-character opening took 91 s before, about 3 s now."""
+    from bot.intake.pipeline import Intelligence
+    from tests.test_outage import article
+
+    classifier = Intelligence.load().classifier
+    junk = "Acme Conti Department | ZDNet " * 8000
+    hostile = article(junk[:200_000] + "| Payments app down for hours", junk)
+    start = time.perf_counter()
+    outage = classifier.classify(hostile)
+    assert time.perf_counter() - start < 20
+    assert outage.is_outage  # the one outage story among the junk still counts
