@@ -204,11 +204,15 @@ def title_similarity(a: str, b: str) -> float:
     return jaccard(char_pairs(kept(a)), char_pairs(kept(b)))
 
 
+def names_of(report: IncidentArticle) -> tuple[str, ...]:
+    """The names a filed report gives (reports filed before names were kept: its
+    headline's)."""
+    return report.names or tuple(title_names(report.title))
+
+
 def shared_names(names: tuple[str, ...], report: IncidentArticle) -> bool:
-    """A report names what ``names`` names (reports filed before names were kept: by
-    their headline)."""
-    theirs = report.names or tuple(title_names(report.title))
-    return any(same_name(mine, other) for mine in names for other in theirs)
+    """A report names what ``names`` names."""
+    return any(same_name(mine, other) for mine in names for other in names_of(report))
 
 
 def same_unnamed_subject(title: str, names: tuple[str, ...], report: IncidentArticle) -> bool:
@@ -221,7 +225,7 @@ def same_unnamed_subject(title: str, names: tuple[str, ...], report: IncidentArt
         return True
     if han_names(title) and han_names(report.title):
         return False
-    if names and (report.names or title_names(report.title)):
+    if names and names_of(report):
         return False
     return title_similarity(title, report.title) >= TITLE_SIMILARITY
 
