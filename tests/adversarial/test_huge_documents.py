@@ -122,3 +122,9 @@ def test_a_headline_of_thousands_of_stories_reads_the_lead_once() -> None:
     outage = classifier.classify(hostile)
     assert time.perf_counter() - start < 20
     assert outage.is_outage  # the one outage story among the junk still counts
+    # Filing reads the same headline's names (site suffixes, attackers' names): linear too.
+    from bot.incidents.names import report_names
+
+    start = time.perf_counter()
+    names = report_names(hostile.title, hostile.text)
+    assert time.perf_counter() - start < 5 and "acme" in names
