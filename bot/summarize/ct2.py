@@ -14,15 +14,17 @@ reading its weights, and CTranslate2 reads them as int8 in fused kernels with
 no per-step Python; torch's dynamic int8 re-reads activations and runs the
 beam bookkeeping in Python (benchmarks/summarize.py).
 
-Vocabulary: the conversion writes ``vmap.txt``, CTranslate2's vocabulary map.
-Its fixed candidates are every piece written only in the scripts of
+Vocabulary: the conversion writes ``vmap.txt``, CTranslate2's vocabulary map:
+its fixed candidates, every piece written only in the scripts of
 bot/summarize/vocab.py (Chinese and English: CJK, ASCII and typography, so
-digits, names and Latin brand names in Chinese text stay), and each piece maps
-to itself, so every piece the article itself uses is a candidate too (a
-"Zürich" in an English report). Decided from the tokenizer alone, never from a
-corpus. A batch decodes over that map only when every article in it is in one
-of those languages and so is every summary asked for; anything else decodes
-over the whole vocabulary.
+digits, names and Latin brand names in Chinese text stay). Decided from the
+tokenizer alone, never from a corpus. An article decodes over the map only
+when it and every summary asked of it are in those languages and every piece
+of its input is a candidate, so the map takes nothing away that the article
+itself uses; any other article (a "Zürich" in an English report) decodes over
+the whole vocabulary, in its own call (``generate``). The map has no rule per
+other piece, which would make the same candidates: CTranslate2 parses the map
+at every load, and mT5's 190k such rules were a quarter of its load time.
 
 Tokenizer: the conversion also saves ``tokenizer/``, a copy of the tokenizer as
 loaded that reads in one parse (bot/summarize/tokenizer_copy.py); the engine
@@ -134,6 +136,7 @@ def convert(
     shutil.rmtree(staging, ignore_errors=True)
     try:
         _Loaded(str(model_folder)).convert(str(staging), quantization=quantization, force=True)
+        write_vocabulary_as_text(staging)
         write_vocabulary_map(tokenizer, staging)
         write_tokenizer_copy(tokenizer, staging / TOKENIZER_COPY)
     except Exception as exc:  # the converter raises many kinds; all mean "not converted"
@@ -161,7 +164,7 @@ def _as_ct2_expects(model: Any) -> None:
 
 
 def write_vocabulary_map(tokenizer: PreTrainedTokenizerBase, folder: Path) -> None:
-    """``vmap.txt``: the script pieces as fixed candidates, and every other piece as its own.
+    """``vmap.txt``: the pieces of the script languages, CTranslate2's fixed candidates.
 
     A byte-level BPE vocabulary (BART) has no script pieces to choose from, so it
     gets no map and always decodes over everything.
@@ -174,19 +177,45 @@ def write_vocabulary_map(tokenizer: PreTrainedTokenizerBase, folder: Path) -> No
     except ValueError as exc:
         log.info("%s: no vocabulary map (%s)", folder, exc)
         return
-    pieces = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
-    # A map line is "<source piece>\t<candidate> <candidate> ...": a piece with
-    # whitespace in it cannot be written there, and has no script text anyway.
+    pieces = tokenizer.convert_ids_to_tokens(fixed)
+    # The map line is "\t<candidate> <candidate> ...": a piece with whitespace in it
+    # cannot be written there, so an input using one decodes over everything.
     writable = [p for p in pieces if isinstance(p, str) and p and not any(c.isspace() for c in p)]
-    can_write = set(writable)  # built once: mT5 has 250k pieces, most of them fixed
-    fixed_pieces = [pieces[i] for i in fixed if pieces[i] in can_write]
-    lines = ["\t" + " ".join(fixed_pieces)]
-    # A fixed candidate needs no rule of its own: CTranslate2 parses every line
-    # at each load, and mT5's fixed pieces are a quarter of its vocabulary.
-    always = set(fixed_pieces)
-    lines += [f"{piece}\t{piece}" for piece in writable if piece not in always]
-    (folder / VMAP_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / VMAP_FILE).write_text("\t" + " ".join(writable) + "\n", encoding="utf-8")
     (folder / VMAP_LANGUAGES_FILE).write_text(json.dumps(languages), encoding="utf-8")
+
+
+def read_map_candidates(folder: Path) -> frozenset[str]:
+    """The fixed candidates of ``folder``'s vocabulary map (its "" line); empty without one.
+
+    A map written before the map lost its per-piece rules has the same first
+    line; its rules then go unused (an input using their pieces decodes over
+    everything).
+    """
+    try:
+        with (folder / VMAP_FILE).open(encoding="utf-8") as lines:
+            for line in lines:
+                key, _, candidates = line.rstrip("\n").partition("\t")
+                if key == "":
+                    return frozenset(candidates.split(" ")) - {""}
+    except (OSError, UnicodeDecodeError):
+        pass
+    return frozenset()
+
+
+def write_vocabulary_as_text(folder: Path) -> None:
+    """Rewrite the converter's ``*_vocabulary.json`` as ``.txt``, one token a line.
+
+    CTranslate2 reads either; the text one parses faster (about a tenth of
+    mT5-base's load: 250k tokens). A vocabulary with a token that cannot be a
+    line (a line break in it) stays JSON.
+    """
+    for source in folder.glob("*_vocabulary.json"):
+        tokens = json.loads(source.read_text(encoding="utf-8"))
+        if not all(isinstance(t, str) and "\n" not in t and "\r" not in t for t in tokens):
+            continue
+        source.with_suffix(".txt").write_text("".join(t + "\n" for t in tokens), encoding="utf-8")
+        source.unlink()
 
 
 # -- the model --------------------------------------------------------------------------------
@@ -241,9 +270,10 @@ class Ct2Model:
         same = bool(start) and start == config.get("bos_token")
         self._start_token: str | None = str(start) if same else None
         languages = folder / VMAP_LANGUAGES_FILE
+        self.map_candidates = read_map_candidates(folder)
         self.vocabulary_languages: frozenset[str] = frozenset(
             json.loads(languages.read_text(encoding="utf-8"))
-            if (folder / VMAP_FILE).is_file() and languages.is_file()
+            if self.map_candidates and languages.is_file()
             else []
         )
 
@@ -301,8 +331,10 @@ class Ct2Model:
     ) -> torch.Tensor:
         """Token ids for each input row, padded with the pad id, like transformers' generate.
 
-        ``languages``: every language the batch reads and writes; when all are
-        covered by the vocabulary map, decoding is restricted to it.
+        ``languages``: every language the batch reads and writes. When all are
+        covered by the vocabulary map, the rows whose every piece is one of its
+        candidates decode over the map (one call), the others over the whole
+        vocabulary (another call).
         """
         import torch
 
@@ -312,19 +344,29 @@ class Ct2Model:
             kept = [i for i, on in zip(ids, mask, strict=True) if on]
             sources.append(self._tokenizer.convert_ids_to_tokens(kept))
         forced = settings.get("forced_bos_token_id", self._defaults.get("forced_bos_token_id"))
-        prefix = None
+        prefix: list[str] | None = None
         if forced is not None:
             # transformers forces this token first (BART's <s>); CTranslate2 takes it as a prefix.
-            token = self._tokenizer.convert_ids_to_tokens(int(forced))
-            prefix = [[token] for _ in sources]
+            prefix = [str(self._tokenizer.convert_ids_to_tokens(int(forced)))]
         wanted = {language.split("-")[0].lower() for language in languages}
-        use_vmap = bool(wanted) and wanted <= self.vocabulary_languages
-        try:
-            results = self._translator.translate_batch(
-                sources, target_prefix=prefix, use_vmap=use_vmap, **options
-            )
-        except (RuntimeError, ValueError) as exc:
-            raise RuntimeError(f"CTranslate2: {exc}") from exc
+        map_allowed = bool(wanted) and wanted <= self.vocabulary_languages
+        on_map = [map_allowed and self.map_candidates.issuperset(row) for row in sources]
+        results: list[Any] = [None] * len(sources)
+        for use_vmap in (True, False):
+            chosen = [index for index, flag in enumerate(on_map) if flag is use_vmap]
+            if not chosen:
+                continue
+            try:
+                done = self._translator.translate_batch(
+                    [sources[index] for index in chosen],
+                    target_prefix=None if prefix is None else [prefix] * len(chosen),
+                    use_vmap=use_vmap,
+                    **options,
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise RuntimeError(f"CTranslate2: {exc}") from exc
+            for index, result in zip(chosen, done, strict=True):
+                results[index] = result
         rows: list[list[int]] = []
         for result in results:
             tokens = list(result.hypotheses[0])

@@ -38,8 +38,15 @@ _ID_SETTINGS = (
 # Settings that list token ids in ways we do not translate; trimming refuses them.
 _ID_LIST_SETTINGS = ("suppress_tokens", "begin_suppress_tokens", "bad_words_ids")
 _SENTENCEPIECE_SPACE = "\u2581"
-# Pieces beyond plain ASCII that English text uses.
-_TYPOGRAPHY = frozenset("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u00b0\u00a9")
+# Pieces beyond plain ASCII that English text uses: quotes, dashes, the ellipsis,
+# and the signs news copies (the middle dot of Chinese transliterated names
+# "埃隆·马斯克", bullets, £ €, the minus and times signs). An article with any other
+# character decodes over the whole vocabulary (bot/summarize/ct2.py), so the
+# common ones are here.
+_TYPOGRAPHY = frozenset(
+    "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u00b0\u00a9"
+    "\u00b7\u2022\u00d7\u00a3\u20ac\u2212"
+)
 
 
 def _ascii_or_typography(char: str) -> bool:
@@ -56,6 +63,7 @@ def _chinese(char: str) -> bool:
         or 0xF900 <= code <= 0xFAFF
         or 0x3000 <= code <= 0x303F
         or 0xFF00 <= code <= 0xFFEF
+        or code == 0x30FB  # the katakana middle dot, in some transliterated names
         or code >= 0x20000
         or _ascii_or_typography(char)
     )

@@ -10,6 +10,7 @@ output of the tiny models.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from bot.summarize.ct2 import (
     has_ct2,
     model_defaults,
     precision_label,
+    read_map_candidates,
+    write_vocabulary_as_text,
 )
 from bot.summarize.loading import is_quantized
 from bot.summarize.options import EngineOptions
@@ -183,43 +186,117 @@ def test_the_vocabulary_map_changes_no_output_of_the_tiny_models(
     assert mapped == whole
 
 
-def test_the_vocabulary_map_keeps_names_numbers_and_the_articles_own_pieces(
+def test_the_vocabulary_map_keeps_names_numbers_and_latin_brand_names(
     tiny: dict[Arch, TinyModel],
 ) -> None:
     model = tiny["mt5"]
     tokenizer = AutoTokenizer.from_pretrained(model.folder, local_files_only=True)
-    fixed, *rules = (ct2_folder(model.folder) / VMAP_FILE).read_text("utf-8").splitlines()
-    candidates = set(fixed.split("\t")[1].split(" "))
+    lines = (ct2_folder(model.folder) / VMAP_FILE).read_text("utf-8").splitlines()
+    # One line, the fixed candidates: no per-piece rules for CTranslate2 to parse at load.
+    assert len(lines) == 1 and lines[0].startswith("\t")
+    candidates = set(lines[0][1:].split(" "))
+    assert candidates == read_map_candidates(ct2_folder(model.folder))
     # Latin brand names, region names and digits inside Chinese text are fixed candidates.
     mixed = "阿里云 AWS us-east-1 华东1区 Cloudflare 故障 2 hours"
     pieces = set(tokenizer.tokenize(mixed)) - {tokenizer.unk_token}
     assert pieces <= candidates
-    # Every other piece is a candidate wherever the input uses it.
-    sources = [source for source, target in (r.split("\t") for r in rules) if source == target]
-    assert len(sources) == len(rules) and not candidates & set(sources)
-    every = set(tokenizer.convert_ids_to_tokens(list(range(len(tokenizer)))))
-    assert len(every - candidates - set(sources)) <= 5  # pieces with whitespace in them
+
+
+def _narrow_map(model: TinyModel, folder: Path) -> tuple[Ct2Model, list[int]]:
+    """The tiny T5 converted with a map of a handful of pieces, so restriction is visible.
+
+    Returns the engine and an input written only in the map's pieces.
+    """
+    convert(model.folder, target=folder)
+    tokenizer = AutoTokenizer.from_pretrained(model.folder, local_files_only=True)
+    few = ["▁the", "▁in", "▁at", "s", "▁AWS", "▁1", tokenizer.eos_token]
+    few = [piece for piece in few if tokenizer.convert_tokens_to_ids(piece) != 2]
+    (folder / VMAP_FILE).write_text("\t" + " ".join(few) + "\n", encoding="utf-8")
+    ids = [int(tokenizer.convert_tokens_to_ids(piece)) for piece in few[:-1]]
+    return Ct2Model(folder, tokenizer, threads=1), ids * 4 + [tokenizer.eos_token_id]
+
+
+def _generate(
+    ct2: Ct2Model, tiny: TinyModel, inputs: list[str | list[int]], languages: frozenset[str]
+) -> list[list[int]]:
+    """Token ids generated for texts or ready token ids (padded here), specials left out."""
+    tokenizer = AutoTokenizer.from_pretrained(tiny.folder, local_files_only=True)
+    rows = [row if isinstance(row, list) else tokenizer(row)["input_ids"] for row in inputs]
+    width = max(len(row) for row in rows)
+    pad = tokenizer.pad_token_id
+    output = ct2.generate(
+        input_ids=torch.tensor([row + [pad] * (width - len(row)) for row in rows]),
+        attention_mask=torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in rows]),
+        languages=languages,
+        **TINY_GENERATION,
+    )
+    special = set(tokenizer.all_special_ids)
+    return [[int(i) for i in row if int(i) not in special] for row in output]
 
 
 def test_a_batch_outside_the_map_s_languages_decodes_over_everything(
     tiny: dict[Arch, TinyModel], tmp_path: Path
 ) -> None:
     model = tiny["t5"]
-    folder = convert(model.folder, target=tmp_path / "narrow")
-    tokenizer = AutoTokenizer.from_pretrained(model.folder, local_files_only=True)
-    # A map whose fixed candidates are a handful of pieces: restriction is visible.
-    few = ["▁the", "▁in", "▁at", "s", "▁AWS", "▁1"]
-    few = [piece for piece in few if tokenizer.convert_tokens_to_ids(piece) != 2]
-    (folder / VMAP_FILE).write_text("\t" + " ".join(few) + "\n", encoding="utf-8")
-    ct2 = Ct2Model(folder, tokenizer, threads=1)
-    settings = dict(TINY_GENERATION)
-    allowed = set(tokenizer.convert_tokens_to_ids(few))
-    for row in _ct2_ids(ct2, model, settings, frozenset({"en"})):
+    ct2, only_fixed = _narrow_map(model, tmp_path / "narrow")
+    allowed = set(only_fixed)
+    for row in _generate(ct2, model, [only_fixed], frozenset({"en"})):
         assert set(row) <= allowed
     # Japanese is not a language of the map: the whole vocabulary, as with no map.
-    assert _ct2_ids(ct2, model, settings, frozenset({"en", "ja"})) == _ct2_ids(
-        ct2, model, settings, frozenset()
+    assert _generate(ct2, model, [only_fixed], frozenset({"en", "ja"})) == _generate(
+        ct2, model, [only_fixed], frozenset()
     )
+
+
+def test_an_article_using_a_piece_outside_the_map_decodes_over_everything(
+    tiny: dict[Arch, TinyModel], tmp_path: Path
+) -> None:
+    # The map takes nothing away from an article that it cannot write: such an
+    # article decodes over the whole vocabulary, whatever else shares its batch.
+    model = tiny["t5"]
+    ct2, only_fixed = _narrow_map(model, tmp_path / "narrow")
+    allowed = set(only_fixed)
+    english = frozenset({"en"})
+    mixed = _generate(ct2, model, [TEXTS[0], only_fixed, TEXTS[2]], english)
+    whole = _generate(ct2, model, [TEXTS[0], TEXTS[2]], frozenset())
+    assert [mixed[0], mixed[2]] == whole
+    assert not set(mixed[0]) <= allowed  # the whole vocabulary was open to it
+    assert set(mixed[1]) <= allowed  # its batch-mate stayed on the map
+    assert mixed[1] == _generate(ct2, model, [only_fixed], english)[0]
+
+
+def test_a_map_written_with_per_piece_rules_still_reads(
+    tiny: dict[Arch, TinyModel], tmp_path: Path
+) -> None:
+    # Folders converted before the map lost its rules: same first line, rules unused.
+    model = tiny["t5"]
+    ct2, only_fixed = _narrow_map(model, tmp_path / "narrow")
+    with (ct2.folder / VMAP_FILE).open("a", encoding="utf-8") as rules:
+        rules.write("▁Zürich\t▁Zürich\n▁the\t▁the\n")
+    reread = Ct2Model(ct2.folder, ct2._tokenizer, threads=1)
+    assert reread.map_candidates == ct2.map_candidates
+    assert _generate(reread, model, [only_fixed], frozenset({"en"})) == _generate(
+        ct2, model, [only_fixed], frozenset({"en"})
+    )
+
+
+def test_the_vocabulary_is_written_as_text_unless_a_token_cannot_be_a_line(
+    tiny: dict[Arch, TinyModel], tmp_path: Path
+) -> None:
+    folder = ct2_folder(tiny["mt5"].folder)
+    assert (folder / "shared_vocabulary.txt").is_file()
+    assert not (folder / "shared_vocabulary.json").exists()
+    plain, broken = tmp_path / "plain", tmp_path / "broken"
+    for where, tokens in ((plain, ["<pad>", "▁a", "", "b"]), (broken, ["<pad>", "a\nb"])):
+        where.mkdir()
+        (where / "shared_vocabulary.json").write_text(json.dumps(tokens), encoding="utf-8")
+        write_vocabulary_as_text(where)
+    assert (plain / "shared_vocabulary.txt").read_text("utf-8").split("\n")[:-1] == [
+        "<pad>", "▁a", "", "b"
+    ]  # fmt: skip
+    assert not (plain / "shared_vocabulary.json").exists()
+    assert (broken / "shared_vocabulary.json").is_file()
+    assert not (broken / "shared_vocabulary.txt").exists()
 
 
 def test_thread_qa_answers_on_the_ct2_model(tiny: dict[Arch, TinyModel]) -> None:
@@ -239,9 +316,9 @@ def test_thread_qa_answers_on_the_ct2_model(tiny: dict[Arch, TinyModel]) -> None
 
 
 def test_the_vocabulary_map_of_an_mt5_size_vocabulary_is_written_whole(tmp_path: Path) -> None:
-    # mT5's 250,112 pieces: Latin and Chinese pieces (kept for every batch) and pieces of
-    # other scripts (Thai here, candidates only where an input uses them). Writing the map
-    # must stay linear in the vocabulary: `models pull` of the mT5 presets waits on it.
+    # mT5's 250,112 pieces: Latin and Chinese pieces (the map's candidates) and pieces of
+    # other scripts (Thai here, left out). Writing the map must stay linear in the
+    # vocabulary: `models pull` of the mT5 presets waits on it.
     from tokenizers import Tokenizer, models
     from transformers import PreTrainedTokenizerFast
 
@@ -257,10 +334,8 @@ def test_the_vocabulary_map_of_an_mt5_size_vocabulary_is_written_whole(tmp_path:
         unk_token="<unk>",
     )
     write_vocabulary_map(tokenizer, tmp_path)
-    fixed, *rules = (tmp_path / VMAP_FILE).read_text("utf-8").splitlines()
+    (fixed,) = (tmp_path / VMAP_FILE).read_text("utf-8").splitlines()
     candidates = set(fixed.split("\t")[1].split(" "))
-    # A rule for each piece outside the fixed candidates; none repeats one.
-    assert len(rules) == size - len(candidates)
     assert {"▁w0", "▁" + chr(0x4E01) + "1", "</s>"} <= candidates
     assert "▁" + chr(0x0E03) + "2" not in candidates
     latin_or_chinese = sum(1 for n in range(size - len(special)) if n % 3 != 2)
