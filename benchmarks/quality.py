@@ -276,7 +276,34 @@ def evaluate(
             if item.is_outage != outcome[item.key]:
                 wrong = "missed" if item.is_outage else "false alarm"
                 print(f"    {wrong}: [{item.article.language}] {item.article.title}")
+        show_cluster_errors(items, predicted)
     return scores
+
+
+def show_cluster_errors(items: list[Item], predicted: dict[str, str | None]) -> None:
+    """Gold incidents filed apart (split) and filed incidents holding several gold ones (mixed)."""
+
+    def line(item: Item) -> str:
+        day = item.article.published.date().isoformat()
+        return f"{predicted[item.key] or '-'} {day} [{item.article.language}] {item.article.title}"
+
+    gold: dict[str, list[Item]] = {}
+    guessed: dict[str, list[Item]] = {}
+    for item in items:
+        if item.incident is not None:
+            gold.setdefault(item.incident, []).append(item)
+        if predicted[item.key] is not None:
+            guessed.setdefault(str(predicted[item.key]), []).append(item)
+    for incident, members in sorted(gold.items()):
+        if len({predicted[m.key] for m in members}) > 1:
+            print(f"    split {incident}:")
+            for member in members:
+                print(f"      {line(member)}")
+    for members in guessed.values():
+        if len({m.incident for m in members}) > 1:
+            print("    mixed:")
+            for member in members:
+                print(f"      {member.incident or '(not an outage)'}: {line(member)}")
 
 
 def main() -> None:

@@ -95,6 +95,14 @@ from tests.test_outage import article
         ("The week in ransomware: new gangs, old tricks", "Attacks disrupted three hospitals."),
         # A named victim, but the headline's story is the breach.
         ("Crunchco confirms data breach after ransomware attack", "Systems were down for a day."),
+        # Drones fail in the air, not as a service.
+        ("Hundreds of drones fall into river during light show after technical glitch",
+         "The operator said nobody was hurt."),
+        ("数百架无人机因技术故障坠入河中", "这些无人机原本是灯光秀的一部分。"),
+        # A translator's note is skipped, but only the sentence after it speaks for the
+        # headline: here it says nothing was taken down.
+        ("运营商Telvia遭网络攻击",
+         "译文仅供参考，具体内容表达以及含义原文为准。该公司称正在调查此事。"),
     ],
 )  # fmt: skip
 def test_news_of_other_kinds_that_uses_outage_words(
@@ -173,6 +181,15 @@ def test_news_of_other_kinds_that_uses_outage_words(
          "investigating."),
         ("Ferry operator Nordlink hit by cyberattack",
          "Online booking has been offline since Saturday. Police are investigating."),
+        # ... in the words of a business that cannot trade.
+        ("Snackmaker Crunchco hit with ransomware attack",
+         "The company has told retailers that no orders can be placed for the next few weeks."),
+        ("Tour operator Alpfahrt hit by cyberattack",
+         "Bookings cannot be processed until its systems are rebuilt."),
+        # ... after the note a Chinese repost of English news opens with.
+        ("无线运营商Telvia确认长期停电背后的网络攻击",
+         "译文仅供参考，具体内容表达以及含义原文为准。  无线运营商Telvia证实，网络攻击是上周"
+         "开始的大范围服务中断的原因。"),
     ],
 )  # fmt: skip
 def test_outages_in_real_outlets_words(classifier: OutageClassifier, title: str, text: str) -> None:

@@ -234,7 +234,7 @@ class OutageClassifier:
             power_outage_hits=len(lex.power_outage.findall(lead)),
             power_hits=len(lex.power.findall(lead)),
             cause_hits=len(lex.cause.findall(lead)),
-            opening_says_outage=bool(lex.outage.search(_first_sentence(lead))),
+            opening_says_outage=bool(lex.outage.search(_opening_sentence(lead, lex.translated))),
         )
 
     def _score(self, title: str, lead: _Lead, names_entity: bool) -> float:
@@ -313,6 +313,15 @@ _ZONES = LANGUAGES.zone_words()
 # The opening sentence of a lead: a standfirst, or a report's first line.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s|[。！？]")
 OPENING_SENTENCE_CHARS = 300
+
+
+def _opening_sentence(lead: str, note: re.Pattern[str]) -> str:
+    """The lead's first sentence; the next one when the first is a translator's note
+    ("译文仅供参考，…原文为准。"), which Chinese reposts of English news open with."""
+    first = _first_sentence(lead)
+    if not note.search(first):
+        return first
+    return _first_sentence(lead[len(first) :].lstrip("。！？.!? \n"))
 
 
 def _first_sentence(lead: str) -> str:
