@@ -178,9 +178,12 @@ def test_a_stated_time_in_a_date_only_report_falls_on_its_day() -> None:
          "The government appears to have shut down the internet within its borders.", False),
         ("Country restricts internet access during exams",
          "The ministry restricted internet access nationwide for three hours.", False),
-        # ...while a provider taking "the world's internet" down is one.
+        # ...while a provider taking "the world's internet" down is one, and so is an
+        # attack that took a country's internet down.
         ("Cloudflare outage knocks half the world's internet offline",
          "Cloudflare said a bad configuration took down its network.", True),
+        ("Cyberattacks on gaming tournament take down Ruritania's internet",
+         "Floods of traffic overwhelmed the country's only ISP for four days.", True),
         # A fault that caused something other than a service outage is not one.
         ("因软件故障美国高中一天 24 小时开着灯", "学校的照明系统因软件故障无法关闭。", False),
         ("阿里云香港数据中心因制冷故障宕机", "阿里云香港可用区C的服务器因制冷故障宕机。", True),
