@@ -35,7 +35,8 @@ from tests.test_outage import article
          "The class action seeks compensation for cancelled flights."),
         ("乘客起诉航空公司 索赔去年系统故障损失", "原告称航班取消造成损失。"),
         # ... and fines for one.
-        ("某银行因IT系统宕机被罚5000万元", "监管机构称该银行2019年的系统迁移导致数百万客户无法使用网银。"),
+        ("某银行因IT系统宕机被罚5000万元",
+         "监管机构称该银行2019年的系统迁移导致数百万客户无法使用网银。"),
         # Attacks and claims that say they did no harm.
         ("Hackers claim DDoS attack on bank websites; no disruption reported",
          "The bank said its services were working normally."),
