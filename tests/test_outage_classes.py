@@ -98,6 +98,9 @@ from tests.test_outage import article
         ("The week in ransomware: new gangs, old tricks", "Attacks disrupted three hospitals."),
         # A named victim, but the headline's story is the breach.
         ("Crunchco confirms data breach after ransomware attack", "Systems were down for a day."),
+        # Defects of chips and firmware are product faults.
+        ("Processor instability causes game crashes on some desktops",
+         "The chipmaker blamed elevated voltage and promised a microcode update."),
         # Drones fail in the air, not as a service.
         ("Hundreds of drones fall into river during light show after technical glitch",
          "The operator said nobody was hurt."),
@@ -184,6 +187,8 @@ def test_news_of_other_kinds_that_uses_outage_words(
          "investigating."),
         ("Ferry operator Nordlink hit by cyberattack",
          "Online booking has been offline since Saturday. Police are investigating."),
+        # A firmware bug that took a service down is that service's outage.
+        ("Firmware bug takes bank's ATMs offline nationwide", "Customers could not withdraw cash."),
         # ... in the words of a business that cannot trade.
         ("Snackmaker Crunchco hit with ransomware attack",
          "The company has told retailers that no orders can be placed for the next few weeks."),
