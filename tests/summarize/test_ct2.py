@@ -76,16 +76,7 @@ def _transformers_ids(tiny: TinyModel, settings: dict[str, Any]) -> list[list[in
 def _ct2_ids(
     model: Ct2Model, tiny: TinyModel, settings: dict[str, Any], languages: frozenset[str]
 ) -> list[list[int]]:
-    tokenizer = AutoTokenizer.from_pretrained(tiny.folder, local_files_only=True)
-    inputs = tokenizer(TEXTS, padding=True, return_tensors="pt")
-    output = model.generate(
-        input_ids=inputs["input_ids"],
-        attention_mask=inputs["attention_mask"],
-        languages=languages,
-        **settings,
-    )
-    special = set(tokenizer.all_special_ids)
-    return [[int(i) for i in row if int(i) not in special] for row in output]
+    return _generate(model, tiny, list(TEXTS), languages, settings)
 
 
 # How many greedy tokens agree on these inputs: T5 all of them; BART all but the
@@ -217,7 +208,11 @@ def _narrow_map(model: TinyModel, folder: Path) -> tuple[Ct2Model, list[int]]:
 
 
 def _generate(
-    ct2: Ct2Model, tiny: TinyModel, inputs: list[str | list[int]], languages: frozenset[str]
+    ct2: Ct2Model,
+    tiny: TinyModel,
+    inputs: list[str | list[int]],
+    languages: frozenset[str],
+    settings: dict[str, Any] = TINY_GENERATION,
 ) -> list[list[int]]:
     """Token ids generated for texts or ready token ids (padded here), specials left out."""
     tokenizer = AutoTokenizer.from_pretrained(tiny.folder, local_files_only=True)
@@ -228,7 +223,7 @@ def _generate(
         input_ids=torch.tensor([row + [pad] * (width - len(row)) for row in rows]),
         attention_mask=torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in rows]),
         languages=languages,
-        **TINY_GENERATION,
+        **settings,
     )
     special = set(tokenizer.all_special_ids)
     return [[int(i) for i in row if int(i) not in special] for row in output]
