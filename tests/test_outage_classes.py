@@ -98,6 +98,15 @@ from tests.test_outage import article
         ("The week in ransomware: new gangs, old tricks", "Attacks disrupted three hospitals."),
         # A named victim, but the headline's story is the breach.
         ("Crunchco confirms data breach after ransomware attack", "Systems were down for a day."),
+        # Downtime announced ahead.
+        ("Bank warns of planned outage for system upgrade this weekend",
+         "Online banking will be unavailable from 11pm Saturday."),
+        ("Game servers will be offline Tuesday for scheduled update", "Work runs until noon."),
+        ("某银行将于本周六凌晨系统升级 期间网银无法使用", "升级时间为凌晨0点至6点。"),
+        # Outages in general: why they keep happening, what firms fear.
+        ("Why cloud outages keep happening and what to do about it", "Experts weigh in."),
+        ("Outage insurance market grows as firms fear downtime", "Premiums rose 20% this year."),
+        ("为什么云服务总是宕机？", "专家分析了过去几年的案例。"),
         # Defects of chips and firmware are product faults.
         ("Processor instability causes game crashes on some desktops",
          "The chipmaker blamed elevated voltage and promised a microcode update."),
@@ -187,6 +196,12 @@ def test_news_of_other_kinds_that_uses_outage_words(
          "investigating."),
         ("Ferry operator Nordlink hit by cyberattack",
          "Online booking has been offline since Saturday. Police are investigating."),
+        # An outage whose text says it began in planned work, or that a fix will come.
+        ("Bank app down for hours",
+         "The outage began during a planned upgrade; the site will be down for hours more."),
+        ("Routine update knocks airline's check-in systems offline", "Passengers queued."),
+        ("为何某视频网站又崩了？官方回应", "网站称服务器故障已修复。"),
+        ("某平台宕机 官方称将尽快恢复", "大量用户无法登录。"),
         # A firmware bug that took a service down is that service's outage.
         ("Firmware bug takes bank's ATMs offline nationwide", "Customers could not withdraw cash."),
         # ... in the words of a business that cannot trade.
