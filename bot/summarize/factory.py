@@ -11,6 +11,7 @@ model folder is asked for.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,14 +74,15 @@ def build_summarizer(
 
 
 def resolve_model(
-    model: str, models_dir: Path, presets_file: Path | None = None
+    model: str, models_dir: Path, presets: Mapping[str, Preset] | None = None
 ) -> tuple[Preset, Path]:
     """The preset and folder ``SUMMARIZER_MODEL`` names (a preset, or a model folder with
-    the default preset's settings); ConfigError for anything else. Reads TOML only: cheap
-    enough to check at start-up before the model loads in the background."""
+    the default preset's settings); ConfigError for anything else. ``presets``: those
+    already read, else the presets file's. Reads TOML only: cheap enough to check at
+    start-up before the model loads in the background."""
     from bot.summarize.presets import DEFAULT_PRESET, load_presets
 
-    presets = load_presets(presets_file)
+    presets = load_presets() if presets is None else presets
     folder = Path(model)
     if model in presets:
         return presets[model], models_dir / model
@@ -108,7 +110,7 @@ def _load_preset(
     from bot.summarize.seq2seq import Seq2SeqSummarizer
 
     presets = load_presets(presets_file)
-    preset, folder = resolve_model(model, models_dir, presets_file)
+    preset, folder = resolve_model(model, models_dir, presets)
     if preset.non_commercial:
         log.warning("summarizer %s is licensed %s: non-commercial use only", preset.name,
                     preset.license)  # fmt: skip
