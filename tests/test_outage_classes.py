@@ -114,6 +114,26 @@ from tests.test_outage import article
         ("Hundreds of drones fall into river during light show after technical glitch",
          "The operator said nobody was hurt."),
         ("数百架无人机因技术故障坠入河中", "这些无人机原本是灯光秀的一部分。"),
+        # A court's ruling about an outage is legal news, as a lawsuit is.
+        ("Court orders bank to compensate customers for 2020 app failure",
+         "The judge found the bank failed to keep its systems available."),
+        ("法院判决：银行须为2020年系统宕机赔偿客户", "法院认为银行未能保障系统稳定。"),
+        # Outages looked back on as a list, and forecasts of outages to come.
+        ("The biggest outages of 2023, ranked", "From cloud providers to airlines."),
+        ("回顾2023年十大宕机事件", "本文盘点了过去一年影响最大的宕机事故。"),
+        ("Analysts: half of enterprises will suffer a major cloud outage by 2027",
+         "The firm urges multi-cloud planning."),
+        # Downtime announced ahead, in the words of a system switch-over.
+        ("某银行宣布将于本周六凌晨进行系统切换 部分业务暂停",
+         "届时手机银行、网上银行将暂停服务4小时。"),
+        # A product for watching outages.
+        ("某公司推出宕机监测工具 帮助企业快速定位故障", "该工具可实时监测网站可用性。"),
+        # Trains late for a signal fault: transport news.
+        ("某地铁信号系统故障致列车晚点", "今晨早高峰，地铁2号线因信号故障导致列车延误。"),
+        # Malware whose text speaks of recovering files, not a service.
+        ("Wiper malware disguised as ransomware targets Ruritania's ministries",
+         "Researchers say the malware destroys files and, unlike ransomware, offers no "
+         "recovery mechanism."),
         # A translator's note is skipped, but only the sentence after it speaks for the
         # headline: here it says nothing was taken down.
         ("运营商Telvia遭网络攻击",
@@ -209,6 +229,12 @@ def test_news_of_other_kinds_that_uses_outage_words(
          "The company has told retailers that no orders can be placed for the next few weeks."),
         ("Tour operator Alpfahrt hit by cyberattack",
          "Bookings cannot be processed until its systems are rebuilt."),
+        # One incident's review is its post-mortem, not a list looked back on; a court's
+        # own systems can fail; a service's recovery is still news of its outage.
+        ("某云厂商香港机房故障回顾", "本文复盘了上周的宕机事故及其原因。"),
+        ("某市法院网上立案系统故障 无法提交材料", "当事人反映网站长时间无法访问。"),
+        ("Recovery slow after ransomware attack on city systems",
+         "Residents still cannot pay bills online."),
         # ... after the note a Chinese repost of English news opens with.
         ("无线运营商Telvia确认长期停电背后的网络攻击",
          "译文仅供参考，具体内容表达以及含义原文为准。  无线运营商Telvia证实，网络攻击是上周"
