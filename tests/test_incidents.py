@@ -218,3 +218,34 @@ def test_concurrent_filing_makes_one_incident(
     for thread in threads:
         thread.join()
     assert len(results) == 8 and len(set(results)) == 1
+
+
+def test_the_late_reports_of_an_outage_that_lasts_weeks_join_it(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    """An attack that keeps a company down for two weeks is reported with gaps of days
+    between stories; the later ones count their days from its start ("nearly two weeks
+    after") or are about something else the attack did ("data stolen in the attack that
+    caused the outage"): both are follow-ups, with the follow-up window."""
+    tracker = IncidentTracker(store)
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+    reports = [
+        (0, "Skylink TV outage takes down website, app and call centres",
+         "Customers of the satellite TV provider Skylink could not log in or pay bills."),
+        (2, "Skylink outage enters third day as customers fume", "Its app remains offline."),
+        (5, "Skylink says ransomware attack encrypted its servers",
+         "Skylink said data may have been taken in the attack that knocked it offline."),
+        (6, "卫星电视公司Skylink遭勒索攻击一周后仍未恢复", "Skylink的网站和应用仍无法访问。"),
+        (10, "Skylink still restoring systems nearly two weeks after ransomware attack",
+         "Some customers still cannot reach support."),
+        (12, "Skylink: customer data stolen in ransomware attack that caused outage",
+         "The company began notifying employees."),
+    ]  # fmt: skip
+    ids = {
+        file(tracker, classifier, article(str(n), title, text, start + timedelta(days=day)))
+        for n, (day, title, text) in enumerate(reports)
+    }
+    assert len(ids) == 1
+    # A new outage of the same company three weeks on is another incident.
+    again = article("9", "Skylink app down", "Customers cannot log in.", start + timedelta(days=21))
+    assert file(tracker, classifier, again) not in ids
