@@ -47,6 +47,39 @@ def test_a_report_of_one_casualty_joins_the_providers_incident_in_either_order(
     assert first.id == second.id
 
 
+def _cloud_reports() -> list[Article]:
+    """A cloud's outage, its own status note, and an app that went down with it, which
+    is a provider in the catalogue too: its users' report names it and not the cloud."""
+    return [
+        article("1", "Alibaba Cloud outage in Shanghai takes down Bilibili and Xiaohongshu",
+                "A network fault in the cloud's Shanghai zone disrupted popular apps.", DAY),
+        article("2", "阿里云回应：上海可用区网络故障已恢复",
+                "阿里云称，上海可用区出现网络访问异常，已于11时恢复。", DAY + timedelta(hours=2)),
+        article("3", "B站崩了冲上热搜", "多名网友反映B站无法加载内容。", DAY + timedelta(hours=3)),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 2, 0), (2, 0, 1)])
+def test_a_casualty_that_is_a_provider_joins_its_clouds_incident_in_any_order(
+    store: Store, classifier: OutageClassifier, order: tuple[int, int, int]
+) -> None:
+    tracker = IncidentTracker(store)
+    reports = _cloud_reports()
+    for i in order:
+        filed(tracker, classifier, reports[i])
+    # Where each is filed in the end: a later report may merge the incidents of earlier ones.
+    assert len({store.redis.get(store.keys.filed(report.id)) for report in reports}) == 1
+
+
+def test_a_casualtys_own_outage_a_week_apart_is_another_incident(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    cloud, _, app = _cloud_reports()
+    week_later = app.model_copy(update={"published": app.published + timedelta(days=7)})
+    assert filed(tracker, classifier, cloud).id != filed(tracker, classifier, week_later).id
+
+
 def test_an_undated_report_that_writes_the_date_joins_by_subject(
     store: Store, classifier: OutageClassifier
 ) -> None:

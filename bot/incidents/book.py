@@ -101,6 +101,9 @@ class IncidentBook:
         # which three came first depends on the order reports were read in.
         subjects = {subject_of(outage), *([incident.provider] if incident.provider else [])}
         subjects.update(incident.affected)
+        # ... and its provider's own brands it is about ("B站" of Bilibili's outage), so
+        # that a later report naming that brand as a casualty of a cloud outage finds it.
+        subjects.update(outage.products)
         if incident.provider is None:
             # Without a provider its subject is a guess (a casualty named in passing):
             # let reports that name the company in their headline find it too.

@@ -24,7 +24,10 @@ report), unless they write the event's full date ("on Monday 4th October 2021"),
 its day in the year of the page's own posted/updated note: that is then their event
 time for rule 3. A report with a provider also finds a provider-less
 incident whose subject is one of its casualties, the mirror of rule 3's casualty index,
-so that which of the two came first does not matter.
+so that which of the two came first does not matter. The same holds within a day for a
+casualty that is a provider itself: "B站崩了" and "Alibaba Cloud outage takes down
+Bilibili" are one incident in either order, and a cloud report that finds its cloud's
+incident brings the casualty's incident into it.
 Otherwise the article starts a new incident. An aftermath story (cost, apology,
 lawsuit, root cause…) of an outage we have not seen starts a *held* one: never
 listed or posted, it becomes a real incident when news of the outage joins it,
@@ -161,11 +164,17 @@ class IncidentTracker:
                     self._book.by_subject(name, since), article, outage, event, late
                 )
                 if found:
-                    return found
+                    return mergeable([*found, *self._casualty_links(article, outage, event)])
         if outage.provider is None:
             # No provider: an affected service named in passing is a weak subject;
             # the company its headline names is a better one.
             found = self._by_title(article, event, late)
+            if found:
+                return found
+        if outage.provider is not None:
+            # A casualty and the report that named it one ("B站崩了", "Alibaba Cloud
+            # outage takes down Bilibili"), in either order, are one event.
+            found = mergeable(self._casualty_links(article, outage, event))
             if found:
                 return found
         for other in outage.providers[1:3]:
@@ -196,6 +205,39 @@ class IncidentTracker:
             if found:
                 return found
         return []
+
+    def _casualty_links(self, article: Article, outage: Outage, event: datetime) -> list[Incident]:
+        """Incidents of another provider, within a day, that are this report's
+        casualties or name this report's own brand as theirs: "B站崩了" (Bilibili's own
+        outage, to all that report knew) and "Alibaba Cloud outage takes down Bilibili"
+        are one event whichever came first; so are "Delta grounds flights" and
+        "CrowdStrike update crashes Windows; Delta hit". The same checks both ways round,
+        so that the order of reading does not matter. A casualty's own outage a week
+        earlier is another event."""
+        own = {outage.provider, *outage.provider_family}
+        since = event - OTHER_PROVIDER_WINDOW * 2
+        candidates = {
+            incident.id: incident
+            for brand in outage.affected  # our casualties' own incidents
+            for incident in self._book.by_subject(brand, since)
+            if _about(incident, brand)
+        }
+        candidates.update(
+            (incident.id, incident)
+            for brand in outage.products  # incidents that name our brand a casualty
+            for incident in self._book.by_subject(brand, since)
+            if brand in incident.affected
+        )
+        found: list[tuple[timedelta, timedelta, Incident]] = []
+        for incident in candidates.values():
+            if incident.provider in own or not regions_compatible(incident.regions, outage.regions):
+                continue
+            gap = closeness(incident, event, False, article.published)
+            if gap is None or gap > OTHER_PROVIDER_WINDOW:
+                continue
+            if self._admissible(incident, article, event):
+                found.append((event_gap(incident, event), gap, incident))
+        return [incident for *_, incident in sorted(found, key=lambda row: row[:2])]
 
     def _near_duplicates(self, minhash: MinHash) -> Iterator[Incident]:
         for similar_id, _score in self._near.similar(minhash):
@@ -260,3 +302,11 @@ class IncidentTracker:
             and within_window(incident, event)
             and not official_conflict(incident, article)
         )
+
+
+def _about(incident: Incident, brand: str) -> bool:
+    """``incident`` is the outage of ``brand`` itself (its subject, or a product of its
+    provider that its reports are about), not one that names it as a casualty."""
+    if incident.provider is None:
+        return incident.affected[:1] == (brand,)
+    return any(brand in report.products for report in incident.articles)
