@@ -113,6 +113,8 @@ class Outage(Frozen):
     started_at: datetime | None = None  # when the article says it began, if it says
     event_day: datetime | None = None  # the day it says the event happened ("on Monday")
     follow_up: bool = False  # a root cause / post-mortem / recovery report, not first news
+    # It says the outage has lasted days or weeks: even its recovery is late news.
+    lasted_days: bool = False
     # About the consequences of an outage (cost, apology, compensation, lawsuits, users
     # leaving, root cause): it joins that outage's incident, and never starts one.
     aftermath: bool = False

@@ -249,3 +249,41 @@ def test_the_late_reports_of_an_outage_that_lasts_weeks_join_it(
     # A new outage of the same company three weeks on is another incident.
     again = article("9", "Skylink app down", "Customers cannot log in.", start + timedelta(days=21))
     assert file(tracker, classifier, again) not in ids
+
+
+def test_news_of_recovery_after_a_long_outage_joins_it(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    """Recovery is usually reported within hours of first news, and gets first news'
+    window; a site that comes back after nearly two weeks is reported that long after,
+    in both languages, and the report says so."""
+    tracker = IncidentTracker(store)
+    start = datetime(2026, 4, 14, 22, 0, tzinfo=UTC)
+    down = article(
+        "1",
+        "Imageboard Boardchan goes offline after apparent hack",
+        "The site has been unreachable since the hackers claimed a breach.",
+        start,
+    )
+    back = article(
+        "2",
+        "Boardchan back online after nearly two weeks",
+        "The imageboard returned today, 11 days after it was hacked.",
+        start + timedelta(days=11),
+    )
+    back_zh = article("3", "Boardchan 恢复上线",
+                      "知名论坛Boardchan在遭黑客入侵下线近两周后恢复上线。",
+                      start + timedelta(days=11, hours=12))  # fmt: skip
+    assert len({file(tracker, classifier, item) for item in (down, back, back_zh)}) == 1
+
+
+def test_news_of_recovery_after_hours_does_not_reach_an_outage_days_before(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    start = datetime(2026, 4, 14, 22, 0, tzinfo=UTC)
+    down = article("1", "Boardchan goes offline", "The site is unreachable.", start)
+    back = article("2", "Boardchan back online after brief outage",
+                   "The site was down for two hours this morning.",
+                   start + timedelta(days=6))  # fmt: skip
+    assert file(tracker, classifier, down) != file(tracker, classifier, back)

@@ -235,6 +235,8 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("某市法院网上立案系统故障 无法提交材料", "当事人反映网站长时间无法访问。"),
         ("Recovery slow after ransomware attack on city systems",
          "Residents still cannot pay bills online."),
+        # "Back online", in Chinese as in English.
+        ("某论坛恢复上线", "该论坛此前因遭黑客入侵无法访问。"),
         # ... after the note a Chinese repost of English news opens with.
         ("无线运营商Telvia确认长期停电背后的网络攻击",
          "译文仅供参考，具体内容表达以及含义原文为准。  无线运营商Telvia证实，网络攻击是上周"

@@ -100,6 +100,7 @@ class Lexicon:
     it_context: re.Pattern[str]
     power_outage: re.Pattern[str]
     follow_up: re.Pattern[str]
+    lasted_days: re.Pattern[str]
     aftermath: re.Pattern[str]
     reference: re.Pattern[str]
     translated: re.Pattern[str]
@@ -126,6 +127,7 @@ class Lexicon:
             it_context=_compile(raw["power"], "it_context"),
             power_outage=_compile(raw["power"], "it_outage"),
             follow_up=_compile(raw["follow_up"]),
+            lasted_days=_compile(raw["lasted_days"]),
             aftermath=_compile(raw["aftermath"]),
             reference=_compile(raw["reference"]),
             translated=_compile(raw["translated"]),
@@ -191,7 +193,10 @@ class OutageClassifier:
             and (
                 status in ("postmortem", "resolved")
                 or bool(self._lexicon.follow_up.search(article.title))
+                or bool(self._lexicon.lasted_days.search(article.title))
             ),
+            lasted_days=is_outage
+            and bool(self._lexicon.lasted_days.search(f"{article.title}\n{lead[:STATUS_LEAD_CHARS]}")),
             # Status pages report the outage itself, whatever their wording.
             aftermath=refers
             or (
