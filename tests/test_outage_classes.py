@@ -114,6 +114,11 @@ from tests.test_outage import article
         ("Hundreds of drones fall into river during light show after technical glitch",
          "The operator said nobody was hurt."),
         ("数百架无人机因技术故障坠入河中", "这些无人机原本是灯光秀的一部分。"),
+        # Updates of software people run on their own machines.
+        ("Windows Server updates cause boot loops on domain controllers, break virtual machines",
+         "Updates released this month are causing domain controllers to restart endlessly."),
+        ("Chrome update causes tabs to crash on some PCs", "Google is rolling back the release."),
+        ("Windows更新后部分电脑无法启动", "微软确认本月补丁存在问题。"),
         # A court's ruling about an outage is legal news, as a lawsuit is.
         ("Court orders bank to compensate customers for 2020 app failure",
          "The judge found the bank failed to keep its systems available."),
@@ -235,6 +240,9 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("某市法院网上立案系统故障 无法提交材料", "当事人反映网站长时间无法访问。"),
         ("Recovery slow after ransomware attack on city systems",
          "Residents still cannot pay bills online."),
+        # A vendor's update that took businesses down is named by the vendor.
+        ("Security vendor Falconix's update crashes Windows machines at airlines and banks",
+         "Check-in systems went down worldwide."),
         # "Back online", in Chinese as in English.
         ("某论坛恢复上线", "该论坛此前因遭黑客入侵无法访问。"),
         # ... after the note a Chinese repost of English news opens with.

@@ -196,7 +196,10 @@ class OutageClassifier:
                 or bool(self._lexicon.lasted_days.search(article.title))
             ),
             lasted_days=is_outage
-            and bool(self._lexicon.lasted_days.search(f"{article.title}\n{lead[:STATUS_LEAD_CHARS]}")),
+            and any(
+                self._lexicon.lasted_days.search(part)
+                for part in (article.title, lead[:STATUS_LEAD_CHARS])
+            ),
             # Status pages report the outage itself, whatever their wording.
             aftermath=refers
             or (
