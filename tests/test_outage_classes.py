@@ -119,6 +119,12 @@ from tests.test_outage import article
          "Updates released this month are causing domain controllers to restart endlessly."),
         ("Chrome update causes tabs to crash on some PCs", "Google is rolling back the release."),
         ("Windows更新后部分电脑无法启动", "微软确认本月补丁存在问题。"),
+        # A car that will not start after an over-the-air update is a device fault.
+        ("某品牌汽车OTA升级失败 部分车辆无法启动", "车主反映升级后车辆黑屏。"),
+        # New malware and what it can do.
+        ("新型勒索软件可加密虚拟机 导致业务中断", "研究人员发现，该勒索软件专门针对虚拟化服务器。"),
+        # Downtime in announced time slots.
+        ("某市12345热线系统升级 部分时段无法接通", "升级将于本周日凌晨进行。"),
         # A court's ruling about an outage is legal news, as a lawsuit is.
         ("Court orders bank to compensate customers for 2020 app failure",
          "The judge found the bank failed to keep its systems available."),
@@ -240,6 +246,8 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("某市法院网上立案系统故障 无法提交材料", "当事人反映网站长时间无法访问。"),
         ("Recovery slow after ransomware attack on city systems",
          "Residents still cannot pay bills online."),
+        # A fault during an upgrade is an outage.
+        ("某银行系统升级期间出现故障 用户无法登录", "多名用户反映手机银行无法使用。"),
         # A vendor's update that took businesses down is named by the vendor.
         ("Security vendor Falconix's update crashes Windows machines at airlines and banks",
          "Check-in systems went down worldwide."),
