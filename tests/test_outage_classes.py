@@ -125,6 +125,15 @@ from tests.test_outage import article
         ("新型勒索软件可加密虚拟机 导致业务中断", "研究人员发现，该勒索软件专门针对虚拟化服务器。"),
         # Downtime in announced time slots.
         ("某市12345热线系统升级 部分时段无法接通", "升级将于本周日凌晨进行。"),
+        # A browser that crashes is software people run, whatever made it crash.
+        ("Browser 'Aw, Snap' crashes in Chrome hit users after antivirus update",
+         "The crashes were caused by an incompatibility with security software."),
+        # Criminals' sites going dark after a police raid.
+        ("Hacker forum goes offline after police raid",
+         "The marketplace was used to sell stolen credentials."),
+        # A share price after an outage is market news.
+        ("Cloud provider's share price falls after outage",
+         "Investors reacted to the second outage this month."),
         # A court's ruling about an outage is legal news, as a lawsuit is.
         ("Court orders bank to compensate customers for 2020 app failure",
          "The judge found the bank failed to keep its systems available."),
