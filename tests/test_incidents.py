@@ -287,3 +287,31 @@ def test_news_of_recovery_after_hours_does_not_reach_an_outage_days_before(
                    "The site was down for two hours this morning.",
                    start + timedelta(days=6))  # fmt: skip
     assert file(tracker, classifier, down) != file(tracker, classifier, back)
+
+
+def test_a_weekly_digest_joins_the_outages_of_its_week(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    """A weekly digest names an outage six days after first news and often without its
+    day: what it reports happened during the past week."""
+    tracker = IncidentTracker(store)
+    start = datetime(2026, 12, 18, 12, 0, tzinfo=UTC)
+    news = article(
+        "1",
+        "阿里云香港可用区C宕机 多家网站无法访问",
+        "阿里云香港地域可用区C出现故障，大量网站无法访问。",
+        start,
+    )
+    digest = article(
+        "2",
+        "FreeBuf周报 | 阿里云香港服务器现“史诗级”宕机；某车企遭遇勒索攻击",
+        "以下是本周的安全资讯。阿里云香港机房故障持续超过12小时。",
+        start + timedelta(days=6),
+    )
+    weekly = article(
+        "3",
+        "The week in security: Alibaba Cloud Hong Kong zone down for hours",
+        "Also this week: a carmaker hit by ransomware.",
+        start + timedelta(days=5),
+    )
+    assert len({file(tracker, classifier, item) for item in (news, digest, weekly)}) == 1
