@@ -52,6 +52,9 @@ def regions(catalog: EntityCatalog, text: str, title: str = "") -> tuple[str, ..
         ("Crowdstrike 更新导致蓝屏", "crowdstrike"),
         ("推特无法访问", "x"),
         ("X (formerly Twitter) is down", "x"),
+        ("Musk's X suffers global outage", "x"),
+        ("Twitter/X down for thousands", "x"),
+        ("X（原推特）全球宕机", "x"),
     ],
 )
 def test_aliases_in_either_language_give_one_id(
