@@ -134,6 +134,8 @@ from tests.test_outage import article
         # A share price after an outage is market news.
         ("Cloud provider's share price falls after outage",
          "Investors reacted to the second outage this month."),
+        # A claim of an outage that its target denies.
+        ("黑客组织声称攻击致某航空公司网站瘫痪 官方否认", "该航空公司表示，网站运行正常。"),
         # A court's ruling about an outage is legal news, as a lawsuit is.
         ("Court orders bank to compensate customers for 2020 app failure",
          "The judge found the bank failed to keep its systems available."),
@@ -255,6 +257,8 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("某市法院网上立案系统故障 无法提交材料", "当事人反映网站长时间无法访问。"),
         ("Recovery slow after ransomware attack on city systems",
          "Residents still cannot pay bills online."),
+        # A denial of the attack, not of the outage.
+        ("某公司否认遭黑客攻击 称系服务器故障致网站瘫痪", "网站周一无法访问。"),
         # A fault during an upgrade is an outage.
         ("某银行系统升级期间出现故障 用户无法登录", "多名用户反映手机银行无法使用。"),
         # A vendor's update that took businesses down is named by the vendor.
