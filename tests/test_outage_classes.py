@@ -136,6 +136,21 @@ from tests.test_outage import article
          "Investors reacted to the second outage this month."),
         # A claim of an outage that its target denies.
         ("黑客组织声称攻击致某航空公司网站瘫痪 官方否认", "该航空公司表示，网站运行正常。"),
+        # Found in real security-feed headlines (chainreactors/picker), one outage word
+        # each, used for something else: a vulnerability report, a phrase, key recovery,
+        # an advisory, police work, marketing, GPS jamming, a Windows update, SRE
+        # practice, a figure of speech, a review of something other than an outage.
+        ("Path bug may expose supposedly inaccessible directories on file servers", ""),
+        ("Noisy homelab fans? How to turn it down", ""),
+        ("Faster password-hash recovery on consumer GPUs", ""),
+        ("Vendor warns admins to take industrial controllers offline", ""),
+        ("Prosecutors disrupt Russian spear-phishing campaign", ""),
+        ("Monitoring vendor says its tool reduces the risk of business disruption", ""),
+        ("GPS jamming disrupts flights over the Baltic", ""),
+        ("Microsoft: October security updates break Windows recovery", ""),
+        ("AIOps实践：某电商平台的故障定位与诊断", ""),
+        ("中小企业网络安全正接近崩溃临界点", ""),
+        ("某战役情报与战略复盘", ""),
         # A court's ruling about an outage is legal news, as a lawsuit is.
         ("Court orders bank to compensate customers for 2020 app failure",
          "The judge found the bank failed to keep its systems available."),
@@ -259,6 +274,11 @@ def test_news_of_other_kinds_that_uses_outage_words(
          "Residents still cannot pay bills online."),
         # A denial of the attack, not of the outage.
         ("某公司否认遭黑客攻击 称系服务器故障致网站瘫痪", "网站周一无法访问。"),
+        # ... while these say what an outage left behind.
+        ("Council says recovery of its systems continues after ransomware attack",
+         "Online services remain down."),
+        ("某云厂商发布故障复盘：交换机升级引发路由环路", ""),
+        ("Payments app down", ""),
         # A fault during an upgrade is an outage.
         ("某银行系统升级期间出现故障 用户无法登录", "多名用户反映手机银行无法使用。"),
         # A vendor's update that took businesses down is named by the vendor.
