@@ -151,6 +151,7 @@ from tests.test_outage import article
         ("AIOps实践：某电商平台的故障定位与诊断", ""),
         ("中小企业网络安全正接近崩溃临界点", ""),
         ("某战役情报与战略复盘", ""),
+        ("[Tip] How to stop a dev server from crashing on reload", ""),
         # A court's ruling about an outage is legal news, as a lawsuit is.
         ("Court orders bank to compensate customers for 2020 app failure",
          "The judge found the bank failed to keep its systems available."),
