@@ -152,6 +152,8 @@ from tests.test_outage import article
         ("中小企业网络安全正接近崩溃临界点", ""),
         ("某战役情报与战略复盘", ""),
         ("[Tip] How to stop a dev server from crashing on reload", ""),
+        ("Credit bureau glitch exposing customer files lasted 47 days", ""),
+        ("Disruption as a force for good: why we built our threat engine", ""),
         # A court's ruling about an outage is legal news, as a lawsuit is.
         ("Court orders bank to compensate customers for 2020 app failure",
          "The judge found the bank failed to keep its systems available."),
