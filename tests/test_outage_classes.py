@@ -153,6 +153,8 @@ from tests.test_outage import article
         ("某战役情报与战略复盘", ""),
         ("[Tip] How to stop a dev server from crashing on reload", ""),
         ("Credit bureau glitch exposing customer files lasted 47 days", ""),
+        ("Researchers temporarily disrupted the Bluefin Stealer operations", ""),
+        ("Troubleshooting the scanner app: having issues connecting your device?", ""),
         ("Disruption as a force for good: why we built our threat engine", ""),
         # A court's ruling about an outage is legal news, as a lawsuit is.
         ("Court orders bank to compensate customers for 2020 app failure",
@@ -282,6 +284,7 @@ def test_news_of_other_kinds_that_uses_outage_words(
          "Online services remain down."),
         ("某云厂商发布故障复盘：交换机升级引发路由环路", ""),
         ("Payments app down", ""),
+        ("Microsoft troubleshooting Outlook outage", "Users cannot send email."),
         # A fault during an upgrade is an outage.
         ("某银行系统升级期间出现故障 用户无法登录", "多名用户反映手机银行无法使用。"),
         # A vendor's update that took businesses down is named by the vendor.
