@@ -14,6 +14,11 @@ Sets (tests/data/eval/, see its README):
                        real English news items (headline and standfirst) of the
                        articleMD database dump in ../shared/corpus/datasets,
                        2021-07..2022-02; a second dev set (see its README)
+* picker dev / test    picker_labels.jsonl: our labels for real headlines of security
+                       and tech feeds (zh and en) in chainreactors/picker's daily.json
+                       captures, title only; read from --picker-dir (skipped when
+                       absent). "dev" days were tuned on; "test" days were labelled
+                       once, after the rules of session 22, and not tuned on
 
 Classification: precision and recall of is_outage, per language.
 Clustering: every article is classified and filed in publication order into a
@@ -29,6 +34,7 @@ import hashlib
 import json
 import re
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -198,6 +204,37 @@ def articlemd_items() -> list[Item]:
     return items
 
 
+def picker_items(directory: Path, half: str) -> list[Item]:
+    """The labelled headlines of the picker captures in ``directory`` (one
+    YYYY-MM-DD.json per day, as the repository stores them), read as feed items
+    with no text: only the headline."""
+    labels_path = EVAL / "picker_labels.jsonl"
+    if not directory.is_dir() or not labels_path.exists():
+        return []
+    labels = {
+        (row["day"], row["title_sha1"]): bool(row["is_outage"])
+        for row in map(json.loads, labels_path.read_text(encoding="utf-8").splitlines())
+        if row["half"] == half
+    }
+    items: dict[tuple[str, str], Item] = {}
+    for day in sorted({day for day, _ in labels}):
+        path = directory / f"{day}.json"
+        if not path.exists():
+            continue
+        published = datetime.fromisoformat(day).replace(tzinfo=UTC)
+        for outlet, titles in json.loads(path.read_text(encoding="utf-8")).items():
+            for raw_title, url in titles.items():
+                # Some feeds append the story's address to the headline.
+                title = re.sub(r"\s+https?://\S+$", "", raw_title).strip()
+                key = (day, hashlib.sha1(title.encode("utf-8")).hexdigest()[:16])  # noqa: S324
+                if key in labels and key not in items:
+                    entry = Entry(source=outlet or "picker", link=url, title=title, html="",
+                                  published=published)  # fmt: skip
+                    items[key] = Item(f"picker#{day}#{key[1]}", to_article(entry, EVAL_NOW),
+                                      labels[key], None)  # fmt: skip
+    return list(items.values())
+
+
 def _copy_rows(dump: str, table: str) -> Iterable[list[str | None]]:
     """The rows of ``table``'s COPY block in a pg_dump file: fields unescaped, NULL as None."""
     lines = iter(dump.splitlines())
@@ -253,7 +290,9 @@ def evaluate(
             f"  classify {language:3}: precision {p:.3f}  recall {r:.3f}  "
             f"({len(subset)} items, {tp + fn} outages)"
         )
-    for name, cross in (("pairs", False), ("cross-language pairs", True)):
+    # Sets labelled for classification only (picker) have no incidents to pair.
+    pairing = (("pairs", False), ("cross-language pairs", True))
+    for name, cross in pairing if any(i.incident for i in items) else ():
         tp = fp = fn = 0
         for a, b in combinations(items, 2):
             if cross and a.article.language[:2] == b.article.language[:2]:
@@ -311,8 +350,14 @@ def main() -> None:
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument(
         "--sets",
-        default="written,corpus,labelled-dev,labelled-test,articlemd",
+        default="written,corpus,labelled-dev,labelled-test,articlemd,picker-dev,picker-test",
         help="which sets, comma-separated (--show-errors on labelled-test would be tuning on it)",
+    )
+    parser.add_argument(
+        "--picker-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "picker" / "raw",
+        help="where the picker daily.json captures are, one YYYY-MM-DD.json per day",
     )
     args = parser.parse_args()
     wanted = set(args.sets.split(","))
@@ -322,6 +367,7 @@ def main() -> None:
         "corpus": corpus_items(),
         **{f"labelled-{half}": labelled_items(half) for half in HALVES},
         "articlemd": articlemd_items(),
+        **{f"picker-{half}": picker_items(args.picker_dir, half) for half in HALVES},
     }
     with redis_socket() as socket:
         client = redis.Redis(unix_socket_path=str(socket), decode_responses=True)
@@ -329,7 +375,7 @@ def main() -> None:
             if name not in wanted:
                 continue
             if not items:
-                print(f"{name}: no items (corpus absent?)")
+                print(f"{name}: no items (corpus or captures absent?)")
                 continue
             client.flushall()
             print(f"{name}: {len(items)} items")
