@@ -96,7 +96,7 @@ def test_the_corpus_labels_keep_their_figures(redis_server: object) -> None:
 # targets (TARGETS) are not reached there yet; these floors keep what was reached
 # from sliding back. Raise them as the figures rise.
 TEST_HALF_FLOORS = {
-    "classify.en.precision": 0.86,
+    "classify.en.precision": 0.89,
     "classify.en.recall": 0.92,
     "classify.zh.precision": 0.89,
     "classify.zh.recall": 0.94,
@@ -131,7 +131,7 @@ def test_both_halves_of_the_labelled_corpus_keep_their_figures(
 # classifier flagged or that use outage words (tests/data/eval/README.md). Most of its
 # missed pairs are reports not classified as outages, or follow-ups past the window.
 ARTICLEMD_FLOORS = {
-    "classify.en.precision": 0.96,
+    "classify.en.precision": 0.99,
     "classify.en.recall": 0.90,
     # Provider-less reports of different victims kept apart (0.04 before: outlet
     # suffixes and a ransomware gang's name were taken for shared names).
