@@ -290,6 +290,8 @@ def test_news_of_other_kinds_that_uses_outage_words(
         # A vendor's update that took businesses down is named by the vendor.
         ("Security vendor Falconix's update crashes Windows machines at airlines and banks",
          "Check-in systems went down worldwide."),
+        ("Faulty security update crashes Windows machines at banks and airlines",
+         "Check-in desks and trading floors went dark."),
         # "Back online", in Chinese as in English.
         ("某论坛恢复上线", "该论坛此前因遭黑客入侵无法访问。"),
         # ... after the note a Chinese repost of English news opens with.
