@@ -115,6 +115,9 @@ class Outage(Frozen):
     follow_up: bool = False  # a root cause / post-mortem / recovery report, not first news
     # It says the outage has lasted days or weeks: even its recovery is late news.
     lasted_days: bool = False
+    # Its provider is what others run on (a cloud, a CDN, a security agent): its outages
+    # have casualties, which news may report first as outages of their own.
+    upstream: bool = False
     # About the consequences of an outage (cost, apology, compensation, lawsuits, users
     # leaving, root cause): it joins that outage's incident, and never starts one.
     aftermath: bool = False
@@ -143,6 +146,7 @@ class IncidentArticle(Frozen):
     late: bool = False  # aftermath or post-mortem: written days after the event
     thread: str | None = None  # the status-page incident it updates
     products: tuple[str, ...] = ()  # the provider's own products it names (Outage.products)
+    upstream: bool = False  # its provider is what others run on (Outage.upstream)
     # Names of what is down (bot.incidents.names.report_names): Latin ones lower case,
     # Chinese organisation names as written; how reports of a company the catalogue does
     # not know find each other.

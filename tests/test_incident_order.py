@@ -214,3 +214,50 @@ def test_a_translation_that_says_so_in_a_disclaimer_is_filed_as_late(
     outage = classifier.classify(translation)
     assert outage.translated
     assert tracker.file(translation, outage).id == news.id
+
+
+@pytest.mark.parametrize("named_first", [False, True])
+def test_a_brand_named_in_passing_is_no_casualty(
+    store: Store, classifier: OutageClassifier, named_first: bool
+) -> None:
+    """Only what others run on has casualties: Zoom's users moving to Teams does not make
+    Teams' own outage that day Zoom's."""
+    tracker = IncidentTracker(store)
+    zoom = article(
+        "1",
+        "Zoom down for thousands of users; many switch to Microsoft Teams",
+        "Meetings failed to start.",
+        DAY,
+    )
+    teams = article(
+        "2",
+        "Microsoft Teams outage hits users in Europe",
+        "Chats would not load.",
+        DAY + timedelta(hours=3),
+    )
+    reports = [teams, zoom] if named_first else [zoom, teams]
+    for report in reports:
+        filed(tracker, classifier, report)
+    assert store.redis.get(store.keys.filed(zoom.id)) != store.redis.get(store.keys.filed(teams.id))
+
+
+def test_a_new_outage_a_week_after_the_last_is_another_incident(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = filed(tracker, classifier, article("1", "Slack down for thousands",
+                                               "Messages fail to send.", DAY))  # fmt: skip
+    again = article(
+        "2",
+        "Slack goes down again, a week after major outage",
+        "Users cannot load channels.",
+        DAY + timedelta(days=7),
+    )
+    this_week = article(
+        "3",
+        "Slack down for the second time this week in Europe",
+        "Users cannot load channels.",
+        DAY + timedelta(days=5),
+    )
+    assert filed(tracker, classifier, this_week).id != first.id
+    assert filed(tracker, classifier, again).id != first.id

@@ -285,6 +285,20 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("某云厂商发布故障复盘：交换机升级引发路由环路", ""),
         ("Payments app down", ""),
         ("Microsoft troubleshooting Outlook outage", "Users cannot send email."),
+        # Outages whose headlines use words of the negatives above (found by review).
+        ("Windows Update servers down worldwide", "Users see errors."),
+        ("iOS update server outage prevents iPhone upgrades", "Apple's servers returned errors."),
+        ("Chrome crashes for millions after Google server-side change", "Tabs closed at once."),
+        ("Microsoft 365 outage: troubleshooting continues", "Outlook is still down."),
+        ("Cloud provider tells customers to shut down instances amid outage", "A zone failed."),
+        ("Starlink outage caused by GPS jamming", "Terminals lost service for hours."),
+        ("Ruling party's website knocked offline by DDoS attack", "The site is unreachable."),
+        ("支付宝部分时段无法使用", "大量用户反映无法付款。"),
+        ("十大券商App宕机 股民无法交易", "多家券商的交易系统出现故障。"),
+        ("新型勒索软件攻击致医院系统瘫痪", "医院的挂号系统无法使用。"),
+        ("推特宕机 黑客声称负责 马斯克否认", "大量用户无法刷新。"),
+        ("抖音安卓端崩溃，紧急更新修复", "大量用户无法打开应用。"),
+        ("12306网站宕机，列车晚点信息无法查询", "旅客无法查询。"),
         # A fault during an upgrade is an outage.
         ("某银行系统升级期间出现故障 用户无法登录", "多名用户反映手机银行无法使用。"),
         # A vendor's update that took businesses down is named by the vendor.

@@ -29,6 +29,7 @@ def reference(article: Article, outage: Outage) -> IncidentArticle:
         late=is_late(outage),
         thread=article.thread,
         products=outage.products,
+        upstream=outage.upstream,
         names=report_names(article.title, article.text),
     )
 

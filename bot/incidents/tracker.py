@@ -207,26 +207,28 @@ class IncidentTracker:
         return []
 
     def _casualty_links(self, article: Article, outage: Outage, event: datetime) -> list[Incident]:
-        """Incidents of another provider, within a day, that are this report's
-        casualties or name this report's own brand as theirs: "B站崩了" (Bilibili's own
-        outage, to all that report knew) and "Alibaba Cloud outage takes down Bilibili"
-        are one event whichever came first; so are "Delta grounds flights" and
-        "CrowdStrike update crashes Windows; Delta hit". The same checks both ways round,
-        so that the order of reading does not matter. A casualty's own outage a week
-        earlier is another event."""
+        """Incidents, within a day, that are the outages of this upstream report's
+        casualties (of another provider, or of none), or incidents of an upstream provider
+        that name this report's own brand as a casualty: "B站崩了" (Bilibili's own outage,
+        to all that report knew) and "Alibaba Cloud outage takes down Bilibili" are one
+        event whichever came first. The same checks both ways round, so that the order
+        of reading does not matter. A casualty's own outage a week earlier is another
+        event."""
         own = {outage.provider, *outage.provider_family}
         since = event - OTHER_PROVIDER_WINDOW * 2
+        # Only what others run on has casualties: "Zoom down; many switch to Teams"
+        # names Teams in passing, and Teams' own outage that day is another event.
         candidates = {
             incident.id: incident
-            for brand in outage.affected  # our casualties' own incidents
+            for brand in (outage.affected if outage.upstream else ())  # our casualties'
             for incident in self._book.by_subject(brand, since)
             if _about(incident, brand)
         }
         candidates.update(
             (incident.id, incident)
-            for brand in outage.products  # incidents that name our brand a casualty
+            for brand in outage.products  # incidents of what we run on, naming our brand
             for incident in self._book.by_subject(brand, since)
-            if brand in incident.affected
+            if brand in incident.affected and any(r.upstream for r in incident.articles)
         )
         found: list[tuple[timedelta, timedelta, Incident]] = []
         for incident in candidates.values():

@@ -180,6 +180,7 @@ class OutageClassifier:
             confidence=round(1 / (1 + math.exp(-(score - THRESHOLD))), 3),
             provider=provider,
             provider_family=self._catalog.family(provider) if provider else (),
+            upstream=bool(provider) and self._catalog.is_upstream(str(provider)),
             providers=entities.providers,
             regions=entities.regions,
             affected=entities.affected,

@@ -169,6 +169,12 @@ class EntityCatalog:
         provider = self.providers.get(provider_id)
         return provider.cloud if provider else None
 
+    def is_upstream(self, provider_id: str) -> bool:
+        """Others run on it (a cloud, a CDN, a security agent): its outages take
+        other companies' services down with them."""
+        provider = self.providers.get(provider_id)
+        return provider is not None and provider.kind in UPSTREAM_KINDS
+
     def family(self, provider_id: str) -> tuple[str, ...]:
         """Providers that are one subject with ``provider_id``: a company and its cloud,
         either way round (google ↔ gcp, microsoft365 ↔ azure)."""
@@ -293,6 +299,7 @@ def _written_as(alias: Alias, text: str, start: int, end: int) -> bool:
 
 # How much of the text after the title counts as its lead for salience.
 SALIENT_LEAD_CHARS = 300
+UPSTREAM_KINDS = frozenset({"cloud", "cdn", "security"})
 
 
 def _by_salience(hits: Iterable[_Hit], lead_end: int) -> tuple[str, ...]:
