@@ -25,7 +25,8 @@ its day in the year of the page's own posted/updated note: that is then their ev
 time for rule 3. A report with a provider also finds a provider-less
 incident whose subject is one of its casualties, the mirror of rule 3's casualty index,
 so that which of the two came first does not matter. The same holds within a day for a
-casualty that is a provider itself: "B站崩了" and "Alibaba Cloud outage takes down
+casualty that is a provider itself, when the other is what others run on (a cloud, a CDN,
+a security agent: ``Outage.upstream``): "B站崩了" and "Alibaba Cloud outage takes down
 Bilibili" are one incident in either order, and a cloud report that finds its cloud's
 incident brings the casualty's incident into it.
 Otherwise the article starts a new incident. An aftermath story (cost, apology,
