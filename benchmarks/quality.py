@@ -230,7 +230,7 @@ def picker_items(directory: Path, half: str) -> list[Item]:
             for raw_title, url in titles.items():
                 # Some feeds append the story's address to the headline.
                 title = re.sub(r"\s+https?://\S+$", "", raw_title).strip()
-                key = (day, hashlib.sha1(title.encode("utf-8")).hexdigest()[:16])  # noqa: S324
+                key = (day, sha16(title))
                 if key in labels and key not in items:
                     entry = Entry(source=outlet or "picker", link=url, title=title, html="",
                                   published=published)  # fmt: skip

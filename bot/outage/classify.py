@@ -141,7 +141,6 @@ class _Lead:
 
     outage_hits: int
     negative_hits: int
-    power: bool
     it_context: bool
     power_outage_hits: int
     power_hits: int
@@ -175,6 +174,7 @@ class OutageClassifier:
         refers = not is_outage and self.refers(article.title)
         is_outage = is_outage or refers
         status = self._status(article) if is_outage else None
+        lasted_days_in_title = is_outage and bool(self._lexicon.lasted_days.search(article.title))
         return Outage(
             is_outage=is_outage,
             confidence=round(1 / (1 + math.exp(-(score - THRESHOLD))), 3),
@@ -194,13 +194,10 @@ class OutageClassifier:
             and (
                 status in ("postmortem", "resolved")
                 or bool(self._lexicon.follow_up.search(article.title))
-                or bool(self._lexicon.lasted_days.search(article.title))
+                or lasted_days_in_title
             ),
-            lasted_days=is_outage
-            and any(
-                self._lexicon.lasted_days.search(part)
-                for part in (article.title, lead[:STATUS_LEAD_CHARS])
-            ),
+            lasted_days=lasted_days_in_title
+            or (is_outage and bool(self._lexicon.lasted_days.search(lead[:STATUS_LEAD_CHARS]))),
             # Status pages report the outage itself, whatever their wording.
             aftermath=refers
             or (
@@ -238,7 +235,6 @@ class OutageClassifier:
         return _Lead(
             outage_hits=len(lex.outage.findall(lead)),
             negative_hits=len(lex.negative.findall(lead)),
-            power=bool(lex.power.search(lead)),
             it_context=bool(lex.it_context.search(lead)),
             power_outage_hits=len(lex.power_outage.findall(lead)),
             power_hits=len(lex.power.findall(lead)),
@@ -260,7 +256,7 @@ class OutageClassifier:
         # knocks websites offline") is read with its lead.
         only_power = lex.power.search(title) and not lex.outage.search(lex.power.sub(" ", title))
         with_lead = not only_power
-        if lex.power.search(title) or (with_lead and lead.power):
+        if lex.power.search(title) or (with_lead and lead.power_hits > 0):
             if names_entity or lex.it_context.search(title) or (with_lead and lead.it_context):
                 title_out += len(lex.power_outage.findall(title))
                 text_out = min(text_out + lead.power_outage_hits, MAX_TEXT_HITS)
