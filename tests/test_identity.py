@@ -30,7 +30,9 @@ def test_scheme_host_port_and_fragment(raw: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "tracking",
     ["utm_source=rss", "utm_medium=feed", "utm_campaign=x", "UTM_Content=y", "fbclid=IwAR0",
-     "spm=a2c4g.11186623", "gclid=abc"],
+     "spm=a2c4g.11186623", "gclid=abc",
+     # What a WeChat share link adds to the article's own __biz, mid, idx and sn.
+     "chksm=98d5c3", "scene=21", "sharer_shareid=7f3", "isappinstalled=0"],
 )  # fmt: skip
 def test_tracking_parameters_are_dropped(tracking: str) -> None:
     assert normalise_url(f"https://e.example/story?{tracking}") == "https://e.example/story"

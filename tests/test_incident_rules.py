@@ -363,7 +363,7 @@ def test_cited_addresses_are_the_sources_a_report_names() -> None:
         "译文声明 本文是翻译文章，文章原作者 劳伦斯，文章来源：bleepingcomputer\n"
         "原文地址：<www.bleepingcomputer.com/news/security/carrier-outage/>\n"
         "前情回顾：https://other.example/2024/05/unrelated-story\n"
-        "Source: https://WWW.Example.com/a/b/?utm=1#top"
+        "Source: https://WWW.Example.com/a/b/?utm_source=rss#top"
     )
     assert cited_addresses(text) == (
         "bleepingcomputer.com/news/security/carrier-outage",
@@ -373,6 +373,32 @@ def test_cited_addresses_are_the_sources_a_report_names() -> None:
         "bleepingcomputer.com/news/security/carrier-outage"
     )
     assert page_address("https://example.com/") is None  # a home page is no report
+
+
+def test_a_page_named_by_its_query_is_its_own_page() -> None:
+    # WeChat serves every article from /s and names it in the query; a share link adds
+    # who shared it. WordPress names a post by ?p=.
+    wechat = "https://mp.weixin.qq.com/s?__biz=MzA1&mid=22&idx=1&sn=ab12"
+    shared = f"{wechat}&chksm=99ff&scene=21&sharer_shareid=7#wechat_redirect"
+    other = "https://mp.weixin.qq.com/s?__biz=MzA1&mid=23&idx=1&sn=cd34"
+    assert page_address(shared) == page_address(wechat)
+    assert page_address(other) != page_address(wechat)
+    assert page_address("https://blog.example/?p=123") == "blog.example?p=123"
+    assert cited_addresses(f"原文链接：{shared}") == (page_address(wechat),)
+
+
+def test_two_wechat_articles_are_not_each_others_source(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    # Two outlets' WeChat articles about two outages of one day: neither cites the other.
+    first = article(
+        "1", "某银行手机银行无法登录", "大量用户反映无法登录手机银行。", DAY
+    ).model_copy(update={"url": "https://mp.weixin.qq.com/s?__biz=MzA1&mid=22&idx=1&sn=ab12"})
+    second = article(
+        "2", "某城地铁扫码进站系统故障", "乘客无法扫码进站。", DAY + timedelta(hours=2)
+    ).model_copy(update={"url": "https://mp.weixin.qq.com/s?__biz=MzB2&mid=45&idx=2&sn=ef56"})
+    tracker = IncidentTracker(store)
+    assert filed(tracker, classifier, first).id != filed(tracker, classifier, second).id
 
 
 @pytest.mark.parametrize("translation_first", [False, True])

@@ -72,15 +72,17 @@ def test_the_written_set_keeps_its_figures(scores: dict[str, float]) -> None:
 
 # The corpus labels (real articles of ../shared/corpus, labelled by reference). The
 # pairs still missed are Italian headlines of the CrowdStrike event, a language the
-# bot does not read.
+# bot does not read, and a Chinese headline that names no one ("这次造成全球瘫痪的竟是
+# 安全软件"): it joined the event only while every WeChat address was read as one page
+# (0.945 and 0.894 then).
 CORPUS_FLOORS = {
     "classify.en.precision": 1.0,
     "classify.en.recall": 1.0,
     "classify.zh.precision": 1.0,
     "classify.zh.recall": 1.0,
     "cluster.pairs.precision": 1.0,
-    "cluster.pairs.f1": 0.94,
-    "cluster.cross-language pairs.f1": 0.89,
+    "cluster.pairs.f1": 0.92,
+    "cluster.cross-language pairs.f1": 0.87,
 }
 
 

@@ -13,9 +13,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from bot.keys import IdentityKind, digest_of
 
 # Query parameters that only say how a reader arrived, never which page it is.
+# WeChat's share links add a checksum, the scene and who shared it to the parameters that
+# name the article (__biz, mid, idx, sn).
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|spm|scm|from|source|"
-    r"ref|ref_src|share|share_from|cmpid|ocid|wt\.mc_id|_ga|yclid|s_cid)$",
+    r"ref|ref_src|share|share_from|cmpid|ocid|wt\.mc_id|_ga|yclid|s_cid|"
+    r"chksm|scene|subscene|ascene|srcid|sharer_\w+|mpshare|isappinstalled|devicetype|"
+    r"exportkey|pass_ticket|wx_header|clicktime|enterid|sessionid)$",
     re.I,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}

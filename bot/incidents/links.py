@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from bot.dedupe.identity import normalise_url
+
 # How far into a report its citation is looked for: translations state it in the
 # opening lines (a translator's note), before the story.
 CITATION_CHARS = 3000
@@ -25,18 +27,23 @@ _CITATION = re.compile(
 
 
 def page_address(url: str) -> str | None:
-    """``host/path`` of an article URL, lower-cased, without "www.", query or trailing
-    slash: the same page however it is written. None for what is not a web page."""
+    """``host/path?query`` of an article URL (``normalise_url``'s form: no tracking
+    parameters, query sorted), host and path lower-cased, without "www." or trailing
+    slash: the same page however it is written. None for what is not a web page.
+
+    The query stays: some sites serve every article from one path and name it in the
+    query (WeChat's ``mp.weixin.qq.com/s?__biz=…&mid=…``, WordPress's ``/?p=123``);
+    without it, every WeChat article would be every other one's source."""
     if "://" not in url:
         url = "https://" + url
-    parts = urlsplit(url)
+    parts = urlsplit(normalise_url(url))
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
     host = parts.hostname.removeprefix("www.")
-    path = parts.path.rstrip("/")
-    if not path:  # a site's home page is not a report
+    path = parts.path.rstrip("/").lower()
+    if not path and not parts.query:  # a site's home page is not a report
         return None
-    return f"{host}{path}".lower()
+    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
 def cited_addresses(text: str) -> tuple[str, ...]:
