@@ -170,6 +170,24 @@ from tests.test_outage import article
          "届时手机银行、网上银行将暂停服务4小时。"),
         # A product for watching outages.
         ("某公司推出宕机监测工具 帮助企业快速定位故障", "该工具可实时监测网站可用性。"),
+        # ... and in English, and a service closed for good.
+        ("Outage map: tracking broadband reliability in 2025",
+         "Our annual report ranks providers by hours of downtime."),
+        ("Skype shuts down for good after 21 years", "Microsoft has moved users to Teams."),
+        ("Stadia servers go dark for good", "Google's game service ended as announced."),
+        # Release notes, a court-ordered ban, police taking down a crime service.
+        ("What's New in DiskTool System Recovery 9.1: faster imaging", ""),
+        ("Video site goes offline as host enforces court-ordered ban", ""),
+        ("Police take down phishing-as-a-service platform used by 50,000 criminals", ""),
+        # Fixes for one's own machine, research on detecting faults, what might happen,
+        # and a supply-chain poisoning.
+        ("某驱动蓝屏错误的修复方法", ""),
+        ("如何修复“表格软件无法访问文件”错误？", ""),
+        ("基于大模型的大规模系统提前故障检测", ""),
+        ("浏览器用户面临供应链攻击威胁，数百万人或受影响", ""),
+        ("某开源包投毒事件始末：又是GitHub背锅？", ""),
+        # A device's part that failed is a product fault.
+        ("Hardware failure in Galaxy phones", "Some handsets die after a year."),
         # Trains late for a signal fault: transport news.
         ("某地铁信号系统故障致列车晚点", "今晨早高峰，地铁2号线因信号故障导致列车延误。"),
         # Malware whose text speaks of recovering files, not a service.
@@ -299,6 +317,15 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("推特宕机 黑客声称负责 马斯克否认", "大量用户无法刷新。"),
         ("抖音安卓端崩溃，紧急更新修复", "大量用户无法打开应用。"),
         ("12306网站宕机，列车晚点信息无法查询", "旅客无法查询。"),
+        # What failed, named by its part; a site that buckles; error messages.
+        ("UK air traffic control failure grounds flights",
+         "A technical issue with the flight planning system forced restrictions."),
+        ("Cloud provider's storage failure wipes out customer VMs in Frankfurt",
+         "A fault in one availability zone caused instances to stop responding."),
+        ("Ticketing chaos as Ticketmaster site buckles during presale",
+         "Fans reported error messages and frozen queues for hours."),
+        ("Outage tracker shows thousands of reports as Verizon goes down",
+         "Customers lost service."),
         # A fault during an upgrade is an outage.
         ("某银行系统升级期间出现故障 用户无法登录", "多名用户反映手机银行无法使用。"),
         # A vendor's update that took businesses down is named by the vendor.
@@ -357,3 +384,53 @@ def test_references_that_are_other_news_or_name_no_provider(
     classifier: OutageClassifier, title: str
 ) -> None:
     assert not classifier.classify(article(title, "")).is_outage
+
+
+# A headline whose only evidence is one outage word (no catalogue name, nothing in the
+# text) scores exactly the threshold; it is an outage only if it says what went down or
+# what brought it down. Feeds that carry headlines only (WeChat accounts, aggregators)
+# are full of the word used for something else.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Modernizing Takedowns for Enhanced Adversarial Disruption",
+        "A Glimmer of Disruption in Fintech",
+        "3分钟解决ZAP打开浏览器闪退问题",
+        "TLS 1.3：一把打不开旧锁的新钥匙，为何难成主流？",
+    ],
+)
+def test_a_lone_outage_word_that_names_nothing_hit_is_not_an_outage(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert not classifier.classify(article(title)).is_outage
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # What went down: systems, operations, a plant, communications, production.
+        ("Florida hospital takes entire IT systems offline", ""),
+        ("Cyberattack disrupts operations of supermarkets across the region", ""),
+        ("Dairy plant reportedly disrupted with ransomware variant", ""),
+        ("Hacking group disrupts communications on dozens of ships", ""),
+        ("Carmaker 'severely disrupted' by cybersecurity incident", ""),
+        ("Patreon-like site confirms outages affecting creator payouts", ""),
+        ("全球最大轮胎厂商多个工厂生产中断", ""),
+        ("某市政务平台瘫痪", ""),
+        # A body that went down, by its Chinese name ("…银行").
+        ("美国银行发生中断，导致很多账户余额为零", ""),
+        # How far it reached.
+        ("这次造成全球瘫痪的竟是安全软件", ""),
+        # ... or the text's opening sentence says it.
+        ("Voting machines fail during election",
+         "The county's online voting portal had been planned for 500,000 votes."),
+        # A chat assistant of the catalogue needs nothing more.
+        ("deepseek 崩了", ""),
+        ("Kimi崩上热搜", ""),
+        ("Microsoft investigates outage impacting Copilot, Office.com", ""),
+    ],
+)  # fmt: skip
+def test_a_lone_outage_word_with_what_went_down_is_an_outage(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    assert classifier.classify(article(title, text)).is_outage

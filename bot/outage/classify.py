@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.incidents.names import title_names
+from bot.incidents.names import han_names, title_names
 from bot.languages import LANGUAGES
 from bot.outage.entities import EntityCatalog
 from bot.outage.eventday import stated_day, written_day
@@ -50,6 +50,9 @@ MAX_NEGATIVE_TEXT_HITS = 3
 ENTITY_BONUS = 0.5
 STATUS_PAGE_BONUS = 6.0
 THRESHOLD = 2.5
+# One outage word in a headline, with no catalogue name and no outage word in the text,
+# scores exactly THRESHOLD: it counts only if the headline says what was hit ([hit]).
+LONE_WORD_PENALTY = 0.25
 # Where a digest headline separates its stories ("FreeBuf早报 | A；B", "A; B | 牛览").
 _TITLE_PARTS = re.compile(r"\s*[;；|｜]\s*")
 # A Chinese headline's opening "after …" clause is background, not the story:
@@ -93,6 +96,7 @@ class Lexicon:
     negative: re.Pattern[str]
     headline_negative: re.Pattern[str]
     cause: re.Pattern[str]
+    hit: re.Pattern[str]
     roundup: re.Pattern[str]
     outage_weight: float
     negative_weight: float
@@ -120,6 +124,7 @@ class Lexicon:
             negative=_compile(raw["negative"]),
             headline_negative=_compile(raw["headline_negative"]),
             cause=_compile(raw["cause"]),
+            hit=_compile(raw["hit"]),
             roundup=_compile(raw["roundup"]),
             outage_weight=float(raw["outage"]["weight"]),
             negative_weight=float(raw["negative"]["weight"]),
@@ -146,6 +151,7 @@ class _Lead:
     power_hits: int
     cause_hits: int
     opening_says_outage: bool
+    opening_says_hit: bool  # names what went down, or an attack ([hit], [cause])
 
 
 class OutageClassifier:
@@ -232,6 +238,7 @@ class OutageClassifier:
 
     def _read_lead(self, lead: str) -> _Lead:
         lex = self._lexicon
+        opening = _opening_sentence(lead, lex.translated)
         return _Lead(
             outage_hits=len(lex.outage.findall(lead)),
             negative_hits=len(lex.negative.findall(lead)),
@@ -239,7 +246,8 @@ class OutageClassifier:
             power_outage_hits=len(lex.power_outage.findall(lead)),
             power_hits=len(lex.power.findall(lead)),
             cause_hits=len(lex.cause.findall(lead)),
-            opening_says_outage=bool(lex.outage.search(_opening_sentence(lead, lex.translated))),
+            opening_says_outage=bool(lex.outage.search(opening)),
+            opening_says_hit=bool(lex.hit.search(opening) or lex.cause.search(opening)),
         )
 
     def _score(self, title: str, lead: _Lead, names_entity: bool) -> float:
@@ -281,11 +289,29 @@ class OutageClassifier:
         if not title_out:
             title_neg += len(lex.cause.findall(title))
             text_neg += lead.cause_hits if not text_out else 0
+        # One outage word and nothing else: the headline (or the text's opening sentence)
+        # must say what went down, or what brought it down.
+        lone_word = (
+            title_out == 1
+            and not text_out
+            and not names_entity
+            and not self._names_what_was_hit(title, lead)
+        )
         score = lex.outage_weight * (min(title_out, 2) + TEXT_WEIGHT * text_out)
         score -= lex.negative_weight * (
             min(title_neg, 2) + NEGATIVE_TEXT_WEIGHT * min(text_neg, MAX_NEGATIVE_TEXT_HITS)
         )
+        score -= LONE_WORD_PENALTY if lone_word else 0.0
         return score + (ENTITY_BONUS if names_entity else -ENTITY_BONUS)
+
+    def _names_what_was_hit(self, title: str, lead: _Lead) -> bool:
+        """The headline names a system, service or body that went down ("IT systems",
+        "网站", "美国银行"), or an attack; or the text's opening sentence does."""
+        lex = self._lexicon
+        return (
+            bool(lex.hit.search(title) or lex.cause.search(title) or han_names(title))
+            or lead.opening_says_hit
+        )
 
     def _main_provider(self, providers: tuple[str, ...], regions: tuple[str, ...]) -> str | None:
         """The most salient provider; the owner of the main region when there is no
