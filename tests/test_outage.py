@@ -140,6 +140,30 @@ def test_background_clauses_and_power_cuts(
     assert classifier.classify(article(title, text)).is_outage is is_outage
 
 
+@pytest.mark.parametrize(
+    ("title", "provider", "affected"),
+    [
+        # A digest's headline: who is down comes from its outage story, not from the
+        # company of another story ("Twitter allows …").
+        ("纽交所故障，股票暴跌99%；苹果发布会邀请曝光；Twitter 正式允许成人内容存在 | 极客早知道",
+         None, ("NYSE",)),
+        ("FreeBuf早报 | Azure出现大规模故障；推特发布新功能", "azure", ()),
+        # Every story an outage: all of them count.
+        ("AWS outage | Netflix, Disney+ down", "aws", ("Netflix", "Disney+")),
+    ],
+)  # fmt: skip
+def test_a_digest_headline_is_about_its_outage_stories(
+    classifier: OutageClassifier, title: str, provider: str | None, affected: tuple[str, ...]
+) -> None:
+    outage = classifier.classify(article(title))
+    assert outage.is_outage
+    assert (outage.provider, outage.affected) == (provider, affected)
+
+
+def test_microsofts_cloud_is_azure(classifier: OutageClassifier) -> None:
+    assert classifier.classify(article("Microsoft's cloud down for hours")).provider == "azure"
+
+
 EN_CAUSE = "The outage of its websites began last Tuesday and left customers unable to log in."
 ZH_CAUSE = "运营商证实，网络攻击是导致5月14日开始的服务中断的原因，用户无法打电话，中断持续数天。"
 

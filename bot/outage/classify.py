@@ -169,8 +169,14 @@ class OutageClassifier:
             else stated_day(article.title, article.text, article.published)
         )
         entities = self._catalog.extract(article.title, article.text)
+        stories = self.stories(article.title, lead, self._catalog.is_evidence(entities))
+        score = max(score for _, score in stories)
+        # A headline of several stories (a digest: "NYSE glitch; Apple event; Twitter
+        # policy | Daily") is about its outage stories: who is down comes from them.
+        outage_stories = [story for story, story_score in stories if story_score >= THRESHOLD]
+        if len(stories) > 1 and outage_stories and len(outage_stories) < len(stories):
+            entities = self._catalog.extract("；".join(outage_stories), article.text)
         provider = self._main_provider(entities.providers, entities.regions)
-        score = self.score(article.title, lead, self._catalog.is_evidence(entities))
         if article.status is not None:
             score += STATUS_PAGE_BONUS
         is_outage = score >= THRESHOLD
@@ -225,16 +231,17 @@ class OutageClassifier:
         other = (lex.negative, lex.headline_negative, lex.cause, lex.power)
         return not any(pattern.search(title) for pattern in other)
 
-    def score(self, title: str, lead: str, names_entity: bool) -> float:
-        """The evidence that this is outage news; a title of several stories (a digest:
-        "A outage; B breach") is scored by its best story. The lead is read once, however
-        many stories the title holds (a hostile one holds thousands)."""
+    def stories(self, title: str, lead: str, names_entity: bool) -> list[tuple[str, float]]:
+        """The stories of a headline, each with the evidence that it is outage news; a
+        title of several (a digest: "A outage; B breach") is scored by its best story.
+        The lead is read once, however many stories the title holds (a hostile one holds
+        thousands)."""
         opening = self._read_lead(lead)
         segments = [part for part in _TITLE_PARTS.split(title) if part.strip()] or [title]
-        return max(
-            self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity)
+        return [
+            (segment, self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity))
             for segment in segments
-        )
+        ]
 
     def _read_lead(self, lead: str) -> _Lead:
         lex = self._lexicon
