@@ -95,6 +95,28 @@ def test_chinese_and_english_reports_of_a_digit_named_site_join(
     assert chinese.id == english.id
 
 
+def test_chinese_and_english_reports_of_a_slash_named_company_join(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    english = filed(
+        tracker,
+        classifier,
+        article("1", "Chip maker Widget I/O took operational systems offline after ransomware "
+                "attack", "", DAY),
+    )  # fmt: skip
+    chinese = filed(
+        tracker,
+        classifier,
+        article("2", "芯片制造商 Widget I/O 遭勒索攻击，致运营系统瘫痪", "",
+                DAY + timedelta(hours=6)),
+    )  # fmt: skip
+    assert chinese.id == english.id
+    # A part of a slashed name is the name ("Twitter/X", "Twitter"); a letter is not.
+    assert same_name("twitter/x", "twitter")
+    assert not same_name("i/o", "o")
+
+
 def test_a_title_case_headline_names_what_its_opening_writes_capitalised() -> None:
     title = "Harbour Mutual Confirms Ransomware Attack Behind Days-Long Outage"
     text = "New Zealand lender Harbour Mutual said on Monday that its Bank app was down."

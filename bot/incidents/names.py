@@ -23,9 +23,10 @@ from __future__ import annotations
 import re
 
 # A capitalised or all-caps word, or one that starts with digits ("4chan", "1Password";
-# not "8h", "5G", "10mins": a number with its unit).
+# not "8h", "5G", "10mins": a number with its unit). A slash may join its parts ("Data
+# I/O", "AC/DC").
 _NAME = re.compile(
-    r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&+-]*[A-Za-z0-9]|[A-Z]{2,}"
+    r"(?<![A-Za-z0-9/])(?:[A-Z][A-Za-z0-9&+/-]*[A-Za-z0-9]|[A-Z]{2,}"
     r"|\d+(?!(?:mins?|hours?|hrs|days?|secs?|weeks?|years?)(?![A-Za-z0-9]))[A-Za-z]{3,}[A-Za-z0-9]*)"
     r"(?![A-Za-z0-9])"
 )
@@ -91,7 +92,7 @@ def title_names(title: str, text: str = "") -> set[str]:
 
 
 # A capitalised word after a lower-case word or a comma: not a sentence's first word.
-_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;] )[A-Z][A-Za-z0-9&+-]*[A-Za-z0-9]")
+_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;] )[A-Z][A-Za-z0-9&+/-]*[A-Za-z0-9]")
 # Words of kinds of body, capitalised in their names ("Bank of …", "… Airlines") and
 # shared by many bodies: no name on their own.
 _KINDS = frozenset(
@@ -140,13 +141,20 @@ def han_names(title: str) -> set[str]:
 
 def same_name(a: str, b: str) -> bool:
     """Two names are one: equal, or Chinese names one of which ends with the other
-    ("英国皇家邮政", "皇家邮政")."""
+    ("英国皇家邮政", "皇家邮政"), or one is a part of the other's slashed name
+    ("twitter/x", "twitter"; not a single letter: "I/O" is no "O")."""
     if a == b:
         return True
+    if "/" in a or "/" in b:
+        return bool(_slash_parts(a) & _slash_parts(b))
     if not (_HAN.match(a) and _HAN.match(b)):
         return False
     short, long = sorted((a, b), key=len)
     return long.endswith(short)
+
+
+def _slash_parts(name: str) -> set[str]:
+    return {name, *(part for part in name.split("/") if len(part) > 1)}
 
 
 def report_names(title: str, text: str) -> tuple[str, ...]:
