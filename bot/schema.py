@@ -113,7 +113,8 @@ class Outage(Frozen):
     started_at: datetime | None = None  # when the article says it began, if it says
     event_day: datetime | None = None  # the day it says the event happened ("on Monday")
     follow_up: bool = False  # a root cause / post-mortem / recovery report, not first news
-    # It says the outage has lasted days or weeks: even its recovery is late news.
+    # It says the outage has lasted days or weeks, or it is the recovery from an intrusion
+    # (which takes days): even its recovery is late news.
     lasted_days: bool = False
     # Its provider is what others run on (a cloud, a CDN, a security agent): its outages
     # have casualties, which news may report first as outages of their own.

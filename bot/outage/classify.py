@@ -105,6 +105,7 @@ class Lexicon:
     power_outage: re.Pattern[str]
     follow_up: re.Pattern[str]
     lasted_days: re.Pattern[str]
+    slow_recovery: re.Pattern[str]
     aftermath: re.Pattern[str]
     reference: re.Pattern[str]
     translated: re.Pattern[str]
@@ -133,6 +134,7 @@ class Lexicon:
             power_outage=_compile(raw["power"], "it_outage"),
             follow_up=_compile(raw["follow_up"]),
             lasted_days=_compile(raw["lasted_days"]),
+            slow_recovery=_compile(raw["slow_recovery"]),
             aftermath=_compile(raw["aftermath"]),
             reference=_compile(raw["reference"]),
             translated=_compile(raw["translated"]),
@@ -209,7 +211,17 @@ class OutageClassifier:
                 or lasted_days_in_title
             ),
             lasted_days=lasted_days_in_title
-            or (is_outage and bool(self._lexicon.lasted_days.search(lead[:STATUS_LEAD_CHARS]))),
+            or (is_outage and bool(self._lexicon.lasted_days.search(lead[:STATUS_LEAD_CHARS])))
+            # Recovery from an intrusion comes days after it: systems are rebuilt, not
+            # restarted ("restores systems after ransomware attack").
+            or (
+                status == "resolved"
+                and bool(
+                    self._lexicon.slow_recovery.search(
+                        f"{article.title}\n{lead[:STATUS_LEAD_CHARS]}"
+                    )
+                )
+            ),
             # Status pages report the outage itself, whatever their wording.
             aftermath=refers
             or (
