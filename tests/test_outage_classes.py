@@ -186,6 +186,18 @@ from tests.test_outage import article
         ("基于大模型的大规模系统提前故障检测", ""),
         ("浏览器用户面临供应链攻击威胁，数百万人或受影响", ""),
         ("某开源包投毒事件始末：又是GitHub背锅？", ""),
+        # What an outage set off or taught: lawmakers' letters, sign-ups at a rival, a
+        # lesson, a vendor's "we stayed up", an anniversary; and numbers going down.
+        ("Senators demand answers from software maker after global outage",
+         "In a letter to the CEO, lawmakers asked how one update took down airlines."),
+        ("Rival messenger sees record sign-ups during chat app outage",
+         "It gained 1.5 million users while the other app was down."),
+        ("What the social network's outage teaches us about BGP",
+         "The incident is a reminder that configuration changes need safeguards."),
+        ("Our platform stayed up during the cloud outage. Here's how",
+         "Our multi-region architecture kept customers online."),
+        ("某云故障一周年：我们学到了什么", "去年的今天，某云可用区发生宕机，本文回顾其中的教训。"),
+        ("Why are cloud bills not going down?", "Costs keep rising."),
         # A device's part that failed is a product fault.
         ("Hardware failure in Galaxy phones", "Some handsets die after a year."),
         # Trains late for a signal fault: transport news.
@@ -317,6 +329,11 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("推特宕机 黑客声称负责 马斯克否认", "大量用户无法刷新。"),
         ("抖音安卓端崩溃，紧急更新修复", "大量用户无法打开应用。"),
         ("12306网站宕机，列车晚点信息无法查询", "旅客无法查询。"),
+        # Words of those other classes in an outage's own report.
+        ("Finnish parliament website knocked offline by DDoS attack", "The site was unreachable."),
+        ("Chat app down: sign-ups and logins failing", "Users cannot log in."),
+        ("Team chat down? Here's how to check the status", "Users report errors."),
+        ("Payments going down across Europe as processor fails", "Card payments failed."),
         # What failed, named by its part; a site that buckles; error messages.
         ("UK air traffic control failure grounds flights",
          "A technical issue with the flight planning system forced restrictions."),
