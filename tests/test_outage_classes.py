@@ -198,6 +198,13 @@ from tests.test_outage import article
          "Our multi-region architecture kept customers online."),
         ("某云故障一周年：我们学到了什么", "去年的今天，某云可用区发生宕机，本文回顾其中的教训。"),
         ("Why are cloud bills not going down?", "Costs keep rising."),
+        # An attack fended off, whose opening sentence says it did no harm; servers
+        # switched off to stop a bug being abused; a site gone for good.
+        ("CDN says it blocked record DDoS attack peaking at 7 Tbps",
+         "The attack lasted 45 seconds and caused no disruption."),
+        ("Online game servers taken offline to stop players exploiting a critical bug", ""),
+        ("Popular torrent site goes offline, users fear it is gone for good",
+         "The portal has been unreachable since Monday."),
         # A device's part that failed is a product fault.
         ("Hardware failure in Galaxy phones", "Some handsets die after a year."),
         # Trains late for a signal fault: transport news.
@@ -330,6 +337,9 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("抖音安卓端崩溃，紧急更新修复", "大量用户无法打开应用。"),
         ("12306网站宕机，列车晚点信息无法查询", "旅客无法查询。"),
         # Words of those other classes in an outage's own report.
+        ("Hackers exploiting router flaw knock ISP customers offline",
+         "Thousands lost internet access."),
+        ("Hospital takes systems offline as a precaution after ransomware attack", ""),
         ("Finnish parliament website knocked offline by DDoS attack", "The site was unreachable."),
         ("Chat app down: sign-ups and logins failing", "Users cannot log in."),
         ("Team chat down? Here's how to check the status", "Users report errors."),

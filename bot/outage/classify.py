@@ -95,6 +95,7 @@ class Lexicon:
     outage: re.Pattern[str]
     negative: re.Pattern[str]
     headline_negative: re.Pattern[str]
+    no_outage: re.Pattern[str]
     cause: re.Pattern[str]
     hit: re.Pattern[str]
     roundup: re.Pattern[str]
@@ -124,6 +125,7 @@ class Lexicon:
             outage=_compile(raw["outage"]),
             negative=_compile(raw["negative"]),
             headline_negative=_compile(raw["headline_negative"]),
+            no_outage=_compile(raw["no_outage"]),
             cause=_compile(raw["cause"]),
             hit=_compile(raw["hit"]),
             roundup=_compile(raw["roundup"]),
@@ -240,7 +242,7 @@ class OutageClassifier:
         lex = self._lexicon
         if not lex.reference.search(title) or not self._catalog.extract(title, "").providers:
             return False
-        other = (lex.negative, lex.headline_negative, lex.cause, lex.power)
+        other = (lex.negative, lex.headline_negative, lex.no_outage, lex.cause, lex.power)
         return not any(pattern.search(title) for pattern in other)
 
     def stories(self, title: str, lead: str, names_entity: bool) -> list[tuple[str, float]]:
@@ -265,7 +267,8 @@ class OutageClassifier:
             power_outage_hits=len(lex.power_outage.findall(lead)),
             power_hits=len(lex.power.findall(lead)),
             cause_hits=len(lex.cause.findall(lead)),
-            opening_says_outage=bool(lex.outage.search(opening)),
+            opening_says_outage=bool(lex.outage.search(opening))
+            and not lex.no_outage.search(opening),
             opening_says_hit=bool(lex.hit.search(opening) or lex.cause.search(opening)),
         )
 
@@ -273,7 +276,10 @@ class OutageClassifier:
         lex = self._lexicon
         title_out = len(lex.outage.findall(_CAUSE_CLAUSE.sub(" ", title)))
         text_out = min(lead.outage_hits, MAX_TEXT_HITS)
-        title_neg = len(lex.negative.findall(title)) + len(lex.headline_negative.findall(title))
+        title_neg = sum(
+            len(pattern.findall(title))
+            for pattern in (lex.negative, lex.headline_negative, lex.no_outage)
+        )
         text_neg = lead.negative_hits
         # A power cut with no IT context is a city's blackout: it argues against.
         # Next to IT context it is the outage itself ("a power cut at the data centre").
