@@ -340,3 +340,53 @@ def test_a_weekly_digest_joins_the_outages_of_its_week(
         start + timedelta(days=5),
     )
     assert len({file(tracker, classifier, item) for item in (news, digest, weekly)}) == 1
+
+
+def test_an_attack_on_a_retailer_reported_for_ten_days_in_two_languages_is_one_incident(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    """A retailer hit by ransomware is in the news for days: first news, the cause, a
+    Chinese repost, "fifth day", the cost, and "still not restored" ten days on."""
+    tracker = IncidentTracker(store)
+    start = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+    reports = [
+        (0, "UK retailer Marlowe & Finch suspends online orders after cyber incident",
+         "The retailer paused online orders and contactless payments in its stores."),
+        (1, "Marlowe & Finch says ransomware behind outage, online orders still paused",
+         "The retailer confirmed that a ransomware attack forced it to take systems offline."),
+        (2, "英国零售商Marlowe & Finch遭网络攻击，暂停线上订单",
+         "英国零售商Marlowe & Finch周一表示，因遭遇网络安全事件，已暂停线上订单。"),
+        (4, "Marlowe & Finch outage enters fifth day as shoppers complain",
+         "Customers still cannot order online."),
+        (8, "Marlowe & Finch attack could cost £300m, analysts say",
+         "The retailer's online sales have been halted for over a week."),
+        (10, "Marlowe & Finch遭勒索攻击已持续10天，线上业务仍未恢复",
+         "该零售商的线上订单仍处于暂停状态。"),
+    ]  # fmt: skip
+    ids = {
+        file(tracker, classifier, article(str(n), title, text, start + timedelta(days=day)))
+        for n, (day, title, text) in enumerate(reports)
+    }
+    assert len(ids) == 1
+
+
+def test_a_telcos_outage_and_its_cause_in_two_languages_are_one_incident(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    """ "澳大利亚电信运营商" is an Australian operator, not Telstra (澳大利亚电信), and the
+    cause of the operator's "断网事件" is news of its outage, not of a country's shutdown."""
+    tracker = IncidentTracker(store)
+    start = datetime(2026, 6, 10, 3, 0, tzinfo=UTC)
+    reports = [
+        (0, "Telvio mobile network down across Australia", "Customers could not make calls."),
+        (6, "澳大利亚电信运营商Telvio全国网络中断", "该运营商周三凌晨发生全国性网络中断。"),
+        (23, "Telvio blames software upgrade for nationwide outage",
+         "The carrier said a routine software upgrade triggered the failure."),
+        (78, "澳洲Telvio断网事件原因公布：软件升级出错",
+         "Telvio表示，此次中断是由一次例行软件升级引发的。"),
+    ]  # fmt: skip
+    ids = {
+        file(tracker, classifier, article(str(n), title, text, start + timedelta(hours=hours)))
+        for n, (hours, title, text) in enumerate(reports)
+    }
+    assert len(ids) == 1
