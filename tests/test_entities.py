@@ -131,6 +131,29 @@ def test_title_mentions_rank_first(catalog: EntityCatalog) -> None:
     assert providers(catalog, text, title="Cloudflare outage") == ("cloudflare", "aws")
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # The provider that failed, not the one it took down, however often the body
+        # names that one.
+        ("Google Cloud outage takes down Spotify, Discord and Slack",
+         "Discord said it was investigating. Discord later recovered.", "gcp"),
+        ("谷歌云故障导致Discord、Slack等多个应用无法使用",
+         "Discord称正在调查。Discord已恢复。", "gcp"),
+        # ... named as the cause, even after the one it took down.
+        ("Discord down due to Cloudflare outage", "Discord users. Discord said.", "cloudflare"),
+        ("Microsoft 365 outage caused by Azure networking change", "Microsoft 365 users.",
+         "azure"),
+        # Not a past outage named as background ("a week after"): the body decides.
+        ("Azure down a week after AWS outage", "Azure said. Azure again.", "azure"),
+    ],
+)  # fmt: skip
+def test_the_provider_a_headline_says_failed_ranks_first(
+    catalog: EntityCatalog, title: str, text: str, expected: str
+) -> None:
+    assert providers(catalog, text, title=title)[0] == expected
+
+
 def test_more_mentions_rank_higher(catalog: EntityCatalog) -> None:
     assert providers(catalog, "Fastly once, then Akamai, Akamai and Akamai") == ("akamai", "fastly")
 

@@ -89,6 +89,24 @@ class _Hit(NamedTuple):
     alias: Alias
     start: int  # in title-then-text coordinates
     in_title: bool
+    end: int
+
+
+# In a headline that names two providers, the one that failed is the one named as the
+# cause ("Microsoft 365 outage caused by Azure"), else the one next to the failure
+# ("Google Cloud outage takes down Discord", "谷歌云故障导致…"), not the one it took down,
+# however often the body names that. (Not "after": "Azure down a week after AWS outage"
+# names last week's outage as background.)
+_FAILURE_AFTER = re.compile(
+    r"\s*(?:['’]s\s+)?(?:\w+\s+)?(?:outages?|failures?|disruptions?|meltdown|glitch|down|offline"
+    r"|(?:is|was|goes|went|suffers|fails)\b|故障|宕机|中断|崩|瘫痪|挂了)",
+    re.IGNORECASE,
+)
+_LIST_JOIN = re.compile(r"\s*(?:,|and|&|/|、|，|和|与|及)\s*", re.IGNORECASE)
+_CAUSE_BEFORE = re.compile(
+    r"(?:caused by|due to|because of|blamed on|traced to)\s+(?:an?\s+|the\s+)?$|(?:因|由于)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -198,7 +216,8 @@ class EntityCatalog:
     def extract(self, title: str, text: str) -> Entities:
         hits = [*self._scan(title, 0, in_title=True), *self._scan(text, len(title) + 1)]
         lead_end = len(title) + 1 + SALIENT_LEAD_CHARS
-        providers = _by_salience((h for h in hits if h.alias.catalogue == "provider"), lead_end)
+        named = [h for h in hits if h.alias.catalogue == "provider"]
+        providers = _by_salience(named, lead_end, _failed_in_title(title, named))
         regions = self._regions(
             [h for h in hits if h.alias.catalogue == "region"], providers, lead_end
         )
@@ -238,7 +257,7 @@ class EntityCatalog:
             for alias in aliases:
                 if alias.case_sensitive and not _written_as(alias, text, start, end):
                     continue
-                yield _Hit(alias, offset + start, in_title)
+                yield _Hit(alias, offset + start, in_title, offset + end)
 
     def _spans(self, lowered: str) -> list[tuple[int, int]]:
         """Where aliases occur: the longest at each place, none overlapping."""
@@ -302,10 +321,34 @@ SALIENT_LEAD_CHARS = 300
 UPSTREAM_KINDS = frozenset({"cloud", "cdn", "security"})
 
 
-def _by_salience(hits: Iterable[_Hit], lead_end: int) -> tuple[str, ...]:
-    """Targets ordered by what the article is about: named in the title first, then in
-    the lead, then most mentions, then earliest. Background further down ("a week
-    after last week's AWS outage") does not outrank the lead's subject."""
+def _failed_in_title(title: str, hits: list[_Hit]) -> set[str]:
+    """The providers a headline names as the cause of the failure, else those it puts
+    next to the failure; a list of them shares it ("Akamai and Fastly down")."""
+    in_title = [hit for hit in hits if hit.in_title]
+    caused = {hit.alias.target for hit in in_title if _CAUSE_BEFORE.search(title[: hit.start])}
+    if caused:
+        return caused
+    failed: set[str] = set()
+    # From the last name back: a name listed before a failed one failed with it.
+    failed_next = False
+    for i in range(len(in_title) - 1, -1, -1):
+        hit = in_title[i]
+        listed = i + 1 < len(in_title) and bool(
+            _LIST_JOIN.fullmatch(title[hit.end : in_title[i + 1].start])
+        )
+        failed_next = bool(_FAILURE_AFTER.match(title, hit.end)) or (listed and failed_next)
+        if failed_next:
+            failed.add(hit.alias.target)
+    return failed
+
+
+def _by_salience(
+    hits: Iterable[_Hit], lead_end: int, failed: frozenset[str] | set[str] = frozenset()
+) -> tuple[str, ...]:
+    """Targets ordered by what the article is about: named in the title first (those
+    the title says ``failed`` before the others), then in the lead, then most mentions,
+    then earliest. Background further down ("a week after last week's AWS outage") does
+    not outrank the lead's subject."""
     in_title: dict[str, bool] = {}
     in_lead: dict[str, bool] = {}
     mentions: dict[str, int] = {}
@@ -317,7 +360,16 @@ def _by_salience(hits: Iterable[_Hit], lead_end: int) -> tuple[str, ...]:
         mentions[target] = mentions.get(target, 0) + (not hit.in_title)
         first.setdefault(target, hit.start)
     return tuple(
-        sorted(first, key=lambda t: (not in_title[t], not in_lead[t], -mentions[t], first[t]))
+        sorted(
+            first,
+            key=lambda t: (
+                not in_title[t],
+                t not in failed,
+                not in_lead[t],
+                -mentions[t],
+                first[t],
+            ),
+        )
     )
 
 
