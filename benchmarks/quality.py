@@ -17,8 +17,8 @@ Sets (tests/data/eval/, see its README):
 * picker dev / test    picker_labels.jsonl: our labels for real headlines of security
                        and tech feeds (zh and en) in chainreactors/picker's daily.json
                        captures, title only; read from --picker-dir (skipped when
-                       absent). "dev" days were tuned on; "test" and "test2" days
-                       were labelled after the rules of session 22, not tuned on
+                       absent). "dev" days were tuned on in session 22, "test" days
+                       in session 23; "test2" and "test3" days are held out
 
 Classification: precision and recall of is_outage, per language.
 Clustering: every article is classified and filed in publication order into a
@@ -204,19 +204,20 @@ def articlemd_items() -> list[Item]:
     return items
 
 
-# "dev" was tuned on; "test" and "test2" are held out (see tests/data/eval/README.md).
-PICKER_HALVES = ("dev", "test", "test2")
+# "dev" and "test" were tuned on; "test2" and "test3" are held out (see
+# tests/data/eval/README.md).
+PICKER_HALVES = ("dev", "test", "test2", "test3")
 
 
 def picker_items(directory: Path, half: str) -> list[Item]:
     """The labelled headlines of the picker captures in ``directory`` (one
-    YYYY-MM-DD.json per day, as the repository stores them), read as feed items
-    with no text: only the headline."""
+    YYYY-MM-DD.json per day, as the repository stores them: outlet -> headline -> address;
+    the address may be left empty), read as feed items with no text: only the headline."""
     labels_path = EVAL / "picker_labels.jsonl"
     if not directory.is_dir() or not labels_path.exists():
         return []
     labels = {
-        (row["day"], row["title_sha1"]): bool(row["is_outage"])
+        (row["day"], row["title_sha1"]): row
         for row in map(json.loads, labels_path.read_text(encoding="utf-8").splitlines())
         if row["half"] == half
     }
@@ -232,10 +233,14 @@ def picker_items(directory: Path, half: str) -> list[Item]:
                 title = re.sub(r"\s+https?://\S+$", "", raw_title).strip()
                 key = (day, sha16(title))
                 if key in labels and key not in items:
-                    entry = Entry(source=outlet or "picker", link=url, title=title, html="",
+                    # Captures saved without addresses (url "") are identified by day
+                    # and headline.
+                    entry = Entry(source=outlet or "picker", guid=f"{day}#{key[1]}",
+                                  link=url or None, title=title, html="",
                                   published=published)  # fmt: skip
+                    label = labels[key]
                     items[key] = Item(f"picker#{day}#{key[1]}", to_article(entry, EVAL_NOW),
-                                      labels[key], None)  # fmt: skip
+                                      bool(label["is_outage"]), label.get("incident"))  # fmt: skip
     return list(items.values())
 
 
@@ -294,7 +299,7 @@ def evaluate(
             f"  classify {language:3}: precision {p:.3f}  recall {r:.3f}  "
             f"({len(subset)} items, {tp + fn} outages)"
         )
-    # Sets labelled for classification only (picker) have no incidents to pair.
+    # Sets labelled for classification only have no incidents to pair.
     pairing = (("pairs", False), ("cross-language pairs", True))
     for name, cross in pairing if any(i.incident for i in items) else ():
         tp = fp = fn = 0
@@ -354,7 +359,12 @@ def main() -> None:
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument(
         "--sets",
-        default="written,corpus,labelled-dev,labelled-test,articlemd,picker-dev,picker-test,picker-test2",
+        default=",".join(
+            [
+                *("written", "corpus", "labelled-dev", "labelled-test", "articlemd"),
+                *(f"picker-{half}" for half in PICKER_HALVES),
+            ]
+        ),
         help="which sets, comma-separated (--show-errors on labelled-test would be tuning on it)",
     )
     parser.add_argument(
