@@ -4,6 +4,8 @@ blackouts, shutdowns, device faults, advisories, lawsuits, harmless DDoS, review
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.outage.classify import OutageClassifier
@@ -205,6 +207,9 @@ from tests.test_outage import article
         ("Online game servers taken offline to stop players exploiting a critical bug", ""),
         ("Popular torrent site goes offline, users fear it is gone for good",
          "The portal has been unreachable since Monday."),
+        # A rumoured outage denied; roads jammed by snow.
+        ("“某App崩了”实为误传 官方：服务一切正常", "有网友称无法发送消息，官方回应称服务正常。"),
+        ("暴雪天气致高速交通瘫痪 数千车辆滞留", "受强降雪影响，多条高速封闭。"),
         # A device's part that failed is a product fault.
         ("Hardware failure in Galaxy phones", "Some handsets die after a year."),
         # Trains late for a signal fault: transport news.
@@ -336,6 +341,18 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("推特宕机 黑客声称负责 马斯克否认", "大量用户无法刷新。"),
         ("抖音安卓端崩溃，紧急更新修复", "大量用户无法打开应用。"),
         ("12306网站宕机，列车晚点信息无法查询", "旅客无法查询。"),
+        # Words of other news that Chinese outage reports use too: an old outage named
+        # as background, "别慌", a recovery notice, a city's traffic systems, a denied
+        # rumour about the cause, a post-mortem report, "一切正常" after a recovery.
+        ("继两年前大宕机后 某云再次崩了", "大量用户无法访问控制台。"),
+        ("某App崩了？别慌，官方已修复", "晚间大量用户无法登录，官方称已修复。"),
+        ("某银行系统已恢复平稳运行", "此前该行手机银行宕机两小时。"),
+        ("网络攻击致某市交通系统瘫痪", "该市交通信号控制系统遭勒索攻击后瘫痪。"),
+        ("某平台宕机 官方辟谣遭黑客攻击：系服务器故障", "平台表示已恢复。"),
+        ("某支付平台宕机事故调查报告公布", "报告称故障源于数据库变更。"),
+        ("某App一度无法登录 官方：已恢复，一切正常", "部分用户今晨无法登录。"),
+        # An attack headline whose opening sentence says what went down, and what did not.
+        ("运营商Telvia遭勒索攻击", "该公司遭勒索软件攻击，导致部分系统中断，客户数据未受影响。"),
         # Words of those other classes in an outage's own report.
         ("Hackers exploiting router flaw knock ISP customers offline",
          "Thousands lost internet access."),
@@ -461,3 +478,21 @@ def test_a_lone_outage_word_with_what_went_down_is_an_outage(
     classifier: OutageClassifier, title: str, text: str
 ) -> None:
     assert classifier.classify(article(title, text)).is_outage
+
+
+def _probes() -> list[tuple[bool, str, str]]:
+    path = Path(__file__).parent / "data" / "outage_probes.txt"
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, _, rest = line.partition("|")
+            title, _, text = rest.partition("||")
+            cases.append((label == "1", title, text))
+    return cases
+
+
+@pytest.mark.parametrize(("is_outage", "title", "text"), _probes())
+def test_probes_written_by_someone_who_had_not_seen_the_rules(
+    classifier: OutageClassifier, is_outage: bool, title: str, text: str
+) -> None:
+    assert classifier.classify(article(title, text)).is_outage is is_outage

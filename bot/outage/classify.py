@@ -265,8 +265,9 @@ class OutageClassifier:
             power_outage_hits=len(lex.power_outage.findall(lead)),
             power_hits=len(lex.power.findall(lead)),
             cause_hits=len(lex.cause.findall(lead)),
-            opening_says_outage=bool(lex.outage.search(opening))
-            and not lex.no_outage.search(opening),
+            # What the sentence says did not happen does not count ("the attack caused no
+            # disruption"); what else it says does ("系统中断，客户数据未受影响").
+            opening_says_outage=bool(lex.outage.search(lex.no_outage.sub(" ", opening))),
             opening_says_hit=bool(lex.hit.search(opening) or lex.cause.search(opening)),
         )
 
