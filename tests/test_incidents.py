@@ -390,3 +390,37 @@ def test_a_telcos_outage_and_its_cause_in_two_languages_are_one_incident(
         for n, (hours, title, text) in enumerate(reports)
     }
     assert len(ids) == 1
+
+
+def test_a_second_failure_a_week_later_is_another_incident_despite_last_weeks_letters(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    """A bank's app fails on payday; a lawmaker writes about it five days later; two days
+    after that its cards fail ("second IT failure in a week"). The letter is late news of
+    the first failure: it neither draws the second one in nor bridges the two."""
+    tracker = IncidentTracker(store)
+    start = datetime(2027, 6, 25, 8, 0, tzinfo=UTC)
+    first = [
+        (0, "Harbour Mutual app down on payday as customers locked out",
+         "Customers could not log in to the app."),
+        (8, "Harbour Mutual says app back up after seven-hour outage", "Service is restored."),
+        (125, "Treasury committee chair writes to Harbour Mutual over payday app failure",
+         "The letter asks how the failure happened."),
+    ]  # fmt: skip
+    second = [
+        (170, "Harbour Mutual cards declined at tills in second IT failure in a week",
+         "Card payments failed across the country."),
+        (172, "Harbour Mutual blames power fault at data centre for card payment problems",
+         "The bank said a power fault at a data centre caused the failures."),
+        (240, "Harbour Mutual一周内二度故障：数据中心电力问题致借记卡交易被拒",
+         "该行借记卡交易大面积被拒。"),
+    ]  # fmt: skip
+    ids = [
+        {file(tracker, classifier, article(f"{tag}{n}", title, text, start + timedelta(hours=h)))
+         for n, (h, title, text) in enumerate(reports)}
+        for tag, reports in (("a", first), ("b", second))
+    ]  # fmt: skip
+    assert len(ids[0]) == 1 and len(ids[1]) == 1
+    assert ids[0] != ids[1]
+    # Two incidents in the end, not one: no later report merged them.
+    assert len({tracker.book.get(i).id for i in ids[0] | ids[1]}) == 2  # type: ignore[union-attr]

@@ -109,6 +109,22 @@ def closeness(
     return min(gaps) if gaps else None
 
 
+def first_news_gap(incident: Incident, event: datetime) -> timedelta | None:
+    """How far ``event`` is from the closest first-news report of ``incident`` (not a
+    late one), counting a bare date as its whole day; None when it has none dated."""
+    gaps = [
+        max(timedelta(0), abs(event - when) - _date_slack(when))
+        for report in incident.articles
+        if not report.late and (when := report_time(report)) is not None
+    ]
+    return min(gaps) if gaps else None
+
+
+def _date_slack(moment: datetime) -> timedelta:
+    """A bare date (midnight UTC) stands for any moment of its day."""
+    return _day_end(moment) - moment
+
+
 def event_gap(incident: Incident, event: datetime) -> timedelta:
     """How far ``event`` is from the closest event time of ``incident``'s dated reports:
     what ranks the candidates ``closeness`` admits. By publication times, a post-mortem

@@ -58,6 +58,7 @@ from bot.incidents.rules import (
     closeness,
     event_gap,
     event_time,
+    first_news_gap,
     has_dated_report,
     is_late,
     mergeable,
@@ -169,7 +170,7 @@ class IncidentTracker:
         if outage.provider is None:
             # No provider: an affected service named in passing is a weak subject;
             # the company its headline names is a better one.
-            found = self._by_title(article, event, late)
+            found = self._by_title(article, outage, event, late)
             if found:
                 return found
         if outage.provider is not None:
@@ -252,22 +253,31 @@ class IncidentTracker:
             if incident is not None and incident.is_outage:
                 yield incident
 
-    def _by_title(self, article: Article, event: datetime, late: bool) -> list[Incident]:
+    def _by_title(
+        self, article: Article, outage: Outage, event: datetime, late: bool
+    ) -> list[Incident]:
         """For outages of something the catalogue has no name for: recent incidents whose
-        headlines name the same thing ("Ingram Micro", "Harbour Mutual app …"), most
-        similar first."""
+        headlines name the same thing ("Ingram Micro", "Harbour Mutual app …"), nearest
+        in time first."""
         names = report_names(article.title, article.text)
-        found: list[tuple[float, Incident]] = []
+        found: list[tuple[timedelta, float, Incident]] = []
         for incident in self._book.by_subject(NO_SUBJECT, event - FOLLOW_UP_WINDOW * 2):
             if not self._admissible(incident, article, event):
                 continue
             if closeness(incident, event, late, article.published) is None:
                 continue
+            if outage.repeat and not _recent(incident, event):
+                continue
             if not any(same_unnamed_subject(article.title, names, a) for a in incident.articles):
                 continue
             score = max(title_similarity(article.title, a.title) for a in incident.articles)
-            found.append((score, incident))
-        return mergeable([i for _, i in sorted(found, key=lambda pair: -pair[0])])
+            found.append((event_gap(incident, event), -score, incident))
+        if not found:
+            return []
+        # The nearest in time (then the most alike), and those that first news of this
+        # one's window bridges, as in _closest.
+        best, *others = (i for *_, i in sorted(found, key=lambda row: row[:2]))
+        return mergeable([best, *(i for i in others if not late and _recent(i, event))])
 
     def _closest(
         self,
@@ -288,14 +298,19 @@ class IncidentTracker:
             gap = closeness(incident, event, late, article.published)
             if gap is None or (limit is not None and gap > limit):
                 continue
+            # Another outage ("second failure in a week") is news of no incident whose
+            # first news is older than first news' window.
+            if outage.repeat and not _recent(incident, event):
+                continue
             if self._admissible(incident, article, event):
                 found.append((event_gap(incident, event), gap, incident))
         if not found:
             return []
         closest, *others = (i for *_, i in sorted(found, key=lambda row: row[:2]))
-        # Only first news bridges: a follow-up's longer window would join last week's
-        # outage of the same provider to this one.
-        bridged = [i for _, gap, i in found if i in others and gap <= FIRST_NEWS_WINDOW]
+        # Only first news bridges, and only to first news: a follow-up's longer window
+        # (this report's, or a late report's of the other incident: a lawmaker's letter
+        # about last week's outage) would join last week's outage of the subject to this one.
+        bridged = [i for i in others if not late and _recent(i, event)]
         return mergeable([closest, *bridged])
 
     @staticmethod
@@ -305,6 +320,13 @@ class IncidentTracker:
             and within_window(incident, event)
             and not official_conflict(incident, article)
         )
+
+
+def _recent(incident: Incident, event: datetime) -> bool:
+    """``incident`` has first news (not a late report) within first news' window of
+    ``event``."""
+    gap = first_news_gap(incident, event)
+    return gap is not None and gap <= FIRST_NEWS_WINDOW
 
 
 def _about(incident: Incident, brand: str) -> bool:

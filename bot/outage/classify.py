@@ -105,6 +105,7 @@ class Lexicon:
     follow_up: re.Pattern[str]
     lasted_days: re.Pattern[str]
     slow_recovery: re.Pattern[str]
+    repeat: re.Pattern[str]
     aftermath: re.Pattern[str]
     reference: re.Pattern[str]
     translated: re.Pattern[str]
@@ -135,6 +136,7 @@ class Lexicon:
             follow_up=_compile(raw["follow_up"]),
             lasted_days=_compile(raw["lasted_days"]),
             slow_recovery=_compile(raw["slow_recovery"]),
+            repeat=_compile(raw["repeat"]),
             aftermath=_compile(raw["aftermath"]),
             reference=_compile(raw["reference"]),
             translated=_compile(raw["translated"]),
@@ -230,6 +232,7 @@ class OutageClassifier:
                 and bool(self._lexicon.aftermath.search(article.title))
             ),
             translated=is_outage and bool(self._lexicon.translated.search(lead)),
+            repeat=is_outage and bool(self._lexicon.repeat.search(article.title)),
         )
 
     def refers(self, title: str) -> bool:
@@ -273,12 +276,14 @@ class OutageClassifier:
 
     def _score(self, title: str, lead: _Lead, names_entity: bool) -> float:
         lex = self._lexicon
-        title_out = len(lex.outage.findall(_CAUSE_CLAUSE.sub(" ", title)))
+        # What the headline says did not happen is no outage word ("causes no disruption");
+        # it argues against only when the headline reports nothing else that failed
+        # ("online banking problems; card payments unaffected" is an outage).
+        said = lex.no_outage.sub(" ", title)
+        title_out = len(lex.outage.findall(_CAUSE_CLAUSE.sub(" ", said)))
         text_out = min(lead.outage_hits, MAX_TEXT_HITS)
-        title_neg = sum(
-            len(pattern.findall(title))
-            for pattern in (lex.negative, lex.headline_negative, lex.no_outage)
-        )
+        title_neg = len(lex.negative.findall(title)) + len(lex.headline_negative.findall(title))
+        title_neg += 0 if title_out else len(lex.no_outage.findall(title))
         text_neg = lead.negative_hits
         # A power cut with no IT context is a city's blackout: it argues against.
         # Next to IT context it is the outage itself ("a power cut at the data centre").
