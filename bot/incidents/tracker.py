@@ -32,8 +32,12 @@ incident brings the casualty's incident into it.
 Otherwise the article starts a new incident. An aftermath story (cost, apology,
 lawsuit, root cause…) of an outage we have not seen starts a *held* one: never
 listed or posted, it becomes a real incident when news of the outage joins it,
-so the result is the same whichever of the two was read first. A report that
-bridges two incidents within the first-news window merges them, for the same reason.
+so the result is the same whichever of the two was read first. A first-news report
+within the first-news window of two incidents' first news merges them, for the same
+reason (a late report does not bridge, nor does an incident's late report count: a
+lawmaker's letter about last week's outage is no bridge to this week's). A report whose
+headline says it is another outage ("second IT failure in a week", "再次崩了") joins no
+incident whose first news is older than the first-news window.
 Filing holds one Redis lock so two workers cannot both start an incident for
 the same event.
 """
