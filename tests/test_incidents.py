@@ -32,6 +32,21 @@ def file(tracker: IncidentTracker, classifier: OutageClassifier, item: Article) 
     return tracker.file(item, classifier.classify(item)).id
 
 
+def filed_ids(
+    tracker: IncidentTracker,
+    classifier: OutageClassifier,
+    start: datetime,
+    reports: list[tuple[int, str, str]],
+    unit: timedelta,
+) -> set[str]:
+    """The incidents ``reports`` (offset in ``unit`` from ``start``, headline, lead) are
+    filed into, each from its own outlet."""
+    return {
+        file(tracker, classifier, article(str(n), title, text, start + unit * offset))
+        for n, (offset, title, text) in enumerate(reports)
+    }
+
+
 AWS_EN = (
     "AWS outage in US-EAST-1 takes down Disney+ and Netflix",
     "Amazon Web Services reported elevated error rates in its Northern Virginia region.",
@@ -363,11 +378,7 @@ def test_an_attack_on_a_retailer_reported_for_ten_days_in_two_languages_is_one_i
         (10, "Marlowe & Finch遭勒索攻击已持续10天，线上业务仍未恢复",
          "该零售商的线上订单仍处于暂停状态。"),
     ]  # fmt: skip
-    ids = {
-        file(tracker, classifier, article(str(n), title, text, start + timedelta(days=day)))
-        for n, (day, title, text) in enumerate(reports)
-    }
-    assert len(ids) == 1
+    assert len(filed_ids(tracker, classifier, start, reports, timedelta(days=1))) == 1
 
 
 def test_a_telcos_outage_and_its_cause_in_two_languages_are_one_incident(
@@ -385,11 +396,7 @@ def test_a_telcos_outage_and_its_cause_in_two_languages_are_one_incident(
         (78, "澳洲Telvio断网事件原因公布：软件升级出错",
          "Telvio表示，此次中断是由一次例行软件升级引发的。"),
     ]  # fmt: skip
-    ids = {
-        file(tracker, classifier, article(str(n), title, text, start + timedelta(hours=hours)))
-        for n, (hours, title, text) in enumerate(reports)
-    }
-    assert len(ids) == 1
+    assert len(filed_ids(tracker, classifier, start, reports, timedelta(hours=1))) == 1
 
 
 def test_a_second_failure_a_week_later_is_another_incident_despite_last_weeks_letters(
