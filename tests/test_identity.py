@@ -30,15 +30,23 @@ def test_scheme_host_port_and_fragment(raw: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "tracking",
     ["utm_source=rss", "utm_medium=feed", "utm_campaign=x", "UTM_Content=y", "fbclid=IwAR0",
-     "spm=a2c4g.11186623", "gclid=abc",
-     # What a WeChat share link adds to the article's own __biz, mid, idx and sn.
-     "chksm=98d5c3", "scene=21", "sharer_shareid=7f3", "isappinstalled=0"],
+     "spm=a2c4g.11186623", "gclid=abc"],
 )  # fmt: skip
 def test_tracking_parameters_are_dropped(tracking: str) -> None:
     assert normalise_url(f"https://e.example/story?{tracking}") == "https://e.example/story"
     assert (
         normalise_url(f"https://e.example/story?id=5&{tracking}") == "https://e.example/story?id=5"
     )
+
+
+@pytest.mark.parametrize(
+    "share", ["chksm=98d5c3", "scene=21", "sharer_shareid=7f3", "isappinstalled=0"]
+)
+def test_what_a_wechat_share_link_adds_is_dropped_on_wechat_only(share: str) -> None:
+    # The article is named by __biz, mid, idx and sn; elsewhere "scene" may name a page.
+    article = "https://mp.weixin.qq.com/s?__biz=MzA1&idx=1&mid=22&sn=ab12"
+    assert normalise_url(f"{article}&{share}") == article
+    assert normalise_url(f"https://e.example/story?{share}") == f"https://e.example/story?{share}"
 
 
 def test_other_parameters_are_kept_and_sorted() -> None:

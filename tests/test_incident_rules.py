@@ -384,6 +384,11 @@ def test_a_page_named_by_its_query_is_its_own_page() -> None:
     assert page_address(shared) == page_address(wechat)
     assert page_address(other) != page_address(wechat)
     assert page_address("https://blog.example/?p=123") == "blog.example?p=123"
+    assert page_address("https://news.example/article.php?id=5") == "news.example/article.php?id=5"
+    # Elsewhere the query is no part of the page a translation cites.
+    assert page_address("https://www.theregister.com/2024/07/19/crowdstrike?td=rt-3a") == (
+        "theregister.com/2024/07/19/crowdstrike"
+    )
     assert cited_addresses(f"原文链接：{shared}") == (page_address(wechat),)
 
 

@@ -496,3 +496,66 @@ def test_probes_written_by_someone_who_had_not_seen_the_rules(
     classifier: OutageClassifier, is_outage: bool, title: str, text: str
 ) -> None:
     assert classifier.classify(article(title, text)).is_outage is is_outage
+
+
+# A review of session 23's patterns: ordinary news they must not read as outages, and
+# outage headlines they must not turn away.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Apple backs down after EU pressure", "Twitter usage down after Musk takeover",
+        "Economy recovering, central bank says", "Users to lose access to a podcast app next month",
+        "Households without internet access fall to record low",
+        "Software maker cuts off access for Russian customers",
+        "Phone maker won't open its messenger to rivals, exec says",
+        "Bank can't reach deal with union over pay", "Airline resumes flights to Tel Aviv",
+        "Carmaker's plants sit idle amid strike", "Factory orders stall in March",
+        "Why the system failed Black students", "Phone maker hit by supply problems in China",
+        "Missile attack halts grain shipments", "Disruption is coming, and it will hurt",
+        "Is the housing market slowing down?", "Kimi Antonelli crashes out of Monaco Grand Prix",
+        "无服务器架构的五个优势", "马航MH370航班失联十年", "春节后工厂陆续恢复生产",
+        "某ST公司股票停止交易", "美联储的系统性错误", "2024黑客马拉松因台风取消",
+        "云南一把打不开旧锁的新钥匙",
+    ],
+)  # fmt: skip
+def test_ordinary_news_in_the_words_of_outages(classifier: OutageClassifier, title: str) -> None:
+    assert not classifier.classify(article(title)).is_outage
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Optus outage leaves millions stranded", "Heathrow outage strands thousands of passengers",
+        "Customers demand answers as telco outage enters second day",
+        "Forum site goes down for emergency maintenance", "Concert ticket sales site goes down",
+        "Verizon outage map: see where service is down", "韩国KT全国断网", "开源社区Gitee崩了",
+        "招商银行周一系统升级后App无法登录", "Shops can't take card payments as terminals fail",
+    ],
+)  # fmt: skip
+def test_outage_headlines_in_the_words_of_other_news(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert classifier.classify(article(title)).is_outage
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "repeat", "lasted_days"),
+    [
+        # An outage's fourth day is not another outage (it has lasted days); "再次就故障致歉"
+        # is an apology.
+        ("Port's booking system: fourth day of disruption", "", False, True),
+        ("阿里云再次就故障致歉", "", False, False),
+        ("Bank's app down again, second outage in a week", "", True, False),
+        # A recovery whose text rules an attack out is no recovery from an intrusion.
+        ("Chat app back online after brief outage",
+         "There is no evidence of a hack, the company said.", False, False),
+        ("Retailer restores systems after ransomware attack", "Its systems are back online.",
+         False, True),
+    ],
+)  # fmt: skip
+def test_another_outage_and_recovery_from_an_intrusion(
+    classifier: OutageClassifier, title: str, text: str, repeat: bool, lasted_days: bool
+) -> None:
+    outage = classifier.classify(article(title, text))
+    assert outage.is_outage
+    assert (outage.repeat, outage.lasted_days) == (repeat, lasted_days)

@@ -13,13 +13,17 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from bot.keys import IdentityKind, digest_of
 
 # Query parameters that only say how a reader arrived, never which page it is.
-# WeChat's share links add a checksum, the scene and who shared it to the parameters that
-# name the article (__biz, mid, idx, sn).
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|spm|scm|from|source|"
-    r"ref|ref_src|share|share_from|cmpid|ocid|wt\.mc_id|_ga|yclid|s_cid|"
-    r"chksm|scene|subscene|ascene|srcid|sharer_\w+|mpshare|isappinstalled|devicetype|"
-    r"exportkey|pass_ticket|wx_header|clicktime|enterid|sessionid)$",
+    r"ref|ref_src|share|share_from|cmpid|ocid|wt\.mc_id|_ga|yclid|s_cid)$",
+    re.I,
+)
+# WeChat's share links add a checksum, the scene and who shared it to the parameters that
+# name the article (__biz, mid, idx, sn); on its host only, as elsewhere they may name a page.
+_WECHAT_HOST = "mp.weixin.qq.com"
+_WECHAT_SHARE = re.compile(
+    r"^(chksm|scene|subscene|ascene|srcid|sharer_\w+|mpshare|isappinstalled|devicetype|"
+    r"exportkey|pass_ticket|wx_header|clicktime|enterid|sessionid|version|nettype|lang)$",
     re.I,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -52,7 +56,12 @@ def normalise_url(url: str) -> str:
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    query = sorted((k, v) for k, v in query if not _TRACKING.match(k) and not _AMP_QUERY.match(k))
+    share = _WECHAT_SHARE if host == _WECHAT_HOST else None
+    query = sorted(
+        (k, v)
+        for k, v in query
+        if not _TRACKING.match(k) and not _AMP_QUERY.match(k) and not (share and share.match(k))
+    )
     path = _AMP_SUFFIX.sub("", _AMP_SEGMENT.sub("", parts.path))
     # "/story/" and "/story" are one page; the root stays "/".
     path = path.rstrip("/") or "/"

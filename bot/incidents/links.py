@@ -26,24 +26,31 @@ _CITATION = re.compile(
 )
 
 
+# Paths that name no page of their own: empty, one or two letters ("/s"), or a script.
+_QUERY_NAMES_PAGE = re.compile(r"(/[a-z]{1,2}|.*\.(php|aspx?|jsp|cgi|do))?")
+
+
 def page_address(url: str) -> str | None:
     """``host/path?query`` of an article URL (``normalise_url``'s form: no tracking
     parameters, query sorted), host and path lower-cased, without "www." or trailing
     slash: the same page however it is written. None for what is not a web page.
 
-    The query stays: some sites serve every article from one path and name it in the
-    query (WeChat's ``mp.weixin.qq.com/s?__biz=…&mid=…``, WordPress's ``/?p=123``);
-    without it, every WeChat article would be every other one's source."""
+    The query stays where the path alone names no page: sites that serve every article
+    from one short path or script and name it in the query (WeChat's
+    ``mp.weixin.qq.com/s?__biz=…&mid=…``, WordPress's ``/?p=123``, ``article.php?id=5``);
+    without it, every WeChat article would be every other one's source. Elsewhere it is
+    dropped ("…/crowdstrike?td=rt-3a" is the page a translation cites as "…/crowdstrike")."""
     if "://" not in url:
         url = "https://" + url
     parts = urlsplit(normalise_url(url))
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
-    host = parts.hostname.removeprefix("www.")
+    host = parts.hostname
     path = parts.path.rstrip("/").lower()
-    if not path and not parts.query:  # a site's home page is not a report
+    query = parts.query if _QUERY_NAMES_PAGE.fullmatch(path) else ""
+    if not path and not query:  # a site's home page is not a report
         return None
-    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
+    return f"{host}{path}" + (f"?{query}" if query else "")
 
 
 def cited_addresses(text: str) -> tuple[str, ...]:

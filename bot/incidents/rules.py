@@ -113,16 +113,12 @@ def first_news_gap(incident: Incident, event: datetime) -> timedelta | None:
     """How far ``event`` is from the closest first-news report of ``incident`` (not a
     late one), counting a bare date as its whole day; None when it has none dated."""
     gaps = [
-        max(timedelta(0), abs(event - when) - _date_slack(when))
+        # After a bare date (midnight UTC), count from its day's end.
+        event - _day_end(when) if event > when else when - event
         for report in incident.articles
         if not report.late and (when := report_time(report)) is not None
     ]
-    return min(gaps) if gaps else None
-
-
-def _date_slack(moment: datetime) -> timedelta:
-    """A bare date (midnight UTC) stands for any moment of its day."""
-    return _day_end(moment) - moment
+    return max(timedelta(0), min(gaps)) if gaps else None
 
 
 def event_gap(incident: Incident, event: datetime) -> timedelta:

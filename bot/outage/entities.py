@@ -102,6 +102,8 @@ _FAILURE_AFTER = re.compile(
     r"|(?:is|was|goes|went|suffers|fails)\b|故障|宕机|中断|崩|瘫痪|挂了)",
     re.IGNORECASE,
 )
+_TITLE_NAMES_READ = 12
+_CAUSE_CHARS = 24  # "caused by an " and the like, right before the name
 _LIST_JOIN = re.compile(r"\s*(?:,|and|&|/|、|，|和|与|及)\s*", re.IGNORECASE)
 _CAUSE_BEFORE = re.compile(
     r"(?:caused by|due to|because of|blamed on|traced to)\s+(?:an?\s+|the\s+)?$|(?:因|由于)$",
@@ -324,8 +326,13 @@ UPSTREAM_KINDS = frozenset({"cloud", "cdn", "security"})
 def _failed_in_title(title: str, hits: list[_Hit]) -> set[str]:
     """The providers a headline names as the cause of the failure, else those it puts
     next to the failure; a list of them shares it ("Akamai and Fastly down")."""
-    in_title = [hit for hit in hits if hit.in_title]
-    caused = {hit.alias.target for hit in in_title if _CAUSE_BEFORE.search(title[: hit.start])}
+    # A hostile headline may name thousands: the first names are the headline's subject.
+    in_title = [hit for hit in hits if hit.in_title][:_TITLE_NAMES_READ]
+    caused = {
+        hit.alias.target
+        for hit in in_title
+        if _CAUSE_BEFORE.search(title[max(0, hit.start - _CAUSE_CHARS) : hit.start])
+    }
     if caused:
         return caused
     failed: set[str] = set()
