@@ -117,7 +117,8 @@ class Outage(Frozen):
     # (which takes days): even its recovery is late news.
     lasted_days: bool = False
     # Its headline says it is another outage ("second IT failure in a week", "再次崩了"):
-    # it joins only reports of the last day, not last week's incident of the same subject.
+    # it joins no incident whose first news is older than first news' window (72 hours),
+    # not last week's incident of the same subject.
     repeat: bool = False
     # Its provider is what others run on (a cloud, a CDN, a security agent): its outages
     # have casualties, which news may report first as outages of their own.

@@ -299,22 +299,15 @@ def test_news_of_recovery_from_an_intrusion_joins_it_days_later(
     later, and says what it recovered from rather than how long it took."""
     tracker = IncidentTracker(store)
     start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    down = article(
-        "1",
-        "Ransomware attack takes Harbourline Logistics systems offline",
-        "Harbourline Logistics said it shut down its IT systems.",
-        start,
-    )
-    back = article(
-        "2",
-        "Harbourline Logistics restores systems after ransomware attack",
-        "The company said its systems are back online.",
-        start + timedelta(days=5),
-    )
-    back_zh = article("3", "物流公司Harbourline系统已恢复正常",
-                      "该公司称，遭勒索软件攻击而关闭的系统已全面恢复。",
-                      start + timedelta(days=6))  # fmt: skip
-    assert len({file(tracker, classifier, item) for item in (down, back, back_zh)}) == 1
+    reports = [
+        (0, "Ransomware attack takes Harbourline Logistics systems offline",
+         "Harbourline Logistics said it shut down its IT systems."),
+        (5, "Harbourline Logistics restores systems after ransomware attack",
+         "The company said its systems are back online."),
+        (6, "物流公司Harbourline系统已恢复正常",
+         "该公司称，遭勒索软件攻击而关闭的系统已全面恢复。"),
+    ]  # fmt: skip
+    assert len(filed_ids(tracker, classifier, start, reports, timedelta(days=1))) == 1
 
 
 def test_news_of_recovery_after_hours_does_not_reach_an_outage_days_before(

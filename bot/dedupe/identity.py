@@ -56,11 +56,13 @@ def normalise_url(url: str) -> str:
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    share = _WECHAT_SHARE if host == _WECHAT_HOST else None
+    wechat = host == _WECHAT_HOST
     query = sorted(
         (k, v)
         for k, v in query
-        if not _TRACKING.match(k) and not _AMP_QUERY.match(k) and not (share and share.match(k))
+        if not _TRACKING.match(k)
+        and not _AMP_QUERY.match(k)
+        and not (wechat and _WECHAT_SHARE.match(k))
     )
     path = _AMP_SUFFIX.sub("", _AMP_SEGMENT.sub("", parts.path))
     # "/story/" and "/story" are one page; the root stays "/".

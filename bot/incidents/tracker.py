@@ -278,10 +278,9 @@ class IncidentTracker:
             found.append((event_gap(incident, event), -score, incident))
         if not found:
             return []
-        # The nearest in time (then the most alike), and those that first news of this
-        # one's window bridges, as in _closest.
+        # The nearest in time (then the most alike), and those it bridges.
         best, *others = (i for *_, i in sorted(found, key=lambda row: row[:2]))
-        return mergeable([best, *(i for i in others if not late and _recent(i, event))])
+        return _with_bridged(best, others, event, late)
 
     def _closest(
         self,
@@ -311,11 +310,7 @@ class IncidentTracker:
         if not found:
             return []
         closest, *others = (i for *_, i in sorted(found, key=lambda row: row[:2]))
-        # Only first news bridges, and only to first news: a follow-up's longer window
-        # (this report's, or a late report's of the other incident: a lawmaker's letter
-        # about last week's outage) would join last week's outage of the subject to this one.
-        bridged = [i for i in others if not late and _recent(i, event)]
-        return mergeable([closest, *bridged])
+        return _with_bridged(closest, others, event, late)
 
     @staticmethod
     def _admissible(incident: Incident, article: Article, event: datetime | None) -> bool:
@@ -324,6 +319,16 @@ class IncidentTracker:
             and within_window(incident, event)
             and not official_conflict(incident, article)
         )
+
+
+def _with_bridged(
+    first: Incident, others: list[Incident], event: datetime, late: bool
+) -> list[Incident]:
+    """``first``, and the ``others`` this report bridges to it: only first news bridges,
+    and only to first news. A follow-up's longer window (this report's, or a late report's
+    of the other incident: a lawmaker's letter about last week's outage) would join last
+    week's outage of the subject to this one."""
+    return mergeable([first, *(i for i in others if not late and _recent(i, event))])
 
 
 def _recent(incident: Incident, event: datetime) -> bool:
