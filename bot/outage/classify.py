@@ -31,7 +31,8 @@ from typing import Any
 from bot.incidents.names import han_names, title_names
 from bot.languages import LANGUAGES
 from bot.outage.entities import EntityCatalog
-from bot.outage.eventday import stated_day, written_day
+from bot.outage.eventday import LEAD_CHARS as LEAD_DAY_CHARS
+from bot.outage.eventday import dated_event_day, stated_day, written_day
 from bot.outage.starttime import stated_start
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
@@ -51,6 +52,9 @@ THRESHOLD = 2.5
 # One outage word in a headline, with no catalogue name and no outage word in the text,
 # scores exactly THRESHOLD: it counts only if the headline says what was hit ([hit]).
 LONE_WORD_PENALTY = 0.25
+# Days between a dated outage a headline names and its publication that make an
+# outage-worded headline a follow-up: first news of a week-old event is no first news.
+PAST_EVENT_DAYS = 7
 # A cause an article rules out: "there is no evidence of a hack", "并非网络攻击".
 _DENIED_CAUSE = re.compile(
     r"(?:no (?:evidence|sign|indication) (?:of|that)|not (?:an?|the result of)|ruled? out|"
@@ -195,9 +199,38 @@ class OutageClassifier:
         # word of its own is read as aftermath: it joins that provider's outage, and with
         # none it starts only a held incident (never posted).
         refers = not is_outage and self.refers(article.title)
-        is_outage = is_outage or refers
+        # A headline naming an outage by a date before it was written ("regulator fines
+        # ICBC over August 7 app outage", "“8·7”系统故障…被罚") is a follow-up of that outage;
+        # one that reads as outage news too only when the date is a week or more back
+        # ("ministry issues guidance to KDDI over November 3 outage").
+        past_event = not refers and self._names_past_event(
+            article, PAST_EVENT_DAYS if is_outage else 1
+        )
+        is_outage = is_outage or refers or past_event
         status = self._status(article) if is_outage else None
         lasted_days_in_title = is_outage and bool(self._lexicon.lasted_days.search(article.title))
+        follow_up = is_outage and (
+            status in ("postmortem", "resolved")
+            or bool(self._lexicon.follow_up.search(article.title))
+            or lasted_days_in_title
+        )
+        # Status pages report the outage itself, whatever their wording.
+        aftermath = (
+            refers
+            or past_event
+            or (
+                is_outage
+                and article.status is None
+                and bool(self._lexicon.aftermath.search(article.title))
+            )
+        )
+        translated = is_outage and bool(self._lexicon.translated.search(lead))
+        repeat = is_outage and bool(self._lexicon.repeat.search(article.title))
+        # A follow-up weeks later names the outage it is about by its date: that is its
+        # event day, further back than a first report's stated day may be.
+        if (follow_up or aftermath or status == "postmortem") and not repeat:
+            dated = dated_event_day(f"{article.title}\n{lead[:LEAD_DAY_CHARS]}", article.published)
+            day = min(d for d in (day, dated) if d is not None) if dated or day else None
         return Outage(
             is_outage=is_outage,
             confidence=round(1 / (1 + math.exp(-(score - THRESHOLD))), 3),
@@ -213,27 +246,24 @@ class OutageClassifier:
             status=status,
             started_at=stated_start(article, lead, day) if is_outage else None,
             event_day=day if is_outage else None,
-            follow_up=is_outage
-            and (
-                status in ("postmortem", "resolved")
-                or bool(self._lexicon.follow_up.search(article.title))
-                or lasted_days_in_title
-            ),
+            follow_up=follow_up,
             lasted_days=lasted_days_in_title
             or (is_outage and bool(self._lexicon.lasted_days.search(lead[:STATUS_LEAD_CHARS])))
             # Recovery from an intrusion comes days after it: systems are rebuilt, not
             # restarted ("restores systems after ransomware attack").
             or (status == "resolved" and self._slow_recovery(article.title, lead)),
-            # Status pages report the outage itself, whatever their wording.
-            aftermath=refers
-            or (
-                is_outage
-                and article.status is None
-                and bool(self._lexicon.aftermath.search(article.title))
-            ),
-            translated=is_outage and bool(self._lexicon.translated.search(lead)),
-            repeat=is_outage and bool(self._lexicon.repeat.search(article.title)),
+            aftermath=aftermath,
+            translated=translated,
+            repeat=repeat,
         )
+
+    def _names_past_event(self, article: Article, days_back: int) -> bool:
+        """The headline names an outage by a day at least ``days_back`` days before the
+        one it was published on, and says it is no new one ("again", "second outage")."""
+        if article.published_from == "undated" or self._lexicon.repeat.search(article.title):
+            return False
+        day = dated_event_day(article.title, article.published)
+        return day is not None and (article.published.date() - day.date()).days >= days_back
 
     def _slow_recovery(self, title: str, lead: str) -> bool:
         """The headline or the opening sentence names an intrusion as what it recovered

@@ -15,6 +15,11 @@ October 2021", "2021年10月4日"), is then its event day (``written_day``). A p
 writes the day without a year ("Update about the October 4th outage") often dates itself
 further down, in a note of when it was posted or updated ("Updated on Oct. 5, 2021"):
 that note's year places the day.
+
+A follow-up weeks later (a regulator's fine, a report into the attack, what it cost)
+names the outage by its date: "over the August 7 app outage", "October 9 ransomware
+attack", "“8·7”系统故障", "8月21日网络攻击". Such a date is the event's however long ago it
+was, up to DATED_EVENT_REACH (``dated_event_day``).
 """
 
 from __future__ import annotations
@@ -67,6 +72,47 @@ _RELATIVE_DAYS = {
     "yesterday": 1, "last night": 1, "today": 0, "earlier today": 0, "this morning": 0,
     "前天": 2, "昨天": 1, "昨日": 1, "昨晚": 1, "今天": 0, "今日": 0, "今晨": 0, "今早": 0,
 }  # fmt: skip
+
+
+# A month and day right before an outage (or cyberattack) noun names that event. Not
+# "incident" or "attack" alone: a security incident is a breach, "the October 7 attack"
+# a war's. English allows two words between ("August 7 app outage", "June 2 check-in
+# meltdown"); Chinese a few characters ("3·27系统故障", "11月3日通信故障").
+DATED_EVENT_REACH = timedelta(days=90)
+_EN_EVENT_AFTER_DATE = re.compile(
+    r"(?:,?\s+(?:19|20)\d\d)?(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:outages?|(?:cyber|ransomware|ddos|hacking)[- ]?attacks?|disruptions?|failures?|"
+    r"meltdowns?|crash(?:es)?|glitch(?:es)?|downtime)\b",
+    re.IGNORECASE,
+)
+_ZH_EVENT_AFTER_DATE = re.compile(
+    r"[”\"」]?(?:的)?[^，,。；;：:\s]{0,8}?(?:故障|宕机|中断|瘫痪|崩溃|断网|(?:网络|勒索(?:软件)?|黑客|DDoS)攻击)"
+)
+# "the outage on November 7", "cyberattack of March 3".
+_EN_EVENT_BEFORE_DATE = re.compile(
+    r"(?:outages?|(?:cyber|ransomware|ddos|hacking)[- ]?attacks?|disruptions?|failures?|"
+    r"meltdowns?|downtime)\s+(?:on|of)\s+$",
+    re.IGNORECASE,
+)
+# "“8·7”系统故障": a month and day joined by a middle dot, as Chinese names events.
+_ZH_DOT_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[·•]\s*(\d{1,2})(?!\d)")
+
+
+def dated_event_day(text: str, published: datetime) -> datetime | None:
+    """The earliest day ``text`` names an outage by ("the August 7 outage"), from
+    DATED_EVENT_REACH before ``published`` up to it, as midnight in its zone."""
+    today = published.replace(hour=0, minute=0, second=0, microsecond=0)
+    found: list[datetime] = []
+    for match in _EN_DATE.finditer(text):
+        before = text[max(0, match.start() - 40) : match.start()]
+        if _EN_EVENT_AFTER_DATE.match(text, match.end()) or _EN_EVENT_BEFORE_DATE.search(before):
+            month = _MONTHS[(match.group(1) or match.group(4)).lower()]
+            found.extend(_on(today, month, int(match.group(2) or match.group(3))))
+    for match in (*_ZH_DATE.finditer(text), *_ZH_DOT_DATE.finditer(text)):
+        if _ZH_EVENT_AFTER_DATE.match(text, match.end()):
+            found.extend(_on(today, int(match.group(1)), int(match.group(2))))
+    days = [d for d in found if today - DATED_EVENT_REACH <= d <= today]
+    return min(days) if days else None
 
 
 def stated_day(title: str, text: str, published: datetime) -> datetime | None:
