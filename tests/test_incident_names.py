@@ -201,3 +201,49 @@ def test_victims_of_one_gang_reported_by_one_outlet_are_two_incidents(
                 "Supermarket shelves are empty.", DAY + timedelta(hours=20)),
     )  # fmt: skip
     assert again.id == snacks.id
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "names"),
+    [
+        # A headline that names its company only by what it is: the opening names it.
+        ("Canadian oil giant confirms 'cybersecurity incident'",
+         "Suncor Energy, the Calgary-based owner of Petro-Canada, said on Friday…",
+         ("canadian", "petro-canada", "suncor")),
+        ("School district cancels classes after cyberattack knocks out systems",
+         "Pine Hollow Independent School District in Texas cancelled classes on Tuesday.",
+         ("hollow", "pine")),
+        ("Council website and phone lines down after 'cyber incident'",
+         "Residents of Westmere said the borough council's website had been down since Monday.",
+         ("westmere",)),
+        # A headline that names it: its opening adds nothing (sources, places, experts).
+        ("Westmere council website down",
+         "Residents told the BBC the Westmere Borough Council website failed on Monday.",
+         ("westmere",)),
+    ],
+)  # fmt: skip
+def test_an_english_report_that_names_no_one_is_named_by_its_opening(
+    title: str, text: str, names: tuple[str, ...]
+) -> None:
+    assert report_names(title, text) == names
+
+
+def test_a_description_and_a_name_in_the_opening_join_the_named_reports(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    named = filed(
+        tracker,
+        classifier,
+        article(
+            "1",
+            "Petro-Canada customers unable to pay by card at gas stations",
+            "Petro-Canada said card payments and its app were down across Canada.",
+            DAY,
+        ),
+    )
+    described = filed(tracker, classifier, article(
+        "2", "Canadian oil giant confirms 'cybersecurity incident' after payment outage",
+        "Suncor Energy, which owns Petro-Canada, said systems were disrupted.",
+        DAY + timedelta(hours=20)))  # fmt: skip
+    assert described.id == named.id

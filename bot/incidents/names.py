@@ -101,6 +101,7 @@ _KINDS = frozenset(
     government ministry department agency police hospital health university college group
     holdings inc corp ltd plc international news media telecom mobile energy power water
     post office digital technologies technology solutions cloud north south east west new
+    district borough unified independent
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
@@ -159,15 +160,46 @@ def _slash_parts(name: str) -> set[str]:
 
 def report_names(title: str, text: str) -> tuple[str, ...]:
     """The names a report gives for what is down: its headline's, and for a report in
-    Chinese those in its opening text too. Sorted, for a stable stored value."""
+    Chinese those in its opening text too. So does an English report whose headline
+    names it only by what it is ("Canadian oil giant confirms cyberattack", "Council
+    website down after cyber incident"): its opening names it ("Suncor Energy said…",
+    "Westmere Borough Council said…"), not by a place many share. Sorted, for a stable
+    stored value."""
     names = title_names(title, text) | han_names(title)
+    opening = text[:LEAD_NAME_CHARS]
     if _HAN.search(title):
+        names |= {word.lower() for word in _NAME.findall(opening) if word.lower() not in _ORDINARY}
+    elif names <= _PLACES:
         names |= {
-            word.lower()
-            for word in _NAME.findall(text[:LEAD_NAME_CHARS])
-            if word.lower() not in _ORDINARY
+            lower
+            for word in _NAME.findall(opening)
+            if (lower := word.lower()) not in _ORDINARY | _KINDS | _PLACES | _LEAD_ORDINARY
+            and not lower.endswith("-based")  # "Calgary-based": where, not who
         }
     return tuple(sorted(names))
+
+
+# Places and their peoples: in a headline they describe a company ("UK retailer",
+# "Texas school district"), many bodies share them, and they name none.
+_PLACES = frozenset(
+    """
+    uk us usa u.s. america american americans britain british england english scotland
+    scottish wales welsh ireland irish europe european eu canada canadian australia
+    australian japan japanese china chinese hong kong taiwan taiwanese korea korean india
+    indian germany german france french dutch netherlands belgium belgian spain spanish
+    italy italian sweden swedish norway norwegian denmark danish finland finnish poland
+    polish russia russian ukraine ukrainian brazil brazilian mexico mexican singapore
+    african africa asia asian midwest new york london texas california florida ohio
+    virginia washington
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+# Capitalised words that open an English report's first sentence and name nobody.
+_LEAD_ORDINARY = frozenset(
+    """
+    according customers residents voters users shoppers players workers staff students
+    patients officials people thousands hundreds millions many some several
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
 
 
 def _inner_capital(word: str) -> bool:
