@@ -319,9 +319,11 @@ def test_names_in_headlines(title: str, names: set[str]) -> None:
 def test_a_chinese_reports_opening_adds_its_names() -> None:
     text = "因遭受勒索软件攻击，美国知名卫星电视运营商Dish Network主要业务和网络均告瘫痪。"
     assert "dish" in report_names("美国知名卫星电视服务中断超一周", text)
-    # An English report's text is not read for names: capitalised words there are
-    # sentence starts, people, places.
-    assert report_names("Satellite TV outage enters second week", "Dish Network said.") == ()
+    # An English report's opening is read only when its headline names no one (see
+    # tests/test_incident_names.py), and not for places or who reported it.
+    assert report_names("Satellite TV outage enters second week", "Dish Network said.") == ("dish",)
+    assert report_names("Dish outage enters second week", "Reuters said Dish failed.") == ("dish",)
+    assert report_names("UK satellite TV outage", "Customers in Scotland said.") == ("uk",)
 
 
 def test_a_chinese_report_naming_the_company_only_in_its_text_joins_the_english_one(

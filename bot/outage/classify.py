@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.incidents.names import han_names, title_names
 from bot.outage.entities import EntityCatalog
@@ -57,8 +57,9 @@ _DENIED_CAUSE = re.compile(
     r"rules out|并非|不是|排除)[^.。,，;；]{0,40}",
     re.IGNORECASE,
 )
-# Where a digest headline separates its stories ("FreeBuf早报 | A；B", "A; B | 牛览").
-_TITLE_PARTS = re.compile(r"\s*[;；|｜]\s*")
+# Where a digest headline separates its stories ("FreeBuf早报 | A；B", "A; B | 牛览",
+# "网安周报丨A；B").
+_TITLE_PARTS = re.compile(r"\s*[;；|｜丨]\s*")
 # A Chinese headline's opening "after …" clause is background, not the story:
 # "马斯克疯狂裁员75%后，推特出现全球宕机" is outage news, not layoff news.
 _BACKGROUND_CLAUSE = re.compile(r"^[^，,；;]{1,40}后\s*[，,]\s*(?=\S)")
@@ -214,6 +215,10 @@ class OutageClassifier:
         thousands)."""
         opening = self._read_lead(lead)
         segments = [part for part in _TITLE_PARTS.split(title) if part.strip()] or [title]
+        # A digest's opening goes through its stories in turn: the patch and the breach
+        # in it are the other stories', not evidence against the outage one.
+        if len(segments) > 2 or self._lexicon.roundup.search(title):
+            opening = replace(opening, negative_hits=0)
         return [
             (segment, self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity))
             for segment in segments
@@ -274,7 +279,9 @@ class OutageClassifier:
             and not title_neg
             and not lex.roundup.search(title)
         ):
-            names_victim = names_entity or bool(title_names(title))
+            names_victim = (
+                names_entity or bool(title_names(title)) or bool(lex.victim.search(title))
+            )
             title_out += names_victim and lead.opening_says_outage
         if not title_out:
             title_neg += len(lex.cause.findall(title))

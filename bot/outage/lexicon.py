@@ -42,6 +42,7 @@ class Lexicon:
     no_outage: re.Pattern[str]
     cause: re.Pattern[str]
     hit: re.Pattern[str]
+    victim: re.Pattern[str]
     roundup: re.Pattern[str]
     outage_weight: float
     negative_weight: float
@@ -73,6 +74,7 @@ class Lexicon:
             no_outage=_compile(raw["no_outage"]),
             cause=_compile(raw["cause"]),
             hit=_compile(raw["hit"]),
+            victim=_compile(raw["victim"]),
             roundup=_compile(raw["roundup"]),
             outage_weight=float(raw["outage"]["weight"]),
             negative_weight=float(raw["negative"]["weight"]),
