@@ -49,3 +49,42 @@ def test_outage_news_of_these_classes(classifier: OutageClassifier, title: str, 
 )  # fmt: skip
 def test_other_news_of_these_classes(classifier: OutageClassifier, title: str, text: str) -> None:
     assert not classifier.classify(article(title, text)).is_outage
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Recovery of a company the catalogue does not know, in the words of what is back.
+        "Heartland Mercy restores Epic records at most hospitals",
+        "Bramley's says card payments back in stores but online orders stay paused",
+        "森科能源：加油站刷卡支付昨日已基本恢复 会员积分系统仍在修复",
+        "美国医疗集团遭网攻后恢复病历系统 急诊重新接收救护车",
+        # An outage an upgrade caused; a post-mortem's promise; a release that broke it.
+        "China Construction Bank's mobile app down for hours after system upgrade",
+        "原神周六宕机原因公布：数据库主备切换失败，米哈游称将升级容灾方案",
+        "微软发布Azure宕机初步报告：周二故障源于配置变更绕过安全检查",
+        "腾讯：周三微信支付异常系网关发布问题，将优化灰度发布流程",
+    ],
+)
+def test_recovery_and_explanations_in_these_words_are_outage_news(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert classifier.classify(article(title)).is_outage
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Insurers roll out parametric 'cloud outage' cover after Azure disruption",
+        "非洲某国大选前夕全国断网 NetBlocks：网络连接降至正常水平的12%",
+        "某国高考期间全国断网 官方称防止作弊",
+        "国泰航空通报会员资料外泄：约9万人受影响，航班及系统运作正常",
+        # Still announced downtime.
+        "Bank's app unavailable on Sunday for system upgrade",
+        "某银行将于周六凌晨进行系统升级 部分服务暂停",
+    ],
+)
+def test_insurance_shutdowns_leaks_and_announced_upgrades_are_not(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert not classifier.classify(article(title)).is_outage
