@@ -32,6 +32,9 @@ PUBLISHED = datetime(2028, 9, 16, 10, 0, tzinfo=UTC)
         ("Survivors remember the October 7 attack", None),
         ("Okta says March 3 security incident exposed support files", None),
         ("故障持续3.5小时，8月7日已恢复", None),
+        # Named to say this is another one.
+        ("WeChat Pay glitch fixed, unrelated to the September 2 outage, Tencent says", None),
+        ("微信支付短暂异常 腾讯：已修复，与9月2日故障无关", None),
         # Further back than a follow-up comes: another event.
         ("A year on from the September 20 outage", None),
     ],

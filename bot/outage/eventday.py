@@ -94,6 +94,14 @@ _EN_EVENT_BEFORE_DATE = re.compile(
     r"meltdowns?|downtime)\s+(?:on|of)\s+$",
     re.IGNORECASE,
 )
+# An outage named to say this is another one: "unrelated to the October 17 outage",
+# "与10月17日故障无关".
+_UNRELATED_BEFORE = re.compile(
+    r"(?:unrelated|not related|separate|distinct|unconnected|different)\s+(?:to|from)\s+"
+    r"(?:the\s+|its\s+|an?\s+)?(?:earlier\s+|previous\s+)?$",
+    re.IGNORECASE,
+)
+_UNRELATED_AFTER = re.compile(r"[^，,。；;]{0,4}(?:无关|不同|并非同一)")
 # "“8·7”系统故障": a month and day joined by a middle dot, as Chinese names events.
 _ZH_DOT_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[·•]\s*(\d{1,2})(?!\d)")
 
@@ -105,11 +113,14 @@ def dated_event_day(text: str, published: datetime) -> datetime | None:
     found: list[datetime] = []
     for match in _EN_DATE.finditer(text):
         before = text[max(0, match.start() - 40) : match.start()]
+        if _UNRELATED_BEFORE.search(before):
+            continue
         if _EN_EVENT_AFTER_DATE.match(text, match.end()) or _EN_EVENT_BEFORE_DATE.search(before):
             month = _MONTHS[(match.group(1) or match.group(4)).lower()]
             found.extend(_on(today, month, int(match.group(2) or match.group(3))))
     for match in (*_ZH_DATE.finditer(text), *_ZH_DOT_DATE.finditer(text)):
-        if _ZH_EVENT_AFTER_DATE.match(text, match.end()):
+        event = _ZH_EVENT_AFTER_DATE.match(text, match.end())
+        if event and not _UNRELATED_AFTER.match(text, event.end()):
             found.extend(_on(today, int(match.group(1)), int(match.group(2))))
     days = [d for d in found if today - DATED_EVENT_REACH <= d <= today]
     return min(days) if days else None
