@@ -88,3 +88,21 @@ def test_insurance_shutdowns_leaks_and_announced_upgrades_are_not(
     classifier: OutageClassifier, title: str
 ) -> None:
     assert not classifier.classify(article(title)).is_outage
+
+
+def test_a_digest_takes_who_is_down_from_its_outage_story_not_its_other_stories(
+    classifier: OutageClassifier,
+) -> None:
+    # The opening goes through every story: the Chrome patch is Google's, not the outage.
+    outage = classifier.classify(article(
+        "FreeBuf周报丨荷兰零售巨头遭网络攻击致门店系统中断；Chrome修复已遭利用的零日漏洞",
+        "本周，荷兰零售巨头遭网络攻击，门店自助结账中断近两天；谷歌发布Chrome紧急更新，修复零日漏洞。",
+    ))  # fmt: skip
+    assert outage.is_outage and outage.provider is None
+    # A text that repeats the outage story as a heading says more of it under that heading.
+    outage = classifier.classify(article(
+        "微软再次遭遇大规模宕机事故，波及多项服务；四部门联合印发惩戒办法 | 牛览",
+        "四部门联合印发了惩戒办法。\n\n热点观察\n\n微软再次遭遇大规模宕机事故，波及多项服务\n\n"
+        "微软正在全力处理一场影响Microsoft 365多项服务的大规模故障。",
+    ))  # fmt: skip
+    assert outage.provider == "microsoft365"

@@ -37,6 +37,8 @@ from bot.schema import Article, IncidentStatus, Outage, StatusWord
 LEAD_CHARS = 1500
 PRODUCT_LEAD_CHARS = 300  # which of a provider's products is down: headline and lead
 STATUS_LEAD_CHARS = 600
+# A story heading shorter than this is found in texts by chance.
+SECTION_HEADING_CHARS = 8
 TEXT_WEIGHT = 0.25  # of a title hit, per outage word in the opening text
 NEGATIVE_TEXT_WEIGHT = 1 / 6  # other-news words in the text weigh less still:
 # pages carry sidebars full of other headlines ("data breach", "launch")
@@ -112,11 +114,15 @@ class OutageClassifier:
         stories = self.stories(article.title, lead, self._catalog.is_evidence(entities))
         score = max(score for _, score in stories)
         # A headline of several stories (a digest: "NYSE glitch; Apple event; Twitter
-        # policy | Daily") is about its outage stories: who is down comes from them.
+        # policy | Daily") is about its outage stories: who is down comes from them, and
+        # from the text only where it repeats a story as a heading (its section says
+        # "微软…宕机" is Microsoft 365's). The rest of the text goes through every story: a
+        # Chrome patch's "谷歌" would make a retailer's outage Google's.
         outage_stories = [story for story, story_score in stories if story_score >= THRESHOLD]
         digest = len(stories) > 2 or bool(self._lexicon.roundup.search(article.title))
         if digest and outage_stories and len(outage_stories) < len(stories):
-            entities = self._catalog.extract("；".join(outage_stories), article.text)
+            sections = "\n".join(_section(article.text, story) for story in outage_stories)
+            entities = self._catalog.extract("；".join(outage_stories), sections)
         provider = self._main_provider(entities.providers, entities.regions)
         if article.status is not None:
             score += STATUS_PAGE_BONUS
@@ -350,6 +356,12 @@ def _opening_sentence(lead: str, note: re.Pattern[str]) -> str:
     if not note.search(first):
         return first
     return _first_sentence(lead[len(first) :].lstrip("。！？.!? \n"))
+
+
+def _section(text: str, story: str) -> str:
+    """The part of a digest's text under ``story``'s heading, if the text repeats it."""
+    start = text.find(story.strip()) if len(story.strip()) >= SECTION_HEADING_CHARS else -1
+    return text[start : start + STATUS_LEAD_CHARS] if start >= 0 else ""
 
 
 def _first_sentence(lead: str) -> str:
