@@ -138,3 +138,34 @@ def test_a_follow_up_naming_another_day_does_not_join(
     )
     assert first != second
     assert fine == second
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A dated failure of something other than IT, or news with no one following it up.
+        "Investigators release report on August 29 plane crash",
+        "Regulators review September 2 bank failure",
+        "Lawmakers probe August 15 power outages",
+        "Study: what the August 19 outage taught us",
+        # A new outage that recalls an earlier one.
+        "Weeks after August 1 outage, Azure suffers new disruption",
+        "Hospital systems still offline after August 28 ransomware attack",
+        # A year that puts the date long ago; a version number.
+        "Regulator fines bank over the March 3, 2026 outage",
+        "Microsoft confirms Windows 11 August update failures",
+    ],
+)
+def test_these_dated_headlines_are_no_follow_ups_of_a_recent_outage(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert not classifier.classify(article("1", title, "", PUBLISHED)).aftermath
+
+
+def test_an_outage_a_reports_text_names_after_after_is_an_earlier_one(
+    classifier: OutageClassifier,
+) -> None:
+    item = article("1", "Azure services restored after outage",
+                   "The disruption came weeks after the August 25 outage.", PUBLISHED)  # fmt: skip
+    outage = classifier.classify(item)
+    assert outage.event_day is None or outage.event_day.date() > datetime(2028, 8, 25).date()

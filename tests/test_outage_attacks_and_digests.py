@@ -55,7 +55,8 @@ def test_other_news_of_these_classes(classifier: OutageClassifier, title: str, t
     "title",
     [
         # Recovery of a company the catalogue does not know, in the words of what is back.
-        "Heartland Mercy restores Epic records at most hospitals",
+        "Heartland Mercy restores electronic health records at most hospitals",
+        "Bank app down for customers amid upgrade",
         "Bramley's says card payments back in stores but online orders stay paused",
         "森科能源：加油站刷卡支付昨日已基本恢复 会员积分系统仍在修复",
         "美国医疗集团遭网攻后恢复病历系统 急诊重新接收救护车",
@@ -79,6 +80,12 @@ def test_recovery_and_explanations_in_these_words_are_outage_news(
         "非洲某国大选前夕全国断网 NetBlocks：网络连接降至正常水平的12%",
         "某国高考期间全国断网 官方称防止作弊",
         "国泰航空通报会员资料外泄：约9万人受影响，航班及系统运作正常",
+        # Recovery of other things; a trend of attacks; other things' failures.
+        "Company restores dividend payments",
+        "Apple services back to growth",
+        "Ferry services back on after storm",
+        "国内航线运力已基本恢复至疫情前水平",
+        "Hospital cyberattacks up 40%, report says",
         # Still announced downtime.
         "Bank's app unavailable on Sunday for system upgrade",
         "某银行将于周六凌晨进行系统升级 部分服务暂停",
@@ -106,3 +113,45 @@ def test_a_digest_takes_who_is_down_from_its_outage_story_not_its_other_stories(
         "微软正在全力处理一场影响Microsoft 365多项服务的大规模故障。",
     ))  # fmt: skip
     assert outage.provider == "microsoft365"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Post-mortem and status wording of a provider's outage.
+        "GitHub availability incidents in March",
+        "Azure connectivity loss in West Europe on 3 May",
+        "AWS internal network congestion in us-east-1",
+        "Google Cloud networking packet loss in us-central1",
+        "Cloudflare DNS resolution issues for some customers",
+        "GitHub Actions jobs stuck in queued state",
+    ],
+)
+def test_post_mortem_wording_of_a_providers_outage_is_outage_news(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert classifier.classify(article(title)).is_outage
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "How to measure packet loss on your home network",
+        "New CDN feature promises to cut network congestion for gamers",
+    ],
+)
+def test_the_same_words_in_guides_and_launches_are_not(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert not classifier.classify(article(title)).is_outage
+
+
+def test_a_sites_sections_in_a_suffix_do_not_make_a_headline_a_digest(
+    classifier: OutageClassifier,
+) -> None:
+    lead = "The airline's shares fell after it reported quarterly earnings and a profit warning."
+    plain = classifier.stories("Airline check-in outage strands passengers", lead, False)
+    suffixed = classifier.stories(
+        "Airline check-in outage strands passengers | Business News | The Daily", lead, False
+    )
+    assert suffixed[0][1] == plain[0][1]

@@ -169,14 +169,54 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
     opening = text[:LEAD_NAME_CHARS]
     if _HAN.search(title):
         names |= {word.lower() for word in _NAME.findall(opening) if word.lower() not in _ORDINARY}
-    elif names <= _PLACES:
-        names |= {
-            lower
-            for word in _NAME.findall(opening)
-            if (lower := word.lower()) not in _ORDINARY | _KINDS | _PLACES | _LEAD_ORDINARY
-            and not lower.endswith("-based")  # "Calgary-based": where, not who
-        }
+    elif names <= _PLACES:  # no name, or only places (an empty set is a subset too)
+        names |= _opening_names(opening)
     return tuple(sorted(names))
+
+
+def _opening_names(opening: str) -> set[str]:
+    """Names an English report's opening gives: capitalised words, but not its dateline
+    ("SYDNEY (Reuters) -"), who reported it, places, and not a sentence's first word on its
+    own ("Hackers demanded…"): that one counts only when it is written like a name
+    ("FinalSite", "DISH"), in a run of names ("Pine Hollow Independent School District
+    said…"), as an owner ("Bramley's said…") or followed by what it is ("Suncor, a…")."""
+    opening = _DATELINE.sub("", opening)
+    found = set()
+    for match in _NAME.finditer(opening):
+        lower = match.group(0).lower()
+        if lower in _ORDINARY | _KINDS | _PLACES | _LEAD_ORDINARY | _SOURCES:
+            continue
+        if lower.endswith("-based"):  # "Calgary-based": where, not who
+            continue
+        starts_sentence = not opening[: match.start()].strip() or bool(
+            _SENTENCE_END.search(opening[max(0, match.start() - 3) : match.start()])
+        )
+        word = match.group(0)
+        distinctive = _inner_capital(word) or word.isupper()
+        if starts_sentence and not distinctive and not _RUN_OR_OWNER.match(opening, match.end()):
+            continue
+        if _HONORIFIC.search(opening[max(0, match.start() - 5) : match.start()]):
+            continue  # a person: "Mr Smith, a customer, said…"
+        found.add(lower)
+    return found
+
+
+# "SYDNEY (Reuters) - ", "London, March 3 (AFP) — ".
+_DATELINE = re.compile(
+    r"^\s*[A-Z][\w .,'’-]{0,40}\((?:Reuters|AP|AFP|Bloomberg|Xinhua|Kyodo|Yonhap|PA)\)\s*[-–—:]\s*"
+)
+_SENTENCE_END = re.compile(r"[.!?]\s+$")
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir)\.?\s+$")
+# After a sentence's first word: another capitalised word, an owner's "'s", or what it is
+# ("FinalSite, a school website provider, …").
+_RUN_OR_OWNER = re.compile(r"(?:['’]s\b|\s+[A-Z]|,\s+(?:a|an|the)\s)")
+# Who reports, quotes or is quoted: no subject of the outage.
+_SOURCES = frozenset(
+    """
+    reuters bloomberg afp ap bbc cnn cnbc nikkei xinhua kyodo yonhap downdetector mr mrs ms dr
+    sir
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
 
 
 # Places and their peoples: in a headline they describe a company ("UK retailer",

@@ -23,10 +23,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 
-from bot.incidents.names import han_names, title_names
+from bot.incidents.names import han_names, title_names, without_outlet
 from bot.outage.entities import EntityCatalog
-from bot.outage.eventday import LEAD_CHARS as LEAD_DAY_CHARS
 from bot.outage.eventday import dated_event_day, stated_day, written_day
 from bot.outage.lexicon import Lexicon
 from bot.outage.starttime import stated_start
@@ -50,9 +50,13 @@ THRESHOLD = 2.5
 # One outage word in a headline, with no catalogue name and no outage word in the text,
 # scores exactly THRESHOLD: it counts only if the headline says what was hit ([hit]).
 LONE_WORD_PENALTY = 0.25
-# Days between a dated outage a headline names and its publication that make an
-# outage-worded headline a follow-up: first news of a week-old event is no first news.
+# Days between a dated outage a headline names and its publication that make it a
+# follow-up of that outage: an outage-worded headline a week on (first news of a
+# week-old event is no first news), any other the next day.
 PAST_EVENT_DAYS = 7
+PAST_EVENT_DAYS_OTHER_NEWS = 1
+# How much of the text a follow-up's dated outage is looked for in.
+DATED_EVENT_LEAD_CHARS = 400
 # A cause an article rules out: "there is no evidence of a hack", "并非网络攻击".
 _DENIED_CAUSE = re.compile(
     r"(?:no (?:evidence|sign|indication) (?:of|that)|not (?:an?|the result of)|ruled? out|"
@@ -65,6 +69,13 @@ _TITLE_PARTS = re.compile(r"\s*[;；|｜丨]\s*")
 # A Chinese headline's opening "after …" clause is background, not the story:
 # "马斯克疯狂裁员75%后，推特出现全球宕机" is outage news, not layoff news.
 _BACKGROUND_CLAUSE = re.compile(r"^[^，,；;]{1,40}后\s*[，,]\s*(?=\S)")
+# A count or a trend of attacks is a study, not one victim's outage: "Hospital cyberattacks
+# up 40%", "2,300 schools hit in 2021", "report says".
+_TREND = re.compile(
+    r"\d+(?:\.\d+)?\s?%|\b\d[\d,]*\+?\s+(?:\w+\s+){0,2}(?:hospitals|schools|councils|"
+    r"organi[sz]ations|companies|firms|victims|cities)\b|\b(?:report|study|survey)\s+(?:says|finds|shows)\b",
+    re.IGNORECASE,
+)
 # "因软件故障…" names a fault as the *cause* of what the headline reports: an outage
 # only if the rest of it says one ("阿里云因制冷故障宕机"), not if the consequence
 # is a school's lights left on or drones falling into a river.
@@ -131,12 +142,12 @@ class OutageClassifier:
         # word of its own is read as aftermath: it joins that provider's outage, and with
         # none it starts only a held incident (never posted).
         refers = not is_outage and self.refers(article.title)
-        # A headline naming an outage by a date before it was written ("regulator fines
-        # ICBC over August 7 app outage", "“8·7”系统故障…被罚") is a follow-up of that outage;
-        # one that reads as outage news too only when the date is a week or more back
-        # ("ministry issues guidance to KDDI over November 3 outage").
+        # A headline naming an outage by a date before it was written, with who follows
+        # it up ("regulator fines ICBC over August 7 app outage", "“8·7”系统故障…被罚"), is
+        # a follow-up of that outage; one that reads as outage news too only when the date
+        # is a week or more back ("ministry issues guidance to KDDI over November 3 outage").
         past_event = not refers and self._names_past_event(
-            article, PAST_EVENT_DAYS if is_outage else 1
+            article, PAST_EVENT_DAYS if is_outage else PAST_EVENT_DAYS_OTHER_NEWS
         )
         is_outage = is_outage or refers or past_event
         status = self._status(article) if is_outage else None
@@ -161,8 +172,11 @@ class OutageClassifier:
         # A follow-up weeks later names the outage it is about by its date: that is its
         # event day, further back than a first report's stated day may be.
         if (follow_up or aftermath or status == "postmortem") and not repeat:
-            dated = dated_event_day(f"{article.title}\n{lead[:LEAD_DAY_CHARS]}", article.published)
-            day = min(d for d in (day, dated) if d is not None) if dated or day else None
+            day = _earliest(
+                day,
+                dated_event_day(article.title, article.published),
+                dated_event_day(lead[:DATED_EVENT_LEAD_CHARS], article.published, headline=False),
+            )
         return Outage(
             is_outage=is_outage,
             confidence=round(1 / (1 + math.exp(-(score - THRESHOLD))), 3),
@@ -191,10 +205,16 @@ class OutageClassifier:
 
     def _names_past_event(self, article: Article, days_back: int) -> bool:
         """The headline names an outage by a day at least ``days_back`` days before the
-        one it was published on, and says it is no new one ("again", "second outage")."""
-        if article.published_from == "undated" or self._lexicon.repeat.search(article.title):
+        one it was published on, and who followed it up or how ([inquiry], [aftermath],
+        [follow_up]); not when it says this is another outage ([repeat]: "again")."""
+        lex = self._lexicon
+        title = article.title
+        if article.published_from == "undated" or lex.repeat.search(title):
             return False
-        day = dated_event_day(article.title, article.published)
+        if not (lex.inquiry.search(title) or lex.aftermath.search(title)
+                or lex.follow_up.search(title)):  # fmt: skip
+            return False
+        day = dated_event_day(title, article.published)
         return day is not None and (article.published.date() - day.date()).days >= days_back
 
     def _slow_recovery(self, title: str, lead: str) -> bool:
@@ -222,8 +242,10 @@ class OutageClassifier:
         opening = self._read_lead(lead)
         segments = [part for part in _TITLE_PARTS.split(title) if part.strip()] or [title]
         # A digest's opening goes through its stories in turn: the patch and the breach
-        # in it are the other stories', not evidence against the outage one.
-        if len(segments) > 2 or self._lexicon.roundup.search(title):
+        # in it are the other stories', not evidence against the outage one. (A site's
+        # sections in a suffix, "… | Business | The Daily", are no stories.)
+        body = without_outlet(without_outlet(title))
+        if len(_TITLE_PARTS.split(body)) > 2 or self._lexicon.roundup.search(body):
             opening = replace(opening, negative_hits=0)
         return [
             (segment, self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity))
@@ -286,7 +308,9 @@ class OutageClassifier:
             and not lex.roundup.search(title)
         ):
             names_victim = (
-                names_entity or bool(title_names(title)) or bool(lex.victim.search(title))
+                names_entity
+                or bool(title_names(title))
+                or (bool(lex.victim.search(title)) and not _TREND.search(title))
             )
             title_out += names_victim and lead.opening_says_outage
         if not title_out:
@@ -356,6 +380,10 @@ def _opening_sentence(lead: str, note: re.Pattern[str]) -> str:
     if not note.search(first):
         return first
     return _first_sentence(lead[len(first) :].lstrip("。！？.!? \n"))
+
+
+def _earliest(*days: datetime | None) -> datetime | None:
+    return min((d for d in days if d is not None), default=None)
 
 
 def _section(text: str, story: str) -> str:

@@ -75,55 +75,96 @@ _RELATIVE_DAYS = {
 
 
 # A month and day right before an outage (or cyberattack) noun names that event. Not
-# "incident" or "attack" alone: a security incident is a breach, "the October 7 attack"
-# a war's. English allows two words between ("August 7 app outage", "June 2 check-in
-# meltdown"); Chinese a few characters ("3·27系统故障", "11月3日通信故障").
+# "incident" or "attack" alone (a security incident is a breach, "the October 7 attack" a
+# war's), nor a failure or crash of anything but IT ("bank failure", "market crash",
+# "power outage"). English allows two words between ("August 7 app outage", "June 2
+# check-in meltdown"); Chinese a few characters ("3·27系统故障", "11月3日通信故障").
 DATED_EVENT_REACH = timedelta(days=90)
+_IT_EVENT = (
+    r"(?:outages?|(?:cyber|ransomware|ddos|hacking)[- ]?attacks?|disruptions?|meltdowns?|downtime)"
+)
+_IT_THING = (
+    r"(?:apps?|systems?|it|network|websites?|services?|check-in|login|payments?|computers?|"
+    r"servers?|software|technical|tech|cloud|data cent(?:re|er)|database|dns)"
+)
+_NOT_IT = r"(?!(?:power|electricity|grid|market|stock|bank|plane|train|car|bridge)\b)"
 _EN_EVENT_AFTER_DATE = re.compile(
-    r"(?:,?\s+(?:19|20)\d\d)?(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:outages?|(?:cyber|ransomware|ddos|hacking)[- ]?attacks?|disruptions?|failures?|"
-    r"meltdowns?|crash(?:es)?|glitch(?:es)?|downtime)\b",
+    rf"(?:['’]s)?\s+(?:{_NOT_IT}[\w-]+\s+){{0,2}}?"
+    rf"(?:{_IT_EVENT}|{_IT_THING}\s+(?:failures?|crash(?:es)?|glitch(?:es)?))\b",
     re.IGNORECASE,
 )
 _ZH_EVENT_AFTER_DATE = re.compile(
     r"[”\"」]?(?:的)?[^，,。；;：:\s]{0,8}?(?:故障|宕机|中断|瘫痪|崩溃|断网|(?:网络|勒索(?:软件)?|黑客|DDoS)攻击)"
 )
 # "the outage on November 7", "cyberattack of March 3".
-_EN_EVENT_BEFORE_DATE = re.compile(
-    r"(?:outages?|(?:cyber|ransomware|ddos|hacking)[- ]?attacks?|disruptions?|failures?|"
-    r"meltdowns?|downtime)\s+(?:on|of)\s+$",
-    re.IGNORECASE,
-)
+_EN_EVENT_BEFORE_DATE = re.compile(rf"{_IT_EVENT}\s+(?:on|of)\s+$", re.IGNORECASE)
 # An outage named to say this is another one: "unrelated to the October 17 outage",
-# "与10月17日故障无关".
-_UNRELATED_BEFORE = re.compile(
+# "与10月17日故障无关", "继3月3日故障后".
+_OTHER_EVENT_BEFORE = re.compile(
     r"(?:unrelated|not related|separate|distinct|unconnected|different)\s+(?:to|from)\s+"
     r"(?:the\s+|its\s+|an?\s+)?(?:earlier\s+|previous\s+)?$",
     re.IGNORECASE,
 )
-_UNRELATED_AFTER = re.compile(r"[^，,。；;]{0,4}(?:无关|不同|并非同一)")
+# In a report's text, an outage named after "after" or "since" is usually the one before
+# ("came weeks after the January 25 outage"); in a follow-up's headline it is its subject
+# ("watchdog asks lenders … after February 15 Azure outage").
+_EARLIER_EVENT_BEFORE = re.compile(
+    r"(?:after|since|following|follows|before|previous|last)\s+(?:the\s+|its\s+|an?\s+)?$",
+    re.IGNORECASE,
+)
+_OTHER_EVENT_AFTER = re.compile(r"[^，,。；;]{0,4}(?:无关|不同|并非同一)")
+_ZH_FOLLOWING = re.compile(r"(?:继|自|在)\s*$")
 # "“8·7”系统故障": a month and day joined by a middle dot, as Chinese names events.
 _ZH_DOT_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[·•]\s*(\d{1,2})(?!\d)")
+_YEAR_AFTER = re.compile(r",?\s+((?:19|20)\d\d)\b")
+_YEAR_BEFORE = re.compile(r"((?:19|20)\d\d)\s*年\s*$")
+# "Windows 11 February update": a version number, not a day.
+_VERSION_BEFORE = re.compile(r"[A-Z][\w.-]*\s+$")
 
 
-def dated_event_day(text: str, published: datetime) -> datetime | None:
+def dated_event_day(text: str, published: datetime, *, headline: bool = True) -> datetime | None:
     """The earliest day ``text`` names an outage by ("the August 7 outage"), from
-    DATED_EVENT_REACH before ``published`` up to it, as midnight in its zone."""
+    DATED_EVENT_REACH before ``published`` up to it, as midnight in its zone. A year it
+    writes is kept ("the March 3, 2026 outage" is no outage of this March). In a text
+    (``headline=False``) an outage after "after" or "since" is an earlier one."""
     today = published.replace(hour=0, minute=0, second=0, microsecond=0)
     found: list[datetime] = []
     for match in _EN_DATE.finditer(text):
         before = text[max(0, match.start() - 40) : match.start()]
-        if _UNRELATED_BEFORE.search(before):
+        if _OTHER_EVENT_BEFORE.search(before):
             continue
-        if _EN_EVENT_AFTER_DATE.match(text, match.end()) or _EN_EVENT_BEFORE_DATE.search(before):
+        if not headline and _EARLIER_EVENT_BEFORE.search(before):
+            continue
+        if match.group(3) and _VERSION_BEFORE.search(before):
+            continue
+        year = _YEAR_AFTER.match(text, match.end())
+        end = year.end() if year else match.end()
+        if _EN_EVENT_AFTER_DATE.match(text, end) or _EN_EVENT_BEFORE_DATE.search(before):
             month = _MONTHS[(match.group(1) or match.group(4)).lower()]
-            found.extend(_on(today, month, int(match.group(2) or match.group(3))))
+            day = int(match.group(2) or match.group(3))
+            found.extend(_in_year(today, year.group(1) if year else None, month, day))
     for match in (*_ZH_DATE.finditer(text), *_ZH_DOT_DATE.finditer(text)):
+        before = text[max(0, match.start() - 10) : match.start()]
         event = _ZH_EVENT_AFTER_DATE.match(text, match.end())
-        if event and not _UNRELATED_AFTER.match(text, event.end()):
-            found.extend(_on(today, int(match.group(1)), int(match.group(2))))
+        if not event or _OTHER_EVENT_AFTER.match(text, event.end()):
+            continue
+        if _ZH_FOLLOWING.search(before.rstrip('“"「')):
+            continue
+        year = _YEAR_BEFORE.search(before)
+        month, day = int(match.group(1)), int(match.group(2))
+        found.extend(_in_year(today, year.group(1) if year else None, month, day))
     days = [d for d in found if today - DATED_EVENT_REACH <= d <= today]
     return min(days) if days else None
+
+
+def _in_year(today: datetime, year: str | None, month: int, day: int) -> list[datetime]:
+    """That day in the year written, else in the publication year or the one before."""
+    if year is None:
+        return _on(today, month, day)
+    try:
+        return [today.replace(year=int(year), month=month, day=day)]
+    except ValueError:
+        return []
 
 
 def stated_day(title: str, text: str, published: datetime) -> datetime | None:

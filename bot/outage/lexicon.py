@@ -54,6 +54,7 @@ class Lexicon:
     slow_recovery: re.Pattern[str]
     repeat: re.Pattern[str]
     aftermath: re.Pattern[str]
+    inquiry: re.Pattern[str]
     reference: re.Pattern[str]
     translated: re.Pattern[str]
     status: tuple[tuple[IncidentStatus, re.Pattern[str]], ...]
@@ -86,6 +87,7 @@ class Lexicon:
             slow_recovery=_compile(raw["slow_recovery"]),
             repeat=_compile(raw["repeat"]),
             aftermath=_compile(raw["aftermath"]),
+            inquiry=_compile(raw["inquiry"]),
             reference=_compile(raw["reference"]),
             translated=_compile(raw["translated"]),
             status=tuple((name, _compile(status, name)) for name in _STATUS_ORDER),
