@@ -169,3 +169,22 @@ def test_an_outage_a_reports_text_names_after_after_is_an_earlier_one(
                    "The disruption came weeks after the August 25 outage.", PUBLISHED)  # fmt: skip
     outage = classifier.classify(item)
     assert outage.event_day is None or outage.event_day.date() > datetime(2028, 8, 25).date()
+
+
+def test_another_outage_naming_the_last_ones_date_is_another_incident(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    start = datetime(2028, 3, 1, 9, 0, tzinfo=UTC)
+    first = file(tracker, classifier, article(
+        "a", "Azure outage in West Europe knocks banks offline", "Azure failed on Wednesday.",
+        start))
+    later = start + timedelta(days=9)
+    again = [
+        article("b", "Weeks after March 1 outage, Azure suffers new disruption",
+                "Azure services failed again in West Europe.", later),
+        article("c", "微软Azure在3月1日故障后再现大面积宕机", "微软云服务再次出现故障。",
+                later + timedelta(hours=2)),
+    ]  # fmt: skip
+    ids = {file(tracker, classifier, item) for item in again}
+    assert first not in ids

@@ -55,6 +55,8 @@ LONE_WORD_PENALTY = 0.25
 # week-old event is no first news), any other the next day.
 PAST_EVENT_DAYS = 7
 PAST_EVENT_DAYS_OTHER_NEWS = 1
+# A day this many days back in another outage's report ("again") is the last outage's.
+REPEAT_OLD_DAY_DAYS = 3
 # How much of the text a follow-up's dated outage is looked for in.
 DATED_EVENT_LEAD_CHARS = 400
 # A cause an article rules out: "there is no evidence of a hack", "并非网络攻击".
@@ -169,6 +171,10 @@ class OutageClassifier:
         )
         translated = is_outage and bool(self._lexicon.translated.search(lead))
         repeat = is_outage and bool(self._lexicon.repeat.search(article.title))
+        # Another outage's report that states a day days back names the last outage's
+        # ("weeks after the March 1 outage, Azure suffers new disruption"), not its own.
+        if repeat and day is not None and (article.published - day).days >= REPEAT_OLD_DAY_DAYS:
+            day = None
         # A follow-up weeks later names the outage it is about by its date: that is its
         # event day, further back than a first report's stated day may be.
         if (follow_up or aftermath or status == "postmortem") and not repeat:
