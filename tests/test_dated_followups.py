@@ -176,9 +176,16 @@ def test_another_outage_naming_the_last_ones_date_is_another_incident(
 ) -> None:
     tracker = IncidentTracker(store)
     start = datetime(2028, 3, 1, 9, 0, tzinfo=UTC)
-    first = file(tracker, classifier, article(
-        "a", "Azure outage in West Europe knocks banks offline", "Azure failed on Wednesday.",
-        start))
+    first = file(
+        tracker,
+        classifier,
+        article(
+            "a",
+            "Azure outage in West Europe knocks banks offline",
+            "Azure failed on Wednesday.",
+            start,
+        ),
+    )
     later = start + timedelta(days=9)
     again = [
         article("b", "Weeks after March 1 outage, Azure suffers new disruption",

@@ -39,6 +39,10 @@ PRODUCT_LEAD_CHARS = 300  # which of a provider's products is down: headline and
 STATUS_LEAD_CHARS = 600
 # A story heading shorter than this is found in texts by chance.
 SECTION_HEADING_CHARS = 8
+# Where a digest's sections are looked for, and for how many of its outage stories: a
+# hostile headline holds thousands.
+SECTION_SEARCH_CHARS = 20_000
+SECTION_STORIES = 8
 TEXT_WEIGHT = 0.25  # of a title hit, per outage word in the opening text
 NEGATIVE_TEXT_WEIGHT = 1 / 6  # other-news words in the text weigh less still:
 # pages carry sidebars full of other headlines ("data breach", "launch")
@@ -74,7 +78,7 @@ _BACKGROUND_CLAUSE = re.compile(r"^[^，,；;]{1,40}后\s*[，,]\s*(?=\S)")
 # A count or a trend of attacks is a study, not one victim's outage: "Hospital cyberattacks
 # up 40%", "2,300 schools hit in 2021", "report says".
 _TREND = re.compile(
-    r"\d+(?:\.\d+)?\s?%|\b\d[\d,]*\+?\s+(?:\w+\s+){0,2}(?:hospitals|schools|councils|"
+    r"(?<!\d)\d{1,6}(?:\.\d{1,3})?\s?%|\b\d[\d,]{0,12}\+?\s+(?:\w+\s+){0,2}(?:hospitals|schools|councils|"
     r"organi[sz]ations|companies|firms|victims|cities)\b|\b(?:report|study|survey)\s+(?:says|finds|shows)\b",
     re.IGNORECASE,
 )
@@ -134,7 +138,10 @@ class OutageClassifier:
         outage_stories = [story for story, story_score in stories if story_score >= THRESHOLD]
         digest = len(stories) > 2 or bool(self._lexicon.roundup.search(article.title))
         if digest and outage_stories and len(outage_stories) < len(stories):
-            sections = "\n".join(_section(article.text, story) for story in outage_stories)
+            sections = "\n".join(
+                _section(article.text[:SECTION_SEARCH_CHARS], story)
+                for story in outage_stories[:SECTION_STORIES]
+            )
             entities = self._catalog.extract("；".join(outage_stories), sections)
         provider = self._main_provider(entities.providers, entities.regions)
         if article.status is not None:

@@ -128,3 +128,23 @@ def test_a_headline_of_thousands_of_stories_reads_the_lead_once() -> None:
     start = time.perf_counter()
     names = report_names(hostile.title, hostile.text)
     assert time.perf_counter() - start < 5 and "acme" in names
+
+
+def test_a_headline_of_one_long_word_is_read_in_bounded_time() -> None:
+    """Runs with no space, "@" or "://" once made the address pattern of language
+    detection backtrack from every start (72 s for this headline), and a count of victims
+    ("2,300 schools") backtrack over a run of digits and commas (80 s), and the lexicon's
+    numbers over a run of digits (minutes)."""
+    from bot.intake.pipeline import Intelligence
+    from tests.test_outage import article
+
+    classifier = Intelligence.load().classifier
+    for title in (
+        "1" + ",1" * 100_000 + " hospitals hit by ransomware attack",
+        "1" * 200_000 + " ransomware attack",
+        "a" * 200_000,
+    ):
+        start = time.perf_counter()
+        outage = classifier.classify(article(title, "Systems went down."))
+        assert time.perf_counter() - start < 20
+        assert not outage.aftermath
