@@ -155,3 +155,27 @@ def test_a_sites_sections_in_a_suffix_do_not_make_a_headline_a_digest(
         "Airline check-in outage strands passengers | Business News | The Daily", lead, False
     )
     assert suffixed[0][1] == plain[0][1]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "is_outage"),
+    [
+        # What an attack stopped, in Chinese; cards that cannot be taken; phones and Wi-Fi.
+        ("美国中西部医院连锁遭网络攻击 救护车被迫改道", "", True),
+        ("'Cash only': gas stations can't process cards for second day",
+         "Card payments failed at hundreds of stations.", True),
+        ("School district's phones, Wi-Fi down on first day of classes",
+         "The district's systems went offline on Monday.", True),
+        ("Retailer halts online orders as it battles 'cyber incident'", "", True),
+        # A pun over a named provider's faulty change is a reference to its incident.
+        ("Azure Front Door slams shut: Microsoft blames 'inadvertent' config push", "", True),
+        # A launch day's outage; insurance against downtime; an industry report.
+        ("Valve extends Steam sale after launch-day outage", "", True),
+        ("After Azure outage, insurers pitch cover for cloud downtime", "", False),
+        ("某机构发布年度报告：重大宕机事件减少", "", False),
+    ],
+)  # fmt: skip
+def test_classes_of_the_third_saga_batch(
+    classifier: OutageClassifier, title: str, text: str, is_outage: bool
+) -> None:
+    assert classifier.classify(article(title, text)).is_outage is is_outage

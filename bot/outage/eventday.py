@@ -94,7 +94,7 @@ _EN_EVENT_AFTER_DATE = re.compile(
     re.IGNORECASE,
 )
 _ZH_EVENT_AFTER_DATE = re.compile(
-    r"[”\"」]?(?:的)?[^，,。；;：:\s]{0,8}?(?:故障|宕机|中断|瘫痪|崩溃|断网|(?:网络|勒索(?:软件)?|黑客|DDoS)攻击)"
+    r"[”\"」]?(?:的)?[^，,。；;：:\s]{0,12}?(?:故障|宕机|中断|瘫痪|崩溃|断网|(?:网络|勒索(?:软件)?|黑客|DDoS)攻击|勒索(?:软件)?事件)"
 )
 # "the outage on November 7", "cyberattack of March 3".
 _EN_EVENT_BEFORE_DATE = re.compile(rf"{_IT_EVENT}\s+(?:on|of)\s+$", re.IGNORECASE)
