@@ -179,3 +179,14 @@ def test_classes_of_the_third_saga_batch(
     classifier: OutageClassifier, title: str, text: str, is_outage: bool
 ) -> None:
     assert classifier.classify(article(title, text)).is_outage is is_outage
+
+
+def test_a_wire_storys_dateline_is_no_region_of_the_outage(
+    classifier: OutageClassifier,
+) -> None:
+    outage = classifier.classify(article(
+        "Alibaba Cloud data center fault knocks out Alipay, Taobao for hours",
+        "SHANGHAI, March 10 (Reuters) - A cooling failure at an Alibaba Cloud data center in "
+        "Hangzhou disrupted Alipay and Taobao.",
+    ))  # fmt: skip
+    assert outage.regions[:1] == ("aliyun:cn-hangzhou",)

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from bot.outage.text import without_dateline
+
 # A capitalised or all-caps word, or one that starts with digits ("4chan", "1Password";
 # not "8h", "5G", "10mins": a number with its unit). A slash may join its parts ("Data
 # I/O", "AC/DC").
@@ -180,7 +182,7 @@ def _opening_names(opening: str) -> set[str]:
     own ("Hackers demanded…"): that one counts only when it is written like a name
     ("FinalSite", "DISH"), in a run of names ("Pine Hollow Independent School District
     said…"), as an owner ("Bramley's said…") or followed by what it is ("Suncor, a…")."""
-    opening = _DATELINE.sub("", opening)
+    opening = without_dateline(opening)
     found = set()
     for match in _NAME.finditer(opening):
         lower = match.group(0).lower()
@@ -201,10 +203,6 @@ def _opening_names(opening: str) -> set[str]:
     return found
 
 
-# "SYDNEY (Reuters) - ", "London, March 3 (AFP) — ".
-_DATELINE = re.compile(
-    r"^\s*[A-Z][\w .,'’-]{0,40}\((?:Reuters|AP|AFP|Bloomberg|Xinhua|Kyodo|Yonhap|PA)\)\s*[-–—:]\s*"
-)
 _SENTENCE_END = re.compile(r"[.!?]\s+$")
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir)\.?\s+$")
 # After a sentence's first word: another capitalised word, an owner's "'s", or what it is

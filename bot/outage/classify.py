@@ -30,6 +30,7 @@ from bot.outage.entities import EntityCatalog
 from bot.outage.eventday import dated_event_day, stated_day, written_day
 from bot.outage.lexicon import Lexicon
 from bot.outage.starttime import stated_start
+from bot.outage.text import without_dateline
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
 # Only the opening of the text is scored: outage news says so early, while long
@@ -127,7 +128,8 @@ class OutageClassifier:
             if article.published_from == "undated"
             else stated_day(article.title, article.text, article.published)
         )
-        entities = self._catalog.extract(article.title, article.text)
+        # A wire story's dateline names where it was filed from, not what is down.
+        entities = self._catalog.extract(article.title, without_dateline(article.text))
         stories = self.stories(article.title, lead, self._catalog.is_evidence(entities))
         score = max(score for _, score in stories)
         # A headline of several stories (a digest: "NYSE glitch; Apple event; Twitter
