@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import re
 
-from bot.outage.text import without_dateline
-
 # A capitalised or all-caps word, or one that starts with digits ("4chan", "1Password";
 # not "8h", "5G", "10mins": a number with its unit). A slash may join its parts ("Data
 # I/O", "AC/DC").
@@ -243,3 +241,16 @@ _LEAD_ORDINARY = frozenset(
 def _inner_capital(word: str) -> bool:
     # "FinalSite", "MoneyGram"; not a Title Case compound ("Days-Long", "Multi-Day").
     return any(char.isupper() and word[i] != "-" for i, char in enumerate(word[1:]))
+
+
+# A wire story's dateline ("SHANGHAI, March 10 (Reuters) - "): where the reporter filed
+# from, not where the outage is, nor who is down.
+_DATELINE = re.compile(
+    r"^\s*[A-Z][\w .,'’-]{0,40}\((?:Reuters|AP|AFP|Bloomberg|Xinhua|Kyodo|Yonhap|PA)\)"
+    r"\s*[-–—:]\s*"
+)
+
+
+def without_dateline(text: str) -> str:
+    """``text`` without a wire story's opening dateline."""
+    return _DATELINE.sub("", text, count=1)

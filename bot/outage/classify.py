@@ -25,12 +25,11 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.incidents.names import han_names, title_names, without_outlet
+from bot.incidents.names import han_names, title_names, without_dateline, without_outlet
 from bot.outage.entities import EntityCatalog
 from bot.outage.eventday import dated_event_day, stated_day, written_day
 from bot.outage.lexicon import Lexicon
 from bot.outage.starttime import stated_start
-from bot.outage.text import without_dateline
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
 # Only the opening of the text is scored: outage news says so early, while long

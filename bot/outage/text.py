@@ -113,16 +113,3 @@ def pattern_units(alias: str) -> list[str]:
         units.append(_literal(char))
         previous, gap = char, False
     return units
-
-
-# A wire story's dateline ("SHANGHAI, March 10 (Reuters) - "): where the reporter filed
-# from, not where the outage is, nor who is down.
-_DATELINE = re.compile(
-    r"^\s*[A-Z][\w .,'’-]{0,40}\((?:Reuters|AP|AFP|Bloomberg|Xinhua|Kyodo|Yonhap|PA)\)"
-    r"\s*[-–—:]\s*"
-)
-
-
-def without_dateline(text: str) -> str:
-    """``text`` without a wire story's opening dateline."""
-    return _DATELINE.sub("", text, count=1)
