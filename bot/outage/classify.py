@@ -29,6 +29,12 @@ from bot.incidents.names import han_names, title_names, without_dateline, withou
 from bot.outage.entities import EntityCatalog
 from bot.outage.eventday import dated_event_day, stated_day, written_day
 from bot.outage.lexicon import Lexicon
+from bot.outage.reading import (
+    SECTION_SEARCH_CHARS,
+    SECTION_STORIES,
+    opening_sentence,
+    section,
+)
 from bot.outage.starttime import stated_start
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
@@ -37,12 +43,6 @@ from bot.schema import Article, IncidentStatus, Outage, StatusWord
 LEAD_CHARS = 1500
 PRODUCT_LEAD_CHARS = 300  # which of a provider's products is down: headline and lead
 STATUS_LEAD_CHARS = 600
-# A story heading shorter than this is found in texts by chance.
-SECTION_HEADING_CHARS = 8
-# Where a digest's sections are looked for, and for how many of its outage stories: a
-# hostile headline holds thousands.
-SECTION_SEARCH_CHARS = 20_000
-SECTION_STORIES = 8
 TEXT_WEIGHT = 0.25  # of a title hit, per outage word in the opening text
 NEGATIVE_TEXT_WEIGHT = 1 / 6  # other-news words in the text weigh less still:
 # pages carry sidebars full of other headlines ("data breach", "launch")
@@ -140,7 +140,7 @@ class OutageClassifier:
         digest = len(stories) > 2 or bool(self._lexicon.roundup.search(article.title))
         if digest and outage_stories and len(outage_stories) < len(stories):
             sections = "\n".join(
-                _section(article.text[:SECTION_SEARCH_CHARS], story)
+                section(article.text[:SECTION_SEARCH_CHARS], story)
                 for story in outage_stories[:SECTION_STORIES]
             )
             entities = self._catalog.extract("；".join(outage_stories), sections)
@@ -234,7 +234,7 @@ class OutageClassifier:
     def _slow_recovery(self, title: str, lead: str) -> bool:
         """The headline or the opening sentence names an intrusion as what it recovered
         from, not as what it was not ("there is no evidence of a hack")."""
-        opening = _DENIED_CAUSE.sub(" ", _opening_sentence(lead, self._lexicon.translated))
+        opening = _DENIED_CAUSE.sub(" ", opening_sentence(lead, self._lexicon.translated))
         return bool(self._lexicon.slow_recovery.search(f"{title}\n{opening}"))
 
     def refers(self, title: str) -> bool:
@@ -268,7 +268,7 @@ class OutageClassifier:
 
     def _read_lead(self, lead: str) -> _Lead:
         lex = self._lexicon
-        opening = _opening_sentence(lead, lex.translated)
+        opening = opening_sentence(lead, lex.translated)
         return _Lead(
             outage_hits=len(lex.outage.findall(lead)),
             negative_hits=len(lex.negative.findall(lead)),
@@ -380,33 +380,5 @@ class OutageClassifier:
         return "ongoing"
 
 
-# --- the opening sentence ------------------------------------------------------------------
-
-# The opening sentence of a lead: a standfirst, or a report's first line.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s|[。！？]")
-OPENING_SENTENCE_CHARS = 300
-
-
-def _opening_sentence(lead: str, note: re.Pattern[str]) -> str:
-    """The lead's first sentence; the next one when the first is a translator's note
-    ("译文仅供参考，…原文为准。"), which Chinese reposts of English news open with."""
-    first = _first_sentence(lead)
-    if not note.search(first):
-        return first
-    return _first_sentence(lead[len(first) :].lstrip("。！？.!? \n"))
-
-
 def _earliest(*days: datetime | None) -> datetime | None:
     return min((d for d in days if d is not None), default=None)
-
-
-def _section(text: str, story: str) -> str:
-    """The part of a digest's text under ``story``'s heading, if the text repeats it."""
-    start = text.find(story.strip()) if len(story.strip()) >= SECTION_HEADING_CHARS else -1
-    return text[start : start + STATUS_LEAD_CHARS] if start >= 0 else ""
-
-
-def _first_sentence(lead: str) -> str:
-    opening = lead[:OPENING_SENTENCE_CHARS]
-    end = _SENTENCE_END.search(opening)
-    return opening[: end.start()] if end else opening
