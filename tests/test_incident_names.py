@@ -216,6 +216,13 @@ def test_victims_of_one_gang_reported_by_one_outlet_are_two_incidents(
         ("Council website and phone lines down after 'cyber incident'",
          "Residents of Westmere said the borough council's website had been down since Monday.",
          ("westmere",)),
+        # A headline that names only a place (a state, "…-based"); a wire dateline.
+        ("Cyberattack disrupts care at Iowa-based hospital system",
+         "DES MOINES, Iowa (AP) — A cyberattack knocked out records at Prairie Lakes Health.",
+         ("iowa-based", "lakes", "prairie")),
+        ("Pennsylvania county says DDoS attack knocked election results site offline",
+         "HARRISBURG, Pa. (AP) — Officials in Westbrook County said the site failed.",
+         ("pennsylvania", "westbrook")),
         # A headline that names it: its opening adds nothing (sources, places, experts).
         ("Westmere council website down",
          "Residents told the BBC the Westmere Borough Council website failed on Monday.",

@@ -169,7 +169,7 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
     opening = text[:LEAD_NAME_CHARS]
     if _HAN.search(title):
         names |= {word.lower() for word in _NAME.findall(opening) if word.lower() not in _ORDINARY}
-    elif names <= _PLACES:  # no name, or only places (an empty set is a subset too)
+    elif all(_is_place(name) for name in names):  # no name, or only places
         names |= _opening_names(opening)
     return tuple(sorted(names))
 
@@ -184,9 +184,7 @@ def _opening_names(opening: str) -> set[str]:
     found = set()
     for match in _NAME.finditer(opening):
         lower = match.group(0).lower()
-        if lower in _ORDINARY | _KINDS | _PLACES | _LEAD_ORDINARY | _SOURCES:
-            continue
-        if lower.endswith("-based"):  # "Calgary-based": where, not who
+        if lower in _ORDINARY | _KINDS | _LEAD_ORDINARY | _SOURCES or _is_place(lower):
             continue
         starts_sentence = not opening[: match.start()].strip() or bool(
             _SENTENCE_END.search(opening[max(0, match.start() - 3) : match.start()])
@@ -227,8 +225,20 @@ _PLACES = frozenset(
     polish russia russian ukraine ukrainian brazil brazilian mexico mexican singapore
     african africa asia asian midwest new york london texas california florida ohio
     virginia washington
+    alabama alaska arizona arkansas colorado connecticut delaware georgia hawaii idaho
+    illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+    minnesota mississippi missouri montana nebraska nevada hampshire jersey carolina dakota
+    oklahoma oregon pennsylvania rhode island tennessee utah vermont wisconsin wyoming
+    ontario quebec alberta manitoba saskatchewan queensland victoria tasmania zealand
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
+
+
+def _is_place(name: str) -> bool:
+    """A place or where something is based ("Iowa-based"): no one's name."""
+    return name in _PLACES or name.endswith("-based")
+
+
 # Capitalised words that open an English report's first sentence and name nobody.
 _LEAD_ORDINARY = frozenset(
     """
