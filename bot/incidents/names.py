@@ -184,7 +184,7 @@ def _opening_names(opening: str) -> set[str]:
     found = set()
     for match in _NAME.finditer(opening):
         lower = match.group(0).lower()
-        if lower in _ORDINARY | _KINDS | _LEAD_ORDINARY | _SOURCES or _is_place(lower):
+        if lower in _NO_NAME_IN_OPENING or _is_place(lower):
             continue
         starts_sentence = not opening[: match.start()].strip() or bool(
             _SENTENCE_END.search(opening[max(0, match.start() - 3) : match.start()])
@@ -246,6 +246,9 @@ _LEAD_ORDINARY = frozenset(
     patients officials people thousands hundreds millions many some several
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
+
+
+_NO_NAME_IN_OPENING = _ORDINARY | _KINDS | _LEAD_ORDINARY | _SOURCES
 
 
 def _inner_capital(word: str) -> bool:

@@ -156,8 +156,10 @@ class OutageClassifier:
         # it up ("regulator fines ICBC over August 7 app outage", "“8·7”系统故障…被罚"), is
         # a follow-up of that outage; one that reads as outage news too only when the date
         # is a week or more back ("ministry issues guidance to KDDI over November 3 outage").
+        # The outage the headline names by its date, if any: read once, used twice.
+        dated = dated_event_day(article.title, article.published)
         past_event = not refers and self._names_past_event(
-            article, PAST_EVENT_DAYS if is_outage else PAST_EVENT_DAYS_OTHER_NEWS
+            article, dated, PAST_EVENT_DAYS if is_outage else PAST_EVENT_DAYS_OTHER_NEWS
         )
         is_outage = is_outage or refers or past_event
         status = self._status(article) if is_outage else None
@@ -188,7 +190,7 @@ class OutageClassifier:
         if (follow_up or aftermath or status == "postmortem") and not repeat:
             day = _earliest(
                 day,
-                dated_event_day(article.title, article.published),
+                dated,
                 dated_event_day(lead[:DATED_EVENT_LEAD_CHARS], article.published, headline=False),
             )
         return Outage(
@@ -217,8 +219,8 @@ class OutageClassifier:
             repeat=repeat,
         )
 
-    def _names_past_event(self, article: Article, days_back: int) -> bool:
-        """The headline names an outage by a day at least ``days_back`` days before the
+    def _names_past_event(self, article: Article, day: datetime | None, days_back: int) -> bool:
+        """The headline names an outage by a ``day`` at least ``days_back`` days before the
         one it was published on, and who followed it up or how ([inquiry], [aftermath],
         [follow_up]); not when it says this is another outage ([repeat]: "again")."""
         lex = self._lexicon
@@ -228,7 +230,6 @@ class OutageClassifier:
         if not (lex.inquiry.search(title) or lex.aftermath.search(title)
                 or lex.follow_up.search(title)):  # fmt: skip
             return False
-        day = dated_event_day(title, article.published)
         return day is not None and (article.published.date() - day.date()).days >= days_back
 
     def _slow_recovery(self, title: str, lead: str) -> bool:

@@ -161,10 +161,7 @@ def _in_year(today: datetime, year: str | None, month: int, day: int) -> list[da
     """That day in the year written, else in the publication year or the one before."""
     if year is None:
         return _on(today, month, day)
-    try:
-        return [today.replace(year=int(year), month=month, day=day)]
-    except ValueError:
-        return []
+    return [d.replace(tzinfo=today.tzinfo) for d in _date(int(year), month, day)]
 
 
 def stated_day(title: str, text: str, published: datetime) -> datetime | None:
