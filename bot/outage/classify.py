@@ -137,7 +137,7 @@ class OutageClassifier:
         # "微软…宕机" is Microsoft 365's). The rest of the text goes through every story: a
         # Chrome patch's "谷歌" would make a retailer's outage Google's.
         outage_stories = [story for story, story_score in stories if story_score >= THRESHOLD]
-        digest = len(stories) > 2 or bool(self._lexicon.roundup.search(article.title))
+        digest = self._is_digest(article.title)
         if digest and outage_stories and len(outage_stories) < len(stories):
             sections = "\n".join(
                 section(article.text[:SECTION_SEARCH_CHARS], story)
@@ -257,15 +257,19 @@ class OutageClassifier:
         opening = self._read_lead(lead)
         segments = [part for part in _TITLE_PARTS.split(title) if part.strip()] or [title]
         # A digest's opening goes through its stories in turn: the patch and the breach
-        # in it are the other stories', not evidence against the outage one. (A site's
-        # sections in a suffix, "… | Business | The Daily", are no stories.)
-        body = without_outlet(without_outlet(title))
-        if len(_TITLE_PARTS.split(body)) > 2 or self._lexicon.roundup.search(body):
+        # in it are the other stories', not evidence against the outage one.
+        if self._is_digest(title):
             opening = replace(opening, negative_hits=0)
         return [
             (segment, self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity))
             for segment in segments
         ]
+
+    def _is_digest(self, title: str) -> bool:
+        """A headline of three stories or more, or a roundup's ("FreeBuf早报 | A；B"). A
+        site's sections in a suffix ("… | Business | The Daily") are no stories."""
+        body = without_outlet(without_outlet(title))
+        return len(_TITLE_PARTS.split(body)) > 2 or bool(self._lexicon.roundup.search(body))
 
     def _read_lead(self, lead: str) -> _Lead:
         lex = self._lexicon
