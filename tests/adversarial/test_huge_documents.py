@@ -148,3 +148,22 @@ def test_a_headline_of_one_long_word_is_read_in_bounded_time() -> None:
         outage = classifier.classify(article(title, "Systems went down."))
         assert time.perf_counter() - start < 20
         assert not outage.aftermath
+
+
+def test_a_headline_of_thousands_of_dated_outages_or_outage_stories_is_read_in_bounded_time() -> (
+    None
+):
+    """Every date a headline gives is checked for an outage named by it, and a digest's
+    outage stories are looked for in its text: bounded however many a hostile one holds."""
+    from bot.intake.pipeline import Intelligence
+    from tests.test_outage import article
+
+    classifier = Intelligence.load().classifier
+    for title, text in (
+        ("Regulator fines bank over August 7 app outage " * 5000, "Regulator fines. " * 1000),
+        ("“8·7”系统故障被罚 " * 20_000, ""),
+        ("Payments app down for hours | " * 6000 + "Acme earnings beat", "x " * 100_000),
+    ):
+        start = time.perf_counter()
+        classifier.classify(article(title, text))
+        assert time.perf_counter() - start < 20
