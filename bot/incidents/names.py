@@ -56,7 +56,14 @@ _ORDINARY = frozenset(
 # A headline's site suffix ("… | ZDNet", "… | The Register") names the outlet, which
 # every headline of that site shares: no subject. Latin words only, so a digest's
 # "FreeBuf早报 | <story>" keeps its story.
-_OUTLET_SUFFIX = re.compile(r"\s+[|｜]\s+[A-Za-z0-9][A-Za-z0-9.&'’ ]{0,40}$")
+_OUTLET_SUFFIX = re.compile(
+    r"\s+[|｜]\s+[A-Za-z0-9][A-Za-z0-9.&'’ ]{0,40}$"
+    # News aggregators and pages' <title> put the outlet after a dash: "… - BBC News",
+    # "… – The Register", "… - 新浪科技". Only a name (capitalised words, or a Chinese
+    # outlet's name by its ending): "… - what we know" is the headline's own.
+    r"|\s+[-–—]\s+(?:[A-Z0-9][\w.&'’]*(?:\s(?:of|the|and|&|[A-Z0-9][\w.&'’]*)){0,5}"
+    r"|[\u4e00-\u9fffA-Za-z0-9]{1,8}?(?:网|报|新闻|科技|之家|财经|氪|内参|社|号|频道|在线|周刊))$"
+)
 # A name right before one of these is who attacked, not who is down: "KP Snacks hit by
 # Conti ransomware" and "Shutterfly disrupted by Conti ransomware" are two victims.
 _ATTACKER_AFTER = re.compile(
@@ -203,7 +210,12 @@ _SENTENCE_END = re.compile(r"[.!?]\s+$")
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir)\.?\s+$")
 # After a sentence's first word: another capitalised word, an owner's "'s", or what it is
 # ("FinalSite, a school website provider, …").
-_RUN_OR_OWNER = re.compile(r"(?:['’]s\b|\s+[A-Z]|,\s+(?:a|an|the)\s)")
+# Or who speaks: "Versmarkt told customers…", "Holdvast said…" (who else speaks is in
+# _LEAD_ORDINARY: "Officials said…").
+_RUN_OR_OWNER = re.compile(
+    r"(?:['’]s\b|\s+[A-Z]|,\s+(?:a|an|the)\s"
+    r"|\s+(?:told|said|says|confirmed|confirms|announced|apologi[sz]ed|apologi[sz]es|warned)\b)"
+)
 # Who reports, quotes or is quoted: no subject of the outage.
 _SOURCES = frozenset(
     """
@@ -243,7 +255,11 @@ def _is_place(name: str) -> bool:
 _LEAD_ORDINARY = frozenset(
     """
     according customers residents voters users shoppers players workers staff students
-    patients officials people thousands hundreds millions many some several
+    patients officials people thousands hundreds millions many some several hackers
+    engineers analysts experts researchers authorities police investigators passengers
+    travellers travelers callers subscribers members parents teachers drivers merchants
+    retailers businesses companies sources spokespeople spokesperson administrators
+    prosecutors regulators lawmakers doctors nurses
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 

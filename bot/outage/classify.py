@@ -25,13 +25,16 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.incidents.names import han_names, title_names, without_dateline, without_outlet
+from bot.incidents.names import han_names, without_dateline, without_outlet
 from bot.outage.entities import EntityCatalog
 from bot.outage.eventday import dated_event_day, stated_day, written_day
+from bot.outage.followups import FollowUps
 from bot.outage.lexicon import Lexicon
 from bot.outage.reading import (
     SECTION_SEARCH_CHARS,
     SECTION_STORIES,
+    TITLE_PARTS,
+    names_victim,
     opening_sentence,
     section,
 )
@@ -69,19 +72,9 @@ _DENIED_CAUSE = re.compile(
     r"rules out|并非|不是|排除)[^.。,，;；]{0,40}",
     re.IGNORECASE,
 )
-# Where a digest headline separates its stories ("FreeBuf早报 | A；B", "A; B | 牛览",
-# "网安周报丨A；B").
-_TITLE_PARTS = re.compile(r"\s*[;；|｜丨]\s*")
 # A Chinese headline's opening "after …" clause is background, not the story:
 # "马斯克疯狂裁员75%后，推特出现全球宕机" is outage news, not layoff news.
 _BACKGROUND_CLAUSE = re.compile(r"^[^，,；;]{1,40}后\s*[，,]\s*(?=\S)")
-# A count or a trend of attacks is a study, not one victim's outage: "Hospital cyberattacks
-# up 40%", "2,300 schools hit in 2021", "report says".
-_TREND = re.compile(
-    r"(?<!\d)\d{1,6}(?:\.\d{1,3})?\s?%|\b\d[\d,]{0,12}\+?\s+(?:\w+\s+){0,2}(?:hospitals|schools|councils|"
-    r"organi[sz]ations|companies|firms|victims|cities)\b|\b(?:report|study|survey)\s+(?:says|finds|shows)\b",
-    re.IGNORECASE,
-)
 # "因软件故障…" names a fault as the *cause* of what the headline reports: an outage
 # only if the rest of it says one ("阿里云因制冷故障宕机"), not if the consequence
 # is a school's lights left on or drones falling into a river.
@@ -119,6 +112,7 @@ class OutageClassifier:
     def __init__(self, catalog: EntityCatalog, lexicon: Lexicon) -> None:
         self._catalog = catalog
         self._lexicon = lexicon
+        self._follow_ups = FollowUps(catalog, lexicon)
 
     def classify(self, article: Article) -> Outage:
         lead = article.text[:LEAD_CHARS]
@@ -148,17 +142,25 @@ class OutageClassifier:
         if article.status is not None:
             score += STATUS_PAGE_BONUS
         is_outage = score >= THRESHOLD
+        # The outage the headline names by its date, if any: read once, used thrice.
+        dated = dated_event_day(article.title, article.published)
         # A statement, update or explanation about a provider's incident with no outage
         # word of its own is read as aftermath: it joins that provider's outage, and with
-        # none it starts only a held incident (never posted).
-        refers = not is_outage and self.refers(article.title)
+        # none it starts only a held incident (never posted). So is what followed an
+        # attack on a victim the headline names, and a question about an outage it names.
+        # Either of the last two makes even a report with outage words aftermath ("FCA
+        # opens investigation into bank over May outage"); an attack's only when the
+        # headline says nothing is down ("…claims attack on hospital, systems down" is news).
+        followed = (dated is None and self._follow_ups.asks_about_outage(article)) or (
+            self._follow_ups.after_attack(article.title, self._catalog.is_evidence(entities))
+            and not self._lexicon.outage.search(article.title)
+        )
+        refers = not is_outage and (self._follow_ups.refers(article.title) or followed)
         # A headline naming an outage by a date before it was written, with who follows
         # it up ("regulator fines ICBC over August 7 app outage", "“8·7”系统故障…被罚"), is
         # a follow-up of that outage; one that reads as outage news too only when the date
         # is a week or more back ("ministry issues guidance to KDDI over November 3 outage").
-        # The outage the headline names by its date, if any: read once, used twice.
-        dated = dated_event_day(article.title, article.published)
-        past_event = not refers and self._names_past_event(
+        past_event = not refers and self._follow_ups.names_past_event(
             article, dated, PAST_EVENT_DAYS if is_outage else PAST_EVENT_DAYS_OTHER_NEWS
         )
         is_outage = is_outage or refers or past_event
@@ -172,6 +174,7 @@ class OutageClassifier:
         # Status pages report the outage itself, whatever their wording.
         aftermath = (
             refers
+            or followed
             or past_event
             or (
                 is_outage
@@ -219,35 +222,11 @@ class OutageClassifier:
             repeat=repeat,
         )
 
-    def _names_past_event(self, article: Article, day: datetime | None, days_back: int) -> bool:
-        """The headline names an outage by a ``day`` at least ``days_back`` days before the
-        one it was published on, and who followed it up or how ([inquiry], [aftermath],
-        [follow_up]); not when it says this is another outage ([repeat]: "again")."""
-        lex = self._lexicon
-        title = article.title
-        if article.published_from == "undated" or lex.repeat.search(title):
-            return False
-        if not (lex.inquiry.search(title) or lex.aftermath.search(title)
-                or lex.follow_up.search(title)):  # fmt: skip
-            return False
-        return day is not None and (article.published.date() - day.date()).days >= days_back
-
     def _slow_recovery(self, title: str, lead: str) -> bool:
         """The headline or the opening sentence names an intrusion as what it recovered
         from, not as what it was not ("there is no evidence of a hack")."""
         opening = _DENIED_CAUSE.sub(" ", opening_sentence(lead, self._lexicon.translated))
         return bool(self._lexicon.slow_recovery.search(f"{title}\n{opening}"))
-
-    def refers(self, title: str) -> bool:
-        """The headline refers to an incident of a provider it names ("Customer update
-        about the <provider> incident", "<provider>：关于…的声明", "bad config change
-        sent traffic to drained hosts, <provider> says"), and says nothing of other
-        news (a breach, an attack, a share price)."""
-        lex = self._lexicon
-        if not lex.reference.search(title) or not self._catalog.extract(title, "").providers:
-            return False
-        other = (lex.negative, lex.headline_negative, lex.no_outage, lex.cause, lex.power)
-        return not any(pattern.search(title) for pattern in other)
 
     def stories(self, title: str, lead: str, names_entity: bool) -> list[tuple[str, float]]:
         """The stories of a headline, each with the evidence that it is outage news; a
@@ -255,7 +234,7 @@ class OutageClassifier:
         The lead is read once, however many stories the title holds (a hostile one holds
         thousands)."""
         opening = self._read_lead(lead)
-        segments = [part for part in _TITLE_PARTS.split(title) if part.strip()] or [title]
+        segments = [part for part in TITLE_PARTS.split(title) if part.strip()] or [title]
         # A digest's opening goes through its stories in turn: the patch and the breach
         # in it are the other stories', not evidence against the outage one.
         if self._is_digest(title):
@@ -269,7 +248,7 @@ class OutageClassifier:
         """A headline of three stories or more, or a roundup's ("FreeBuf早报 | A；B"). A
         site's sections in a suffix ("… | Business | The Daily") are no stories."""
         body = without_outlet(without_outlet(title))
-        return len(_TITLE_PARTS.split(body)) > 2 or bool(self._lexicon.roundup.search(body))
+        return len(TITLE_PARTS.split(body)) > 2 or bool(self._lexicon.roundup.search(body))
 
     def _read_lead(self, lead: str) -> _Lead:
         lex = self._lexicon
@@ -295,7 +274,9 @@ class OutageClassifier:
         said = lex.no_outage.sub(" ", title)
         title_out = len(lex.outage.findall(_CAUSE_CLAUSE.sub(" ", said)))
         text_out = min(lead.outage_hits, MAX_TEXT_HITS)
-        title_neg = len(lex.negative.findall(title)) + len(lex.headline_negative.findall(title))
+        # A faulty change named as the cause is no news of a patch or an update.
+        changed = lex.faulty_change.sub(" ", title)
+        title_neg = len(lex.negative.findall(changed)) + len(lex.headline_negative.findall(changed))
         title_neg += 0 if title_out else len(lex.no_outage.findall(title))
         text_neg = lead.negative_hits
         # A power cut with no IT context is a city's blackout: it argues against.
@@ -326,12 +307,7 @@ class OutageClassifier:
             and not title_neg
             and not lex.roundup.search(title)
         ):
-            names_victim = (
-                names_entity
-                or bool(title_names(title))
-                or (bool(lex.victim.search(title)) and not _TREND.search(title))
-            )
-            title_out += names_victim and lead.opening_says_outage
+            title_out += names_victim(title, lex.victim, names_entity) and lead.opening_says_outage
         if not title_out:
             title_neg += len(lex.cause.findall(title))
             text_neg += lead.cause_hits if not text_out else 0

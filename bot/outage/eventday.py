@@ -67,6 +67,17 @@ _DATE_NOTE = re.compile(
     re.IGNORECASE,
 )
 _ZH_WEEKDAY = re.compile(r"(上)?(?:周|星期|礼拜)([一二三四五六日天])")
+# A weekday after these is one ahead, not the event's ("procedures scheduled for
+# Wednesday have been postponed", "预计下周三恢复"): read as the last such day, it would
+# put the event almost a week early.
+AHEAD_CHARS = 24
+_AHEAD = re.compile(
+    r"(?:\b(?:(?:scheduled|planned|set|slated|due|expected|postponed|delayed|moved|pushed)"
+    r"(?:\s+\w+)?\s+(?:for|on|until|to)|until|till|next|this\s+coming"
+    r"|by\s+(?:midnight|noon|the\s+end\s+of|end\s+of|close\s+of\s+\w+)(?:\s+on)?)"
+    r"|将于|将在|预计|计划|定于|推迟到|推迟至|延期至|直到|下)\s*$",
+    re.IGNORECASE,
+)
 _ZH_RELATIVE = re.compile(r"(前天|昨天|昨日|昨晚|今天|今日|今晨|今早)")
 _RELATIVE_DAYS = {
     "yesterday": 1, "last night": 1, "today": 0, "earlier today": 0, "this morning": 0,
@@ -247,9 +258,13 @@ def _candidates(lead: str, today: datetime) -> list[datetime]:
     for match in _ZH_DATE.finditer(lead):
         found.extend(_on(today, int(match.group(1)), int(match.group(2))))
     for match in _EN_WEEKDAY.finditer(lead):
+        if _AHEAD.search(lead, max(0, match.start() - AHEAD_CHARS), match.start()):
+            continue
         weekday = _WEEKDAYS_EN.index(match.group(2).lower())
         found.append(_weekday(today, weekday, last_week=bool(match.group(1))))
     for match in _ZH_WEEKDAY.finditer(lead):
+        if _AHEAD.search(lead, max(0, match.start() - AHEAD_CHARS), match.start()):
+            continue
         found.append(_weekday(today, _WEEKDAYS_ZH[match.group(2)], last_week=bool(match.group(1))))
     for match in (*_EN_RELATIVE.finditer(lead), *_ZH_RELATIVE.finditer(lead)):
         found.append(today - timedelta(days=_RELATIVE_DAYS[match.group(1).lower()]))

@@ -54,8 +54,14 @@ class Lexicon:
     slow_recovery: re.Pattern[str]
     repeat: re.Pattern[str]
     aftermath: re.Pattern[str]
+    disruptive_attack: re.Pattern[str]
+    attack_aftermath: re.Pattern[str]
     inquiry: re.Pattern[str]
+    inquiry_questions: re.Pattern[str]
+    inquiry_object: re.Pattern[str]
+    penalties: re.Pattern[str]
     reference: re.Pattern[str]
+    faulty_change: re.Pattern[str]
     translated: re.Pattern[str]
     status: tuple[tuple[IncidentStatus, re.Pattern[str]], ...]
 
@@ -87,8 +93,14 @@ class Lexicon:
             slow_recovery=_compile(raw["slow_recovery"]),
             repeat=_compile(raw["repeat"]),
             aftermath=_compile(raw["aftermath"]),
+            disruptive_attack=_compile(raw["attack_aftermath"], "attack"),
+            attack_aftermath=_compile(raw["attack_aftermath"]),
             inquiry=_compile(raw["inquiry"]),
+            inquiry_questions=_compile(raw["inquiry"], "questions"),
+            inquiry_object=_compile(raw["inquiry"], "object"),
+            penalties=_compile(raw["inquiry"], "penalties"),
             reference=_compile(raw["reference"]),
+            faulty_change=_compile(raw["reference"], "change"),
             translated=_compile(raw["translated"]),
             status=tuple((name, _compile(status, name)) for name in _STATUS_ORDER),
         )

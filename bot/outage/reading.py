@@ -1,10 +1,23 @@
-"""The parts of an article the classifier reads besides its headline: the opening
-sentence (past a translator's note), and the section of a digest under one story's
-heading."""
+"""The parts of an article the classifier reads: a headline's stories and the victim it
+names, the opening sentence (past a translator's note), and the section of a digest
+under one story's heading."""
 
 from __future__ import annotations
 
 import re
+
+from bot.incidents.names import title_names
+
+# Where a digest headline separates its stories ("FreeBuf早报 | A；B", "A; B | 牛览",
+# "网安周报丨A；B").
+TITLE_PARTS = re.compile(r"\s*[;；|｜丨]\s*")
+# A count or a trend of attacks is a study, not one victim's outage: "Hospital cyberattacks
+# up 40%", "2,300 schools hit in 2021", "report says".
+_TREND = re.compile(
+    r"(?<!\d)\d{1,6}(?:\.\d{1,3})?\s?%|\b\d[\d,]{0,12}\+?\s+(?:\w+\s+){0,2}(?:hospitals|schools|councils|"
+    r"organi[sz]ations|companies|firms|victims|cities)\b|\b(?:report|study|survey)\s+(?:says|finds|shows)\b",
+    re.IGNORECASE,
+)
 
 # The opening sentence of a lead: a standfirst, or a report's first line.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s|[。！？]")
@@ -25,6 +38,17 @@ def opening_sentence(lead: str, note: re.Pattern[str]) -> str:
     if not note.search(first):
         return first
     return _first_sentence(lead[len(first) :].lstrip("。！？.!? \n"))
+
+
+def names_victim(story: str, victim: re.Pattern[str], names_entity: bool) -> bool:
+    """A headline's story names who was hit: a catalogue name (``names_entity``), a name
+    of its own ("Finalsite"), or one victim by what it is ("Midwest hospital chain",
+    ``victim``: the lexicon's [victim]) and not a count of them."""
+    return (
+        names_entity
+        or bool(title_names(story))
+        or (bool(victim.search(story)) and not _TREND.search(story))
+    )
 
 
 def section(text: str, story: str) -> str:

@@ -1,0 +1,230 @@
+"""Follow-ups that name no date, and words of outage news, from session 25's written sagas
+(tests/data/incident_sagas_4.txt; our text, unit cases): what followed an attack on a
+victim the headline names, who asks about an outage it names, systems that collapse or
+break down, outlets after a dash, and weekdays that lie ahead."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.incidents.names import report_names, title_names, without_outlet
+from bot.incidents.tracker import IncidentTracker
+from bot.outage.classify import OutageClassifier
+from bot.outage.eventday import stated_day
+from bot.store import Store
+from tests.test_incidents import article, file
+from tests.test_outage import article as headline
+
+# A Tuesday.
+PUBLISHED = datetime(2026, 11, 24, 20, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # What was (not) stolen, who claimed it, what it cost, who sues: after the attack.
+        "Finalsite says no data stolen during ransomware attack affecting 3,000 US public schools",
+        "Brightwater Health says no evidence patient data was stolen in ransomware attack",
+        "Gravewind ransomware gang claims attack on California school district",
+        "Cyber attack to cost Marlow & Finch £180 million",
+        "FreeBuf早报丨美国德州学区称勒索攻击未致数据泄露；某VPN厂商修复高危漏洞",
+        "勒索团伙Gravewind宣称对美国加州Riverbend学区攻击负责",
+    ],
+)
+def test_what_followed_an_attack_on_a_named_victim_is_its_aftermath(
+    classifier: OutageClassifier, title: str
+) -> None:
+    outage = classifier.classify(headline(title))
+    assert outage.is_outage and outage.aftermath
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Other news about an attack: arrests, a leak, a study, a probe of a breach.
+        "Russia arrests ransomware gang members, seize $6.6 million",
+        "Indonesia's central bank confirms ransomware attack, gang leaks data",
+        "Sophos 年度报告：2024 年关键基础设施中的勒索软件攻击",
+        "阿里云遭网络攻击事件调查",
+        # A count of victims.
+        "Ransomware gangs claim attacks on 2,300 schools in 2028",
+        # A hack or a breach is no attack that takes services down.
+        "Retailer says no card data stolen in breach",
+    ],
+)
+def test_other_news_about_attacks_is_not(classifier: OutageClassifier, title: str) -> None:
+    assert not classifier.classify(headline(title)).is_outage
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Spanish regulator opens probe into Telvia network outage",
+        "MPs demand answers from HMRC over tax deadline outage",
+        "Lawmakers grill secretary of state over county's poll book meltdown",
+        "FCA opens investigation into Greyfriars Bank over May outage",
+        "Councillors call for independent inquiry into council IT failure",
+        "韩国国会议员就KT全国断网事故质询运营商",
+    ],
+)
+def test_who_asks_about_an_outage_it_names_follows_it_up(
+    classifier: OutageClassifier, title: str
+) -> None:
+    outage = classifier.classify(headline(title, published=PUBLISHED))
+    assert outage.is_outage and outage.aftermath
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Fines and lawsuits come months or years on (the labelled corpus: other news).
+        "Passengers sue airline over IT meltdown",
+        "Regulator fines bank over IT meltdown",
+        "韩国监管部门就数据中心火灾事故对Kakao处以罚款",
+        # Outages in general, or one the question only follows in time.
+        "Lawmakers weigh new rules over cloud outages",
+        "After the us-east-1 outage, lawmakers ask whether cloud concentration is a risk",
+        # Not an outage: a failure to do something.
+        "Chinese regulators suspend Alibaba Cloud over failure to report Log4j vulnerability",
+        # An outage of another year.
+        "Senators review lessons over 2024 CrowdStrike outage",
+        # Another outage.
+        "Regulator opens probe as bank app fails again after last week's outage",
+    ],
+)
+def test_fines_lawsuits_and_questions_about_no_one_outage_are_not(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert not classifier.classify(headline(title, published=PUBLISHED)).aftermath
+
+
+def test_a_question_two_weeks_on_joins_the_outage_and_alone_starts_nothing_posted(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    start = datetime(2029, 1, 31, 9, 0, tzinfo=UTC)
+    first = file(
+        tracker,
+        classifier,
+        article("a", "HMRC self assessment service down on deadline day - BBC News",
+                "Taxpayers trying to file returns were met with error messages as HMRC's "
+                "online service went down.", start),
+    )  # fmt: skip
+    question = article("b", "MPs demand answers from HMRC over tax deadline outage",
+                       "The Treasury Committee has written to HMRC's chief executive.",
+                       start + timedelta(days=13))  # fmt: skip
+    assert file(tracker, classifier, question) == first
+    alone = article("c", "Regulator opens probe into Telvia network outage", "",
+                    start + timedelta(days=40))  # fmt: skip
+    assert tracker.file(alone, classifier.classify(alone)).held
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Practices work through the night after HMRC portal collapse",
+         "Accountants said they had been unable to file returns."),
+        ("Poll book vendor blames expired security certificate for Texas primary breakdown",
+         "Electronic poll books failed to connect at dozens of polling sites."),
+        ("Card terminals fail at Singapore shops and food courts during lunch hour",
+         "Shoppers were asked to pay in cash."),
+        ("Quillfeather restores Riftbound servers, promises in-game compensation", ""),
+        ("No signal? Telvia customers left without calls or data for hours", ""),
+        ("Judge keeps polls open late after check-in failures",
+         "Voters waited hours as the electronic check-in system failed to connect."),
+        ("HMRC self assessment service down on deadline day",
+         "Taxpayers were met with error messages."),
+        # A faulty change named as the cause is no news of a patch or an upgrade.
+        ("HMRC blames botched database patch for January's self assessment outage", ""),
+        ("Spanish telco blames botched core upgrade for seven-hour network outage", ""),
+    ],
+)  # fmt: skip
+def test_systems_that_give_way_in_these_words_are_outage_news(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    assert classifier.classify(headline(title, text)).is_outage
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # Guides to recovering, and steps to take.
+        ("勒索软件攻击后如何快速恢复？企业应急响应五步走", "本文介绍遭勒索攻击后的处置流程。"),
+        ("勒索软件攻击后快速恢复的八个关键步骤", "企业应当提前制定预案。"),
+        ("How hospitals can recover faster from a ransomware outage", "Plan ahead."),
+        ("5 steps to recover from a cloud outage", "A checklist."),
+        # A deadline is news of its own; a change's own bug is a device's.
+        ("EU sets deadline for cloud providers to report outages", "The rules apply next year."),
+        ("New \"Brash\" exploit crashes Chromium browsers",
+         "A technical breakdown of the flaw shows how a single URL crashes the tab."),
+    ],
+)  # fmt: skip
+def test_guides_deadlines_and_breakdowns_of_a_flaw_are_not(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    assert not classifier.classify(headline(title, text)).is_outage
+
+
+@pytest.mark.parametrize(
+    ("title", "bare"),
+    [
+        ("HMRC self assessment service down on deadline day - BBC News",
+         "HMRC self assessment service down on deadline day"),
+        ("Azure outage – The Register", "Azure outage"),
+        ("Spain's Telvia suffers nationwide outage - The Times of India",
+         "Spain's Telvia suffers nationwide outage"),
+        ("新加坡多家商户刷卡支付中断 红隼支付称系统故障 - 联合早报",
+         "新加坡多家商户刷卡支付中断 红隼支付称系统故障"),
+        ("阿里云香港地域发生故障 - IT之家", "阿里云香港地域发生故障"),
+        # The headline's own words after a dash stay.
+        ("Slack down - what we know", "Slack down - what we know"),
+        ("Outage - Cloudflare, AWS down", "Outage - Cloudflare, AWS down"),
+    ],
+)  # fmt: skip
+def test_an_outlet_after_a_dash_is_no_part_of_the_headline(title: str, bare: str) -> None:
+    assert without_outlet(title) == bare
+
+
+def test_the_outlet_after_a_dash_is_nobodys_name() -> None:
+    assert title_names("Greyfriars Bank app not working - Manchester Evening News") == {
+        "greyfriars"
+    }
+
+
+@pytest.mark.parametrize(
+    ("opening", "name"),
+    [
+        ("The Dutch grocer says card payments work again. Versmarkt told customers to "
+         "expect online orders later this week.", "versmarkt"),
+        ("The district was hit on Monday. Holdvast said it had restored payments.", "holdvast"),
+    ],
+)  # fmt: skip
+def test_who_speaks_first_in_a_sentence_is_named(opening: str, name: str) -> None:
+    assert name in report_names("Dutch grocer gets tills ringing again", opening)
+
+
+def test_people_who_speak_first_in_a_sentence_are_not_named() -> None:
+    assert report_names(
+        "Dutch grocer gets tills ringing again",
+        "Tills work again. Hackers said they took files. Engineers said it took days.",
+    ) == ("dutch",)
+
+
+@pytest.mark.parametrize(
+    ("lead", "day"),
+    [
+        # Published on a Tuesday: "Tuesday" is that day, the Wednesday is ahead.
+        ("Ambulances were diverted Tuesday afternoon; procedures scheduled for Wednesday "
+         "have been postponed.", (2026, 11, 24)),
+        ("Returns submitted by midnight on Saturday will be treated as on time.", None),
+        ("The service is expected to return next Friday.", None),
+        ("预计下周三恢复全部服务。", None),
+        # "hit by Monday's outage" is the day before.
+        ("Customers hit by Monday's outage will be refunded.", (2026, 11, 23)),
+    ],
+)  # fmt: skip
+def test_a_weekday_ahead_is_not_the_events(lead: str, day: tuple[int, int, int] | None) -> None:
+    expected = datetime(*day, tzinfo=UTC) if day else None
+    assert stated_day("", lead, PUBLISHED.replace(hour=0, minute=0)) == expected
