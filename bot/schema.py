@@ -112,6 +112,10 @@ class Outage(Frozen):
     status: IncidentStatus | None = None
     started_at: datetime | None = None  # when the article says it began, if it says
     event_day: datetime | None = None  # the day it says the event happened ("on Monday")
+    # The month a follow-up names its outage by, when it names no day in it ("fined over
+    # March outage", "二月系统故障"): the first of that month. Filing places it on the first
+    # news that month of the incident it joins (bot/incidents/tracker.py).
+    event_month: datetime | None = None
     follow_up: bool = False  # a root cause / post-mortem / recovery report, not first news
     # It says the outage has lasted days or weeks, or it is the recovery from an intrusion
     # (which takes days): even its recovery is late news.
@@ -130,7 +134,7 @@ class Outage(Frozen):
     # its source, so first news' window measured from its date is too tight.
     translated: bool = False
 
-    _utc = field_validator("started_at", "event_day")(_require_utc)
+    _utc = field_validator("started_at", "event_day", "event_month")(_require_utc)
 
 
 class IncidentArticle(Frozen):

@@ -12,7 +12,7 @@ import pytest
 from bot.incidents.names import report_names, title_names, without_outlet
 from bot.incidents.tracker import IncidentTracker
 from bot.outage.classify import OutageClassifier
-from bot.outage.eventday import stated_day
+from bot.outage.eventday import named_month, stated_day
 from bot.store import Store
 from tests.test_incidents import article, file
 from tests.test_outage import article as headline
@@ -228,3 +228,72 @@ def test_people_who_speak_first_in_a_sentence_are_not_named() -> None:
 def test_a_weekday_ahead_is_not_the_events(lead: str, day: tuple[int, int, int] | None) -> None:
     expected = datetime(*day, tzinfo=UTC) if day else None
     assert stated_day("", lead, PUBLISHED.replace(hour=0, minute=0)) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "month"),
+    [
+        ("Kestrel Pay fined S$2.1 million over March outage", (2029, 3)),
+        ("HMRC blames botched database patch for January's self assessment outage", (2029, 1)),
+        ("Council IT meltdown in May cost £1.4m, report reveals", (2029, 5)),
+        ("Holdvast puts cost of January cyberattack at 31 million euros", (2029, 1)),
+        ("Greyfriars Bank says last month's outage cost £12m", (2029, 4)),
+        ("翠翼航空就二月系统故障发放补偿", (2029, 2)),
+        ("西班牙运营商为上月断网事故补偿用户", (2029, 4)),
+        ("美国德州学区称1月勒索攻击未致数据泄露", (2029, 1)),
+        # A later month is last year's.
+        ("Bank blames December outage on a storage fault", (2028, 12)),
+        # A day is no month alone (``dated_event_day``), "May" a verb, a fee no outage.
+        ("Regulator fines ICBC over March 7 app outage", None),
+        ("工商银行3月7日系统故障", None),
+        ("Cloud Outage May Cost Millions", None),
+        ("红隼支付将向受影响商户退还三月份交易手续费", None),
+        # Named to say this is another outage.
+        ("微软：Xbox周末宕机与上月Azure故障无关 会员获赠5天补偿", None),
+        ("Xbox outage unrelated to last month's Azure outage", None),
+        # Too far back to be retained.
+        ("Retailer puts cost of August cyberattack at £40m", None),
+    ],
+)
+def test_the_month_a_follow_up_names_its_outage_by(
+    title: str, month: tuple[int, int] | None
+) -> None:
+    expected = datetime(*month, 1, tzinfo=UTC) if month else None
+    assert named_month(title, datetime(2029, 5, 8, 10, 0, tzinfo=UTC)) == expected
+
+
+def test_a_follow_up_naming_the_month_joins_that_months_outage_weeks_later(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    """A bank's two outages: one in March, one on May 2; the follow-up on May 8 names March."""
+    tracker = IncidentTracker(store)
+    march = datetime(2029, 3, 12, 5, 0, tzinfo=UTC)
+    first = file(
+        tracker,
+        classifier,
+        article("a", "Kestrel Pay outage: card terminals fail across Singapore",
+                "Shoppers could not pay by card as Kestrel Pay's systems failed.", march),
+    )  # fmt: skip
+    may = file(
+        tracker,
+        classifier,
+        article("b", "Kestrel Pay outage hits card payments again",
+                "Kestrel Pay's terminals failed for an hour.",
+                datetime(2029, 5, 2, 9, 0, tzinfo=UTC)),
+    )  # fmt: skip
+    follow_up = article("c", "Kestrel Pay blames storage fault for March outage",
+                        "The payments firm published its review.",
+                        datetime(2029, 5, 8, 10, 0, tzinfo=UTC))  # fmt: skip
+    outage = classifier.classify(follow_up)
+    assert outage.event_month == datetime(2029, 3, 1, tzinfo=UTC)
+    assert first != may
+    assert file(tracker, classifier, follow_up) == first
+
+
+def test_a_follow_up_naming_a_month_with_no_outage_then_starts_nothing_posted(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    item = article("a", "Kestrel Pay blames storage fault for March outage", "",
+                   datetime(2029, 5, 8, 10, 0, tzinfo=UTC))  # fmt: skip
+    assert tracker.file(item, classifier.classify(item)).held

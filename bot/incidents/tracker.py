@@ -19,6 +19,10 @@ status page never become one):
    incident of the last 24 hours joins it too (the CrowdStrike update was
    reported as a "Microsoft outage" by some outlets).
 
+A follow-up that names its outage's month but no day ("fined over March outage",
+"二月系统故障") is read as of the first news, that month, of the incident it would join
+then; with none, as of its publication. (Read before the outage's news, as no feed
+publishes it, it stays a held incident of its own.)
 Undated articles join only by rules 1 and 2 (a citation or near-duplicate of a dated
 report), unless they write the event's full date ("on Monday 4th October 2021"), or
 its day in the year of the page's own posted/updated note: that is then their event
@@ -70,6 +74,7 @@ from bot.incidents.rules import (
     other_thread,
     products_compatible,
     regions_compatible,
+    report_time,
     same_unnamed_subject,
     subject_of,
     title_similarity,
@@ -117,6 +122,8 @@ class IncidentTracker:
             existing = self._filed_incident(article.id)
             if existing is not None:  # filed by another worker meanwhile
                 return existing, False
+            if outage.is_outage and outage.event_month is not None:
+                outage = self._in_named_month(article, outage, minhash)
             matches = self._match(article, outage, minhash) if outage.is_outage else []
             if not matches:  # an aftermath story starts a held incident (see Incident.held)
                 incident = start(article, outage)
@@ -136,6 +143,30 @@ class IncidentTracker:
     def _filed_incident(self, article_id: str) -> Incident | None:
         filed = self._store.redis.get(self._store.keys.filed(article_id))
         return self._book.get(str(filed)) if filed else None
+
+    def _in_named_month(self, article: Article, outage: Outage, minhash: MinHash) -> Outage:
+        """A follow-up that names its outage's month but no day ("fined over March
+        outage"): its event is the first news, that month, of the incident it joins when
+        read as of that month. It is read as of mid-month and as of the month's end (a
+        follow-up's window reaches FOLLOW_UP_WINDOW back, so the two cover the month);
+        with no such incident it stays as of its publication."""
+        first = outage.event_month
+        if first is None:
+            return outage
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(microseconds=1)
+        for probe in (first + FOLLOW_UP_WINDOW, last):
+            probed = outage.model_copy(update={"event_day": probe, "started_at": None})
+            for incident in self._match(article, probed, minhash)[:1]:
+                news = [
+                    when
+                    for report in incident.articles
+                    if not report.late
+                    and (when := report_time(report)) is not None
+                    and first <= when <= last
+                ]
+                if news:
+                    return outage.model_copy(update={"event_day": min(news), "started_at": None})
+        return outage
 
     def _match(self, article: Article, outage: Outage, minhash: MinHash) -> list[Incident]:
         """The incident(s) ``article`` joins, closest first; several when it bridges them."""

@@ -27,7 +27,7 @@ from datetime import datetime
 
 from bot.incidents.names import han_names, without_dateline, without_outlet
 from bot.outage.entities import EntityCatalog
-from bot.outage.eventday import dated_event_day, stated_day, written_day
+from bot.outage.eventday import dated_event_day, named_month, stated_day, written_day
 from bot.outage.followups import FollowUps
 from bot.outage.lexicon import Lexicon
 from bot.outage.reading import (
@@ -190,12 +190,28 @@ class OutageClassifier:
             day = None
         # A follow-up weeks later names the outage it is about by its date: that is its
         # event day, further back than a first report's stated day may be.
+        month = None
         if (follow_up or aftermath or status == "postmortem") and not repeat:
             day = _earliest(
                 day,
                 dated,
                 dated_event_day(lead[:DATED_EVENT_LEAD_CHARS], article.published, headline=False),
             )
+            # One that names only the month ("over March outage") is placed in it when
+            # filed; a day it states in that month is better still.
+            month = named_month(article.title, article.published) if dated is None else None
+            if (
+                month is not None
+                and day is not None
+                and (day.year, day.month)
+                == (
+                    month.year,
+                    month.month,
+                )
+            ):
+                month = None
+            elif month is not None:
+                day = None
         return Outage(
             is_outage=is_outage,
             confidence=round(1 / (1 + math.exp(-(score - THRESHOLD))), 3),
@@ -211,6 +227,7 @@ class OutageClassifier:
             status=status,
             started_at=stated_start(article, lead, day) if is_outage else None,
             event_day=day if is_outage else None,
+            event_month=month if is_outage else None,
             follow_up=follow_up,
             lasted_days=lasted_days_in_title
             or (is_outage and bool(self._lexicon.lasted_days.search(lead[:STATUS_LEAD_CHARS])))

@@ -168,6 +168,57 @@ def dated_event_day(text: str, published: datetime, *, headline: bool = True) ->
     return min(days) if days else None
 
 
+# A month right before an outage noun, with no day ("January's self assessment outage",
+# "February cyberattack", "二月系统故障", "1月勒索攻击"), or after one ("meltdown in May"),
+# or the month before ("last month's outage", "上月断网事故"). "May" must touch its noun
+# ("May outage"): "Outage May Cost Millions" is a verb.
+NAMED_MONTH_REACH = 6  # months back
+_MONTH_WORDS = "|".join(sorted((m for m in _MONTHS if m != "may"), key=len, reverse=True))
+_EN_MONTH_EVENT = re.compile(
+    rf"\b(?:({_MONTH_WORDS})\.?(?:['’]s)?\s+(?!\d)(?:{_NOT_IT}[\w-]+\s+){{0,2}}?|(May)(?:['’]s)?\s+)"
+    rf"(?:{_IT_EVENT}|{_IT_THING}\s+(?:failures?|crash(?:es)?|glitch(?:es)?|breakdowns?))\b"
+    rf"|(?:{_IT_EVENT}|failures?|breakdowns?)\s+in\s+({_MONTH_WORDS}|May)\b"
+    r"|\b(last month)['’]s\s+(?:[\w-]+\s+){0,2}?(?:outage|failure|meltdown|disruption|attack)",
+    re.IGNORECASE,
+)
+_ZH_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+                "十": 10, "十一": 11, "十二": 12}  # fmt: skip
+_ZH_MONTH_EVENT = re.compile(
+    r"(?:(?<![\d年])(\d{1,2})|(?<![一二三四五六七八九十])(十[一二]?|[一二三四五六七八九]))月份?"
+    r"(?![\d一二三四五六七八九十]{1,3}\s*[日号])[^，,。；;：:\s]{0,8}?"
+    r"(?:故障|宕机|中断|瘫痪|断网|事故|(?:网络|勒索(?:软件)?|黑客|DDoS)攻击)"
+    r"|(上个?月)[^，,。；;：:\s]{0,8}?(?:故障|宕机|中断|瘫痪|断网|事故|攻击)"
+)
+
+
+def named_month(title: str, published: datetime) -> datetime | None:
+    """The first day of the month a headline names its outage by when it names no day
+    ("fined over March outage", "二月系统故障"), in the publication year or, for a later
+    month, the one before; up to NAMED_MONTH_REACH months back. None when it names none."""
+    found = _EN_MONTH_EVENT.search(title)
+    # Not one named to say this is another ("unrelated to last month's outage", "与上月
+    # Azure故障无关").
+    if found and not _OTHER_EVENT_BEFORE.search(title[max(0, found.start() - 40) : found.start()]):
+        word = found.group(1) or found.group(2) or found.group(3)
+        month = (published.month - 1 or 12) if found.group(4) else _MONTHS[word.lower()]
+    else:
+        zh = _ZH_MONTH_EVENT.search(title)
+        if zh is None or _OTHER_EVENT_AFTER.match(title, zh.end()):
+            return None
+        if zh.group(3):
+            month = published.month - 1 or 12
+        else:
+            month = int(zh.group(1)) if zh.group(1) else _ZH_NUMERALS[zh.group(2)]
+    if not 1 <= month <= 12:
+        return None
+    year = published.year if month <= published.month else published.year - 1
+    back = (published.year - year) * 12 + published.month - month
+    if back > NAMED_MONTH_REACH:
+        return None
+    return published.replace(year=year, month=month, day=1, hour=0, minute=0, second=0,
+                             microsecond=0)  # fmt: skip
+
+
 def _in_year(today: datetime, year: str | None, month: int, day: int) -> list[datetime]:
     """That day in the year written, else in the publication year or the one before."""
     if year is None:
