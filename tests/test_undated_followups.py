@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.incidents.names import report_names, title_names, without_outlet
+from bot.incidents.names import han_names, report_names, title_names, without_outlet
 from bot.incidents.tracker import IncidentTracker
 from bot.outage.classify import OutageClassifier
 from bot.outage.eventday import named_month, stated_day
@@ -297,3 +297,55 @@ def test_a_follow_up_naming_a_month_with_no_outage_then_starts_nothing_posted(
     item = article("a", "Kestrel Pay blames storage fault for March outage", "",
                    datetime(2029, 5, 8, 10, 0, tzinfo=UTC))  # fmt: skip
     assert tracker.file(item, classifier.classify(item)).held
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "names"),
+    [
+        # A sentence-case headline's first word, which the report writes in lower case.
+        ("Card terminals fail at Singapore shops", "Shoppers could not pay by card.",
+         {"singapore"}),
+        ("Versmarkt shoppers stranded at tills", "Customers at Versmarkt stores queued.",
+         {"versmarkt"}),
+        # "App" in a Chinese headline is no one's name.
+        ("多款App崩了？网友反映无法登录", "", set()),
+    ],
+)  # fmt: skip
+def test_words_every_headline_capitalises_are_no_names(
+    title: str, text: str, names: set[str]
+) -> None:
+    assert title_names(title, text) == names
+
+
+def test_a_translators_note_names_no_one_who_is_down() -> None:
+    names = report_names(
+        "美国俄亥俄州医疗系统遭勒索攻击 救护车被迫分流",
+        "译文声明：本文是翻译文章，原文作者Mark Ellison，文章仅供参考。美国俄亥俄州医疗机构"
+        "Brightwater Health周二遭勒索软件攻击。",
+    )
+    assert "brightwater" in names
+    assert not {"mark", "ellison"} & set(names)
+
+
+@pytest.mark.parametrize(
+    "title", ["欧盟出入境系统突发故障 多国机场口岸排长队", "全球机场值机系统故障"]
+)
+def test_many_airports_are_no_airports_name(title: str) -> None:
+    assert han_names(title) == set()
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "affected"),
+    [
+        ("Quillfeather Games hit by DDoS attack",
+         "A group calling itself VoidCrew claimed responsibility on Telegram.", ()),
+        ("多款App崩了？网友反映无法登录", "目前相关话题已登上微博热搜，涉事平台暂未回应。", ()),
+        ("Telegram down for users in Europe", "Messages would not send.", ("Telegram",)),
+    ],
+)  # fmt: skip
+def test_a_platform_where_it_was_said_or_trended_is_no_casualty(
+    classifier: OutageClassifier, title: str, text: str, affected: tuple[str, ...]
+) -> None:
+    outage = classifier.classify(headline(title, text))
+    assert outage.affected == affected
+    assert outage.provider is None

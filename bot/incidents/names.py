@@ -46,6 +46,7 @@ _ORDINARY = frozenset(
     confirms confirmed technical difficulties difficulty cyber cyberattack attack attacks
     ransomware ddos data website websites site sites network networks system systems service
     services customers users outage outages offline online hours days hit hits takes took
+    app apps
     behind caused cause causes led leads says said internet global worldwide school schools
     thousands millions company companies giant satellite tv down up fails failed failure
     ceo cfo cto cio officials covid covid-19
@@ -95,7 +96,23 @@ def title_names(title: str, text: str = "") -> set[str]:
         and word.lower() not in _KINDS
         and not _ATTACKER_AFTER.match(title, match.end())
         and (not title_case or _inner_capital(word) or word.lower() in confirmed)
+        and not _ordinary_first_word(title, match, text)
     }
+
+
+def _ordinary_first_word(title: str, match: re.Match[str], text: str) -> bool:
+    """A sentence-case headline capitalises its first word whatever it is ("Card
+    terminals fail…"): it is no name when the report's opening writes it in lower case
+    ("unable to pay by card")."""
+    word = match.group(0)
+    if title[: match.start()].strip(" \"'“‘[(") or not word[1:].islower():
+        return False
+    return (
+        re.search(
+            rf"(?<![A-Za-z]){re.escape(word.lower())}(?![A-Za-z])", text[: LEAD_NAME_CHARS * 2]
+        )
+        is not None
+    )
 
 
 # A capitalised word after a lower-case word or a comma: not a sentence's first word.
@@ -135,7 +152,9 @@ _HAN_NAME = re.compile(
     r"(?<!移动(?=运营商|支付|应用|端|业务|互联网))(?<!电信(?=运营商|诈骗|业务))"
 )
 # Words before a kind that make it no one in particular ("某银行", "多家银行").
-_HAN_VAGUE = re.compile(r"^(?:某|一家|多家|多个|各大|各家|该|这家|全国|多地|国内|海外)")
+_HAN_VAGUE = re.compile(
+    r"^(?:某|一家|多家|多个|多国|多处|多所|多座|各大|各家|各地|部分|该|这家|全国|全球|多地|国内|海外|当地)"
+)
 
 
 def han_names(title: str) -> set[str]:
@@ -175,10 +194,19 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
     names = title_names(title, text) | han_names(title)
     opening = text[:LEAD_NAME_CHARS]
     if _HAN.search(title):
+        # A translator's note names the source's author and outlet, not who is down.
+        opening = _TRANSLATION_NOTE.sub("", text[: LEAD_NAME_CHARS * 2])[:LEAD_NAME_CHARS]
         names |= {word.lower() for word in _NAME.findall(opening) if word.lower() not in _ORDINARY}
     elif all(_is_place(name) for name in names):  # no name, or only places
         names |= _opening_names(opening)
     return tuple(sorted(names))
+
+
+# A sentence of a translator's note ("译文声明：本文是翻译文章，原文作者Mark Ellison，…").
+_TRANSLATION_NOTE = re.compile(
+    r"[^。！？\n]{0,200}(?:译文声明|翻译文章|译文仅供参考|原文作者|原文地址|原文链接|本文译自|编译自)"
+    r"[^。！？\n]{0,200}[。！？\n]?"
+)
 
 
 def _opening_names(opening: str) -> set[str]:

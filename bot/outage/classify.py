@@ -37,6 +37,7 @@ from bot.outage.reading import (
     names_victim,
     opening_sentence,
     section,
+    without_channels,
 )
 from bot.outage.starttime import stated_start
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
@@ -121,8 +122,12 @@ class OutageClassifier:
             if article.published_from == "undated"
             else stated_day(article.title, article.text, article.published)
         )
-        # A wire story's dateline names where it was filed from, not what is down.
-        entities = self._catalog.extract(article.title, without_dateline(article.text))
+        # A wire story's dateline names where it was filed from, not what is down; a
+        # platform where it was said or trended ("said on Twitter", "登上微博热搜") is
+        # no casualty.
+        entities = self._catalog.extract(
+            without_channels(article.title), without_channels(without_dateline(article.text))
+        )
         stories = self.stories(article.title, lead, self._catalog.is_evidence(entities))
         score = max(score for _, score in stories)
         # A headline of several stories (a digest: "NYSE glitch; Apple event; Twitter

@@ -40,6 +40,29 @@ def opening_sentence(lead: str, note: re.Pattern[str]) -> str:
     return _first_sentence(lead[len(first) :].lstrip("。！？.!? \n"))
 
 
+# A platform named as where something was said or trended, not as what is down:
+# "Kurtz said on Twitter", "claimed responsibility on Telegram", "登上微博热搜".
+_CHANNEL = re.compile(
+    r"(?:微博|抖音|知乎|小红书|B站|百度)(?=热搜)"
+    r"|(?P<context>\b(?:said|says|posted|wrote|claimed|announced|confirmed|shared|sharing|"
+    r"told|explained|complained|reported|tweeted)\b[^.\n]{0,40}?\b(?:on|via)\s+)"
+    r"(?P<platform>Twitter/X|Twitter|X|Telegram|Weibo|Facebook|Reddit|Discord|TikTok|Mastodon|"
+    r"Bluesky|LinkedIn|Threads)\b"
+)
+
+
+def without_channels(text: str) -> str:
+    """``text`` with the platforms it names as channels blanked out (same length, so that
+    what follows keeps its place)."""
+    return _CHANNEL.sub(_blank_platform, text)
+
+
+def _blank_platform(match: re.Match[str]) -> str:
+    if match.group("platform") is None:
+        return " " * len(match.group(0))
+    return match.group("context") + " " * len(match.group("platform"))
+
+
 def names_victim(story: str, victim: re.Pattern[str], names_entity: bool) -> bool:
     """A headline's story names who was hit: a catalogue name (``names_entity``), a name
     of its own ("Finalsite"), or one victim by what it is ("Midwest hospital chain",
