@@ -67,6 +67,8 @@ def test_other_news_about_attacks_is_not(classifier: OutageClassifier, title: st
         "FCA opens investigation into Greyfriars Bank over May outage",
         "Councillors call for independent inquiry into council IT failure",
         "韩国国会议员就KT全国断网事故质询运营商",
+        "Aviation regulator seeks full report on budget carrier's check-in meltdown",
+        "MAS reviewing payment disruption, expects processor to strengthen resilience",
     ],
 )
 def test_who_asks_about_an_outage_it_names_follows_it_up(
@@ -85,6 +87,7 @@ def test_who_asks_about_an_outage_it_names_follows_it_up(
         "韩国监管部门就数据中心火灾事故对Kakao处以罚款",
         # Outages in general, or one the question only follows in time.
         "Lawmakers weigh new rules over cloud outages",
+        "Regulator publishes report on outages at banks",
         "After the us-east-1 outage, lawmakers ask whether cloud concentration is a risk",
         # Not an outage: a failure to do something.
         "Chinese regulators suspend Alibaba Cloud over failure to report Log4j vulnerability",

@@ -9,15 +9,12 @@ method here, over the lexicon's tables ([reference], [inquiry], [aftermath],
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from bot.outage.entities import EntityCatalog
 from bot.outage.lexicon import Lexicon
 from bot.outage.reading import TITLE_PARTS, names_victim
 from bot.schema import Article
-
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 class FollowUps:
@@ -56,10 +53,10 @@ class FollowUps:
     def asks_about_outage(self, article: Article) -> bool:
         """Who asks about an outage, with the outage as the object ("regulator opens probe
         into Telvia network outage", "MPs demand answers from HMRC over tax deadline
-        outage"); not when it says this is another outage ("again"), nor of an outage of
-        another year ("review over 2024 CrowdStrike outage"): a written year is read, and
-        kept, by ``dated_event_day``. Not a fine or a lawsuit ([inquiry] penalties), nor
-        on an undated page: when it was written is what places it."""
+        outage"); not when it says this is another outage ("again"), nor of one it names by
+        a date or a year ([inquiry] object: that is ``dated_event_day``'s, or another
+        year's). Not a fine or a lawsuit ([inquiry] penalties), nor on an undated page:
+        when it was written is what places it."""
         lex = self._lexicon
         title = article.title
         if (
@@ -69,11 +66,7 @@ class FollowUps:
             or lex.repeat.search(title)
         ):
             return False
-        year = article.published.year
-        return any(
-            all(int(written) == year for written in _YEAR.findall(found.group(0)))
-            for found in lex.inquiry_object.finditer(title)
-        )
+        return bool(lex.inquiry_object.search(title))
 
     def after_attack(self, title: str, names_entity: bool) -> bool:
         """One of the headline's stories names a disruptive attack on a victim it names
