@@ -352,3 +352,41 @@ def test_a_platform_where_it_was_said_or_trended_is_no_casualty(
     outage = classifier.classify(headline(title, text))
     assert outage.affected == affected
     assert outage.provider is None
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # An app's bug that crashes it on people's phones: a device fault.
+        ("某社交App曝闪退BUG：一张特定图片即可触发", "用户打开图片后应用立即退出。"),
+        ("网传某聊天软件Bug致崩溃 原理剖析", "研究人员分析了触发崩溃的代码。"),
+        # Advice to go offline: an advisory.
+        ("工控厂商建议客户将设备断网以防攻击", "厂商称已发现针对其产品的攻击活动。"),
+        ("Vendor urges utilities to disconnect controllers from the internet",
+         "The advisory follows attacks on exposed devices."),
+        # A glitch that shows people others' data: a leak.
+        ("Airline app glitch shows boarding passes to other passengers",
+         "Some users saw strangers' booking details."),
+        # A year's report, and what would happen if.
+        ("2029 Threat Report: attacks shift to disruption", "Our annual study of incidents."),
+        ("这些配置不能乱改？轻则服务中断，重则全网瘫痪", "运维人员应当注意以下几点。"),
+    ],
+)  # fmt: skip
+def test_app_bugs_advisories_leaks_and_what_if_are_not(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    assert not classifier.classify(headline(title, text)).is_outage
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("微信崩了？大量用户反映消息发不出去", "不少网友反映微信消息发送失败。"),
+        ("Airline check-in system fails, stranding passengers",
+         "Passengers queued for hours at the airport."),
+    ],
+)  # fmt: skip
+def test_outages_beside_those_words_still_are(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    assert classifier.classify(headline(title, text)).is_outage
