@@ -74,15 +74,16 @@ class FollowUps:
         Prairieview Health over ransomware attack", "学区称勒索攻击未致数据泄露"."""
         lex = self._lexicon
         for story in TITLE_PARTS.split(title):
+            # (Not an inquiry: "阿里云遭网络攻击事件调查" is a breach's as often.)
+            if not (
+                lex.disruptive_attack.search(story)
+                and (lex.attack_aftermath.search(story) or lex.aftermath.search(story))
+                and names_victim(story, lex.victim, names_entity)
+            ):
+                continue
             # Other news about the attack is not its outage's follow-up: arrests, a
             # leak of data, an industry report. (What the attack did *not* take is.)
             rest = lex.attack_aftermath.sub(" ", story)
-            if not lex.disruptive_attack.search(story) or any(
-                pattern.search(rest) for pattern in (lex.negative, lex.headline_negative)
-            ):
-                continue
-            # (Not an inquiry: "阿里云遭网络攻击事件调查" is a breach's as often.)
-            followed = lex.attack_aftermath.search(story) or lex.aftermath.search(story)
-            if followed and names_victim(story, lex.victim, names_entity):
+            if not any(pattern.search(rest) for pattern in (lex.negative, lex.headline_negative)):
                 return True
         return False
