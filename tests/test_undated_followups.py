@@ -390,3 +390,35 @@ def test_outages_beside_those_words_still_are(
     classifier: OutageClassifier, title: str, text: str
 ) -> None:
     assert classifier.classify(headline(title, text)).is_outage
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # Industry reports, opinion, a mitigated attack, a denied claim.
+        ("报告:企业因系统故障平均每小时损失数十万元", "一项针对500家企业的调查显示。"),
+        ("观点:云服务宕机难以避免 企业应为故障而设计", "作者认为多云架构是必要的。"),
+        ("某云厂商称今年成功防御多起超大流量攻击 全程零中断", "其防护平台自动清洗了攻击流量。"),
+        ("Hacktivists claim to have knocked ministry website down; ministry says it stayed online",
+         "The group posted screenshots of error pages; officials said the site was up."),
+        # Devices broken by their own firmware, and flaws that would let attackers crash servers.
+        ("Camera owners report random crashes after firmware update",
+         "Owners say the cameras restart every few minutes."),
+        ("Smart TV firmware update leaves sets rebooting in a loop", "A fix is promised."),
+        ("Parser flaws open web servers to denial-of-service attacks", "Patches are available."),
+        # A train that broke down, a region cut off by its government for months.
+        ("动车途中故障停车 乘客滞留车厢两小时", "铁路部门称列车牵引系统出现故障。"),
+        ("某地区断网满百日 当地商户损失惨重", "当局以安全为由切断了移动互联网。"),
+    ],
+)  # fmt: skip
+def test_reports_claims_and_broken_devices_in_outage_words_are_not(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    assert not classifier.classify(headline(title, text)).is_outage
+
+
+def test_a_cloud_disk_is_a_cloud_service_not_a_device(classifier: OutageClassifier) -> None:
+    outage = classifier.classify(
+        headline("某云服务商云硬盘故障致客户数据丢失 官方公布原因并赔偿", "故障导致部分业务停摆。")
+    )
+    assert outage.is_outage

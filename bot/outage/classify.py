@@ -256,10 +256,13 @@ class OutageClassifier:
         The lead is read once, however many stories the title holds (a hostile one holds
         thousands)."""
         opening = self._read_lead(lead)
-        segments = [part for part in TITLE_PARTS.split(title) if part.strip()] or [title]
+        # Two clauses of one story are read together ("Hacktivists claim to have taken
+        # ministry site down; government says it stayed online"); a site's suffix with them.
+        segments = [title]
         # A digest's opening goes through its stories in turn: the patch and the breach
         # in it are the other stories', not evidence against the outage one.
         if self._is_digest(title):
+            segments = [part for part in TITLE_PARTS.split(title) if part.strip()] or [title]
             opening = replace(opening, negative_hits=0)
         return [
             (segment, self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity))
