@@ -111,17 +111,24 @@ def test_citations_are_read_from_the_opening_only_whatever_the_text_holds() -> N
 def test_a_headline_of_thousands_of_stories_reads_the_lead_once() -> None:
     """A digest headline is scored story by story ("A outage | B breach"); a hostile one
     holds thousands. Its lead is read once per report, not once per story: 6,667
-    stories over a 1,500-character opening took 91 s before, about 3 s now."""
+    stories over a 1,500-character opening took 91 s before, about 3 s then; now only the
+    headline's first 2,000 characters are read at all."""
     from bot.intake.pipeline import Intelligence
     from tests.test_outage import article
 
     classifier = Intelligence.load().classifier
     junk = "Acme Conti Department | ZDNet " * 8000
-    hostile = article(junk[:200_000] + "| Payments app down for hours", junk)
-    start = time.perf_counter()
-    outage = classifier.classify(hostile)
-    assert time.perf_counter() - start < 20
-    assert outage.is_outage  # the one outage story among the junk still counts
+    # Only a headline's first 2,000 characters are read (TITLE_CHARS): an outage story
+    # among the first of thousands still counts, one after them is not read.
+    for title, read in (
+        ("Payments app down for hours | " + junk[:200_000], True),
+        (junk[:200_000] + "| Payments app down for hours", False),
+    ):
+        hostile = article(title, junk)
+        start = time.perf_counter()
+        outage = classifier.classify(hostile)
+        assert time.perf_counter() - start < 20
+        assert outage.is_outage == read
     # Filing reads the same headline's names (site suffixes, attackers' names): linear too.
     from bot.incidents.names import report_names
 
