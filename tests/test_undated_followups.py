@@ -29,6 +29,7 @@ PUBLISHED = datetime(2026, 11, 24, 20, 30, tzinfo=UTC)
         "Brightwater Health says no evidence patient data was stolen in ransomware attack",
         "Gravewind ransomware gang claims attack on California school district",
         "Cyber attack to cost Marlow & Finch £180 million",
+        "Holdvast puts cost of January cyberattack at 31 million euros",
         "FreeBuf早报丨美国德州学区称勒索攻击未致数据泄露；某VPN厂商修复高危漏洞",
         "勒索团伙Gravewind宣称对美国加州Riverbend学区攻击负责",
     ],
