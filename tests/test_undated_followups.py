@@ -1,7 +1,7 @@
-"""Follow-ups that name no date, and words of outage news, from session 25's written sagas
-(tests/data/incident_sagas_4.txt; our text, unit cases): what followed an attack on a
-victim the headline names, who asks about an outage it names, systems that collapse or
-break down, outlets after a dash, and weekdays that lie ahead."""
+"""Follow-ups that name no day, from session 25's written sagas (tests/data/
+incident_sagas_4.txt; our text, unit cases): what followed an attack on a victim the
+headline names, who asks about an outage it names, the month a follow-up names its outage
+by, and weekdays that lie ahead."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.incidents.names import han_names, report_names, title_names, without_outlet
 from bot.incidents.tracker import IncidentTracker
 from bot.outage.classify import OutageClassifier
 from bot.outage.eventday import named_month, stated_day
@@ -126,97 +125,6 @@ def test_a_question_two_weeks_on_joins_the_outage_and_alone_starts_nothing_poste
 
 
 @pytest.mark.parametrize(
-    ("title", "text"),
-    [
-        ("Practices work through the night after HMRC portal collapse",
-         "Accountants said they had been unable to file returns."),
-        ("Poll book vendor blames expired security certificate for Texas primary breakdown",
-         "Electronic poll books failed to connect at dozens of polling sites."),
-        ("Card terminals fail at Singapore shops and food courts during lunch hour",
-         "Shoppers were asked to pay in cash."),
-        ("Quillfeather restores Riftbound servers, promises in-game compensation", ""),
-        ("No signal? Telvia customers left without calls or data for hours", ""),
-        ("Judge keeps polls open late after check-in failures",
-         "Voters waited hours as the electronic check-in system failed to connect."),
-        ("HMRC self assessment service down on deadline day",
-         "Taxpayers were met with error messages."),
-        # A faulty change named as the cause is no news of a patch or an upgrade.
-        ("HMRC blames botched database patch for January's self assessment outage", ""),
-        ("Spanish telco blames botched core upgrade for seven-hour network outage", ""),
-    ],
-)  # fmt: skip
-def test_systems_that_give_way_in_these_words_are_outage_news(
-    classifier: OutageClassifier, title: str, text: str
-) -> None:
-    assert classifier.classify(headline(title, text)).is_outage
-
-
-@pytest.mark.parametrize(
-    ("title", "text"),
-    [
-        # Guides to recovering, and steps to take.
-        ("勒索软件攻击后如何快速恢复？企业应急响应五步走", "本文介绍遭勒索攻击后的处置流程。"),
-        ("勒索软件攻击后快速恢复的八个关键步骤", "企业应当提前制定预案。"),
-        ("How hospitals can recover faster from a ransomware outage", "Plan ahead."),
-        ("5 steps to recover from a cloud outage", "A checklist."),
-        # A deadline is news of its own; a change's own bug is a device's.
-        ("EU sets deadline for cloud providers to report outages", "The rules apply next year."),
-        ("New \"Brash\" exploit crashes Chromium browsers",
-         "A technical breakdown of the flaw shows how a single URL crashes the tab."),
-    ],
-)  # fmt: skip
-def test_guides_deadlines_and_breakdowns_of_a_flaw_are_not(
-    classifier: OutageClassifier, title: str, text: str
-) -> None:
-    assert not classifier.classify(headline(title, text)).is_outage
-
-
-@pytest.mark.parametrize(
-    ("title", "bare"),
-    [
-        ("HMRC self assessment service down on deadline day - BBC News",
-         "HMRC self assessment service down on deadline day"),
-        ("Azure outage – The Register", "Azure outage"),
-        ("Spain's Telvia suffers nationwide outage - The Times of India",
-         "Spain's Telvia suffers nationwide outage"),
-        ("新加坡多家商户刷卡支付中断 红隼支付称系统故障 - 联合早报",
-         "新加坡多家商户刷卡支付中断 红隼支付称系统故障"),
-        ("阿里云香港地域发生故障 - IT之家", "阿里云香港地域发生故障"),
-        # The headline's own words after a dash stay.
-        ("Slack down - what we know", "Slack down - what we know"),
-        ("Outage - Cloudflare, AWS down", "Outage - Cloudflare, AWS down"),
-    ],
-)  # fmt: skip
-def test_an_outlet_after_a_dash_is_no_part_of_the_headline(title: str, bare: str) -> None:
-    assert without_outlet(title) == bare
-
-
-def test_the_outlet_after_a_dash_is_nobodys_name() -> None:
-    assert title_names("Greyfriars Bank app not working - Manchester Evening News") == {
-        "greyfriars"
-    }
-
-
-@pytest.mark.parametrize(
-    ("opening", "name"),
-    [
-        ("The Dutch grocer says card payments work again. Versmarkt told customers to "
-         "expect online orders later this week.", "versmarkt"),
-        ("The district was hit on Monday. Holdvast said it had restored payments.", "holdvast"),
-    ],
-)  # fmt: skip
-def test_who_speaks_first_in_a_sentence_is_named(opening: str, name: str) -> None:
-    assert name in report_names("Dutch grocer gets tills ringing again", opening)
-
-
-def test_people_who_speak_first_in_a_sentence_are_not_named() -> None:
-    assert report_names(
-        "Dutch grocer gets tills ringing again",
-        "Tills work again. Hackers said they took files. Engineers said it took days.",
-    ) == ("dutch",)
-
-
-@pytest.mark.parametrize(
     ("lead", "day"),
     [
         # Published on a Tuesday: "Tuesday" is that day, the Wednesday is ahead.
@@ -301,125 +209,3 @@ def test_a_follow_up_naming_a_month_with_no_outage_then_starts_nothing_posted(
     item = article("a", "Kestrel Pay blames storage fault for March outage", "",
                    datetime(2029, 5, 8, 10, 0, tzinfo=UTC))  # fmt: skip
     assert tracker.file(item, classifier.classify(item)).held
-
-
-@pytest.mark.parametrize(
-    ("title", "text", "names"),
-    [
-        # A sentence-case headline's first word, which the report writes in lower case.
-        ("Card terminals fail at Singapore shops", "Shoppers could not pay by card.",
-         {"singapore"}),
-        ("Versmarkt shoppers stranded at tills", "Customers at Versmarkt stores queued.",
-         {"versmarkt"}),
-        # "App" in a Chinese headline is no one's name.
-        ("多款App崩了？网友反映无法登录", "", set()),
-    ],
-)  # fmt: skip
-def test_words_every_headline_capitalises_are_no_names(
-    title: str, text: str, names: set[str]
-) -> None:
-    assert title_names(title, text) == names
-
-
-def test_a_translators_note_names_no_one_who_is_down() -> None:
-    names = report_names(
-        "美国俄亥俄州医疗系统遭勒索攻击 救护车被迫分流",
-        "译文声明：本文是翻译文章，原文作者Mark Ellison，文章仅供参考。美国俄亥俄州医疗机构"
-        "Brightwater Health周二遭勒索软件攻击。",
-    )
-    assert "brightwater" in names
-    assert not {"mark", "ellison"} & set(names)
-
-
-@pytest.mark.parametrize(
-    "title", ["欧盟出入境系统突发故障 多国机场口岸排长队", "全球机场值机系统故障"]
-)
-def test_many_airports_are_no_airports_name(title: str) -> None:
-    assert han_names(title) == set()
-
-
-@pytest.mark.parametrize(
-    ("title", "text", "affected"),
-    [
-        ("Quillfeather Games hit by DDoS attack",
-         "A group calling itself VoidCrew claimed responsibility on Telegram.", ()),
-        ("多款App崩了？网友反映无法登录", "目前相关话题已登上微博热搜，涉事平台暂未回应。", ()),
-        ("Telegram down for users in Europe", "Messages would not send.", ("Telegram",)),
-    ],
-)  # fmt: skip
-def test_a_platform_where_it_was_said_or_trended_is_no_casualty(
-    classifier: OutageClassifier, title: str, text: str, affected: tuple[str, ...]
-) -> None:
-    outage = classifier.classify(headline(title, text))
-    assert outage.affected == affected
-    assert outage.provider is None
-
-
-@pytest.mark.parametrize(
-    ("title", "text"),
-    [
-        # An app's bug that crashes it on people's phones: a device fault.
-        ("某社交App曝闪退BUG：一张特定图片即可触发", "用户打开图片后应用立即退出。"),
-        ("网传某聊天软件Bug致崩溃 原理剖析", "研究人员分析了触发崩溃的代码。"),
-        # Advice to go offline: an advisory.
-        ("工控厂商建议客户将设备断网以防攻击", "厂商称已发现针对其产品的攻击活动。"),
-        ("Vendor urges utilities to disconnect controllers from the internet",
-         "The advisory follows attacks on exposed devices."),
-        # A glitch that shows people others' data: a leak.
-        ("Airline app glitch shows boarding passes to other passengers",
-         "Some users saw strangers' booking details."),
-        # A year's report, and what would happen if.
-        ("2029 Threat Report: attacks shift to disruption", "Our annual study of incidents."),
-        ("这些配置不能乱改？轻则服务中断，重则全网瘫痪", "运维人员应当注意以下几点。"),
-    ],
-)  # fmt: skip
-def test_app_bugs_advisories_leaks_and_what_if_are_not(
-    classifier: OutageClassifier, title: str, text: str
-) -> None:
-    assert not classifier.classify(headline(title, text)).is_outage
-
-
-@pytest.mark.parametrize(
-    ("title", "text"),
-    [
-        ("微信崩了？大量用户反映消息发不出去", "不少网友反映微信消息发送失败。"),
-        ("Airline check-in system fails, stranding passengers",
-         "Passengers queued for hours at the airport."),
-    ],
-)  # fmt: skip
-def test_outages_beside_those_words_still_are(
-    classifier: OutageClassifier, title: str, text: str
-) -> None:
-    assert classifier.classify(headline(title, text)).is_outage
-
-
-@pytest.mark.parametrize(
-    ("title", "text"),
-    [
-        # Industry reports, opinion, a mitigated attack, a denied claim.
-        ("报告:企业因系统故障平均每小时损失数十万元", "一项针对500家企业的调查显示。"),
-        ("观点:云服务宕机难以避免 企业应为故障而设计", "作者认为多云架构是必要的。"),
-        ("某云厂商称今年成功防御多起超大流量攻击 全程零中断", "其防护平台自动清洗了攻击流量。"),
-        ("Hacktivists claim to have knocked ministry website down; ministry says it stayed online",
-         "The group posted screenshots of error pages; officials said the site was up."),
-        # Devices broken by their own firmware, and flaws that would let attackers crash servers.
-        ("Camera owners report random crashes after firmware update",
-         "Owners say the cameras restart every few minutes."),
-        ("Smart TV firmware update leaves sets rebooting in a loop", "A fix is promised."),
-        ("Parser flaws open web servers to denial-of-service attacks", "Patches are available."),
-        # A train that broke down, a region cut off by its government for months.
-        ("动车途中故障停车 乘客滞留车厢两小时", "铁路部门称列车牵引系统出现故障。"),
-        ("某地区断网满百日 当地商户损失惨重", "当局以安全为由切断了移动互联网。"),
-    ],
-)  # fmt: skip
-def test_reports_claims_and_broken_devices_in_outage_words_are_not(
-    classifier: OutageClassifier, title: str, text: str
-) -> None:
-    assert not classifier.classify(headline(title, text)).is_outage
-
-
-def test_a_cloud_disk_is_a_cloud_service_not_a_device(classifier: OutageClassifier) -> None:
-    outage = classifier.classify(
-        headline("某云服务商云硬盘故障致客户数据丢失 官方公布原因并赔偿", "故障导致部分业务停摆。")
-    )
-    assert outage.is_outage
