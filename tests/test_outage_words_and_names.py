@@ -161,6 +161,7 @@ def test_a_platform_where_it_was_said_or_trended_is_no_casualty(
     [
         # An app's bug that crashes it on people's phones: a device fault.
         ("某社交App曝闪退BUG：一张特定图片即可触发", "用户打开图片后应用立即退出。"),
+        ("某聊天软件最新BUG！一张特殊的图片，点开就闪退", "厂商称将尽快修复。"),
         ("网传某聊天软件Bug致崩溃 原理剖析", "研究人员分析了触发崩溃的代码。"),
         # Advice to go offline: an advisory.
         ("工控厂商建议客户将设备断网以防攻击", "厂商称已发现针对其产品的攻击活动。"),
