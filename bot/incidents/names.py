@@ -58,12 +58,14 @@ _ORDINARY = frozenset(
 # every headline of that site shares: no subject. Latin words only, so a digest's
 # "FreeBuf早报 | <story>" keeps its story.
 _OUTLET_SUFFIX = re.compile(
-    r"\s+[|｜]\s+[A-Za-z0-9][A-Za-z0-9.&'’ ]{0,40}$"
-    # News aggregators and pages' <title> put the outlet after a dash: "… - BBC News",
-    # "… – The Register", "… - 新浪科技". Only a name (capitalised words, or a Chinese
-    # outlet's name by its ending): "… - what we know" is the headline's own.
-    r"|\s+[-–—]\s+(?:[A-Z0-9][\w.&'’]*(?:\s(?:of|the|and|&|[A-Z0-9][\w.&'’]*)){0,5}"
-    r"|[\u4e00-\u9fffA-Za-z0-9]{1,8}?(?:网|报|新闻|科技|之家|财经|氪|内参|社|号|频道|在线|周刊))$"
+    r"(?<=\S)\s+[|｜]\s+[A-Za-z0-9][A-Za-z0-9.&'’ ]{0,40}$"
+    # News aggregators and pages' <title> put the outlet after a hyphen or an en dash:
+    # "… - BBC News", "… – The Register", "… - 新浪科技". Only a short name (up to four
+    # capitalised words, "of"/"the" between; or a Chinese outlet's name by its ending):
+    # "… - what we know", "… – Lloyds and Halifax", "— CrowdStrike Update Crashes
+    # Windows PCs", "- 全城断网" are the headline's own.
+    r"|(?<=\S)\s+[-–]\s+(?:[A-Z0-9][\w.&'’]*(?:\s(?:of|the|[A-Z0-9][\w.&'’]*)){0,3}"
+    r"|[\u4e00-\u9fffA-Za-z0-9]{1,8}?(?:新闻网?|科技|之家|财经|日报|早报|晚报|时报|周刊|氪|内参|频道|在线))$"
 )
 # A name right before one of these is who attacked, not who is down: "KP Snacks hit by
 # Conti ransomware" and "Shutterfly disrupted by Conti ransomware" are two victims.
@@ -82,8 +84,9 @@ def title_names(title: str, text: str = "") -> set[str]:
     every word is capitalised, so only all-caps and camel-case words (DISH, FinalSite)
     stand out as names there, and words the report's opening also writes capitalised
     in mid-sentence ("Ingram Micro Confirms …" over "… distributor Ingram Micro said").
-    Not names: the outlet of a site suffix, an attacker's name, and kinds of body
-    shared by many ("Department", "Health").
+    Not names: the outlet of a site suffix, an attacker's name, kinds of body
+    shared by many ("Department", "Health"), and a sentence-case headline's first word
+    that the report's opening writes in lower case ("Card terminals fail…").
     """
     title = without_outlet(title)
     words = _WORD.findall(title)
@@ -105,7 +108,7 @@ def _ordinary_first_word(title: str, match: re.Match[str], text: str) -> bool:
     terminals fail…"): it is no name when the report's opening writes it in lower case
     ("unable to pay by card")."""
     word = match.group(0)
-    if title[: match.start()].strip(" \"'“‘[(") or not word[1:].islower():
+    if match.start() != len(title) - len(title.lstrip(" \"'“‘[(")) or not word[1:].islower():
         return False
     return (
         re.search(
@@ -287,7 +290,8 @@ _LEAD_ORDINARY = frozenset(
     engineers analysts experts researchers authorities police investigators passengers
     travellers travelers callers subscribers members parents teachers drivers merchants
     retailers businesses companies sources spokespeople spokesperson administrators
-    prosecutors regulators lawmakers doctors nurses
+    prosecutors regulators lawmakers doctors nurses spokesman spokeswoman commuters
+    witnesses ministers executives employees agents owners tenants operators clients
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 

@@ -123,7 +123,7 @@ class IncidentTracker:
             if existing is not None:  # filed by another worker meanwhile
                 return existing, False
             if outage.is_outage and outage.event_month is not None:
-                outage = self._in_named_month(article, outage, minhash)
+                outage = self._in_named_month(article, outage, outage.event_month, minhash)
             matches = self._match(article, outage, minhash) if outage.is_outage else []
             if not matches:  # an aftermath story starts a held incident (see Incident.held)
                 incident = start(article, outage)
@@ -144,19 +144,18 @@ class IncidentTracker:
         filed = self._store.redis.get(self._store.keys.filed(article_id))
         return self._book.get(str(filed)) if filed else None
 
-    def _in_named_month(self, article: Article, outage: Outage, minhash: MinHash) -> Outage:
+    def _in_named_month(
+        self, article: Article, outage: Outage, first: datetime, minhash: MinHash
+    ) -> Outage:
         """A follow-up that names its outage's month but no day ("fined over March
         outage"): its event is the first news, that month, of the incident it joins when
         read as of that month. It is read as of mid-month and as of the month's end (a
         follow-up's window reaches FOLLOW_UP_WINDOW back, so the two cover the month);
         with no such incident it stays as of its publication."""
-        first = outage.event_month
-        if first is None:
-            return outage
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(microseconds=1)
         for probe in (first + FOLLOW_UP_WINDOW, last):
             probed = outage.model_copy(update={"event_day": probe, "started_at": None})
-            for incident in self._match(article, probed, minhash)[:1]:
+            for incident in self._match(article, probed, minhash):
                 news = [
                     when
                     for report in incident.articles

@@ -163,7 +163,7 @@ class OutageClassifier:
         # opens investigation into bank over May outage"); an attack's only when the
         # headline says nothing is down ("…claims attack on hospital, systems down" is news).
         followed = (dated is None and self._follow_ups.asks_about_outage(article)) or (
-            self._follow_ups.after_attack(article.title, self._catalog.is_evidence(entities))
+            self._follow_ups.after_attack(article.title)
             and not self._lexicon.outage.search(article.title)
         )
         refers = not is_outage and (self._follow_ups.refers(article.title) or followed)
@@ -211,15 +211,7 @@ class OutageClassifier:
             # One that names only the month ("over March outage") is placed in it when
             # filed; a day it states in that month is better still.
             month = named_month(article.title, article.published) if dated is None else None
-            if (
-                month is not None
-                and day is not None
-                and (day.year, day.month)
-                == (
-                    month.year,
-                    month.month,
-                )
-            ):
+            if month is not None and day is not None and _same_month(day, month):
                 month = None
             elif month is not None:
                 day = None
@@ -262,13 +254,10 @@ class OutageClassifier:
         The lead is read once, however many stories the title holds (a hostile one holds
         thousands)."""
         opening = self._read_lead(lead)
-        # Two clauses of one story are read together ("Hacktivists claim to have taken
-        # ministry site down; government says it stayed online"); a site's suffix with them.
-        segments = [title]
+        segments = [part for part in TITLE_PARTS.split(title) if part.strip()] or [title]
         # A digest's opening goes through its stories in turn: the patch and the breach
         # in it are the other stories', not evidence against the outage one.
         if self._is_digest(title):
-            segments = [part for part in TITLE_PARTS.split(title) if part.strip()] or [title]
             opening = replace(opening, negative_hits=0)
         return [
             (segment, self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity))
@@ -390,6 +379,10 @@ class OutageClassifier:
                 if pattern.search(text):
                     return name
         return "ongoing"
+
+
+def _same_month(a: datetime, b: datetime) -> bool:
+    return (a.year, a.month) == (b.year, b.month)
 
 
 def _earliest(*days: datetime | None) -> datetime | None:

@@ -72,8 +72,8 @@ _ZH_WEEKDAY = re.compile(r"(上)?(?:周|星期|礼拜)([一二三四五六日天
 # put the event almost a week early.
 AHEAD_CHARS = 24
 _AHEAD = re.compile(
-    r"(?:\b(?:(?:scheduled|planned|set|slated|due|expected|postponed|delayed|moved|pushed)"
-    r"(?:\s+\w+)?\s+(?:for|on|until|to)|until|till|next|this\s+coming"
+    r"(?:\b(?:(?:scheduled|planned|set|slated|due|expected)(?:\s+\w+)?\s+(?:for|on)"
+    r"|(?:postponed|delayed|moved|pushed)(?:\s+\w+)?\s+(?:until|to)|until|till|next|this\s+coming"
     r"|by\s+(?:midnight|noon|the\s+end\s+of|end\s+of|close\s+of\s+\w+)(?:\s+on)?)"
     r"|将于|将在|预计|计划|定于|推迟到|推迟至|延期至|直到|下)\s*$",
     re.IGNORECASE,
@@ -170,16 +170,20 @@ def dated_event_day(text: str, published: datetime, *, headline: bool = True) ->
 
 # A month right before an outage noun, with no day ("January's self assessment outage",
 # "February cyberattack", "二月系统故障", "1月勒索攻击"), or after one ("meltdown in May"),
-# or the month before ("last month's outage", "上月断网事故"). "May" must touch its noun
-# ("May outage"): "Outage May Cost Millions" is a verb.
-NAMED_MONTH_REACH = 6  # months back
-_MONTH_WORDS = "|".join(sorted((m for m in _MONTHS if m != "may"), key=len, reverse=True))
+# or the month before ("last month's outage", "上月断网事故"). A month's full name,
+# capitalised ("Workers march over…", "Jan Smith", "Mar del Plata" are none), with no year
+# after it ("in March 2024" is another year's). "May" must touch its noun ("May
+# outage"): "Outage May Cost Millions" is a verb. As far back as a dated one
+# (DATED_EVENT_REACH).
+NAMED_MONTH_REACH = 3  # months back
+_FULL_MONTHS = "January|February|March|April|June|July|August|September|October|November|December"
+_NO_YEAR = r"(?!,?\s+(?:(?:19|20)\d\d|last\s+year)\b)"
 _EN_MONTH_EVENT = re.compile(
-    rf"\b(?:({_MONTH_WORDS})\.?(?:['’]s)?\s+(?!\d)(?:{_NOT_IT}[\w-]+\s+){{0,2}}?|(May)(?:['’]s)?\s+)"
-    rf"(?:{_IT_EVENT}|{_IT_THING}\s+(?:failures?|crash(?:es)?|glitch(?:es)?|breakdowns?))\b"
-    rf"|(?:{_IT_EVENT}|failures?|breakdowns?)\s+in\s+({_MONTH_WORDS}|May)\b"
-    r"|\b(last month)['’]s\s+(?:[\w-]+\s+){0,2}?(?:outage|failure|meltdown|disruption|attack)",
-    re.IGNORECASE,
+    rf"\b(?:({_FULL_MONTHS})(?:['’]s)?\s+(?!\d)(?:(?i:{_NOT_IT})[\w-]+\s+){{0,2}}?|(May)(?:['’]s)?\s+)"
+    rf"(?i:{_IT_EVENT}|{_IT_THING}\s+(?:failures?|crash(?:es)?|glitch(?:es)?|breakdowns?))\b"
+    rf"|(?i:{_IT_EVENT}|failures?|breakdowns?)\s+in\s+({_FULL_MONTHS}|May)\b{_NO_YEAR}"
+    rf"|\b((?i:last month))['’]s\s+(?:(?i:{_NOT_IT})[\w-]+\s+){{0,2}}?"
+    r"(?i:outage|failure|meltdown|disruption|attack)"
 )
 _ZH_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
                 "十": 10, "十一": 11, "十二": 12}  # fmt: skip

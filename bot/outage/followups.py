@@ -66,19 +66,28 @@ class FollowUps:
             or lex.repeat.search(title)
         ):
             return False
-        return bool(lex.inquiry_object.search(title))
+        asked = lex.inquiry_object.search(title)
+        # A headline that says besides what is down is news of the outage ("Lloyds app
+        # down: customers demand answers over outage").
+        return asked is not None and not lex.outage.search(
+            title[: asked.start()] + " " + title[asked.end() :]
+        )
 
-    def after_attack(self, title: str, names_entity: bool) -> bool:
+    def after_attack(self, title: str) -> bool:
         """One of the headline's stories names a disruptive attack on a victim it names
-        and what followed it ([attack_aftermath], [aftermath]): "Patients sue
-        Prairieview Health over ransomware attack", "学区称勒索攻击未致数据泄露"."""
+        and what followed it ([attack_aftermath]: what it cost, who claimed it, what was
+        not stolen): "Finalsite says no data stolen during ransomware attack",
+        "学区称勒索攻击未致数据泄露". Not an inquiry ("阿里云遭网络攻击事件调查" is a breach's
+        as often), a lawsuit (other news, as for any outage) or a confirmation or apology
+        ("hospital confirms ransomware attack" is first news as often)."""
         lex = self._lexicon
         for story in TITLE_PARTS.split(title):
-            # (Not an inquiry: "阿里云遭网络攻击事件调查" is a breach's as often.)
             if not (
                 lex.disruptive_attack.search(story)
-                and (lex.attack_aftermath.search(story) or lex.aftermath.search(story))
-                and names_victim(story, lex.victim, names_entity)
+                and lex.attack_aftermath.search(story)
+                and names_victim(
+                    story, lex.victim, self._catalog.is_evidence(self._catalog.extract(story, ""))
+                )
             ):
                 continue
             # Other news about the attack is not its outage's follow-up: arrests, a

@@ -44,8 +44,8 @@ def opening_sentence(lead: str, note: re.Pattern[str]) -> str:
 # "Kurtz said on Twitter", "claimed responsibility on Telegram", "登上微博热搜".
 _CHANNEL = re.compile(
     r"(?:微博|抖音|知乎|小红书|B站|百度)(?=热搜)"
-    r"|(?P<context>\b(?:said|says|posted|wrote|claimed|announced|confirmed|shared|sharing|"
-    r"told|explained|complained|reported|tweeted)\b[^.\n]{0,40}?\b(?:on|via)\s+)"
+    r"|(?P<context>\b(?:said|says|posted|wrote|claimed|announced|confirmed|shared|"
+    r"told|explained|tweeted)\b[^.\n]{0,25}?\b(?:on|via)\s+)"
     r"(?P<platform>Twitter/X|Twitter|X|Telegram|Weibo|Facebook|Reddit|Discord|TikTok|Mastodon|"
     r"Bluesky|LinkedIn|Threads)\b"
 )
