@@ -47,6 +47,17 @@ FLOORS_3 = {
     "cluster.pairs.recall": 0.58,
     "cluster.cross-language pairs.recall": 0.58,
 }
+# The fourth batch (session 25; see its header): most of its splits need what no rule here
+# knows (a Chinese-only name, a brand's parent, a day a follow-up does not name).
+FLOORS_4 = {
+    "classify.en.precision": 1.0,
+    "classify.zh.precision": 1.0,
+    "classify.en.recall": 0.79,
+    "classify.zh.recall": 0.87,
+    "cluster.pairs.precision": 1.0,
+    "cluster.pairs.recall": 0.19,
+    "cluster.cross-language pairs.recall": 0.10,
+}
 SAGAS = DATA / "incident_sagas.txt"
 
 
@@ -75,6 +86,7 @@ def saga_items(sagas: Path = SAGAS) -> list[Item]:
         ("incident_sagas.txt", FLOORS),
         ("incident_sagas_2.txt", FLOORS_2),
         ("incident_sagas_3.txt", FLOORS_3),
+        ("incident_sagas_4.txt", FLOORS_4),
     ],
 )
 def test_written_incidents_are_filed_as_written(

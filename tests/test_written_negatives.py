@@ -1,0 +1,65 @@
+"""Hard negatives in outage words (tests/data/written_negatives.txt, written by us): city
+blackouts, government shutdowns, device faults, advisories, breaches, retirements, old
+lawsuits, attacks fended off, reviews and figures of speech, beside outages that look
+like them. Each is classified as the bot does; precision and recall per language are
+held at what the written set reached (see the file's header for how it was measured)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from benchmarks.quality import EVAL_NOW
+from bot.outage.classify import OutageClassifier
+from bot.schema import Entry
+from bot.sources.article import to_article
+
+NEGATIVES = Path(__file__).parent / "data" / "written_negatives.txt"
+# (precision, recall): what the whole file reached at the end of session 25; the held-out
+# half's false alarms (a government's exam-time shutdown, a train broken down in a tunnel,
+# a grid's collapse) were left, not tuned on.
+FLOORS = {"en": (0.87, 0.93), "zh": (0.88, 1.0)}
+
+
+def written() -> list[tuple[bool, str, str, datetime]]:
+    """(is an outage, headline, lead, published) per line."""
+    rows = []
+    for line in NEGATIVES.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, when, rest = line.split("|", 2)
+        title, _, text = rest.partition("||")
+        published = datetime.fromisoformat(when).replace(tzinfo=UTC)
+        rows.append((label == "O", title, text, published))
+    return rows
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_written_negatives_and_their_look_alikes_are_told_apart(
+    classifier: OutageClassifier, language: str
+) -> None:
+    tp = fp = fn = 0
+    wrong = []
+    for n, (gold, title, text, published) in enumerate(written()):
+        entry = Entry(
+            source=f"outlet-{n}",
+            link=f"https://negatives{n}.example/story",
+            title=title,
+            html=f"<p>{text}</p>",
+            published=published,
+        )
+        article = to_article(entry, EVAL_NOW)
+        if not article.language.startswith(language):
+            continue
+        said = classifier.classify(article).is_outage
+        tp += gold and said
+        fp += said and not gold
+        fn += gold and not said
+        if said != gold:
+            wrong.append(title)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    floor_p, floor_r = FLOORS[language]
+    assert precision >= floor_p and recall >= floor_r, wrong
