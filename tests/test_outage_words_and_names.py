@@ -286,3 +286,36 @@ def test_who_speaks_by_what_they_are_is_no_name() -> None:
         "Commuters said it was chaos."
     )
     assert report_names("Ticket machines down at stations", opening) == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("短视频平台服务异常", "8月24日晚，该平台官方微博发布致歉声明称，机房网络设备故障。"),
+        ("Short-video app suffers two-hour outage",
+         "The company apologised on its official Weibo account and blamed a network fault."),
+    ],
+)  # fmt: skip
+def test_an_official_account_is_no_casualty(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    outage = classifier.classify(headline(title, text))
+    assert outage.provider is None and outage.affected == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        # What a headline opens with, when it says next what befell it.
+        ("微漾崩了？网友反映刷不出视频、无法登录", {"微漾"}),
+        ("微漾回应服务异常：机房网络设备故障", {"微漾"}),
+        ("微漾宕机两小时背后：核心业务仍依赖单一机房", {"微漾"}),
+        # Not many apps, someone else's, or what follows a digest's separator.
+        ("多款App崩了？网友反映无法登录", set()),
+        ("北京市通信管理局约谈微漾", set()),
+        ("FreeBuf早报丨丹麦一市政府遭勒索软件攻击；某知名VPN曝漏洞", set()),
+        ("美国某银行遭网络攻击", set()),
+    ],
+)
+def test_chinese_names_of_what_is_down(title: str, names: set[str]) -> None:
+    assert han_names(title) == names

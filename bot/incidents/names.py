@@ -150,8 +150,9 @@ _HAN_KINDS = (
     "铁路", "网盘", "商城", "大学", "政府", "电视台", "快递",
 )  # fmt: skip
 # Telecom kinds are also adjectives: "移动运营商" is a mobile operator, "电信诈骗" fraud.
+# (Not "丨", a digest's separator, though it is a Han character.)
 _HAN_NAME = re.compile(
-    rf"[\u4e00-\u9fff]{{2,6}}?(?:{'|'.join(_HAN_KINDS)})"
+    rf"[\u4e00-\u4e27\u4e29-\u9fff]{{2,6}}?(?:{'|'.join(_HAN_KINDS)})"
     r"(?<!移动(?=运营商|支付|应用|端|业务|互联网))(?<!电信(?=运营商|诈骗|业务))"
 )
 # Words before a kind that make it no one in particular ("某银行", "多家银行").
@@ -160,12 +161,32 @@ _HAN_VAGUE = re.compile(
 )
 
 
+# A Chinese headline that opens with what is down and what befell it ("微漾崩了？", "微漾回应
+# 服务异常", "微漾宕机两小时背后") names it by those first characters, as "B站崩了" does.
+_HAN_HEAD = re.compile(
+    r"^[\u4e00-\u4e27\u4e29-\u9fff]{2,4}?(?=崩了|崩溃|宕机|故障|瘫痪|回应|致歉|道歉|服务(?:异常|中断))"
+)
+_HAN_HEAD_VAGUE = re.compile(
+    r"^(?:多|全|某|一|各|部分|大量|网友|用户|突发|今天|今日|昨日|昨天|再次|又)"
+)
+# "丹麦一市政府", "美国某银行": one body of a kind, not a name.
+_HAN_ONE_OF_A_KIND = re.compile(r"[一某][家所个座市县州地区]?$")
+
+
 def han_names(title: str) -> set[str]:
-    """Chinese organisation names in a headline ("江城地铁", "招商银行")."""
-    return {
-        match.group(0)
+    """Chinese organisation names in a headline ("江城地铁", "招商银行"), and what a headline
+    opens with when it says next what befell it ("微漾崩了")."""
+    head = _HAN_HEAD.match(title)
+    heads = {head.group(0)} if head and not _HAN_HEAD_VAGUE.match(head.group(0)) else set()
+    return heads | {
+        name
         for match in _HAN_NAME.finditer(title)
-        if not _HAN_VAGUE.search(match.group(0))
+        if not _HAN_VAGUE.search(name := match.group(0))
+        and not any(
+            _HAN_ONE_OF_A_KIND.search(name[: len(name) - len(kind)])
+            for kind in _HAN_KINDS
+            if name.endswith(kind)
+        )
     }
 
 

@@ -41,13 +41,18 @@ def opening_sentence(lead: str, note: re.Pattern[str]) -> str:
 
 
 # A platform named as where something was said or trended, not as what is down:
-# "Kurtz said on Twitter", "claimed responsibility on Telegram", "登上微博热搜".
+# "Kurtz said on Twitter", "claimed responsibility on Telegram", "apologised on its
+# official Weibo account", "登上微博热搜", "官方微博发布致歉声明".
+_PLATFORMS = (
+    r"Twitter/X|Twitter|X|Telegram|Weibo|Facebook|Reddit|Discord|TikTok|Mastodon|Bluesky|"
+    r"LinkedIn|Threads"
+)
 _CHANNEL = re.compile(
-    r"(?:微博|抖音|知乎|小红书|B站|百度)(?=热搜)"
+    r"(?:微博|抖音|知乎|小红书|B站|百度)(?=热搜)|(?<=官方)微博|微博(?=账号|发文|发布|声明)"
     r"|(?P<context>\b(?:said|says|posted|wrote|claimed|announced|confirmed|shared|"
-    r"told|explained|tweeted)\b[^.\n]{0,25}?\b(?:on|via)\s+)"
-    r"(?P<platform>Twitter/X|Twitter|X|Telegram|Weibo|Facebook|Reddit|Discord|TikTok|Mastodon|"
-    r"Bluesky|LinkedIn|Threads)\b"
+    r"told|explained|tweeted|apologi[sz]ed)\b[^.\n]{0,25}?\b(?:on|via)\s+"
+    r"(?:(?:its|their|an?|the\s+company's)\s+)?(?:official\s+)?)"
+    rf"(?P<platform>{_PLATFORMS})\b"
 )
 
 
