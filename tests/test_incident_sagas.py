@@ -58,6 +58,16 @@ FLOORS_4 = {
     "cluster.pairs.recall": 0.19,
     "cluster.cross-language pairs.recall": 0.10,
 }
+# The fifth batch (session 25), a held-out measure of that session's rules, then tuned on.
+FLOORS_5 = {
+    "classify.en.precision": 0.97,
+    "classify.zh.precision": 1.0,
+    "classify.en.recall": 0.68,
+    "classify.zh.recall": 0.76,
+    "cluster.pairs.precision": 1.0,
+    "cluster.pairs.recall": 0.19,
+    "cluster.cross-language pairs.recall": 0.09,
+}
 SAGAS = DATA / "incident_sagas.txt"
 
 
@@ -87,6 +97,7 @@ def saga_items(sagas: Path = SAGAS) -> list[Item]:
         ("incident_sagas_2.txt", FLOORS_2),
         ("incident_sagas_3.txt", FLOORS_3),
         ("incident_sagas_4.txt", FLOORS_4),
+        ("incident_sagas_5.txt", FLOORS_5),
     ],
 )
 def test_written_incidents_are_filed_as_written(

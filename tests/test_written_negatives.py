@@ -1,8 +1,8 @@
-"""Hard negatives in outage words (tests/data/written_negatives.txt, written by us): city
+"""Hard negatives in outage words (tests/data/written_negatives*.txt, written by us): city
 blackouts, government shutdowns, device faults, advisories, breaches, retirements, old
 lawsuits, attacks fended off, reviews and figures of speech, beside outages that look
 like them. Each is classified as the bot does; precision and recall per language are
-held at what the written set reached (see the file's header for how it was measured)."""
+held at what each written set reached (see each file's header for how it was measured)."""
 
 from __future__ import annotations
 
@@ -16,17 +16,21 @@ from bot.outage.classify import OutageClassifier
 from bot.schema import Entry
 from bot.sources.article import to_article
 
-NEGATIVES = Path(__file__).parent / "data" / "written_negatives.txt"
-# (precision, recall): what the whole file reached at the end of session 25; the held-out
-# half's false alarms (a government's exam-time shutdown, a train broken down in a tunnel,
-# a grid's collapse) were left, not tuned on.
-FLOORS = {"en": (0.87, 0.93), "zh": (0.88, 1.0)}
+DATA = Path(__file__).parent / "data"
+# (precision, recall) per language: what each file reached at the end of session 25. The
+# first file's held-out half's false alarms (a government's exam-time shutdown, a train
+# broken down in a tunnel, a grid's collapse) were left, not tuned on; the second file was
+# held out whole.
+FLOORS = {
+    "written_negatives.txt": {"en": (0.87, 0.93), "zh": (0.88, 1.0)},
+    "written_negatives_2.txt": {"en": (0.75, 0.75), "zh": (0.74, 1.0)},
+}
 
 
-def written() -> list[tuple[bool, str, str, datetime]]:
-    """(is an outage, headline, lead, published) per line."""
+def written(name: str) -> list[tuple[bool, str, str, datetime]]:
+    """(is an outage, headline, lead, published) per line of ``name``."""
     rows = []
-    for line in NEGATIVES.read_text(encoding="utf-8").splitlines():
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         label, when, rest = line.split("|", 2)
@@ -36,13 +40,14 @@ def written() -> list[tuple[bool, str, str, datetime]]:
     return rows
 
 
+@pytest.mark.parametrize("name", sorted(FLOORS))
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_written_negatives_and_their_look_alikes_are_told_apart(
-    classifier: OutageClassifier, language: str
+    classifier: OutageClassifier, name: str, language: str
 ) -> None:
     tp = fp = fn = 0
     wrong = []
-    for n, (gold, title, text, published) in enumerate(written()):
+    for n, (gold, title, text, published) in enumerate(written(name)):
         entry = Entry(
             source=f"outlet-{n}",
             link=f"https://negatives{n}.example/story",
@@ -61,5 +66,5 @@ def test_written_negatives_and_their_look_alikes_are_told_apart(
             wrong.append(title)
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
-    floor_p, floor_r = FLOORS[language]
+    floor_p, floor_r = FLOORS[name][language]
     assert precision >= floor_p and recall >= floor_r, wrong
