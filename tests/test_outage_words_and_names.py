@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.incidents.names import han_names, report_names, title_names, without_outlet
+from bot.incidents.names import (
+    chinese_names,
+    han_names,
+    report_names,
+    title_names,
+    without_outlet,
+)
 from bot.outage.classify import OutageClassifier
 from tests.test_outage import article as headline
 
@@ -318,4 +324,4 @@ def test_an_official_account_is_no_casualty(
     ],
 )
 def test_chinese_names_of_what_is_down(title: str, names: set[str]) -> None:
-    assert han_names(title) == names
+    assert chinese_names(title) == names

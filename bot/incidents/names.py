@@ -174,11 +174,8 @@ _HAN_ONE_OF_A_KIND = re.compile(r"[一某][家所个座市县州地区]?$")
 
 
 def han_names(title: str) -> set[str]:
-    """Chinese organisation names in a headline ("江城地铁", "招商银行"), and what a headline
-    opens with when it says next what befell it ("微漾崩了")."""
-    head = _HAN_HEAD.match(title)
-    heads = {head.group(0)} if head and not _HAN_HEAD_VAGUE.match(head.group(0)) else set()
-    return heads | {
+    """Chinese organisation names in a headline ("江城地铁", "招商银行")."""
+    return {
         name
         for match in _HAN_NAME.finditer(title)
         if not _HAN_VAGUE.search(name := match.group(0))
@@ -188,6 +185,15 @@ def han_names(title: str) -> set[str]:
             if name.endswith(kind)
         )
     }
+
+
+def chinese_names(title: str) -> set[str]:
+    """The names a Chinese headline gives for filing: its organisation names, and what it
+    opens with when it says next what befell it ("微漾崩了"). (Only the first are evidence
+    that a headline names who was hit: the opening words of "某某崩溃…" may be anything.)"""
+    head = _HAN_HEAD.match(title)
+    heads = {head.group(0)} if head and not _HAN_HEAD_VAGUE.match(head.group(0)) else set()
+    return han_names(title) | heads
 
 
 def same_name(a: str, b: str) -> bool:
@@ -215,7 +221,7 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
     website down after cyber incident"): its opening names it ("Suncor Energy said…",
     "Westmere Borough Council said…"), not by a place many share. Sorted, for a stable
     stored value."""
-    names = title_names(title, text) | han_names(title)
+    names = title_names(title, text) | chinese_names(title)
     opening = text[:LEAD_NAME_CHARS]
     if _HAN.search(title):
         # A translator's note names the source's author and outlet, not who is down.

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from bot.dedupe.textsim import char_pairs, jaccard
-from bot.incidents.names import han_names, same_name, title_names, without_outlet
+from bot.incidents.names import chinese_names, same_name, title_names, without_outlet
 from bot.schema import Article, Incident, IncidentArticle, Outage
 
 FIRST_NEWS_WINDOW = timedelta(hours=72)
@@ -236,7 +236,7 @@ def same_unnamed_subject(title: str, names: tuple[str, ...], report: IncidentArt
     alike and are two events)."""
     if shared_names(names, report):
         return True
-    if han_names(title) and han_names(report.title):
+    if chinese_names(title) and chinese_names(report.title):
         return False
     if names and names_of(report):
         return False
