@@ -325,3 +325,25 @@ def test_an_official_account_is_no_casualty(
 )
 def test_chinese_names_of_what_is_down(title: str, names: set[str]) -> None:
     assert chinese_names(title) == names
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "outage"),
+    [
+        ("Council website falls over on the first day of school applications",
+         "Parents saw error pages all morning.", True),
+        ("Online tax return service falls over hours before filing deadline",
+         "Taxpayers were met with error messages.", True),
+        ("Ticket site launch marred as login servers crash under demand",
+         "Fans were stuck in queues for hours.", True),
+        ("CDN firm says it absorbed record DDoS without customer downtime",
+         "The attack peaked at 4 Tbps.", False),
+        ("地铁接触网故障致列车停运 早高峰乘客滞留", "地铁公司称供电设备故障。", False),
+        ("小区充电桩频繁故障 车主充电难", "物业称已联系厂家维修。", False),
+        ("比赛中选手电脑蓝屏 官方判定暂停后重开", "裁判随后宣布重赛。", False),
+    ],
+)  # fmt: skip
+def test_words_from_the_second_written_negatives_dev_half(
+    classifier: OutageClassifier, title: str, text: str, outage: bool
+) -> None:
+    assert classifier.classify(headline(title, text)).is_outage is outage
