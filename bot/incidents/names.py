@@ -152,7 +152,7 @@ _HAN_KINDS = (
 # Telecom kinds are also adjectives: "移动运营商" is a mobile operator, "电信诈骗" fraud.
 # (Not "丨", a digest's separator, though it is a Han character.)
 _HAN_NAME = re.compile(
-    rf"[\u4e00-\u4e27\u4e29-\u9fff]{{2,6}}?(?:{'|'.join(_HAN_KINDS)})"
+    rf"(?P<proper>[\u4e00-\u4e27\u4e29-\u9fff]{{2,6}}?)(?:{'|'.join(_HAN_KINDS)})"
     r"(?<!移动(?=运营商|支付|应用|端|业务|互联网))(?<!电信(?=运营商|诈骗|业务))"
 )
 # Words before a kind that make it no one in particular ("某银行", "多家银行").
@@ -179,11 +179,7 @@ def han_names(title: str) -> set[str]:
         name
         for match in _HAN_NAME.finditer(title)
         if not _HAN_VAGUE.search(name := match.group(0))
-        and not any(
-            _HAN_ONE_OF_A_KIND.search(name[: len(name) - len(kind)])
-            for kind in _HAN_KINDS
-            if name.endswith(kind)
-        )
+        and not _HAN_ONE_OF_A_KIND.search(match.group("proper"))
     }
 
 
