@@ -224,6 +224,19 @@ def test_a_city_without_a_provider_that_has_it_is_dropped(catalog: EntityCatalog
     assert regions(catalog, "Fastly had trouble in Frankfurt") == ()
 
 
+@pytest.mark.parametrize(
+    "area",
+    ["Southeast Asia", "East Asia", "South India", "Central India", "West India", "Central US"],
+)
+def test_an_area_that_is_also_an_azure_region_name_needs_azure_named(
+    catalog: EntityCatalog, area: str
+) -> None:
+    # A game's players "in Korea, Taiwan and Southeast Asia" are no Azure region; an
+    # Azure story's "Southeast Asia" is.
+    assert regions(catalog, f"Players in Korea and {area} could not log in") == ()
+    assert len(regions(catalog, f"Azure customers in {area} saw errors")) == 1
+
+
 def test_a_place_name_inside_a_longer_word_is_not_the_place(catalog: EntityCatalog) -> None:
     # 都柏林 (Dublin) contains 柏林 (Berlin).
     assert regions(catalog, "谷歌云和亚马逊云在都柏林") == ("aws:eu-west-1",)
