@@ -151,6 +151,13 @@ def test_many_airports_are_no_airports_name(title: str) -> None:
         ("Quillfeather Games hit by DDoS attack",
          "A group calling itself VoidCrew claimed responsibility on Telegram.", ()),
         ("多款App崩了？网友反映无法登录", "目前相关话题已登上微博热搜，涉事平台暂未回应。", ()),
+        # Where users complained: the channel, not what is down.
+        ("Can't get online? Tarvel users report mobile data down",
+         "Thousands of users complained on Twitter on Thursday that calls would not connect.", ()),
+        ("Grenmark bank app down on payday",
+         "Customers took to X to complain that transfers were failing.", ()),
+        ("Skyreach Games servers offline for hours",
+         "In a post on Reddit, a community manager said engineers were working on it.", ()),
         ("Telegram down for users in Europe", "Messages would not send.", ("Telegram",)),
     ],
 )  # fmt: skip

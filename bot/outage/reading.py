@@ -40,17 +40,22 @@ def opening_sentence(lead: str, note: re.Pattern[str]) -> str:
     return _first_sentence(lead[len(first) :].lstrip("。！？.!? \n"))
 
 
-# A platform named as where something was said or trended, not as what is down:
-# "Kurtz said on Twitter", "claimed responsibility on Telegram", "apologised on its
-# official Weibo account", "登上微博热搜", "官方微博发布致歉声明".
+# A platform named as where something was said, trended or was complained about, not as
+# what is down: "Kurtz said on Twitter", "claimed responsibility on Telegram", "apologised
+# on its official Weibo account", "users complained on Twitter", "customers took to X",
+# "in a post on Reddit", "登上微博热搜", "官方微博发布致歉声明". Not "reported being unable to
+# send messages on Telegram": reports name the platform that is down as often.
 _PLATFORMS = (
     r"Twitter/X|Twitter|X|Telegram|Weibo|Facebook|Reddit|Discord|TikTok|Mastodon|Bluesky|"
     r"LinkedIn|Threads"
 )
 _CHANNEL = re.compile(
     r"(?:微博|抖音|知乎|小红书|B站|百度)(?=热搜)|(?<=官方)微博|微博(?=账号|发文|发布|声明)"
-    r"|(?P<context>\b(?:said|says|posted|wrote|claimed|announced|confirmed|shared|"
-    r"told|explained|tweeted|apologi[sz]ed)\b[^.\n]{0,25}?\b(?:on|via)\s+"
+    r"|(?P<context>(?:\b(?:said|says|posted|wrote|claimed|announced|confirmed|shared|"
+    r"told|explained|tweeted|apologi[sz]ed|complain(?:ed|ing|s)?|vent(?:ed|ing)|"
+    r"grip(?:ed|ing))\b[^.\n]{0,25}?\b(?:on|via)"
+    r"|\b(?:took|taking|turned|turning|flocked|flocking)\s+to"
+    r"|\b(?i:in|according\s+to)\s+(?:an?\s+)?posts?\s+on)\s+"
     r"(?:(?:its|their|an?|the\s+company's)\s+)?(?:official\s+)?)"
     rf"(?P<platform>{_PLATFORMS})\b"
 )
