@@ -37,6 +37,13 @@ from tests.test_outage import article as headline
         # A faulty change named as the cause is no news of a patch or an upgrade.
         ("HMRC blames botched database patch for January's self assessment outage", ""),
         ("Spanish telco blames botched core upgrade for seven-hour network outage", ""),
+        # A phone network's own words; screens and systems that stop; a council that
+        # shuts everything down when ransomware strikes.
+        ("Marlow Mobile users report no signal, unable to call or go online", ""),
+        ("Long queues at Lisbon airport as check-in screens go blank", ""),
+        ("Ransomware attack hits Swedish municipality of Ekby",
+         "Ekby Municipality shut down all of its IT systems on Monday after files were "
+         "encrypted; citizen services are unavailable."),
     ],
 )  # fmt: skip
 def test_systems_that_give_way_in_these_words_are_outage_news(
