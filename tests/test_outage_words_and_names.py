@@ -163,6 +163,8 @@ def test_many_airports_are_no_airports_name(title: str) -> None:
          "Thousands of users complained on Twitter on Thursday that calls would not connect.", ()),
         ("Grenmark bank app down on payday",
          "Customers took to X to complain that transfers were failing.", ()),
+        ("《星海战纪》国际服无法登录 官方称遭DDoS攻击",
+         "今天下午，游戏国际服大面积掉线。官方在推特发布公告称，技术团队正在紧急处理。", ()),
         ("Skyreach Games servers offline for hours",
          "In a post on Reddit, a community manager said engineers were working on it.", ()),
         ("Telegram down for users in Europe", "Messages would not send.", ("Telegram",)),

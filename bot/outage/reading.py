@@ -43,14 +43,18 @@ def opening_sentence(lead: str, note: re.Pattern[str]) -> str:
 # A platform named as where something was said, trended or was complained about, not as
 # what is down: "Kurtz said on Twitter", "claimed responsibility on Telegram", "apologised
 # on its official Weibo account", "users complained on Twitter", "customers took to X",
-# "in a post on Reddit", "登上微博热搜", "官方微博发布致歉声明". Not "reported being unable to
-# send messages on Telegram": reports name the platform that is down as often.
+# "in a post on Reddit", "登上微博热搜", "官方微博发布致歉声明", "官方在推特发布公告称". Not
+# "reported being unable to send messages on Telegram": reports name the platform that is
+# down as often.
 _PLATFORMS = (
     r"Twitter/X|Twitter|X|Telegram|Weibo|Facebook|Reddit|Discord|TikTok|Mastodon|Bluesky|"
     r"LinkedIn|Threads"
 )
 _CHANNEL = re.compile(
-    r"(?:微博|抖音|知乎|小红书|B站|百度)(?=热搜)|(?<=官方)微博|微博(?=账号|发文|发布|声明)"
+    r"(?:微博|抖音|知乎|小红书|B站|百度)(?=热搜)|(?<=官方)(?:微博|推特|脸书)"
+    r"|(?:微博|推特|脸书)(?=账号|发文|发布|声明|帖子)"
+    r"|(?:在|于|於|通过)(?:其)?(?:官方)?(?:微博|推特|脸书|Twitter|X|Facebook|Telegram)"
+    r"(?=上|发|表示|称|回应|宣布|公告|致歉|道歉|更新)"
     r"|(?P<context>(?:\b(?:said|says|posted|wrote|claimed|announced|confirmed|shared|"
     r"told|explained|tweeted|apologi[sz]ed|complain(?:ed|ing|s)?|vent(?:ed|ing)|"
     r"grip(?:ed|ing))\b[^.\n]{0,25}?\b(?:on|via)"
