@@ -223,9 +223,37 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
         # A translator's note names the source's author and outlet, not who is down.
         opening = _TRANSLATION_NOTE.sub("", text[: LEAD_NAME_CHARS * 2])[:LEAD_NAME_CHARS]
         names |= {word.lower() for word in _NAME.findall(opening) if word.lower() not in _ORDINARY}
-    elif all(_is_place(name) for name in names):  # no name, or only places
-        names |= _opening_names(opening)
+    else:
+        if all(_is_place(name) for name in names):  # no name, or only places
+            names |= _opening_names(opening)
+        names |= owned_names(text[:OWNER_LINK_CHARS])
     return tuple(sorted(names))
+
+
+# How far into an English report its owner or brand is looked for: the first sentence or
+# two ("The low-cost carrier, owned by Lantau Aviation Group, said…").
+OWNER_LINK_CHARS = 400
+# A brand and the company that owns it, as an English report ties them: "owned by
+# Lantau Aviation Group", "part of retail group Holdvast Groep", "the game run by
+# Seoul-based Hanul Games", "owner of the Versmarkt chain", "at its Versmarkt stores".
+# One outlet names the brand that is down, another its parent: the same outage.
+_OWNER_LINK = re.compile(
+    r"\b(?:(?:owned|run|operated|developed|published|made)\s+by|part\s+of"
+    r"|(?:unit|subsidiary|division|arm|brand)\s+of|(?:owner|parent|operator|maker|developer|"
+    r"publisher)\s+of|which\s+(?:owns|runs|operates|makes|publishes|develops)|its)"
+    r"\s+(?:(?:the|a|an|[a-z][\w-]*)\s+){0,3}?"
+    r"(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})"
+)
+
+
+def owned_names(opening: str) -> set[str]:
+    """Names of the brands and owners an English report's opening ties to what is down."""
+    return {
+        lower
+        for link in _OWNER_LINK.finditer(opening)
+        for word in _NAME.findall(link.group("name"))
+        if (lower := word.lower()) not in _NO_NAME_IN_OPENING and not _is_place(lower)
+    }
 
 
 # A sentence of a translator's note ("译文声明：本文是翻译文章，原文作者Mark Ellison，…").

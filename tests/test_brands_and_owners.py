@@ -1,0 +1,83 @@
+"""A brand and the company that owns it, for outages of companies the catalogue does not
+know (session 26, from the written sagas; our text, unit cases): one outlet names the game,
+the shop or the airline that is down, another its parent, and an English report's opening
+ties the two ("owned by …", "part of …", "at its … stores")."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.incidents.names import owned_names
+from bot.incidents.tracker import IncidentTracker
+from bot.outage.classify import OutageClassifier
+from bot.store import Store
+from tests.test_incidents import article, file
+
+FRIDAY = datetime(2029, 7, 20, 6, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("opening", "names"),
+    [
+        ("The low-cost carrier, owned by Lantau Aviation Group, said the supplier failed.",
+         {"lantau", "aviation"}),
+        ("The company, part of retail group Holdvast Groep, took systems offline.",
+         {"holdvast", "groep"}),
+        ("Login servers for Skyforge Legends, the game run by Seoul-based Hanul Games, fell over.",
+         {"hanul", "games"}),
+        ("The attack disabled tills at its Versmarkt stores.", {"versmarkt"}),
+        ("Brindle Group, the owner of the Copperpot coffee chain, said tills failed.",
+         {"copperpot"}),
+        # No tie: the company's people, places and plain words are not its brands.
+        ("It said its engineers were working through the night.", set()),
+        ("The carrier said its Texas operations were unaffected.", set()),
+        ("Shoppers were asked to pay in cash on Friday.", set()),
+    ],
+)  # fmt: skip
+def test_an_opening_ties_a_brand_to_its_owner(opening: str, names: set[str]) -> None:
+    assert owned_names(opening) == names
+
+
+@pytest.mark.parametrize("brand_first", [True, False])
+def test_the_brand_and_its_owner_reported_apart_are_one_outage(
+    store: Store, classifier: OutageClassifier, brand_first: bool
+) -> None:
+    tracker = IncidentTracker(store)
+    brand = article(
+        "brand",
+        "Harbour Jet passengers stranded as check-in system fails at Hong Kong airport",
+        "Queues snaked through the terminal as Harbour Jet staff checked travellers in by hand.",
+        FRIDAY,
+    )
+    owner = article(
+        "owner",
+        "Lantau Aviation says IT failure forced 40 flight cancellations",
+        "Lantau Aviation Group said a failure in a third-party passenger system had forced "
+        "its budget airline Harbour Jet to cancel 40 flights.",
+        FRIDAY + timedelta(hours=3),
+    )
+    first, second = (brand, owner) if brand_first else (owner, brand)
+    assert file(tracker, classifier, first) == file(tracker, classifier, second)
+
+
+def test_two_companies_down_the_same_day_stay_apart(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    airline = file(
+        tracker,
+        classifier,
+        article("a", "Lantau Aviation says IT failure forced 40 flight cancellations",
+                "Lantau Aviation Group said a failure at its Harbour Jet unit grounded flights.",
+                FRIDAY),
+    )  # fmt: skip
+    grocer = file(
+        tracker,
+        classifier,
+        article("b", "Holdvast Groep hit by ransomware attack, tills down",
+                "The company, part of retail group Holdvast Groep, took its Versmarkt tills "
+                "offline.", FRIDAY + timedelta(hours=2)),
+    )  # fmt: skip
+    assert airline != grocer
