@@ -160,6 +160,9 @@ class IncidentArticle(Frozen):
     # Chinese organisation names as written; how reports of a company the catalogue does
     # not know find each other.
     names: tuple[str, ...] = ()
+    # Its country and kind of body (bot.incidents.setting): how a Chinese report naming a
+    # foreign company only in Chinese finds the English reports of the same outage.
+    setting: tuple[str, ...] = ()
 
 
 class TimelineEntry(Frozen):

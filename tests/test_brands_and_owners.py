@@ -22,11 +22,11 @@ FRIDAY = datetime(2029, 7, 20, 6, 0, tzinfo=UTC)
     ("opening", "names"),
     [
         ("The low-cost carrier, owned by Lantau Aviation Group, said the supplier failed.",
-         {"lantau", "aviation"}),
+         {"lantau"}),
         ("The company, part of retail group Holdvast Groep, took systems offline.",
          {"holdvast", "groep"}),
         ("Login servers for Skyforge Legends, the game run by Seoul-based Hanul Games, fell over.",
-         {"hanul", "games"}),
+         {"hanul"}),
         ("The attack disabled tills at its Versmarkt stores.", {"versmarkt"}),
         ("Brindle Group, the owner of the Copperpot coffee chain, said tills failed.",
          {"copperpot"}),

@@ -128,7 +128,8 @@ _KINDS = frozenset(
     government ministry department agency police hospital health university college group
     holdings inc corp ltd plc international news media telecom mobile energy power water
     post office digital technologies technology solutions cloud north south east west new
-    district borough unified independent
+    district borough unified independent air aviation games studios interactive software labs
+    brands retail financial insurance
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
@@ -190,6 +191,10 @@ def chinese_names(title: str) -> set[str]:
     head = _HAN_HEAD.match(title)
     heads = {head.group(0)} if head and not _HAN_HEAD_VAGUE.match(head.group(0)) else set()
     return han_names(title) | heads
+
+
+def written_in_chinese(name: str) -> bool:
+    return bool(_HAN.match(name))
 
 
 def same_name(a: str, b: str) -> bool:

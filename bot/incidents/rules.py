@@ -19,7 +19,14 @@ from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from bot.dedupe.textsim import char_pairs, jaccard
-from bot.incidents.names import chinese_names, same_name, title_names, without_outlet
+from bot.incidents.names import (
+    chinese_names,
+    same_name,
+    title_names,
+    without_outlet,
+    written_in_chinese,
+)
+from bot.incidents.setting import same_setting
 from bot.schema import Article, Incident, IncidentArticle, Outage
 
 FIRST_NEWS_WINDOW = timedelta(hours=72)
@@ -241,6 +248,31 @@ def same_unnamed_subject(title: str, names: tuple[str, ...], report: IncidentArt
     if names and names_of(report):
         return False
     return title_similarity(title, report.title) >= TITLE_SIMILARITY
+
+
+def same_setting_abroad(
+    language: str,
+    names: tuple[str, ...],
+    setting: tuple[str, ...],
+    event: datetime,
+    report: IncidentArticle,
+) -> bool:
+    """A Chinese and an English report of first news within FIRST_NEWS_WINDOW of each
+    other, of the same kind of body in the same country, where the Chinese one names the
+    company only in Chinese ("日本星空航空值机系统故障" and "Check-in system failure delays
+    Hoshizora Air flights"): one event. A Chinese report that writes a Latin name is
+    matched by it instead."""
+    if language[:2] == report.language[:2] or "zh" not in (language[:2], report.language[:2]):
+        return False
+    chinese_names = names if language.startswith("zh") else names_of(report)
+    if not all(written_in_chinese(name) for name in chinese_names):
+        return False
+    when = report_time(report)
+    return (
+        when is not None
+        and abs(event - when) <= FIRST_NEWS_WINDOW
+        and same_setting(setting, report.setting)
+    )
 
 
 # Words every outage headline shares, its cause's too ("ransomware attack disrupts …");

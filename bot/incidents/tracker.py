@@ -75,11 +75,13 @@ from bot.incidents.rules import (
     products_compatible,
     regions_compatible,
     report_time,
+    same_setting_abroad,
     same_unnamed_subject,
     subject_of,
     title_similarity,
     within_window,
 )
+from bot.incidents.setting import setting_of
 from bot.ops import metrics
 from bot.schema import Article, Incident, Outage
 from bot.store import Store
@@ -294,6 +296,7 @@ class IncidentTracker:
         headlines name the same thing ("Ingram Micro", "Harbour Mutual app …"), nearest
         in time first."""
         names = report_names(article.title, article.text)
+        setting = setting_of(article.title, article.text)
         found: list[tuple[timedelta, float, Incident]] = []
         for incident in self._book.by_subject(NO_SUBJECT, event - FOLLOW_UP_WINDOW * 2):
             if not self._admissible(incident, article, event):
@@ -302,7 +305,11 @@ class IncidentTracker:
                 continue
             if outage.repeat and not _recent(incident, event):
                 continue
-            if not any(same_unnamed_subject(article.title, names, a) for a in incident.articles):
+            if not any(
+                same_unnamed_subject(article.title, names, a)
+                or same_setting_abroad(article.language, names, setting, event, a)
+                for a in incident.articles
+            ):
                 continue
             score = max(title_similarity(article.title, a.title) for a in incident.articles)
             found.append((event_gap(incident, event), -score, incident))

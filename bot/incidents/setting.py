@@ -1,0 +1,116 @@
+"""Where an outage happened and what kind of body went down, in either language.
+
+Chinese outlets often name a foreign company only by a Chinese name of their own
+("星空航空" for Hoshizora Air, "肯纳里电讯" for Kenari Telecom): no name is shared with
+the English reports of the same event. What is shared is the setting: the country
+("日本" / "Japan") and the kind of body ("航空" / "airline"). Two reports in different
+languages, first news within a few days of each other, of an airline in Japan the
+catalogue does not know, are one event far more often than two.
+
+Tags are "country:<code>" and "sector:<kind>", read from a report's headline and the
+opening of its text. The tables are data: a country or a kind of body is one row.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.incidents.names import without_outlet
+
+# How much of a report's text is read for its setting: the opening sentence or two.
+SETTING_TEXT_CHARS = 240
+
+# country code -> (English words, Chinese words)
+_COUNTRIES: dict[str, tuple[str, str]] = {
+    "jp": ("Japan|Japanese|Tokyo|Osaka", "日本|东京|大阪"),
+    "kr": ("South Korea|Korea|Korean|Seoul", "韩国|首尔"),
+    "cn": ("China|Chinese|Beijing|Shanghai", "中国|北京|上海"),
+    "hk": ("Hong Kong", "香港"),
+    "tw": ("Taiwan|Taiwanese|Taipei", "台湾|臺灣|台北|臺北"),
+    "sg": ("Singapore|Singaporean", "新加坡"),
+    "my": ("Malaysia|Malaysian|Kuala Lumpur", "马来西亚|馬來西亞|吉隆坡|大马"),
+    "id": ("Indonesia|Indonesian|Jakarta", "印度尼西亚|印尼|雅加达"),
+    "th": ("Thailand|Thai|Bangkok", "泰国|曼谷"),
+    "vn": ("Vietnam|Vietnamese|Hanoi", "越南|河内"),
+    "ph": ("Philippines|Philippine|Filipino|Manila", "菲律宾|马尼拉"),
+    "in": ("India|Indian|Mumbai|Delhi|Bengaluru", "印度|孟买|新德里"),
+    "au": ("Australia|Australian|Sydney|Melbourne", "澳大利亚|澳洲|悉尼|墨尔本"),
+    "nz": ("New Zealand", "新西兰"),
+    "us": ("United States|U\\.S\\.|US|American|America", "美国"),
+    "ca": ("Canada|Canadian|Ontario|Toronto", "加拿大|安大略|多伦多"),
+    "gb": ("United Kingdom|UK|Britain|British|England|London", "英国|伦敦"),
+    "ie": ("Ireland|Irish|Dublin", "爱尔兰|都柏林"),
+    "fr": ("France|French|Paris", "法国|巴黎"),
+    "de": ("Germany|German|Berlin", "德国|柏林"),
+    "nl": ("Netherlands|Dutch|Amsterdam", "荷兰|阿姆斯特丹"),
+    "be": ("Belgium|Belgian|Brussels", "比利时|布鲁塞尔"),
+    "es": ("Spain|Spanish|Madrid", "西班牙|马德里"),
+    "pt": ("Portugal|Portuguese|Lisbon", "葡萄牙|里斯本"),
+    "it": ("Italy|Italian|Rome|Milan", "意大利|罗马|米兰"),
+    "ch": ("Switzerland|Swiss|Zurich", "瑞士|苏黎世"),
+    "at": ("Austria|Austrian|Vienna", "奥地利|维也纳"),
+    "se": ("Sweden|Swedish|Stockholm", "瑞典|斯德哥尔摩"),
+    "no": ("Norway|Norwegian|Oslo", "挪威|奥斯陆"),
+    "dk": ("Denmark|Danish|Copenhagen", "丹麦|哥本哈根"),
+    "fi": ("Finland|Finnish|Helsinki", "芬兰|赫尔辛基"),
+    "pl": ("Poland|Polish|Warsaw", "波兰|华沙"),
+    "ru": ("Russia|Russian|Moscow", "俄罗斯|莫斯科"),
+    "ua": ("Ukraine|Ukrainian|Kyiv", "乌克兰|基辅"),
+    "tr": ("Turkey|Turkish|Istanbul", "土耳其|伊斯坦布尔"),
+    "il": ("Israel|Israeli", "以色列"),
+    "ae": ("United Arab Emirates|UAE|Dubai", "阿联酋|迪拜"),
+    "za": ("South Africa|South African", "南非"),
+    "br": ("Brazil|Brazilian|São Paulo|Sao Paulo", "巴西|圣保罗"),
+    "mx": ("Mexico|Mexican", "墨西哥"),
+    "ar": ("Argentina|Argentine", "阿根廷"),
+}
+
+# kind of body -> (English words, Chinese words)
+_SECTORS: dict[str, tuple[str, str]] = {
+    "airline": ("airlines?|airways|carrier|flights?|check-in", "航空|航班|航司|值机"),
+    "airport": ("airports?", "机场"),
+    "bank": ("banks?|banking", "银行"),
+    "payments": ("payments?|card terminals|card machines|payment processor", "支付|刷卡"),
+    "telecom": ("telcos?|telecoms?|mobile operator|network operator|mobile network|mobile data",
+                "电信|电讯|运营商|移动网络|断网"),
+    "game": ("games?|gaming|gamers|players|game servers", "游戏|网游|玩家|手游"),
+    "hospital": ("hospitals?|health system|healthcare|ambulances?|patients",
+                 "医院|医疗|救护车|患者"),
+    "council": ("council|municipality|city government|county", "市政府|市政|议会|县政府"),
+    "retail": ("supermarkets?|grocer|grocery|retailer|tills|stores", "超市|零售|门店|商店"),
+    "tax": ("tax", "报税|税务|个税"),
+    "election": ("election|voting|voters|poll books?|ballots?", "选举|投票|选民"),
+    "exchange": ("stock exchange|bourse", "交易所"),
+    "rail": ("railway|rail|trains?|metro|subway", "铁路|列车|地铁"),
+}  # fmt: skip
+
+
+def _table(rows: dict[str, tuple[str, str]], kind: str) -> list[tuple[str, re.Pattern[str]]]:
+    return [
+        (f"{kind}:{key}", re.compile(rf"(?<![A-Za-z])(?:{english})(?![A-Za-z])|{chinese}"))
+        for key, (english, chinese) in rows.items()
+    ]
+
+
+_TAGS = [*_table(_COUNTRIES, "country"), *_table(_SECTORS, "sector")]
+
+
+def setting_of(title: str, text: str) -> tuple[str, ...]:
+    """The country and kind-of-body tags of a report, sorted."""
+    # The outlet's name is no setting: "… - The Japan Times".
+    words = f"{without_outlet(title)}\n{text[:SETTING_TEXT_CHARS]}"
+    lowered = words.lower()
+    found = set()
+    # Country names are capitalised ("US", not "us"); kinds of body are words in any case.
+    for tag, pattern in _TAGS:
+        if pattern.search(words if tag.startswith("country:") else lowered):
+            found.add(tag)
+    return tuple(sorted(found))
+
+
+def same_setting(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Both name a country and a kind of body, and share one of each."""
+    shared = set(a) & set(b)
+    return any(t.startswith("country:") for t in shared) and any(
+        t.startswith("sector:") for t in shared
+    )

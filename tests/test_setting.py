@@ -1,0 +1,105 @@
+"""A Chinese report that names a foreign company only in Chinese, and the English reports
+of the same outage (session 26, from the written sagas; our text, unit cases): they share
+the setting, a country and a kind of body, and the days."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.incidents.setting import same_setting, setting_of
+from bot.incidents.tracker import IncidentTracker
+from bot.outage.classify import OutageClassifier
+from bot.store import Store
+from tests.test_incidents import article, file
+
+MONDAY = datetime(2029, 2, 19, 1, 0, tzinfo=UTC)
+ENGLISH = (
+    "Check-in system failure delays dozens of Hoshizora Air flights - The Japan Times",
+    "A failure in Hoshizora Air's check-in system forced the Japanese low-cost carrier to "
+    "process travellers by hand at Narita.",
+)
+CHINESE = (
+    "日本星空航空值机系统故障 数十航班延误 - 新浪航空",
+    "日本低成本航空公司星空航空今日早间发生值机及登机系统故障，多个航班延误。",
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "setting"),
+    [
+        (*ENGLISH, ("country:jp", "sector:airline")),
+        (*CHINESE, ("country:jp", "sector:airline")),
+        ("肯纳里电讯网络大瘫痪 马来西亚全国用户无法通话上网", "",
+         ("country:my", "sector:telecom")),
+        # The outlet's name is no country; a lower-case "us" is no country either.
+        ("Card payments down for hours - The Japan Times", "Let us know.", ("sector:payments",)),
+    ],
+)  # fmt: skip
+def test_the_setting_of_a_report(title: str, text: str, setting: tuple[str, ...]) -> None:
+    assert setting_of(title, text) == setting
+
+
+def test_a_setting_needs_both_a_country_and_a_kind_of_body() -> None:
+    assert same_setting(("country:jp", "sector:airline"), ("country:jp", "sector:airline"))
+    assert not same_setting(("country:jp", "sector:airline"), ("country:jp", "sector:bank"))
+    assert not same_setting(("sector:airline",), ("sector:airline",))
+
+
+@pytest.mark.parametrize("english_first", [True, False])
+def test_a_chinese_name_of_a_foreign_company_joins_its_english_reports(
+    store: Store, classifier: OutageClassifier, english_first: bool
+) -> None:
+    tracker = IncidentTracker(store)
+    english = article("en", *ENGLISH, MONDAY)
+    chinese = article("zh", *CHINESE, MONDAY + timedelta(hours=7))
+    first, second = (english, chinese) if english_first else (chinese, english)
+    assert file(tracker, classifier, first) == file(tracker, classifier, second)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "later"),
+    [
+        # Another country's airline; a bank in the same country; the same setting a week on.
+        ("韩国星空航空值机系统故障 数十航班延误", "韩国一家航空公司今日早间发生值机系统故障。",
+         timedelta(hours=7)),
+        ("日本樱川银行网银系统故障 客户无法转账", "日本樱川银行今日早间网上银行无法登录。",
+         timedelta(hours=7)),
+        (*CHINESE, timedelta(days=8)),
+    ],
+)  # fmt: skip
+def test_another_setting_or_another_week_is_another_outage(
+    store: Store, classifier: OutageClassifier, title: str, text: str, later: timedelta
+) -> None:
+    tracker = IncidentTracker(store)
+    english = file(tracker, classifier, article("en", *ENGLISH, MONDAY))
+    assert file(tracker, classifier, article("zh", title, text, MONDAY + later)) != english
+
+
+def test_a_chinese_report_writing_another_latin_name_is_another_outage(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    english = file(tracker, classifier, article("en", *ENGLISH, MONDAY))
+    other = article(
+        "zh",
+        "日本Skyline航空值机系统故障 数十航班延误",
+        "日本低成本航空公司Skyline Air今日早间发生值机系统故障。",
+        MONDAY + timedelta(hours=5),
+    )
+    assert file(tracker, classifier, other) != english
+
+
+def test_two_english_reports_need_a_name_not_a_setting(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = file(tracker, classifier, article("a", *ENGLISH, MONDAY))
+    other = article(
+        "b",
+        "Check-in system failure delays Kitsune Airways flights",
+        "A failure at Kitsune Airways, a Japanese airline, delayed flights at Haneda.",
+        MONDAY + timedelta(hours=2),
+    )
+    assert file(tracker, classifier, other) != first
