@@ -41,6 +41,10 @@ from tests.test_outage import article as headline
         # shuts everything down when ransomware strikes.
         ("Marlow Mobile users report no signal, unable to call or go online", ""),
         ("Long queues at Lisbon airport as check-in screens go blank", ""),
+        # A phone network's blackout is its outage (a country's internet blackout is not:
+        # see the next test but one).
+        ("Portuguese telco Marvia blames botched core upgrade for seven-hour blackout",
+         "The nationwide outage left millions of subscribers without service."),
         ("Ransomware attack hits Swedish municipality of Ekby",
          "Ekby Municipality shut down all of its IT systems on Monday after files were "
          "encrypted; citizen services are unavailable."),
@@ -275,6 +279,7 @@ def test_outage_headlines_beside_other_news_words_stay_outages(
         "NHS health system collapse feared as winter bites",
         "Residents left without water service for third day",
         "Passengers left without train service after signal fault",
+        "Iraq orders four-hour internet blackout during school exams",
     ],
 )
 def test_breakdowns_collapses_and_services_of_other_kinds_are_not_outages(
