@@ -41,6 +41,7 @@ from tests.test_outage import article as headline
         # shuts everything down when ransomware strikes.
         ("Marlow Mobile users report no signal, unable to call or go online", ""),
         ("Long queues at Lisbon airport as check-in screens go blank", ""),
+        ("Faulty network switch behind Thursday's Lisbon Airport check-in chaos", ""),
         # A phone network's blackout is its outage (a country's internet blackout is not:
         # see the next test but one).
         ("Portuguese telco Marvia blames botched core upgrade for seven-hour blackout",
@@ -280,6 +281,7 @@ def test_outage_headlines_beside_other_news_words_stay_outages(
         "Residents left without water service for third day",
         "Passengers left without train service after signal fault",
         "Iraq orders four-hour internet blackout during school exams",
+        "Traffic chaos as snow closes motorway",
     ],
 )
 def test_breakdowns_collapses_and_services_of_other_kinds_are_not_outages(
