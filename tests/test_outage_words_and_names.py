@@ -282,6 +282,9 @@ def test_outage_headlines_beside_other_news_words_stay_outages(
         "Passengers left without train service after signal fault",
         "Iraq orders four-hour internet blackout during school exams",
         "Traffic chaos as snow closes motorway",
+        # What criminals earn is no victim's outage.
+        "FBI says the Larkspur ransomware gang made $12.5 million from ransom payments",
+        "Nearly $500 million spent on ransomware payments last year: report",
     ],
 )
 def test_breakdowns_collapses_and_services_of_other_kinds_are_not_outages(
