@@ -10,7 +10,7 @@ Sets (tests/data/eval/, see its README):
                        wrote), split by incident with a fixed rule (a hash of the
                        incident id; of the file name for negatives): rules are
                        tuned on "dev" only, "test" is reported, never tuned on
-* articlemd            articlemd_labels.jsonl: our outage and incident labels for 181
+* articlemd            articlemd_labels.jsonl: our outage and incident labels for 184
                        real English news items (headline and standfirst) of the
                        articleMD database dump in ../shared/corpus/datasets,
                        2021-07..2022-02; a second dev set (see its README)
