@@ -8,13 +8,18 @@ Stages ask ``LANGUAGES.of(tag)`` instead of comparing with "zh" and "en".
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+import hanzidentifier  # type: ignore[import-untyped]
+import opencc
 
 
 @dataclass(frozen=True)
@@ -104,3 +109,31 @@ def _language(code: str, table: Mapping[str, Any]) -> Language:
 
 # Read once at import: a small TOML file, and every stage that speaks asks it.
 LANGUAGES = Languages.load()
+
+
+# --- Traditional Chinese -------------------------------------------------------------
+#
+# Taiwan's and Hong Kong's outlets write Traditional characters and their own words
+# ("伺服器當機", "網路斷線"); the lexicon and the catalogue are written in Simplified. Read
+# for judgement (never for display), such text is first put in Simplified script with
+# mainland words by OpenCC's Taiwan-to-mainland phrase table ("服务器当机", "网络断线").
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Enough of a text to tell its script by.
+_SCRIPT_SAMPLE_CHARS = 2_000
+
+
+@cache
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("tw2sp")
+
+
+def in_simplified(text: str) -> str:
+    """``text`` in Simplified script with mainland words if it is Traditional Chinese
+    (all of it, or mixed with Simplified); any other text as it is."""
+    sample = text[:_SCRIPT_SAMPLE_CHARS]
+    if not _HAN.search(sample) or hanzidentifier.identify(sample) not in (
+        hanzidentifier.TRADITIONAL,
+        hanzidentifier.MIXED,
+    ):
+        return text
+    return str(_to_simplified().convert(text))

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from bot.languages import in_simplified
+
 # A capitalised or all-caps word, or one that starts with digits ("4chan", "1Password";
 # not "8h", "5G", "10mins": a number with its unit). A slash may join its parts ("Data
 # I/O", "AC/DC").
@@ -187,7 +189,9 @@ def han_names(title: str) -> set[str]:
 def chinese_names(title: str) -> set[str]:
     """The names a Chinese headline gives for filing: its organisation names, and what it
     opens with when it says next what befell it ("微漾崩了"). (Only the first are evidence
-    that a headline names who was hit: the opening words of "某某崩溃…" may be anything.)"""
+    that a headline names who was hit: the opening words of "某某崩溃…" may be anything.)
+    A Traditional headline's names are read in Simplified script ("報稅系統" is "报税系统")."""
+    title = in_simplified(title)
     head = _HAN_HEAD.match(title)
     heads = {head.group(0)} if head and not _HAN_HEAD_VAGUE.match(head.group(0)) else set()
     return han_names(title) | heads
@@ -222,6 +226,7 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
     website down after cyber incident"): its opening names it ("Suncor Energy said…",
     "Westmere Borough Council said…"), not by a place many share. Sorted, for a stable
     stored value."""
+    title, text = in_simplified(title), in_simplified(text[:REPORT_TEXT_CHARS])
     names = title_names(title, text) | chinese_names(title)
     opening = text[:LEAD_NAME_CHARS]
     if _HAN.search(title):
@@ -235,6 +240,8 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+# How much of a report's text its names are looked for in (the most of the windows below).
+REPORT_TEXT_CHARS = 1_000
 # How far into an English report its owner or brand is looked for: the first sentence or
 # two ("The low-cost carrier, owned by Lantau Aviation Group, said…").
 OWNER_LINK_CHARS = 400

@@ -27,6 +27,7 @@ from bot.incidents.names import (
     written_in_chinese,
 )
 from bot.incidents.setting import same_setting
+from bot.languages import in_simplified
 from bot.schema import Article, Incident, IncidentArticle, Outage
 
 FIRST_NEWS_WINDOW = timedelta(hours=72)
@@ -219,7 +220,7 @@ def products_compatible(incident: Incident, products: tuple[str, ...]) -> bool:
 
 def title_similarity(a: str, b: str) -> float:
     def kept(title: str) -> str:
-        return _GENERIC.sub(" ", without_outlet(title))
+        return _GENERIC.sub(" ", without_outlet(in_simplified(title)))
 
     return jaccard(char_pairs(kept(a)), char_pairs(kept(b)))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.incidents.names import without_outlet
+from bot.languages import in_simplified
 
 # How much of a report's text is read for its setting: the opening sentence or two.
 SETTING_TEXT_CHARS = 240
@@ -98,7 +99,7 @@ _TAGS = [*_table(_COUNTRIES, "country"), *_table(_SECTORS, "sector")]
 def setting_of(title: str, text: str) -> tuple[str, ...]:
     """The country and kind-of-body tags of a report, sorted."""
     # The outlet's name is no setting: "… - The Japan Times".
-    words = f"{without_outlet(title)}\n{text[:SETTING_TEXT_CHARS]}"
+    words = in_simplified(f"{without_outlet(title)}\n{text[:SETTING_TEXT_CHARS]}")
     lowered = words.lower()
     found = set()
     # Country names are capitalised ("US", not "us"); kinds of body are words in any case.

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.incidents.names import han_names, without_dateline, without_outlet
+from bot.languages import in_simplified
 from bot.outage.entities import EntityCatalog
 from bot.outage.eventday import dated_event_day, named_month, stated_day, written_day
 from bot.outage.followups import FollowUps
@@ -122,6 +123,10 @@ class OutageClassifier:
     def classify(self, article: Article) -> Outage:
         if len(article.title) > TITLE_CHARS:  # hostile: no headline is this long
             article = article.model_copy(update={"title": article.title[:TITLE_CHARS]})
+        # Traditional Chinese is read in Simplified script, as the lexicon is written.
+        title, text = in_simplified(article.title), in_simplified(article.text)
+        if (title, text) != (article.title, article.text):
+            article = article.model_copy(update={"title": title, "text": text})
         lead = article.text[:LEAD_CHARS]
         day = (
             written_day(article.title, article.text)

@@ -186,3 +186,19 @@ def test_the_names_a_huge_headline_gives_for_filing_are_read_in_linear_time() ->
         start = time.perf_counter()
         report_names(title, "Systems went down.")
         assert time.perf_counter() - start < 10
+
+
+def test_a_huge_traditional_chinese_report_is_read_in_bounded_time() -> None:
+    """Traditional Chinese is put in Simplified script before it is read (OpenCC, linear
+    in the text): a hostile report of millions of characters costs seconds, not minutes."""
+    from bot.incidents.names import report_names
+    from bot.intake.pipeline import Intelligence
+    from tests.test_outage import article
+
+    classifier = Intelligence.load().classifier
+    title = "報稅系統又當機｜" * 50_000
+    text = "伺服器當機，網路斷線，無法登入。" * 200_000
+    start = time.perf_counter()
+    classifier.classify(article(title, text))
+    report_names(title, text)
+    assert time.perf_counter() - start < 20
