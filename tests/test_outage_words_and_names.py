@@ -42,6 +42,13 @@ from tests.test_outage import article as headline
         ("Marlow Mobile users report no signal, unable to call or go online", ""),
         ("Long queues at Lisbon airport as check-in screens go blank", ""),
         ("Faulty network switch behind Thursday's Lisbon Airport check-in chaos", ""),
+        ("Electronic poll books fail in Marsh County, voters face long lines", ""),
+        ("US county's e-pollbooks fall over on Election Day", ""),
+        ("Edgewise CDN faceplants, takes a chunk of the web with it",
+         "Thousands of sites returned errors for an hour."),
+        ("Swedish council reverts to pen and paper after ransomware infection", ""),
+        ("Ekby will not pay ransom, mayor says as schools get systems back", ""),
+        ("高考查分系统访问量激增出现拥堵，已紧急扩容", ""),
         # A phone network's blackout is its outage (a country's internet blackout is not:
         # see the next test but one).
         ("Portuguese telco Marvia blames botched core upgrade for seven-hour blackout",
@@ -282,6 +289,8 @@ def test_outage_headlines_beside_other_news_words_stay_outages(
         "Passengers left without train service after signal fault",
         "Iraq orders four-hour internet blackout during school exams",
         "Traffic chaos as snow closes motorway",
+        "Why complex systems fail: lessons from aviation",
+        "春运高速公路拥堵 交警紧急疏导",
         # What criminals earn is no victim's outage.
         "FBI says the Larkspur ransomware gang made $12.5 million from ransom payments",
         "Nearly $500 million spent on ransomware payments last year: report",
