@@ -382,3 +382,10 @@ def test_words_from_the_second_written_negatives_dev_half(
     classifier: OutageClassifier, title: str, text: str, outage: bool
 ) -> None:
     assert classifier.classify(headline(title, text)).is_outage is outage
+
+
+def test_a_word_the_opening_window_cuts_is_no_name() -> None:
+    # The opening is read to a fixed length; "Ministry" cut there is not a name "Mini".
+    opening = "Filers could not log in for hours on Monday as the portal failed, " * 3
+    names = report_names("Online tax portal down for hours", opening[:195] + " Ministry said")
+    assert not any(name.startswith("mini") for name in names)

@@ -228,16 +228,27 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
     stored value."""
     title, text = in_simplified(title), in_simplified(text[:REPORT_TEXT_CHARS])
     names = title_names(title, text) | chinese_names(title)
-    opening = text[:LEAD_NAME_CHARS]
+    opening = _cut(text, LEAD_NAME_CHARS)
     if _HAN.search(title):
         # A translator's note names the source's author and outlet, not who is down.
-        opening = _TRANSLATION_NOTE.sub("", text[: LEAD_NAME_CHARS * 2])[:LEAD_NAME_CHARS]
+        opening = _cut(_TRANSLATION_NOTE.sub("", text[: LEAD_NAME_CHARS * 2]), LEAD_NAME_CHARS)
         names |= {word.lower() for word in _NAME.findall(opening) if word.lower() not in _ORDINARY}
     else:
         if all(_is_place(name) for name in names):  # no name, or only places
             names |= _opening_names(opening)
-        names |= owned_names(text[:OWNER_LINK_CHARS])
+        names |= owned_names(_cut(text, OWNER_LINK_CHARS))
     return tuple(sorted(names))
+
+
+def _cut(text: str, chars: int) -> str:
+    """The first ``chars`` characters of ``text``, less a word the cut splits ("… the
+    Minist" is no name "minist")."""
+    if len(text) <= chars or not text[chars].isalnum():
+        return text[:chars]
+    return _SPLIT_WORD.sub("", text[:chars])
+
+
+_SPLIT_WORD = re.compile(r"[A-Za-z0-9]+$")
 
 
 # How much of a report's text its names are looked for in (the most of the windows below).
