@@ -33,6 +33,10 @@ CHINESE = (
         (*CHINESE, ("country:jp", "sector:airline")),
         ("肯纳里电讯网络大瘫痪 马来西亚全国用户无法通话上网", "",
          ("country:my", "sector:telecom")),
+        ("欧盟出入境系统突发故障 多国机场口岸排长队", "",
+         ("country:eu", "sector:airport", "sector:border")),
+        ("Five-hour queues at Dover as EU border system goes down", "",
+         ("country:eu", "sector:border")),
         # The outlet's name is no country; a lower-case "us" is no country either.
         ("Card payments down for hours - The Japan Times", "Let us know.", ("sector:payments",)),
     ],

@@ -61,6 +61,8 @@ _COUNTRIES: dict[str, tuple[str, str]] = {
     "il": ("Israel|Israeli", "以色列"),
     "ae": ("United Arab Emirates|UAE|Dubai", "阿联酋|迪拜"),
     "za": ("South Africa|South African", "南非"),
+    # The EU's own systems (its border, its payments) are reported as the EU's.
+    "eu": ("EU|European Union|Schengen", "欧盟|申根"),
     "br": ("Brazil|Brazilian|São Paulo|Sao Paulo", "巴西|圣保罗"),
     "mx": ("Mexico|Mexican", "墨西哥"),
     "ar": ("Argentina|Argentine", "阿根廷"),
@@ -83,6 +85,7 @@ _SECTORS: dict[str, tuple[str, str]] = {
     "election": ("election|voting|voters|poll books?|ballots?", "选举|投票|选民"),
     "exchange": ("stock exchange|bourse", "交易所"),
     "rail": ("railway|rail|trains?|metro|subway", "铁路|列车|地铁"),
+    "border": ("border|passport control|e-?gates|immigration", "边境|出入境|口岸|海关"),
 }  # fmt: skip
 
 
