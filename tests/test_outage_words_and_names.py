@@ -49,6 +49,11 @@ from tests.test_outage import article as headline
         ("Swedish council reverts to pen and paper after ransomware infection", ""),
         ("Ekby will not pay ransom, mayor says as schools get systems back", ""),
         ("高考查分系统访问量激增出现拥堵，已紧急扩容", ""),
+        # Work an attack stopped: a carmaker's production halt, shops and a museum closed.
+        ("Carmaker extends production halt into second week following a cyberattack", ""),
+        ("网络攻击致连锁超市被迫大规模停业", ""),
+        ("城市图书馆遭前员工攻击而部分关闭", ""),
+        ("勒索攻击引发物流混乱！多地仓库无法发货", ""),
         # A phone network's blackout is its outage (a country's internet blackout is not:
         # see the next test but one).
         ("Portuguese telco Marvia blames botched core upgrade for seven-hour blackout",
@@ -294,6 +299,12 @@ def test_outage_headlines_beside_other_news_words_stay_outages(
         # What criminals earn is no victim's outage.
         "FBI says the Larkspur ransomware gang made $12.5 million from ransom payments",
         "Nearly $500 million spent on ransomware payments last year: report",
+        # Criminals' services taken down, fake errors as lures, poisoned packages.
+        "Police take illegal IPTV piracy service offline",
+        "Europol disrupts phishing service that targeted bank logins",
+        "Hackers use fake BSOD errors to trick users into running malware",
+        "黑客组织以虚假故障为诱饵投放远控木马",
+        "供应链攻击：恶意蠕虫窃取密钥，百余个NPM包受影响",
     ],
 )
 def test_breakdowns_collapses_and_services_of_other_kinds_are_not_outages(
