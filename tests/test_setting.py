@@ -37,6 +37,9 @@ CHINESE = (
          ("country:eu", "sector:airport", "sector:border")),
         ("Five-hour queues at Dover as EU border system goes down", "",
          ("country:eu", "sector:border")),
+        ("荷兰连锁药店收银系统瘫痪", "", ("country:nl", "sector:pharmacy")),
+        ("Dutch pharmacy chain's tills down nationwide", "",
+         ("country:nl", "sector:pharmacy", "sector:retail")),
         # The outlet's name is no country; a lower-case "us" is no country either.
         ("Card payments down for hours - The Japan Times", "Let us know.", ("sector:payments",)),
     ],

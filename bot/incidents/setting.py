@@ -23,7 +23,7 @@ SETTING_TEXT_CHARS = 240
 
 # country code -> (English words, Chinese words)
 _COUNTRIES: dict[str, tuple[str, str]] = {
-    "jp": ("Japan|Japanese|Tokyo|Osaka", "日本|东京|大阪"),
+    "jp": ("Japan|Japanese|Tokyo|Osaka|Narita|Haneda|Kansai", "日本|东京|大阪|成田|羽田|关西"),
     "kr": ("South Korea|Korea|Korean|Seoul", "韩国|首尔"),
     "cn": ("China|Chinese|Beijing|Shanghai", "中国|北京|上海"),
     "hk": ("Hong Kong", "香港"),
@@ -66,6 +66,21 @@ _COUNTRIES: dict[str, tuple[str, str]] = {
     "br": ("Brazil|Brazilian|São Paulo|Sao Paulo", "巴西|圣保罗"),
     "mx": ("Mexico|Mexican", "墨西哥"),
     "ar": ("Argentina|Argentine", "阿根廷"),
+    "cl": ("Chile|Chilean", "智利"),
+    "co": ("Colombia|Colombian", "哥伦比亚"),
+    "pe": ("Peru|Peruvian", "秘鲁"),
+    "gr": ("Greece|Greek|Athens", "希腊|雅典"),
+    "cz": ("Czech Republic|Czechia|Czech|Prague", "捷克|布拉格"),
+    "hu": ("Hungary|Hungarian|Budapest", "匈牙利|布达佩斯"),
+    "ro": ("Romania|Romanian|Bucharest", "罗马尼亚|布加勒斯特"),
+    "sa": ("Saudi Arabia|Saudi", "沙特"),
+    "ir": ("Iran|Iranian|Tehran", "伊朗|德黑兰"),
+    "pk": ("Pakistan|Pakistani", "巴基斯坦"),
+    "bd": ("Bangladesh|Bangladeshi", "孟加拉"),
+    "lk": ("Sri Lanka|Sri Lankan", "斯里兰卡"),
+    "eg": ("Egypt|Egyptian|Cairo", "埃及|开罗"),
+    "ng": ("Nigeria|Nigerian|Lagos", "尼日利亚"),
+    "ke": ("Kenya|Kenyan|Nairobi", "肯尼亚"),
 }
 
 # kind of body -> (English words, Chinese words)
@@ -83,9 +98,18 @@ _SECTORS: dict[str, tuple[str, str]] = {
     "retail": ("supermarkets?|grocer|grocery|retailer|tills|stores", "超市|零售|门店|商店"),
     "tax": ("tax", "报税|税务|个税"),
     "election": ("election|voting|voters|poll books?|ballots?", "选举|投票|选民"),
-    "exchange": ("stock exchange|bourse", "交易所"),
+    "exchange": ("stock exchange|bourse|crypto exchange|cryptocurrency exchange", "交易所"),
     "rail": ("railway|rail|trains?|metro|subway", "铁路|列车|地铁"),
     "border": ("border|passport control|e-?gates|immigration", "边境|出入境|口岸|海关"),
+    "school": ("schools?|school district|university|universities|college|students",
+               "学校|学区|大学|高校|学生"),
+    "pharmacy": ("pharmac(y|ies)|drugstores?|chemists?", "药店|药房|连锁药"),
+    "carmaker": ("carmaker|automaker|car maker|factory|factories|production lines?",
+                 "车企|汽车制造|工厂|生产线|停产"),
+    "logistics": ("logistics|shipping|courier|parcels?|seaports?|port of|container terminals?",
+                  "物流|快递|航运|港口|码头"),
+    "broadcaster": ("broadcaster|tv stations?|television|radio station", "电视台|广播"),
+    "energy": ("pipeline|fuel|utility|utilities|gas stations?", "管道|燃油|加油站|能源公司"),
 }  # fmt: skip
 
 
