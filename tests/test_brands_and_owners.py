@@ -30,7 +30,12 @@ FRIDAY = datetime(2029, 7, 20, 6, 0, tzinfo=UTC)
         ("The attack disabled tills at its Versmarkt stores.", {"versmarkt"}),
         ("Brindle Group, the owner of the Copperpot coffee chain, said tills failed.",
          {"copperpot"}),
-        # No tie: the company's people, places and plain words are not its brands.
+        ("The group said its budget airline Harbour Jet cancelled 40 flights.",
+         {"harbour", "jet"}),
+        # No tie: the company's people, places, plain words and the platforms its apps run
+        # on are not its brands.
+        ("Customers could not log in to its Android app on Friday.", set()),
+        ("Its Chief Executive Anna Berg apologised.", set()),
         ("It said its engineers were working through the night.", set()),
         ("The carrier said its Texas operations were unaffected.", set()),
         ("Shoppers were asked to pay in cash on Friday.", set()),

@@ -260,12 +260,23 @@ OWNER_LINK_CHARS = 400
 # Lantau Aviation Group", "part of retail group Holdvast Groep", "the game run by
 # Seoul-based Hanul Games", "owner of the Versmarkt chain", "at its Versmarkt stores".
 # One outlet names the brand that is down, another its parent: the same outage.
-_OWNER_LINK = re.compile(
-    r"\b(?:(?:owned|run|operated|developed|published|made)\s+by|part\s+of"
-    r"|(?:unit|subsidiary|division|arm|brand)\s+of|(?:owner|parent|operator|maker|developer|"
-    r"publisher)\s+of|which\s+(?:owns|runs|operates|makes|publishes|develops)|its)"
-    r"\s+(?:(?:the|a|an|[a-z][\w-]*)\s+){0,3}?"
-    r"(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})"
+_BUSINESS = (
+    r"(?:stores?|shops?|outlets|brand|chain|unit|subsidiary|arm|airline|carrier|bank|game|"
+    r"supermarkets?|restaurants|hotels|hospitals|clinics|pharmacies)"
+)
+_NAME_RUN = r"(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})"
+_OWNER_LINKS = (
+    re.compile(
+        r"\b(?:(?:owned|run|operated|developed|published|made)\s+by|part\s+of"
+        r"|(?:unit|subsidiary|division|arm|brand)\s+of|(?:owner|parent|operator|maker|"
+        r"developer|publisher)\s+of|which\s+(?:owns|runs|operates|makes|publishes|develops))"
+        rf"\s+(?:(?:the|a|an|[a-z][\w-]*)\s+){{0,3}}?{_NAME_RUN}"
+    ),
+    # "its" only with a business it owns: "at its Versmarkt stores", "its budget airline
+    # Harbour Jet"; not "its Android app" (a platform many companies' apps run on) or
+    # "its Chief Executive".
+    re.compile(rf"\bits\s+(?:[a-z][\w-]*\s+){{0,2}}?{_NAME_RUN}\s+{_BUSINESS}\b"),
+    re.compile(rf"\bits\s+(?:[a-z][\w-]*\s+){{0,2}}?{_BUSINESS}\s+{_NAME_RUN}"),
 )
 
 
@@ -273,7 +284,8 @@ def owned_names(opening: str) -> set[str]:
     """Names of the brands and owners an English report's opening ties to what is down."""
     return {
         lower
-        for link in _OWNER_LINK.finditer(opening)
+        for pattern in _OWNER_LINKS
+        for link in pattern.finditer(opening)
         for word in _NAME.findall(link.group("name"))
         if (lower := word.lower()) not in _NO_NAME_IN_OPENING and not _is_place(lower)
     }
