@@ -5,6 +5,7 @@ the setting, a country and a kind of body, and the days."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import permutations
 
 import pytest
 
@@ -65,6 +66,21 @@ def test_a_chinese_name_of_a_foreign_company_joins_its_english_reports(
     assert file(tracker, classifier, first) == file(tracker, classifier, second)
 
 
+def test_a_late_chinese_report_joins_within_the_follow_up_window(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    english = file(tracker, classifier, article("en", *ENGLISH, MONDAY))
+    apology = article(
+        "zh",
+        "日本星空航空就值机系统故障致歉 将向旅客发放补偿",
+        "日本低成本航空公司星空航空表示，本周一的值机系统故障系数据库更新出错所致。",
+        MONDAY + timedelta(days=5),
+    )
+    assert classifier.classify(apology).aftermath
+    assert file(tracker, classifier, apology) == english
+
+
 @pytest.mark.parametrize(
     ("title", "text", "later"),
     [
@@ -102,3 +118,29 @@ def test_a_report_naming_another_company_in_latin_script_is_another_outage(
     english = file(tracker, classifier, article("en", *ENGLISH, MONDAY))
     other = article("other", title, text, MONDAY + timedelta(hours=3))
     assert file(tracker, classifier, other) != english
+
+
+@pytest.mark.parametrize("order", list(permutations(range(3))))
+def test_one_vague_chinese_report_never_makes_two_companies_one_outage(
+    store: Store, classifier: OutageClassifier, order: tuple[int, ...]
+) -> None:
+    """Two Japanese airlines down the same morning, and a Chinese report of "a Japanese
+    airline" that could be either: in any order of reading, the two stay apart."""
+    tracker = IncidentTracker(store)
+    reports = [
+        article("hoshizora", *ENGLISH, MONDAY),
+        article("skyline", "Check-in system failure delays Skyline Air flights in Japan",
+                "A failure at Skyline Air, a Japanese airline, delayed flights at Haneda.",
+                MONDAY + timedelta(hours=1)),
+        article("vague", "日本一家航空公司值机系统故障 数十航班延误",
+                "日本一家低成本航空公司今日早间发生值机系统故障。", MONDAY + timedelta(hours=6)),
+    ]  # fmt: skip
+    for n in order:
+        file(tracker, classifier, reports[n])
+    filed = {
+        report.title: tracker.book.get(str(store.redis.get(store.keys.filed(report.id))))
+        for report in reports
+    }
+    hoshizora, skyline = (filed[reports[n].title] for n in (0, 1))
+    assert hoshizora is not None and skyline is not None
+    assert hoshizora.id != skyline.id

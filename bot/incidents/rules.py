@@ -256,23 +256,30 @@ def same_setting_abroad(
     names: tuple[str, ...],
     setting: tuple[str, ...],
     event: datetime,
-    report: IncidentArticle,
+    late: bool,
+    incident: Incident,
 ) -> bool:
-    """A Chinese and an English report of first news within FIRST_NEWS_WINDOW of each
-    other, of the same kind of body in the same country, where the Chinese one names the
-    company only in Chinese ("日本星空航空值机系统故障" and "Check-in system failure delays
-    Hoshizora Air flights"): one event. A Chinese report that writes a Latin name is
-    matched by it instead."""
-    if language[:2] == report.language[:2] or "zh" not in (language[:2], report.language[:2]):
-        return False
-    chinese_names = names if language.startswith("zh") else names_of(report)
-    if not all(written_in_chinese(name) for name in chinese_names):
-        return False
-    when = report_time(report)
-    return (
-        when is not None
-        and abs(event - when) <= FIRST_NEWS_WINDOW
+    """``incident`` holds a report in the other language (one of them Chinese) close
+    enough in time to be one event (first news within 72 hours of each other, a late
+    report up to 14 days after first news), of the same kind of body in the same country,
+    where the Chinese side names the company only in Chinese ("日本星空航空值机系统故障"
+    and "Check-in system failure delays Hoshizora Air flights"). Not if a report of
+    ``incident`` in this report's own language names someone else: a setting is weaker
+    than a name, and Skyline Air's outage is not Hoshizora Air's because one Chinese
+    report of "日本一家航空公司" might be either."""
+    mine = language[:2]
+    for report in incident.articles:
+        theirs = names_of(report)
+        if report.language[:2] == mine and names and theirs and not shared_names(names, report):
+            return False
+    return any(
+        report.language[:2] != mine
+        and "zh" in (mine, report.language[:2])
+        and all(written_in_chinese(n) for n in (names if mine == "zh" else names_of(report)))
+        and (when := report_time(report)) is not None
+        and close_enough(event, late, when, report.late)
         and same_setting(setting, report.setting)
+        for report in incident.articles
     )
 
 

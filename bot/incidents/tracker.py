@@ -298,6 +298,7 @@ class IncidentTracker:
         names = report_names(article.title, article.text)
         setting = setting_of(article.title, article.text)
         found: list[tuple[timedelta, float, Incident]] = []
+        by_setting: list[Incident] = []
         for incident in self._book.by_subject(NO_SUBJECT, event - FOLLOW_UP_WINDOW * 2):
             if not self._admissible(incident, article, event):
                 continue
@@ -305,19 +306,18 @@ class IncidentTracker:
                 continue
             if outage.repeat and not _recent(incident, event):
                 continue
-            if not any(
-                same_unnamed_subject(article.title, names, a)
-                or same_setting_abroad(article.language, names, setting, event, a)
-                for a in incident.articles
-            ):
-                continue
-            score = max(title_similarity(article.title, a.title) for a in incident.articles)
-            found.append((event_gap(incident, event), -score, incident))
-        if not found:
-            return []
-        # The nearest in time (then the most alike), and those it bridges.
-        best, *others = (i for *_, i in sorted(found, key=lambda row: row[:2]))
-        return _with_bridged(best, others, event, late)
+            if any(same_unnamed_subject(article.title, names, a) for a in incident.articles):
+                score = max(title_similarity(article.title, a.title) for a in incident.articles)
+                found.append((event_gap(incident, event), -score, incident))
+            elif same_setting_abroad(article.language, names, setting, event, late, incident):
+                by_setting.append(incident)
+        if found:
+            # The nearest in time (then the most alike), and those it bridges.
+            best, *others = (i for *_, i in sorted(found, key=lambda row: row[:2]))
+            return _with_bridged(best, others, event, late)
+        # A setting is weaker evidence than a name: it joins one incident only where it
+        # is the only one, and bridges none.
+        return by_setting if len(by_setting) == 1 else []
 
     def _closest(
         self,
