@@ -160,6 +160,9 @@ class IncidentArticle(Frozen):
     # Chinese organisation names as written; how reports of a company the catalogue does
     # not know find each other.
     names: tuple[str, ...] = ()
+    # Names its opening ties to what is down, its owner or its brand
+    # (bot.incidents.owners): they meet another report's own names, never its ties.
+    ties: tuple[str, ...] = ()
     # Its country and kind of body (bot.incidents.setting): how a Chinese report naming a
     # foreign company only in Chinese finds the English reports of the same outage.
     setting: tuple[str, ...] = ()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.incidents.names import owned_names
+from bot.incidents.owners import tied_names
 from bot.incidents.tracker import IncidentTracker
 from bot.outage.classify import OutageClassifier
 from bot.store import Store
@@ -36,13 +36,14 @@ FRIDAY = datetime(2029, 7, 20, 6, 0, tzinfo=UTC)
         # on are not its brands.
         ("Customers could not log in to its Android app on Friday.", set()),
         ("Its Chief Executive Anna Berg apologised.", set()),
+        ("The clinic chain, run by Chief Executive Anna Berg, said systems were down.", set()),
         ("It said its engineers were working through the night.", set()),
         ("The carrier said its Texas operations were unaffected.", set()),
         ("Shoppers were asked to pay in cash on Friday.", set()),
     ],
 )  # fmt: skip
 def test_an_opening_ties_a_brand_to_its_owner(opening: str, names: set[str]) -> None:
-    assert owned_names(opening) == names
+    assert tied_names(opening) == names
 
 
 @pytest.mark.parametrize("brand_first", [True, False])
@@ -86,3 +87,23 @@ def test_two_companies_down_the_same_day_stay_apart(
                 "offline.", FRIDAY + timedelta(hours=2)),
     )  # fmt: skip
     assert airline != grocer
+
+
+def test_two_companies_one_fund_owns_stay_apart(store: Store, classifier: OutageClassifier) -> None:
+    """An owner named by two reports is a tie of each: ties meet own names, not ties."""
+    tracker = IncidentTracker(store)
+    pharmacy = file(
+        tracker,
+        classifier,
+        article("a", "Pillbox pharmacy app down, customers unable to order prescriptions",
+                "Pillbox, owned by private equity firm Blackmoor, said its systems failed.",
+                FRIDAY),
+    )  # fmt: skip
+    courier = file(
+        tracker,
+        classifier,
+        article("b", "Nordway parcel tracking down for hours",
+                "Nordway, which is owned by Blackmoor, said customers could not track parcels.",
+                FRIDAY + timedelta(hours=5)),
+    )  # fmt: skip
+    assert pharmacy != courier

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.incidents.names import report_names
+from bot.incidents.owners import report_ties
 from bot.incidents.rules import event_time, is_late, report_time
 from bot.incidents.setting import setting_of
 from bot.keys import digest_of
@@ -32,6 +33,7 @@ def reference(article: Article, outage: Outage) -> IncidentArticle:
         products=outage.products,
         upstream=outage.upstream,
         names=report_names(article.title, article.text),
+        ties=report_ties(article.title, article.text),
         setting=setting_of(article.title, article.text),
     )
 

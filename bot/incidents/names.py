@@ -27,7 +27,7 @@ from bot.languages import in_simplified
 # A capitalised or all-caps word, or one that starts with digits ("4chan", "1Password";
 # not "8h", "5G", "10mins": a number with its unit). A slash may join its parts ("Data
 # I/O", "AC/DC").
-_NAME = re.compile(
+NAME = re.compile(
     r"(?<![A-Za-z0-9/])(?:[A-Z][A-Za-z0-9&+/-]*[A-Za-z0-9]|[A-Z]{2,}"
     r"|\d+(?!(?:mins?|hours?|hrs|days?|secs?|weeks?|years?)(?![A-Za-z0-9]))[A-Za-z]{3,}[A-Za-z0-9]*)"
     r"(?![A-Za-z0-9])"
@@ -96,7 +96,7 @@ def title_names(title: str, text: str = "") -> set[str]:
     confirmed = _mid_sentence_capitals(text[:LEAD_NAME_CHARS]) if title_case else set()
     return {
         word.lower()
-        for match in _NAME.finditer(title)
+        for match in NAME.finditer(title)
         if (word := match.group(0)).lower() not in _ORDINARY
         and word.lower() not in _KINDS
         and not _ATTACKER_AFTER.match(title, match.end())
@@ -228,69 +228,31 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
     stored value."""
     title, text = in_simplified(title), in_simplified(text[:REPORT_TEXT_CHARS])
     names = title_names(title, text) | chinese_names(title)
-    opening = _cut(text, LEAD_NAME_CHARS)
+    opening = cut(text, LEAD_NAME_CHARS)
     if _HAN.search(title):
         # A translator's note names the source's author and outlet, not who is down.
-        opening = _cut(_TRANSLATION_NOTE.sub("", text[: LEAD_NAME_CHARS * 2]), LEAD_NAME_CHARS)
-        names |= {word.lower() for word in _NAME.findall(opening) if word.lower() not in _ORDINARY}
-    else:
-        if all(_is_place(name) for name in names):  # no name, or only places
-            names |= _opening_names(opening)
-        names |= owned_names(_cut(text, OWNER_LINK_CHARS))
+        opening = cut(_TRANSLATION_NOTE.sub("", text[: LEAD_NAME_CHARS * 2]), LEAD_NAME_CHARS)
+        names |= {word.lower() for word in NAME.findall(opening) if word.lower() not in _ORDINARY}
+    elif all(is_place(name) for name in names):  # no name, or only places
+        names |= _opening_names(opening)
     return tuple(sorted(names))
 
 
-def _cut(text: str, chars: int) -> str:
+def cut(text: str, chars: int) -> str:
     """The first ``chars`` characters of ``text``, less a word the cut splits ("… the
     Minist" is no name "minist")."""
-    if len(text) <= chars or not text[chars].isalnum():
+    if len(text) <= chars or not _LATIN.match(text[chars]):
         return text[:chars]
     return _SPLIT_WORD.sub("", text[:chars])
 
 
-_SPLIT_WORD = re.compile(r"[A-Za-z0-9]+$")
+# Latin letters (accented ones too: "Zü|rich") and digits; Chinese has no words to split.
+_LATIN = re.compile(r"[0-9A-Za-z\u00c0-\u024f]")
+_SPLIT_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+$")
 
 
-# How much of a report's text its names are looked for in (the most of the windows below).
+# How much of a report's text its names are looked for in.
 REPORT_TEXT_CHARS = 1_000
-# How far into an English report its owner or brand is looked for: the first sentence or
-# two ("The low-cost carrier, owned by Lantau Aviation Group, said…").
-OWNER_LINK_CHARS = 400
-# A brand and the company that owns it, as an English report ties them: "owned by
-# Lantau Aviation Group", "part of retail group Holdvast Groep", "the game run by
-# Seoul-based Hanul Games", "owner of the Versmarkt chain", "at its Versmarkt stores".
-# One outlet names the brand that is down, another its parent: the same outage.
-_BUSINESS = (
-    r"(?:stores?|shops?|outlets|brand|chain|unit|subsidiary|arm|airline|carrier|bank|game|"
-    r"supermarkets?|restaurants|hotels|hospitals|clinics|pharmacies)"
-)
-_NAME_RUN = r"(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})"
-_OWNER_LINKS = (
-    re.compile(
-        r"\b(?:(?:owned|run|operated|developed|published|made)\s+by|part\s+of"
-        r"|(?:unit|subsidiary|division|arm|brand)\s+of|(?:owner|parent|operator|maker|"
-        r"developer|publisher)\s+of|which\s+(?:owns|runs|operates|makes|publishes|develops))"
-        rf"\s+(?:(?:the|a|an|[a-z][\w-]*)\s+){{0,3}}?{_NAME_RUN}"
-    ),
-    # "its" only with a business it owns: "at its Versmarkt stores", "its budget airline
-    # Harbour Jet"; not "its Android app" (a platform many companies' apps run on) or
-    # "its Chief Executive".
-    re.compile(rf"\bits\s+(?:[a-z][\w-]*\s+){{0,2}}?{_NAME_RUN}\s+{_BUSINESS}\b"),
-    re.compile(rf"\bits\s+(?:[a-z][\w-]*\s+){{0,2}}?{_BUSINESS}\s+{_NAME_RUN}"),
-)
-
-
-def owned_names(opening: str) -> set[str]:
-    """Names of the brands and owners an English report's opening ties to what is down."""
-    return {
-        lower
-        for pattern in _OWNER_LINKS
-        for link in pattern.finditer(opening)
-        for word in _NAME.findall(link.group("name"))
-        if (lower := word.lower()) not in _NO_NAME_IN_OPENING and not _is_place(lower)
-    }
-
-
 # A sentence of a translator's note ("译文声明：本文是翻译文章，原文作者Mark Ellison，…").
 _TRANSLATION_NOTE = re.compile(
     r"[^。！？\n]{0,200}(?:译文声明|翻译文章|译文仅供参考|原文作者|原文地址|原文链接|本文译自|编译自)"
@@ -306,9 +268,9 @@ def _opening_names(opening: str) -> set[str]:
     said…"), as an owner ("Bramley's said…") or followed by what it is ("Suncor, a…")."""
     opening = without_dateline(opening)
     found = set()
-    for match in _NAME.finditer(opening):
+    for match in NAME.finditer(opening):
         lower = match.group(0).lower()
-        if lower in _NO_NAME_IN_OPENING or _is_place(lower):
+        if lower in NO_NAME_IN_OPENING or is_place(lower):
             continue
         starts_sentence = not opening[: match.start()].strip() or bool(
             _SENTENCE_END.search(opening[max(0, match.start() - 3) : match.start()])
@@ -363,7 +325,7 @@ _PLACES = frozenset(
 )
 
 
-def _is_place(name: str) -> bool:
+def is_place(name: str) -> bool:
     """A place or where something is based ("Iowa-based"): no one's name."""
     return name in _PLACES or name.endswith("-based")
 
@@ -382,7 +344,7 @@ _LEAD_ORDINARY = frozenset(
 )
 
 
-_NO_NAME_IN_OPENING = _ORDINARY | _KINDS | _LEAD_ORDINARY | _SOURCES
+NO_NAME_IN_OPENING = _ORDINARY | _KINDS | _LEAD_ORDINARY | _SOURCES
 
 
 def _inner_capital(word: str) -> bool:

@@ -231,18 +231,32 @@ def names_of(report: IncidentArticle) -> tuple[str, ...]:
     return report.names or tuple(title_names(report.title))
 
 
-def shared_names(names: tuple[str, ...], report: IncidentArticle) -> bool:
-    """A report names what ``names`` names."""
-    return any(same_name(mine, other) for mine in names for other in names_of(report))
+def shared_names(
+    names: tuple[str, ...], report: IncidentArticle, ties: tuple[str, ...] = ()
+) -> bool:
+    """A report names what ``names`` names, or a name one of the two ties to what is down
+    (its owner, its brand) is the other's own name. Two ties never meet: two companies
+    one fund owns are two companies."""
+    theirs = names_of(report)
+    return any(
+        same_name(mine, other)
+        for mine, other in (
+            *((m, o) for m in names for o in theirs),
+            *((t, o) for t in ties for o in theirs),
+            *((m, t) for m in names for t in report.ties),
+        )
+    )
 
 
-def same_unnamed_subject(title: str, names: tuple[str, ...], report: IncidentArticle) -> bool:
+def same_unnamed_subject(
+    title: str, names: tuple[str, ...], report: IncidentArticle, ties: tuple[str, ...] = ()
+) -> bool:
     """Two reports of outages of something the catalogue has no name for are about the
-    same thing: they share a name, or enough of their headlines' non-generic characters,
-    unless both name someone and not the same one ("江城地铁…" and "北京地铁…",
-    "Maryland … Department of Health" and "Brazilian Ministry of Health …" are worded
-    alike and are two events)."""
-    if shared_names(names, report):
+    same thing: they share a name (or one ties a name to it that the other gives), or
+    enough of their headlines' non-generic characters, unless both name someone and not
+    the same one ("江城地铁…" and "北京地铁…", "Maryland … Department of Health" and
+    "Brazilian Ministry of Health …" are worded alike and are two events)."""
+    if shared_names(names, report, ties):
         return True
     if chinese_names(title) and chinese_names(report.title):
         return False

@@ -58,6 +58,7 @@ from bot.errors import UnreadableRecord
 from bot.incidents.book import IncidentBook
 from bot.incidents.changes import grow, merge_all, start
 from bot.incidents.names import report_names
+from bot.incidents.owners import report_ties
 from bot.incidents.rules import (
     FIRST_NEWS_WINDOW,
     FOLLOW_UP_WINDOW,
@@ -296,6 +297,7 @@ class IncidentTracker:
         headlines name the same thing ("Ingram Micro", "Harbour Mutual app …"), nearest
         in time first."""
         names = report_names(article.title, article.text)
+        ties = report_ties(article.title, article.text)
         setting = setting_of(article.title, article.text)
         found: list[tuple[timedelta, float, Incident]] = []
         by_setting: list[Incident] = []
@@ -306,7 +308,7 @@ class IncidentTracker:
                 continue
             if outage.repeat and not _recent(incident, event):
                 continue
-            if any(same_unnamed_subject(article.title, names, a) for a in incident.articles):
+            if any(same_unnamed_subject(article.title, names, a, ties) for a in incident.articles):
                 score = max(title_similarity(article.title, a.title) for a in incident.articles)
                 found.append((event_gap(incident, event), -score, incident))
             elif same_setting_abroad(article.language, names, setting, event, late, incident):
