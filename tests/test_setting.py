@@ -41,6 +41,14 @@ CHINESE = (
         ("荷兰连锁药店收银系统瘫痪", "", ("country:nl", "sector:pharmacy")),
         ("Dutch pharmacy chain's tills down nationwide", "",
          ("country:nl", "sector:pharmacy", "sector:retail")),
+        # A country inside a longer place's name is not named.
+        ("印度尼西亚电信运营商全国断网", "", ("country:id", "sector:telecom")),
+        ("都柏林机场值机系统故障", "", ("country:ie", "sector:airline", "sector:airport")),
+        ("罗马尼亚银行系统瘫痪", "", ("country:ro", "sector:bank")),
+        # A mobile carrier is a phone network, not an airline; a CI pipeline no utility.
+        ("Mobile carrier down across the country", "", ("sector:telecom",)),
+        ("CI pipeline broken for hours", "", ()),
+        ("App stores down for iPhone users", "", ()),
         # The outlet's name is no country; a lower-case "us" is no country either.
         ("Card payments down for hours - The Japan Times", "Let us know.", ("sector:payments",)),
     ],

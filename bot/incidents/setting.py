@@ -14,12 +14,14 @@ opening of its text. The tables are data: a country or a kind of body is one row
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
 from bot.incidents.names import without_outlet
 from bot.languages import in_simplified
 
 # How much of a report's text is read for its setting: the opening sentence or two.
 SETTING_TEXT_CHARS = 240
+TITLE_CHARS = 2_000
 
 # country code -> (English words, Chinese words)
 _COUNTRIES: dict[str, tuple[str, str]] = {
@@ -81,21 +83,25 @@ _COUNTRIES: dict[str, tuple[str, str]] = {
     "eg": ("Egypt|Egyptian|Cairo", "埃及|开罗"),
     "ng": ("Nigeria|Nigerian|Lagos", "尼日利亚"),
     "ke": ("Kenya|Kenyan|Nairobi", "肯尼亚"),
+    "sy": ("Syria|Syrian|Damascus", "叙利亚|大马士革"),
 }
 
 # kind of body -> (English words, Chinese words)
 _SECTORS: dict[str, tuple[str, str]] = {
-    "airline": ("airlines?|airways|carrier|flights?|check-in", "航空|航班|航司|值机"),
+    "airline": ("airlines?|airways|(low-cost|budget|flag) carrier|flights?|check-in",
+                "航空|航班|航司|值机"),
     "airport": ("airports?", "机场"),
     "bank": ("banks?|banking", "银行"),
     "payments": ("payments?|card terminals|card machines|payment processor", "支付|刷卡"),
-    "telecom": ("telcos?|telecoms?|mobile operator|network operator|mobile network|mobile data",
+    "telecom": ("telcos?|telecoms?|mobile (operator|carrier|network|data)|network operator|"
+                "wireless carrier",
                 "电信|电讯|运营商|移动网络|断网"),
     "game": ("games?|gaming|gamers|players|game servers", "游戏|网游|玩家|手游"),
     "hospital": ("hospitals?|health system|healthcare|ambulances?|patients",
                  "医院|医疗|救护车|患者"),
     "council": ("council|municipality|city government|county", "市政府|市政|议会|县政府"),
-    "retail": ("supermarkets?|grocer|grocery|retailer|tills|stores", "超市|零售|门店|商店"),
+    "retail": ("supermarkets?|grocer|grocery|retailer|tills|(?<!app )(?<!play )stores?",
+               "超市|零售|门店|商店"),
     "tax": ("tax", "报税|税务|个税"),
     "election": ("election|voting|voters|poll books?|ballots?", "选举|投票|选民"),
     "exchange": ("stock exchange|bourse|crypto exchange|cryptocurrency exchange", "交易所"),
@@ -109,7 +115,8 @@ _SECTORS: dict[str, tuple[str, str]] = {
     "logistics": ("logistics|shipping|courier|parcels?|seaports?|port of|container terminals?",
                   "物流|快递|航运|港口|码头"),
     "broadcaster": ("broadcaster|tv stations?|television|radio station", "电视台|广播"),
-    "energy": ("pipeline|fuel|utility|utilities|gas stations?", "管道|燃油|加油站|能源公司"),
+    "energy": ("(oil|gas|fuel) pipelines?|fuel|utility|utilities|gas stations?",
+               "输油管道|燃气管道|燃油|加油站|能源公司"),
 }  # fmt: skip
 
 
@@ -125,15 +132,35 @@ _TAGS = [*_table(_COUNTRIES, "country"), *_table(_SECTORS, "sector")]
 
 def setting_of(title: str, text: str) -> tuple[str, ...]:
     """The country and kind-of-body tags of a report, sorted."""
-    # The outlet's name is no setting: "… - The Japan Times".
-    words = in_simplified(f"{without_outlet(title)}\n{text[:SETTING_TEXT_CHARS]}")
+    # The outlet's name is no setting: "… - The Japan Times". A hostile headline is read
+    # to the length the classifier reads.
+    words = in_simplified(f"{without_outlet(title[:TITLE_CHARS])}\n{text[:SETTING_TEXT_CHARS]}")
     lowered = words.lower()
-    found = set()
     # Country names are capitalised ("US", not "us"); kinds of body are words in any case.
-    for tag, pattern in _TAGS:
-        if pattern.search(words if tag.startswith("country:") else lowered):
-            found.add(tag)
-    return tuple(sorted(found))
+    found = [
+        (match.start(), match.end(), tag)
+        for tag, pattern in _TAGS
+        for match in pattern.finditer(words if tag.startswith("country:") else lowered)
+    ]
+    outermost = _outermost(found)
+    return tuple(sorted({tag for start, end, tag in found if (start, end) in outermost}))
+
+
+def _outermost(spans: list[tuple[int, int, str]]) -> set[tuple[int, int]]:
+    """The spans no other span contains: a name inside a longer one is not named, as
+    印度尼西亚 (Indonesia) is no 印度 (India) and 都柏林 (Dublin) no 柏林 (Berlin). One
+    sweep in order of start, so a hostile headline of thousands of names costs no more
+    than sorting them."""
+    kept: set[tuple[int, int]] = set()
+    reach = -1  # the furthest end of the spans that start before the current one
+    for start, ends in groupby(
+        sorted({(s, e) for s, e, _ in spans}, key=lambda x: (x[0], -x[1])), key=lambda x: x[0]
+    ):
+        longest = next(ends)[1]
+        if longest > reach:
+            kept.add((start, longest))
+        reach = max(reach, longest)
+    return kept
 
 
 def same_setting(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -202,3 +202,18 @@ def test_a_huge_traditional_chinese_report_is_read_in_bounded_time() -> None:
     classifier.classify(article(title, text))
     report_names(title, text)
     assert time.perf_counter() - start < 20
+
+
+def test_the_setting_of_a_headline_of_thousands_of_places_is_read_in_bounded_time() -> None:
+    """A setting reads the headline to the classifier's length, and drops the names inside
+    longer ones in one sweep."""
+    from bot.incidents.setting import setting_of
+
+    start = time.perf_counter()
+    assert setting_of("日本航空印度尼西亚" * 600_000, "印度" * 100_000) == (
+        "country:id",
+        "country:in",
+        "country:jp",
+        "sector:airline",
+    )
+    assert time.perf_counter() - start < 10
