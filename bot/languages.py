@@ -136,4 +136,7 @@ def in_simplified(text: str) -> str:
         hanzidentifier.MIXED,
     ):
         return text
-    return str(_to_simplified().convert(text))
+    try:
+        return str(_to_simplified().convert(text))
+    except UnicodeEncodeError:  # a lone surrogate, which no UTF-8 text holds
+        return str(_to_simplified().convert(text.encode("utf-8", "replace").decode("utf-8")))

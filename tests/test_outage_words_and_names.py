@@ -304,6 +304,13 @@ def test_outage_headlines_beside_other_news_words_stay_outages(
         "Europol disrupts phishing service that targeted bank logins",
         "Hackers use fake BSOD errors to trick users into running malware",
         "黑客组织以虚假故障为诱饵投放远控木马",
+        # Words that only look like the outage words next to them (review, session 26).
+        "消防员当机立断疏散群众",
+        "北京晚高峰交通系统严重拥堵",
+        "Shipping line pauses Red Sea route after missile attack",
+        "AP unable to call Georgia Senate race",
+        "Iran imposes mobile network blackout amid protests",
+        "FBI says the Larkspur ransomware gang made $12.5 million in attacks this year",
         "供应链攻击：恶意蠕虫窃取密钥，百余个NPM包受影响",
     ],
 )
@@ -323,6 +330,23 @@ def test_breakdowns_collapses_and_services_of_other_kinds_are_not_outages(
 )
 def test_a_dash_before_the_headlines_own_words_is_no_outlet(title: str) -> None:
     assert without_outlet(title) == title
+
+
+@pytest.mark.parametrize(
+    ("title", "provider"),
+    [
+        ("用户无法通过Facebook发送消息，多地反映故障", "meta"),
+        ("在推特上无法刷新推文？多地用户反映故障", "x"),
+    ],
+)
+def test_a_chinese_platform_that_is_down_stays_what_is_down(
+    classifier: OutageClassifier, title: str, provider: str
+) -> None:
+    assert classifier.classify(headline(title)).provider == provider
+
+
+def test_a_wallet_service_affected_is_no_poisoned_package(classifier: OutageClassifier) -> None:
+    assert classifier.classify(headline("钱包服务受影响，用户无法提现")).is_outage
 
 
 def test_a_platform_that_is_down_stays_a_casualty(classifier: OutageClassifier) -> None:

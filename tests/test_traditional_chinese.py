@@ -35,6 +35,12 @@ def test_traditional_chinese_is_read_in_simplified_script(written: str, read: st
     assert in_simplified(written) == read
 
 
+def test_a_lone_surrogate_in_traditional_text_is_no_crash(classifier: OutageClassifier) -> None:
+    # OpenCC takes UTF-8, which cannot hold a lone surrogate; a hostile document can.
+    assert in_simplified("報稅系統又當機\ud800") == "报税系统又当机?"
+    assert classifier.classify(headline("報稅系統又當機\ud800", "伺服器當機\udfff")).is_outage
+
+
 @pytest.mark.parametrize(
     ("title", "text"),
     [

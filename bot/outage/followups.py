@@ -92,7 +92,8 @@ class FollowUps:
                 continue
             # Other news about the attack is not its outage's follow-up: arrests, a
             # leak of data, an industry report. (What the attack did *not* take is.)
+            # What criminals earned is read with its amount ("gang made $12.5 million").
             rest = lex.attack_aftermath.sub(" ", story)
-            if not any(pattern.search(rest) for pattern in (lex.negative, lex.headline_negative)):
+            if not lex.negative.search(rest) and not lex.headline_negative.search(story):
                 return True
         return False
