@@ -48,7 +48,13 @@ from tests.test_outage import article as headline
          "Thousands of sites returned errors for an hour."),
         ("Swedish council reverts to pen and paper after ransomware infection", ""),
         ("Ekby will not pay ransom, mayor says as schools get systems back", ""),
-        ("高考查分系统访问量激增出现拥堵，已紧急扩容", ""),
+        ("高考查分系统访问量激增出现拥堵", ""),
+        # Post-mortem words as news quotes them.
+        ("Payments firm says bad deploy caused requests to fail for two hours", ""),
+        ("Builds started to fail across CI provider after config change", ""),
+        ("Cascading failure takes down ticketing platform", ""),
+        ("Ticket site ran into problems as concert sale opened", ""),
+        ("System malfunction grounds flights at regional airport", ""),
         # Work an attack stopped: a carmaker's production halt, shops and a museum closed.
         ("Carmaker extends production halt into second week following a cyberattack", ""),
         ("网络攻击致连锁超市被迫大规模停业", ""),
@@ -310,6 +316,8 @@ def test_outage_headlines_beside_other_news_words_stay_outages(
         "Shipping line pauses Red Sea route after missile attack",
         "AP unable to call Georgia Senate race",
         "Iran imposes mobile network blackout amid protests",
+        "Phone owners experienced problems after installing the latest firmware update",
+        "Traffic light malfunction causes jams downtown",
         "FBI says the Larkspur ransomware gang made $12.5 million in attacks this year",
         "供应链攻击：恶意蠕虫窃取密钥，百余个NPM包受影响",
     ],
