@@ -48,25 +48,37 @@ FLOORS_3 = {
     "cluster.cross-language pairs.recall": 0.58,
 }
 # The fourth batch (session 25; see its header): most of its splits need what no rule here
-# knows (a Chinese-only name, a brand's parent, a day a follow-up does not name).
+# knows (a day a follow-up does not name, a brand whose owner no report ties to it).
+# Session 26 raised it (owners, settings, outage words).
 FLOORS_4 = {
     "classify.en.precision": 1.0,
     "classify.zh.precision": 1.0,
-    "classify.en.recall": 0.79,
-    "classify.zh.recall": 0.87,
+    "classify.en.recall": 0.83,
+    "classify.zh.recall": 0.90,
     "cluster.pairs.precision": 1.0,
-    "cluster.pairs.recall": 0.19,
-    "cluster.cross-language pairs.recall": 0.10,
+    "cluster.pairs.recall": 0.30,
+    "cluster.cross-language pairs.recall": 0.27,
 }
-# The fifth batch (session 25), a held-out measure of that session's rules, then tuned on.
+# The fifth batch (session 25), a held-out measure of that session's rules, then tuned on
+# (in session 26 too: Traditional Chinese, channels, owners).
 FLOORS_5 = {
     "classify.en.precision": 0.97,
     "classify.zh.precision": 1.0,
-    "classify.en.recall": 0.68,
-    "classify.zh.recall": 0.76,
+    "classify.en.recall": 0.81,
+    "classify.zh.recall": 0.94,
     "cluster.pairs.precision": 1.0,
-    "cluster.pairs.recall": 0.19,
-    "cluster.cross-language pairs.recall": 0.09,
+    "cluster.pairs.recall": 0.32,
+    "cluster.cross-language pairs.recall": 0.22,
+}
+# The sixth batch (session 26), held out for that session: what its final rules reached.
+FLOORS_6 = {
+    "classify.en.precision": 1.0,
+    "classify.zh.precision": 1.0,
+    "classify.en.recall": 0.86,
+    "classify.zh.recall": 0.84,
+    "cluster.pairs.precision": 1.0,
+    "cluster.pairs.recall": 0.34,
+    "cluster.cross-language pairs.recall": 0.32,
 }
 SAGAS = DATA / "incident_sagas.txt"
 
@@ -98,6 +110,7 @@ def saga_items(sagas: Path = SAGAS) -> list[Item]:
         ("incident_sagas_3.txt", FLOORS_3),
         ("incident_sagas_4.txt", FLOORS_4),
         ("incident_sagas_5.txt", FLOORS_5),
+        ("incident_sagas_6.txt", FLOORS_6),
     ],
 )
 def test_written_incidents_are_filed_as_written(
