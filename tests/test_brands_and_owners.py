@@ -36,6 +36,9 @@ FRIDAY = datetime(2029, 7, 20, 6, 0, tzinfo=UTC)
         # on are not its brands.
         ("Customers could not log in to its Android app on Friday.", set()),
         ("Its Chief Executive Anna Berg apologised.", set()),
+        # What the outage did not reach is no tie.
+        ("The outage didn't affect its Versmarkt stores, the group said.", set()),
+        ("Tills failed, though the fault did not reach its Marlow stores.", set()),
         ("The clinic chain, run by Chief Executive Anna Berg, said systems were down.", set()),
         ("It said its engineers were working through the night.", set()),
         ("The carrier said its Texas operations were unaffected.", set()),

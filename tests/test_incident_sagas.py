@@ -56,8 +56,8 @@ FLOORS_4 = {
     "classify.en.recall": 0.83,
     "classify.zh.recall": 0.90,
     "cluster.pairs.precision": 1.0,
-    "cluster.pairs.recall": 0.30,
-    "cluster.cross-language pairs.recall": 0.27,
+    "cluster.pairs.recall": 0.26,
+    "cluster.cross-language pairs.recall": 0.24,
 }
 # The fifth batch (session 25), a held-out measure of that session's rules, then tuned on
 # (in session 26 too: Traditional Chinese, channels, owners).

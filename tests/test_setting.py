@@ -45,6 +45,12 @@ CHINESE = (
         ("印度尼西亚电信运营商全国断网", "", ("country:id", "sector:telecom")),
         ("都柏林机场值机系统故障", "", ("country:ie", "sector:airline", "sector:airport")),
         ("罗马尼亚银行系统瘫痪", "", ("country:ro", "sector:bank")),
+        # Phrases that hold a country's name and name none: Beijing time, continents.
+        ("北京时间周五晚，日本星空航空值机系统故障", "", ("country:jp", "sector:airline")),
+        ("欧美国家银行系统故障", "", ("sector:bank",)),
+        ("Latin American bank down", "", ("sector:bank",)),
+        # A letter whose lower case is longer does not shift what is read after it.
+        ("İİİİİİ bank down in Japan", "", ("country:jp", "sector:bank")),
         # A mobile carrier is a phone network, not an airline; a CI pipeline no utility.
         ("Mobile carrier down across the country", "", ("sector:telecom",)),
         ("CI pipeline broken for hours", "", ()),
@@ -152,3 +158,22 @@ def test_one_vague_chinese_report_never_makes_two_companies_one_outage(
     hoshizora, skyline = (filed[reports[n].title] for n in (0, 1))
     assert hoshizora is not None and skyline is not None
     assert hoshizora.id != skyline.id
+
+
+def test_a_country_both_headlines_name_is_no_shared_name(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = file(
+        tracker,
+        classifier,
+        article("a", "Japan's Hoshizora Air hit by check-in outage",
+                "Check-in failed at Narita for hours.", MONDAY),
+    )  # fmt: skip
+    other = article(
+        "b",
+        "Check-in system failure delays Skyline Air flights in Japan",
+        "A failure at Skyline Air delayed flights at Haneda.",
+        MONDAY + timedelta(hours=2),
+    )
+    assert file(tracker, classifier, other) != first

@@ -35,6 +35,9 @@ _LINKS = (
     re.compile(rf"\bits\s+(?:[a-z][\w-]*\s+){{0,2}}?{_NAME_RUN}\s+{_BUSINESS}\b"),
     re.compile(rf"\bits\s+(?:[a-z][\w-]*\s+){{0,2}}?{_BUSINESS}\s+{_NAME_RUN}"),
 )
+# What the attack did not reach is no tie: "did not affect its Versmarkt stores".
+_DENIED = re.compile(r"(?:\bnot\b|n[’']t\b|\bnever\b|\bno\b)[^.;,]*$")
+_DENIAL_CHARS = 40
 # A person is no owner: "run by Chief Executive Anna Berg", "its Chief Executive …".
 _PERSON = re.compile(
     r"(?:Chief|Executive|President|Founder|Co-founder|Chairman|Chairwoman|Chair|Director|"
@@ -49,6 +52,7 @@ def tied_names(opening: str) -> set[str]:
         for pattern in _LINKS
         for link in pattern.finditer(opening)
         if not _PERSON.match(link.group("name"))
+        and not _DENIED.search(opening[max(0, link.start() - _DENIAL_CHARS) : link.start()])
         for word in NAME.findall(link.group("name"))
         if (lower := word.lower()) not in NO_NAME_IN_OPENING and not is_place(lower)
     }

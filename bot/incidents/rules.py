@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from bot.dedupe.textsim import char_pairs, jaccard
 from bot.incidents.names import (
     chinese_names,
+    is_place,
     same_name,
     title_names,
     without_outlet,
@@ -236,10 +237,11 @@ def shared_names(
 ) -> bool:
     """A report names what ``names`` names, or a name one of the two ties to what is down
     (its owner, its brand) is the other's own name. Two ties never meet: two companies
-    one fund owns are two companies."""
+    one fund owns are two companies. A place is no name ("Japan's Hoshizora Air" and
+    "Skyline Air flights in Japan" are two airlines)."""
     theirs = names_of(report)
     return any(
-        same_name(mine, other)
+        same_name(mine, other) and not is_place(mine)
         for mine, other in (
             *((m, o) for m in names for o in theirs),
             *((t, o) for t in ties for o in theirs),

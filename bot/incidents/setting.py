@@ -21,6 +21,8 @@ from bot.languages import in_simplified
 
 # How much of a report's text is read for its setting: the opening sentence or two.
 SETTING_TEXT_CHARS = 240
+# The length of headline the classifier reads (bot/outage/classify.py; incidents do not
+# import the outage stage).
 TITLE_CHARS = 2_000
 
 # country code -> (English words, Chinese words)
@@ -84,6 +86,7 @@ _COUNTRIES: dict[str, tuple[str, str]] = {
     "ng": ("Nigeria|Nigerian|Lagos", "尼日利亚"),
     "ke": ("Kenya|Kenyan|Nairobi", "肯尼亚"),
     "sy": ("Syria|Syrian|Damascus", "叙利亚|大马士革"),
+    "by": ("Belarus|Belarusian|Minsk", "白俄罗斯|明斯克"),
 }
 
 # kind of body -> (English words, Chinese words)
@@ -120,14 +123,34 @@ _SECTORS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
-def _table(rows: dict[str, tuple[str, str]], kind: str) -> list[tuple[str, re.Pattern[str]]]:
+# Phrases that hold a country's name and name no country: Beijing time in a Chinese report
+# of a foreign outage, continents, a US state. Read as spans like the rest, so that the
+# name inside them is not named (they add no tag).
+_NOT_A_COUNTRY = (
+    "Latin America|Latin American|South America|South American|North America|North American|"
+    "Central America|Central American|Indian Ocean|New Mexico",
+    "北京时间|东京时间|欧美国家|南美国家|北美国家|拉美国家|欧美|南美|北美|拉美|美洲|新墨西哥|大马路",
+)
+
+
+def _table(
+    rows: dict[str, tuple[str, str]], kind: str, flags: int = 0
+) -> list[tuple[str, re.Pattern[str]]]:
     return [
-        (f"{kind}:{key}", re.compile(rf"(?<![A-Za-z])(?:{english})(?![A-Za-z])|{chinese}"))
+        (
+            f"{kind}:{key}" if key else "",
+            re.compile(rf"(?<![A-Za-z])(?:{english})(?![A-Za-z])|{chinese}", flags),
+        )
         for key, (english, chinese) in rows.items()
     ]
 
 
-_TAGS = [*_table(_COUNTRIES, "country"), *_table(_SECTORS, "sector")]
+# Country names are capitalised ("US", not "us"); kinds of body are words in any case.
+_TAGS = [
+    *_table(_COUNTRIES, "country"),
+    *_table({"": _NOT_A_COUNTRY}, "country"),
+    *_table(_SECTORS, "sector", re.IGNORECASE),
+]
 
 
 def setting_of(title: str, text: str) -> tuple[str, ...]:
@@ -135,15 +158,13 @@ def setting_of(title: str, text: str) -> tuple[str, ...]:
     # The outlet's name is no setting: "… - The Japan Times". A hostile headline is read
     # to the length the classifier reads.
     words = in_simplified(f"{without_outlet(title[:TITLE_CHARS])}\n{text[:SETTING_TEXT_CHARS]}")
-    lowered = words.lower()
-    # Country names are capitalised ("US", not "us"); kinds of body are words in any case.
     found = [
         (match.start(), match.end(), tag)
         for tag, pattern in _TAGS
-        for match in pattern.finditer(words if tag.startswith("country:") else lowered)
+        for match in pattern.finditer(words)
     ]
     outermost = _outermost(found)
-    return tuple(sorted({tag for start, end, tag in found if (start, end) in outermost}))
+    return tuple(sorted({tag for start, end, tag in found if tag and (start, end) in outermost}))
 
 
 def _outermost(spans: list[tuple[int, int, str]]) -> set[tuple[int, int]]:

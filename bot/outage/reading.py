@@ -54,7 +54,9 @@ _CHANNEL = re.compile(
     r"(?:微博|抖音|知乎|小红书|B站|百度)(?=热搜)|(?<=官方)(?:微博|推特|脸书)"
     r"|(?:微博|推特|脸书)(?=账号|发文|发布|声明|帖子)"
     r"|(?:在|于|於|通过)(?:其)?(?:官方)?(?:微博|推特|脸书|Twitter|X|Facebook|Telegram)"
-    r"(?=上?(?:发布|发文|发帖|表示|称|回应|宣布|公告|致歉|道歉|声明|写道))"
+    r"(?=上|发|表示|称|回应|宣布|公告|致歉|道歉|更新|透露|声明|写道)"
+    # Not where it is used and fails: "用户无法通过Facebook发送消息", "在推特上无法刷新".
+    r"(?!上?(?:无法|不能|发送|发不|刷新|刷不|登录|登不|加载|打不开|用不了))"
     r"|(?P<context>(?:\b(?:said|says|posted|wrote|claimed|announced|confirmed|shared|"
     r"told|explained|tweeted|apologi[sz]ed|complain(?:ed|ing|s)?|vent(?:ed|ing)|"
     r"grip(?:ed|ing))\b[^.\n]{0,25}?\b(?:on|via)"
