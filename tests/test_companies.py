@@ -31,6 +31,9 @@ def catalog() -> EntityCatalog:
         ("Nasdaq halts trading", "纳斯达克暂停交易", "Nasdaq"),
         ("China Merchants Bank app fails", "招商银行App故障", "China Merchants Bank"),
         ("Tokyo Stock Exchange glitch", "东京证券交易所系统故障", "Tokyo Stock Exchange"),
+        ("Jaguar Land Rover extends production halt", "捷豹路虎停产延长", "Jaguar Land Rover"),
+        ("Emirates Airline check-in systems down", "阿联酋航空值机系统故障", "Emirates"),
+        ("JPMorgan app down for customers", "摩根大通App无法登录", "Chase"),
     ],
 )
 def test_chinese_and_english_names_of_a_company_are_one(
