@@ -21,6 +21,11 @@ Sets (tests/data/eval/, see its README):
                        in session 23, "test4" days (3) in session 26 after one
                        measure; "test2", "test3" and "test5" days are held out
 
+* postmortems          postmortem_labels.jsonl: our outage labels for the summaries of
+                       the danluu post-mortem list in ../shared/corpus/datasets, read
+                       as "company: first sentence" over the rest (English prose, not
+                       news: a rough measure of outage phrasing; classification only)
+
 Classification: precision and recall of is_outage, per language.
 Clustering: every article is classified and filed in publication order into a
 fresh Redis, exactly as the bot does; then pairwise precision/recall/F1 over
@@ -205,6 +210,51 @@ def articlemd_items() -> list[Item]:
     return items
 
 
+POSTMORTEMS = CORPUS / "datasets" / "dataset_danluu_post-mortems_README.md"
+# The list's sections of post-mortems; the rest are other lists, analysis and credits.
+_POSTMORTEM_SECTIONS = (
+    "Config Errors", "Hardware/Power Failures", "Conflicts", "Time", "Database", "Uncategorized",
+)  # fmt: skip
+_POSTMORTEM_ENTRY = re.compile(r"\[([^\]]+)\]\([^)]*\)\.?\s*(.+)")
+
+
+def postmortem_items() -> list[Item]:
+    """The labelled summaries of the danluu post-mortem list, each read as a report whose
+    headline is "company: first sentence" and whose text is the rest."""
+    labels_path = EVAL / "postmortem_labels.jsonl"
+    if not POSTMORTEMS.exists() or not labels_path.exists():
+        return []
+    labels = {
+        row["key"]: row
+        for row in map(json.loads, labels_path.read_text(encoding="utf-8").splitlines())
+        if row["is_outage"] in (True, False)
+    }
+    items, section = [], ""
+    for line in POSTMORTEMS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            section = line[3:].strip()
+        entry = _POSTMORTEM_ENTRY.match(line)
+        if section not in _POSTMORTEM_SECTIONS or not entry or sha16(line) not in labels:
+            continue
+        company, summary = entry.groups()
+        first, _, rest = summary.partition(". ")
+        key = sha16(line)
+        document = Entry(
+            source="postmortems",
+            guid=key,
+            link=f"https://postmortems.example/{key}",
+            title=f"{company}: {first}"[:300],
+            html=f"<p>{escape(rest)}</p>",
+            published=datetime(2024, 1, 1, tzinfo=UTC),
+        )
+        items.append(
+            Item(
+                f"postmortem#{key}", to_article(document, EVAL_NOW), labels[key]["is_outage"], None
+            )
+        )
+    return items
+
+
 # "dev", "test" and "test4" were tuned on; "test2", "test3" and "test5" are held out (see
 # tests/data/eval/README.md).
 PICKER_HALVES = ("dev", "test", "test2", "test3", "test4", "test5")
@@ -363,6 +413,7 @@ def main() -> None:
         default=",".join(
             [
                 *("written", "corpus", "labelled-dev", "labelled-test", "articlemd"),
+                "postmortems",
                 *(f"picker-{half}" for half in PICKER_HALVES),
             ]
         ),
@@ -382,6 +433,7 @@ def main() -> None:
         "corpus": corpus_items(),
         **{f"labelled-{half}": labelled_items(half) for half in HALVES},
         "articlemd": articlemd_items(),
+        "postmortems": postmortem_items(),
         **{f"picker-{half}": picker_items(args.picker_dir, half) for half in PICKER_HALVES},
     }
     with redis_socket() as socket:
