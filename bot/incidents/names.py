@@ -201,6 +201,11 @@ def written_in_chinese(name: str) -> bool:
     return bool(_HAN.match(name))
 
 
+def has_chinese(text: str) -> bool:
+    """``text`` holds a Chinese character anywhere (a Chinese report's headline)."""
+    return bool(_HAN.search(text))
+
+
 def same_name(a: str, b: str) -> bool:
     """Two names are one: equal, or Chinese names one of which ends with the other
     ("英国皇家邮政", "皇家邮政"), or one is a part of the other's slashed name
@@ -229,7 +234,7 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
     title, text = in_simplified(title), in_simplified(text[:REPORT_TEXT_CHARS])
     names = title_names(title, text) | chinese_names(title)
     opening = cut(text, LEAD_NAME_CHARS)
-    if _HAN.search(title):
+    if has_chinese(title):
         # A translator's note names the source's author and outlet, not who is down.
         opening = cut(_TRANSLATION_NOTE.sub("", text[: LEAD_NAME_CHARS * 2]), LEAD_NAME_CHARS)
         names |= {word.lower() for word in NAME.findall(opening) if word.lower() not in _ORDINARY}

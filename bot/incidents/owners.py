@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bot.incidents.names import NAME, NO_NAME_IN_OPENING, cut, is_place
+from bot.incidents.names import NAME, NO_NAME_IN_OPENING, cut, has_chinese, is_place
 
 # How far into an English report a tie is looked for: the first sentence or two.
 TIE_CHARS = 400
@@ -61,9 +61,6 @@ def tied_names(opening: str) -> set[str]:
 def report_ties(title: str, text: str) -> tuple[str, ...]:
     """A report's ties (none for a Chinese report, whose opening's Latin names are its
     own names already), sorted for a stable stored value."""
-    if _HAN.search(title):
+    if has_chinese(title):
         return ()
     return tuple(sorted(tied_names(cut(text, TIE_CHARS))))
-
-
-_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")

@@ -284,10 +284,11 @@ def same_setting_abroad(
     than a name, and Skyline Air's outage is not Hoshizora Air's because one Chinese
     report of "日本一家航空公司" might be either."""
     mine = language[:2]
-    for report in incident.articles:
-        theirs = names_of(report)
-        if report.language[:2] == mine and names and theirs and not shared_names(names, report):
-            return False
+    if names and any(
+        report.language[:2] == mine and names_of(report) and not shared_names(names, report)
+        for report in incident.articles
+    ):
+        return False
     return any(
         report.language[:2] != mine
         and "zh" in (mine, report.language[:2])
