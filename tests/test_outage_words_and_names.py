@@ -195,6 +195,10 @@ def test_many_airports_are_no_airports_name(title: str) -> None:
         ("星空银行系统故障已恢复", "星空银行在微博发声：系统故障已恢复。", ()),
         ("Skyreach Games servers offline for hours",
          "In a post on Reddit, a community manager said engineers were working on it.", ()),
+        # The company's own account is a channel too.
+        ("Hollowmere Online servers knocked offline by DDoS attack",
+         "The official Twitter account said the team was working around the clock.", ()),
+        ("Brackenfield Bank app down", "Its verified Facebook page asked customers to wait.", ()),
         ("Telegram down for users in Europe", "Messages would not send.", ("Telegram",)),
     ],
 )  # fmt: skip
@@ -442,3 +446,34 @@ def test_a_word_the_opening_window_cuts_is_no_name() -> None:
     opening = "Filers could not log in for hours on Monday as the portal failed, " * 3
     names = report_names("Online tax portal down for hours", opening[:195] + " Ministry said")
     assert not any(name.startswith("mini") for name in names)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "provider", "not_named"),
+    [
+        # Another outage named to deny a link: not what is down.
+        ("微软：Xbox周末宕机与上月Azure故障无关 会员获赠5天补偿",
+         "微软表示，周六Xbox Live宕机源于身份验证服务故障。", "xbox-live", "azure"),
+        ("Microsoft says Xbox outage was caused by an identity fault, unrelated to Azure",
+         "Xbox Live was down for five hours on Saturday.", "xbox-live", "azure"),
+        ("Slack down for thousands, not linked to last week's AWS outage",
+         "Messages failed to send for two hours.", "slack", "aws"),
+    ],
+)  # fmt: skip
+def test_an_outage_named_to_deny_a_link_is_not_whats_down(
+    classifier: OutageClassifier, title: str, text: str, provider: str, not_named: str
+) -> None:
+    outage = classifier.classify(headline(title, text))
+    assert outage.is_outage
+    assert outage.provider == provider
+    assert not_named not in outage.providers
+
+
+def test_an_outage_that_is_down_beside_an_unrelated_word_keeps_its_name(
+    classifier: OutageClassifier,
+) -> None:
+    # "unrelated" about something other than a link between outages blanks nothing.
+    outage = classifier.classify(
+        headline("Azure outage takes down Outlook", "Unrelated news: Microsoft shares rose.")
+    )
+    assert outage.provider == "azure"

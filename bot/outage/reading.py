@@ -67,10 +67,33 @@ _CHANNEL = re.compile(
 )
 
 
+# A company's own account on a platform is a channel too: "the official Twitter account
+# said", "its verified Facebook page".
+_ACCOUNT = re.compile(
+    rf"\b(?:official|verified)\s+(?P<platform>{_PLATFORMS})\s+(?:account|page|feed|handle|channel)s?\b"
+)
+# Another outage named to deny a link with this one: "unrelated to last month's Azure
+# outage", "not linked to the earlier attack", "与上月Azure故障无关". What it names is not
+# what is down.
+_UNRELATED = re.compile(
+    r"\b(?:unrelated|not\s+(?:related|linked|connected)|unconnected)\s+(?:to|with)\s+[^,.;:!?\n]{0,60}"
+    r"|与[^，,。；;：:！？\s]{0,24}?(?:无关|没有关系|没有关联|并无关联|无直接关系)",
+    re.IGNORECASE,
+)
+
+
 def without_channels(text: str) -> str:
-    """``text`` with the platforms it names as channels blanked out (same length, so that
-    what follows keeps its place)."""
-    return _CHANNEL.sub(_blank_platform, text)
+    """``text`` with the platforms it names as channels, and the outages it names to
+    deny a link, blanked out (same length, so that what follows keeps its place)."""
+    text = _ACCOUNT.sub(_blank_account_platform, _CHANNEL.sub(_blank_platform, text))
+    return _UNRELATED.sub(lambda match: " " * len(match.group(0)), text)
+
+
+def _blank_account_platform(match: re.Match[str]) -> str:
+    start, end = match.span("platform")
+    whole = match.group(0)
+    offset = match.start()
+    return whole[: start - offset] + " " * (end - start) + whole[end - offset :]
 
 
 def _blank_platform(match: re.Match[str]) -> str:
