@@ -37,6 +37,8 @@ from tests.test_outage import article as headline
         # A faulty change named as the cause is no news of a patch or an upgrade.
         ("HMRC blames botched database patch for January's self assessment outage", ""),
         ("Spanish telco blames botched core upgrade for seven-hour network outage", ""),
+        ("Hollowmere Online down again after patch goes wrong", ""),
+        ("Payroll portal offline for a day after database migration went awry", ""),
         # A phone network's own words; screens and systems that stop; a council that
         # shuts everything down when ransomware strikes.
         ("Marlow Mobile users report no signal, unable to call or go online", ""),
@@ -217,6 +219,9 @@ def test_a_platform_where_it_was_said_or_trended_is_no_casualty(
         ("某社交App曝闪退BUG：一张特定图片即可触发", "用户打开图片后应用立即退出。"),
         ("某聊天软件最新BUG！一张特殊的图片，点开就闪退", "厂商称将尽快修复。"),
         ("网传某聊天软件Bug致崩溃 原理剖析", "研究人员分析了触发崩溃的代码。"),
+        # An update that goes wrong on people's own devices is a device fault.
+        ("iOS update goes wrong for iPhone users, apps crash", ""),
+        ("iPhones crash after iOS update goes wrong", ""),
         # Advice to go offline: an advisory.
         ("工控厂商建议客户将设备断网以防攻击", "厂商称已发现针对其产品的攻击活动。"),
         ("Vendor urges utilities to disconnect controllers from the internet",
