@@ -6,6 +6,8 @@ sentence, platforms where something was said."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.incidents.names import (
@@ -15,7 +17,10 @@ from bot.incidents.names import (
     title_names,
     without_outlet,
 )
+from bot.incidents.tracker import IncidentTracker
 from bot.outage.classify import OutageClassifier
+from bot.store import Store
+from tests.test_outage import NOW
 from tests.test_outage import article as headline
 
 
@@ -178,6 +183,38 @@ def test_a_translators_note_names_no_one_who_is_down() -> None:
 )
 def test_many_airports_are_no_airports_name(title: str) -> None:
     assert han_names(title) == set()
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        # A regulator's follow-up names the bank after what it does to it.
+        ("挪威金融监管局就系统故障问询峡湾银行", {"峡湾银行"}),
+        ("日本金融厅对樱川银行下达业务改善命令", {"樱川银行"}),
+        ("法院受理储户起诉青禾银行", {"青禾银行"}),
+        # Kinds of service are no names; two characters of proper name stay one name.
+        ("峡湾银行系统宕机 大量客户无法登录网银和手机银行", {"峡湾银行"}),
+        ("中和银行系统故障", {"中和银行"}),
+    ],
+)  # fmt: skip
+def test_a_chinese_name_starts_after_the_words_before_it(title: str, names: set[str]) -> None:
+    assert han_names(title) == names
+
+
+def test_a_regulators_chinese_follow_up_joins_the_banks_outage(
+    classifier: OutageClassifier, store: Store
+) -> None:
+    tracker = IncidentTracker(store)
+    first = headline(
+        "挪威峡湾银行系统宕机 大量客户无法登录网银",
+        "周二上午，峡湾银行网银和手机银行无法登录。",
+        published=NOW - timedelta(days=9),
+    )
+    later = headline("挪威金融监管局就系统故障问询峡湾银行", "监管局要求该行在两周内提交报告。")
+    incident = tracker.file(first, classifier.classify(first))
+    joined = tracker.file(later, classifier.classify(later))
+    assert joined.id == incident.id
+    assert not joined.held
 
 
 @pytest.mark.parametrize(

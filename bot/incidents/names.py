@@ -176,14 +176,32 @@ _HAN_HEAD_VAGUE = re.compile(
 _HAN_ONE_OF_A_KIND = re.compile(r"[一某][家所个座市县州地区]?$")
 
 
+# What ends a phrase before an organisation's name and is no part of one: a regulator's
+# "就系统故障问询峡湾银行", "金融厅对樱川银行", "用户无法登录网银和手机银行". The name starts
+# after the last of them (if two characters of proper name are left: "中和银行" is one).
+_HAN_BEFORE_NAME = re.compile(
+    r".*(?:对|就|向|与|和|及|被|遭|让|把|给|令|问询|约谈|起诉|处罚|罚款|调查|要求|命令|下达|"
+    r"故障|宕机|中断|瘫痪|无法|登录|称)"
+)
+# Kinds of service, not organisations: "手机银行", "网上银行".
+_HAN_SERVICE = re.compile(r"^(?:手机|网上|网络|线上|电子|个人|企业|直销)")
+
+
 def han_names(title: str) -> set[str]:
     """Chinese organisation names in a headline ("江城地铁", "招商银行")."""
-    return {
-        name
-        for match in _HAN_NAME.finditer(title)
-        if not _HAN_VAGUE.search(name := match.group(0))
-        and not _HAN_ONE_OF_A_KIND.search(match.group("proper"))
-    }
+    names = set()
+    for match in _HAN_NAME.finditer(title):
+        name, proper = match.group(0), match.group("proper")
+        before = _HAN_BEFORE_NAME.match(proper)
+        if before is not None and len(proper) - before.end() >= 2:
+            name, proper = name[before.end() :], proper[before.end() :]
+        if not (
+            _HAN_VAGUE.search(name)
+            or _HAN_SERVICE.search(name)
+            or _HAN_ONE_OF_A_KIND.search(proper)
+        ):
+            names.add(name)
+    return names
 
 
 def chinese_names(title: str) -> set[str]:
