@@ -80,3 +80,30 @@ def test_an_undated_pages_posted_or_updated_note_gives_its_yearless_day_a_year()
     assert written_day("An update about the November 2nd outage", late) is None
     # A full date further on that no note introduces is not the page's own.
     assert written_day("The November 2nd outage", f"{body}Founded on May 1, 2019.") is None
+
+
+# Tuesday 31 January, late in the UTC day: Wednesday morning already in Sydney and Tokyo.
+LATE_UTC = datetime(2023, 1, 31, 21, 40, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("lead", "published", "day"),
+    [
+        # Published late in the UTC day, the local day named may be the next one.
+        ("Queues formed at Sydney airport on Wednesday morning.", LATE_UTC, (2023, 2, 1)),
+        ("The check-in system failed on February 1.", LATE_UTC, (2023, 2, 1)),
+        ("周三上午，东京多家银行ATM无法使用。", LATE_UTC, (2023, 2, 1)),
+        ("The outage began on Tuesday.", LATE_UTC, (2023, 1, 31)),
+        ("The outage began on Thursday.", LATE_UTC, (2023, 1, 26)),
+        # "last Wednesday" still counts from the publication's own week.
+        ("A first fault was seen last Wednesday.", LATE_UTC, (2023, 1, 25)),
+        # Early in the UTC day, no zone is a day ahead enough: last week's Wednesday.
+        ("Queues formed at the airport on Wednesday.", PUBLISHED, (2023, 1, 25)),
+        ("The check-in system failed on February 1.", PUBLISHED, None),
+    ],
+)
+def test_a_report_late_in_the_utc_day_may_name_the_next_local_day(
+    lead: str, published: datetime, day: tuple[int, int, int] | None
+) -> None:
+    expected = datetime(*day, tzinfo=UTC) if day else None
+    assert stated_day("Outage", lead, published) == expected

@@ -80,6 +80,25 @@ def test_a_chinese_name_of_a_foreign_company_joins_its_english_reports(
     assert file(tracker, classifier, first) == file(tracker, classifier, second)
 
 
+@pytest.mark.parametrize("english_first", [True, False])
+def test_an_english_report_filed_late_in_the_utc_day_joins_the_next_days_chinese_one(
+    store: Store, classifier: OutageClassifier, english_first: bool
+) -> None:
+    # Sunday 21:40 UTC is Monday morning in Tokyo: "on Monday morning" is that Monday, the
+    # day the Chinese report, published at 02:30 UTC on Monday, writes as 今日早间.
+    tracker = IncidentTracker(store)
+    english = article(
+        "en",
+        ENGLISH[0],
+        "Travellers at Narita faced long queues on Monday morning after a failure in "
+        "Hoshizora Air's check-in system forced the Japanese carrier to work by hand.",
+        MONDAY.replace(hour=0) - timedelta(hours=2, minutes=20),
+    )
+    chinese = article("zh", *CHINESE, MONDAY.replace(hour=2, minute=30))
+    first, second = (english, chinese) if english_first else (chinese, english)
+    assert file(tracker, classifier, first) == file(tracker, classifier, second)
+
+
 def test_a_late_chinese_report_joins_within_the_follow_up_window(
     store: Store, classifier: OutageClassifier
 ) -> None:

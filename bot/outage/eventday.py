@@ -28,6 +28,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 LOOKBACK = timedelta(days=14)
+# From this hour (UTC) a report's local day may be the next one (UTC+12 and beyond: New
+# Zealand; Sydney and Tokyo from 13:00 and 15:00).
+NEXT_DAY_FROM_UTC_HOUR = 12
 LEAD_CHARS = 400
 _MONTHS = {
     name: number
@@ -235,7 +238,11 @@ def stated_day(title: str, text: str, published: datetime) -> datetime | None:
     zone; None when they state none within LOOKBACK before publication."""
     lead = f"{title}\n{text[:LEAD_CHARS]}"
     today = published.replace(hour=0, minute=0, second=0, microsecond=0)
-    days = [d for d in _candidates(lead, today) if today - LOOKBACK <= d <= today]
+    # Late in the UTC day it is already the next day east of here: a Sydney or Tokyo
+    # report published Thursday 21:40 UTC says "on Friday morning", "3月9日" of that
+    # Friday, not of the Friday before.
+    latest = today + timedelta(days=1) if published.hour >= NEXT_DAY_FROM_UTC_HOUR else today
+    days = [d for d in _candidates(lead, today, latest) if today - LOOKBACK <= d <= latest]
     return min(days) if days else None
 
 
@@ -305,7 +312,7 @@ def _date(year: int, month: int, day: int) -> list[datetime]:
         return []
 
 
-def _candidates(lead: str, today: datetime) -> list[datetime]:
+def _candidates(lead: str, today: datetime, latest: datetime) -> list[datetime]:
     found: list[datetime] = []
     for match in _EN_DATE.finditer(lead):
         month = _MONTHS[(match.group(1) or match.group(4)).lower()]
@@ -316,11 +323,18 @@ def _candidates(lead: str, today: datetime) -> list[datetime]:
         if _AHEAD.search(lead, max(0, match.start() - AHEAD_CHARS), match.start()):
             continue
         weekday = _WEEKDAYS_EN.index(match.group(2).lower())
-        found.append(_weekday(today, weekday, last_week=bool(match.group(1))))
+        last_week = bool(match.group(1))
+        # "last Friday" counts back from the publication's own week.
+        found.append(_weekday(today if last_week else latest, weekday, last_week=last_week))
     for match in _ZH_WEEKDAY.finditer(lead):
         if _AHEAD.search(lead, max(0, match.start() - AHEAD_CHARS), match.start()):
             continue
-        found.append(_weekday(today, _WEEKDAYS_ZH[match.group(2)], last_week=bool(match.group(1))))
+        last_week = bool(match.group(1))
+        found.append(
+            _weekday(
+                today if last_week else latest, _WEEKDAYS_ZH[match.group(2)], last_week=last_week
+            )
+        )
     for match in (*_EN_RELATIVE.finditer(lead), *_ZH_RELATIVE.finditer(lead)):
         found.append(today - timedelta(days=_RELATIVE_DAYS[match.group(1).lower()]))
     return found
