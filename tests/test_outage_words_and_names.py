@@ -519,3 +519,37 @@ def test_an_outage_that_is_down_beside_an_unrelated_word_keeps_its_name(
         headline("Azure outage takes down Outlook", "Unrelated news: Microsoft shares rose.")
     )
     assert outage.provider == "azure"
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # Where a company is listed or reports is no casualty.
+        ("Jetline blames vendor update for check-in meltdown",
+         "In a statement to the ASX, the airline said the update had corrupted a database."),
+        ("Retailer tells ASX its systems are down after cyber attack", ""),
+        ("Nasdaq-listed payments firm suffers day-long outage", ""),
+        ("港交所上市公司青禾科技云服务宕机", "青禾科技于2019年在港交所上市。"),
+        ("青禾科技向港交所提交公告：云服务中断约三小时", ""),
+    ],
+)  # fmt: skip
+def test_an_exchange_where_a_company_is_listed_is_no_casualty(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    outage = classifier.classify(headline(title, text))
+    assert outage.is_outage
+    assert not {"ASX", "Nasdaq", "HKEX"} & set(outage.affected)
+
+
+@pytest.mark.parametrize(
+    ("title", "affected"),
+    [
+        ("ASX outage halts trading for hours", "ASX"),
+        ("Nasdaq halts trading after glitch", "Nasdaq"),
+        ("港交所交易系统故障 暂停交易", "HKEX"),
+    ],
+)
+def test_an_exchange_that_is_down_is_still_named(
+    classifier: OutageClassifier, title: str, affected: str
+) -> None:
+    assert affected in classifier.classify(headline(title, "")).affected

@@ -72,6 +72,28 @@ _CHANNEL = re.compile(
 _ACCOUNT = re.compile(
     rf"\b(?:official|verified)\s+(?P<platform>{_PLATFORMS})\s+(?:account|page|feed|handle|channel)s?\b"
 )
+# A stock exchange named as where a company is listed or reports, not as what is down:
+# "ASX-listed carrier", "in a statement to the ASX", "a filing with the SEC",
+# "在港交所上市", "向上交所提交公告". Not "Nasdaq halts trading after glitch".
+_EXCHANGES_EN = (
+    r"ASX|Australian Securities Exchange|Nasdaq|NYSE|New York Stock Exchange|LSE|"
+    r"London Stock Exchange|TSE|Tokyo Stock Exchange|HKEX|Hong Kong Stock Exchange|"
+    r"Euronext|SEC|Shanghai Stock Exchange|Shenzhen Stock Exchange"
+)
+_EXCHANGES_ZH = (
+    r"港交所|香港交易所|纳斯达克|纽交所|纽约证券交易所|上交所|上海证券交易所|深交所|"
+    r"深圳证券交易所|东京证券交易所|东京证交所|伦交所|伦敦证券交易所|澳交所|澳大利亚证券交易所|泛欧交易所"
+)
+_LISTING = re.compile(
+    rf"\b(?P<a>{_EXCHANGES_EN})[- ]listed\b"
+    rf"|\blisted\s+(?:on|in)\s+(?:the\s+)?(?P<b>{_EXCHANGES_EN})\b"
+    rf"|\b(?:statement|filing|announcement|disclosure|notice|notification|release|update)s?\s+"
+    rf"(?:to|with|on)\s+(?:the\s+)?(?P<c>{_EXCHANGES_EN})\b"
+    rf"|\b(?:tells|told|informs|informed|notifies|notified)\s+(?:the\s+)?(?P<d>{_EXCHANGES_EN})\b"
+    rf"|(?:在|于|於)(?P<e>{_EXCHANGES_ZH})(?:主板|创业板|科创板)?(?:挂牌)?上市"
+    rf"|向(?P<f>{_EXCHANGES_ZH})(?:提交|发布|披露|递交|报告)"
+    rf"|(?P<g>{_EXCHANGES_ZH})(?:主板|创业板|科创板)?上市(?:公司|企业|的)"
+)
 # Another outage named to deny a link with this one: "unrelated to last month's Azure
 # outage", "not linked to the earlier attack", "与上月Azure故障无关". What it names is not
 # what is down.
@@ -83,16 +105,19 @@ _UNRELATED = re.compile(
 
 
 def without_channels(text: str) -> str:
-    """``text`` with the platforms it names as channels, and the outages it names to
-    deny a link, blanked out (same length, so that what follows keeps its place)."""
-    text = _ACCOUNT.sub(_blank_account_platform, _CHANNEL.sub(_blank_platform, text))
+    """``text`` with the platforms it names as channels, the exchanges it names as where
+    a company is listed or reports, and the outages it names to deny a link, blanked out
+    (same length, so that what follows keeps its place)."""
+    text = _ACCOUNT.sub(_blank_named, _CHANNEL.sub(_blank_platform, text))
+    text = _LISTING.sub(_blank_named, text)
     return _UNRELATED.sub(lambda match: " " * len(match.group(0)), text)
 
 
-def _blank_account_platform(match: re.Match[str]) -> str:
-    start, end = match.span("platform")
-    whole = match.group(0)
-    offset = match.start()
+def _blank_named(match: re.Match[str]) -> str:
+    """The match with the name in its one named group that matched blanked out."""
+    group = next(name for name, value in match.groupdict().items() if value is not None)
+    start, end = match.span(group)
+    whole, offset = match.group(0), match.start()
     return whole[: start - offset] + " " * (end - start) + whole[end - offset :]
 
 
