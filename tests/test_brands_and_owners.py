@@ -110,3 +110,48 @@ def test_two_companies_one_fund_owns_stay_apart(store: Store, classifier: Outage
                 FRIDAY + timedelta(hours=5)),
     )  # fmt: skip
     assert pharmacy != courier
+
+
+BRAND_DOWN = (
+    "Tasklane goes down, leaving teams unable to access their projects",
+    "Project boards would not load for most of the afternoon.",
+)
+OWNER_SPEAKS = (
+    "Corvid Software says outage was not a hack as services slowly return",
+    "Corvid Software said a database fault, not an intrusion, was to blame.",
+)
+BOTH_NAMED = (
+    "Corvid CEO apologises for Tasklane outage, promises database overhaul",
+    "Corvid Software's chief executive apologised to customers for last week's outage.",
+)
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 0, 1), (1, 2, 0)])
+def test_a_late_report_naming_brand_and_owner_joins_their_same_day_reports(
+    store: Store, classifier: OutageClassifier, order: tuple[int, int, int]
+) -> None:
+    # The brand's first news and the owner's are hours apart; the apology a week later
+    # names both: one outage whichever is read first.
+    tracker = IncidentTracker(store)
+    reports = [
+        article("brand", *BRAND_DOWN, FRIDAY),
+        article("owner", *OWNER_SPEAKS, FRIDAY + timedelta(hours=3)),
+        article("apology", *BOTH_NAMED, FRIDAY + timedelta(days=7)),
+    ]
+    for n in order:
+        file(tracker, classifier, reports[n])
+    assert len({file(tracker, classifier, report) for report in reports}) == 1
+
+
+def test_a_late_report_does_not_bridge_outages_a_week_apart(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    # The brand was down last week and the owner's other product this week; an apology
+    # naming both bridges nothing: their first news are a week apart.
+    tracker = IncidentTracker(store)
+    brand = file(tracker, classifier, article("brand", *BRAND_DOWN, FRIDAY))
+    owner = file(tracker, classifier, article("owner", *OWNER_SPEAKS, FRIDAY + timedelta(days=7)))
+    apology = article("apology", *BOTH_NAMED, FRIDAY + timedelta(days=8))
+    file(tracker, classifier, apology)
+    assert brand != owner
+    assert tracker.book.get(brand) is not None and tracker.book.get(owner) is not None

@@ -38,8 +38,10 @@ lawsuit, root cause…) of an outage we have not seen starts a *held* one: never
 listed or posted, it becomes a real incident when news of the outage joins it,
 so the result is the same whichever of the two was read first. A first-news report
 within the first-news window of two incidents' first news merges them, for the same
-reason (a late report does not bridge, nor does an incident's late report count: a
-lawmaker's letter about last week's outage is no bridge to this week's). A report whose
+reason (an incident's late report does not count: a lawmaker's letter about last
+week's outage is no bridge to this week's). A late report bridges only incidents whose
+first news are within that window of each other (the brand's and its owner's reports of
+one day, which an apology a week later names both of). A report whose
 headline says it is another outage ("second IT failure in a week", "再次崩了") joins no
 incident whose first news is older than the first-news window.
 Filing holds one Redis lock so two workers cannot both start an incident for
@@ -363,11 +365,18 @@ class IncidentTracker:
 def _with_bridged(
     first: Incident, others: list[Incident], event: datetime, late: bool
 ) -> list[Incident]:
-    """``first``, and the ``others`` this report bridges to it: only first news bridges,
-    and only to first news. A follow-up's longer window (this report's, or a late report's
-    of the other incident: a lawmaker's letter about last week's outage) would join last
-    week's outage of the subject to this one."""
-    return mergeable([first, *(i for i in others if not late and _recent(i, event))])
+    """``first``, and the ``others`` this report bridges to it: first news bridges to first
+    news within first news' window of it. A follow-up's longer window (this report's, or a
+    late report's of the other incident: a lawmaker's letter about last week's outage)
+    would join last week's outage of the subject to this one; so a late report bridges
+    only incidents whose first news are within that window of each other: one day's
+    reports that name the brand ("Tasklane goes down") and its owner ("Corvid Software
+    says outage was not a hack"), which the late report names both of ("Corvid CEO
+    apologises for Tasklane outage")."""
+    if not late:
+        return mergeable([first, *(i for i in others if _recent(i, event))])
+    news = [when for r in first.articles if not r.late and (when := report_time(r)) is not None]
+    return mergeable([first, *(i for i in others if any(_recent(i, when) for when in news))])
 
 
 def _recent(incident: Incident, event: datetime) -> bool:
