@@ -43,6 +43,7 @@ from tests.test_outage import article as headline
         ("HMRC blames botched database patch for January's self assessment outage", ""),
         ("Spanish telco blames botched core upgrade for seven-hour network outage", ""),
         ("Hollowmere Online down again after patch goes wrong", ""),
+        ("Tax portal crashes as deadline-day rush overwhelms servers", ""),
         ("Payroll portal offline for a day after database migration went awry", ""),
         # A phone network's own words; screens and systems that stop; a council that
         # shuts everything down when ransomware strikes.
@@ -553,3 +554,51 @@ def test_an_exchange_that_is_down_is_still_named(
     classifier: OutageClassifier, title: str, affected: str
 ) -> None:
     assert affected in classifier.classify(headline(title, "")).affected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Users leaving over an outage: what followed it, not news of another.
+        "Customers weigh their options after Kestrel Edge's latest outage",
+        "Clients look elsewhere after Brinkhost outage drags into a second week",
+        "青禾云宕机后多家客户转投他家",
+    ],
+)
+def test_users_leaving_over_an_outage_is_its_aftermath(
+    classifier: OutageClassifier, title: str
+) -> None:
+    outage = classifier.classify(headline(title, ""))
+    assert outage.is_outage and outage.aftermath
+
+
+def test_customers_switching_to_something_new_is_no_outage(
+    classifier: OutageClassifier,
+) -> None:
+    assert not classifier.classify(
+        headline("Customers switch to new app as bank launches upgrade", "")
+    ).is_outage
+
+
+@pytest.mark.parametrize(
+    "title", ["Users left without service for hours", "Users leave angry reviews over app outage"]
+)
+def test_users_left_without_service_or_leaving_reviews_is_first_news(
+    classifier: OutageClassifier, title: str
+) -> None:
+    outage = classifier.classify(headline(title, ""))
+    assert outage.is_outage and not outage.aftermath
+
+
+def test_users_leaving_days_after_an_outage_join_it(
+    classifier: OutageClassifier, store: Store
+) -> None:
+    tracker = IncidentTracker(store)
+    first = headline(
+        "Kestrel Edge outage knocks thousands of websites offline",
+        "Sites behind the CDN returned errors for three hours.",
+        published=NOW - timedelta(days=11),
+    )
+    later = headline("Customers weigh their options after Kestrel Edge's latest outage", "")
+    incident = tracker.file(first, classifier.classify(first))
+    assert tracker.file(later, classifier.classify(later)).id == incident.id
