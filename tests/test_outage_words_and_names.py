@@ -529,6 +529,7 @@ def test_an_outage_that_is_down_beside_an_unrelated_word_keeps_its_name(
         ("Jetline blames vendor update for check-in meltdown",
          "In a statement to the ASX, the airline said the update had corrupted a database."),
         ("Retailer tells ASX its systems are down after cyber attack", ""),
+        ("Payments firm suffers day-long outage", "Statement to the ASX: systems are back."),
         ("Nasdaq-listed payments firm suffers day-long outage", ""),
         ("港交所上市公司青禾科技云服务宕机", "青禾科技于2019年在港交所上市。"),
         ("青禾科技向港交所提交公告：云服务中断约三小时", ""),

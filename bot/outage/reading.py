@@ -86,10 +86,10 @@ _EXCHANGES_ZH = (
 )
 _LISTING = re.compile(
     rf"\b(?P<a>{_EXCHANGES_EN})[- ]listed\b"
-    rf"|\blisted\s+(?:on|in)\s+(?:the\s+)?(?P<b>{_EXCHANGES_EN})\b"
-    rf"|\b(?:statement|filing|announcement|disclosure|notice|notification|release|update)s?\s+"
+    rf"|\b(?i:listed)\s+(?:on|in)\s+(?:the\s+)?(?P<b>{_EXCHANGES_EN})\b"
+    rf"|\b(?i:statement|filing|announcement|disclosure|notice|notification|release|update)s?\s+"
     rf"(?:to|with|on)\s+(?:the\s+)?(?P<c>{_EXCHANGES_EN})\b"
-    rf"|\b(?:tells|told|informs|informed|notifies|notified)\s+(?:the\s+)?(?P<d>{_EXCHANGES_EN})\b"
+    rf"|\b(?i:tells|told|informs|informed|notifies|notified)\s+(?:the\s+)?(?P<d>{_EXCHANGES_EN})\b"
     rf"|(?:在|于|於)(?P<e>{_EXCHANGES_ZH})(?:主板|创业板|科创板)?(?:挂牌)?上市"
     rf"|向(?P<f>{_EXCHANGES_ZH})(?:提交|发布|披露|递交|报告)"
     rf"|(?P<g>{_EXCHANGES_ZH})(?:主板|创业板|科创板)?上市(?:公司|企业|的)"
