@@ -202,22 +202,6 @@ def test_a_chinese_name_starts_after_the_words_before_it(title: str, names: set[
     assert han_names(title) == names
 
 
-def test_a_regulators_chinese_follow_up_joins_the_banks_outage(
-    classifier: OutageClassifier, store: Store
-) -> None:
-    tracker = IncidentTracker(store)
-    first = headline(
-        "挪威峡湾银行系统宕机 大量客户无法登录网银",
-        "周二上午，峡湾银行网银和手机银行无法登录。",
-        published=NOW - timedelta(days=9),
-    )
-    later = headline("挪威金融监管局就系统故障问询峡湾银行", "监管局要求该行在两周内提交报告。")
-    incident = tracker.file(first, classifier.classify(first))
-    joined = tracker.file(later, classifier.classify(later))
-    assert joined.id == incident.id
-    assert not joined.held
-
-
 @pytest.mark.parametrize(
     ("title", "text", "affected"),
     [
@@ -591,15 +575,29 @@ def test_users_left_without_service_or_leaving_reviews_is_first_news(
     assert outage.is_outage and not outage.aftermath
 
 
-def test_users_leaving_days_after_an_outage_join_it(
-    classifier: OutageClassifier, store: Store
+@pytest.mark.parametrize(
+    ("first", "days_later", "later"),
+    [
+        # A regulator's Chinese follow-up names the bank after what it does to it.
+        (("挪威峡湾银行系统宕机 大量客户无法登录网银", "周二上午，峡湾银行网银无法登录。"),
+         9, ("挪威金融监管局就系统故障问询峡湾银行", "监管局要求该行在两周内提交报告。")),
+        # Users leaving over it.
+        (("Kestrel Edge outage knocks thousands of websites offline",
+          "Sites behind the CDN returned errors for three hours."),
+         11, ("Customers weigh their options after Kestrel Edge's latest outage", "")),
+    ],
+)  # fmt: skip
+def test_a_follow_up_days_later_joins_the_outage(
+    classifier: OutageClassifier,
+    store: Store,
+    first: tuple[str, str],
+    days_later: int,
+    later: tuple[str, str],
 ) -> None:
     tracker = IncidentTracker(store)
-    first = headline(
-        "Kestrel Edge outage knocks thousands of websites offline",
-        "Sites behind the CDN returned errors for three hours.",
-        published=NOW - timedelta(days=11),
-    )
-    later = headline("Customers weigh their options after Kestrel Edge's latest outage", "")
-    incident = tracker.file(first, classifier.classify(first))
-    assert tracker.file(later, classifier.classify(later)).id == incident.id
+    news = headline(*first, published=NOW - timedelta(days=days_later))
+    incident = tracker.file(news, classifier.classify(news))
+    follow_up = headline(*later)
+    joined = tracker.file(follow_up, classifier.classify(follow_up))
+    assert joined.id == incident.id
+    assert not joined.held
