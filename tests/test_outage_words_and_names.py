@@ -180,6 +180,26 @@ def test_a_translators_note_names_no_one_who_is_down() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "named", "not_named"),
+    [
+        # The source is the company's own blog: a translated post-mortem names who was down.
+        ("译文声明：本文翻译自Stratus Edge官方博客，原文作者为其CTO。周二，我们的网络中断。",
+         {"stratus", "edge"}, set()),
+        ("本文译自 Kestrel 技术博客。上周二，我们的边缘网络中断约一小时。", {"kestrel"}, set()),
+        # Another outlet as the source names no one who was down.
+        ("译文声明：本文翻译自The Register，原文作者Simon Sharwood。周二，我们的网络中断。",
+         set(), {"register", "simon", "sharwood"}),
+    ],
+)  # fmt: skip
+def test_a_translation_of_a_companys_own_blog_names_the_company(
+    text: str, named: set[str], not_named: set[str]
+) -> None:
+    names = set(report_names("一次配置推送，如何让半个互联网瘫痪37分钟？", text))
+    assert named <= names
+    assert not not_named & names
+
+
+@pytest.mark.parametrize(
     "title", ["欧盟出入境系统突发故障 多国机场口岸排长队", "全球机场值机系统故障"]
 )
 def test_many_airports_are_no_airports_name(title: str) -> None:

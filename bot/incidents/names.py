@@ -253,9 +253,13 @@ def report_names(title: str, text: str) -> tuple[str, ...]:
     names = title_names(title, text) | chinese_names(title)
     opening = cut(text, LEAD_NAME_CHARS)
     if has_chinese(title):
-        # A translator's note names the source's author and outlet, not who is down.
-        opening = cut(_TRANSLATION_NOTE.sub("", text[: LEAD_NAME_CHARS * 2]), LEAD_NAME_CHARS)
-        names |= {word.lower() for word in NAME.findall(opening) if word.lower() not in _ORDINARY}
+        # A translator's note names the source's author and outlet, not who is down;
+        # unless the source is the company's own blog: a translated post-mortem.
+        head = text[: LEAD_NAME_CHARS * 2]
+        opening = cut(_TRANSLATION_NOTE.sub("", head), LEAD_NAME_CHARS)
+        own_blog = _OWN_BLOG.search(head)
+        for part in (opening, own_blog.group("company") if own_blog else ""):
+            names |= {word.lower() for word in NAME.findall(part) if word.lower() not in _ORDINARY}
     elif all(is_place(name) for name in names):  # no name, or only places
         names |= _opening_names(opening)
     return tuple(sorted(names))
@@ -280,6 +284,14 @@ REPORT_TEXT_CHARS = 1_000
 _TRANSLATION_NOTE = re.compile(
     r"[^。！？\n]{0,200}(?:译文声明|翻译文章|译文仅供参考|原文作者|原文地址|原文链接|本文译自|编译自)"
     r"[^。！？\n]{0,200}[。！？\n]?"
+)
+
+
+# A translation whose source is the company's own blog ("本文翻译自Stratus Edge官方博客",
+# "译自 Cloudflare 博客"): the company is who is down.
+_OWN_BLOG = re.compile(
+    r"(?:翻译自|译自|编译自|原文来自|来自|原载于)\s*(?P<company>[^，,。：:\s][^，,。：:\n]{0,40}?)\s*"
+    r"(?:的)?(?:官方|工程|技术|团队)?(?:博客|博文|(?i:blog))"
 )
 
 
