@@ -117,7 +117,8 @@ LANGUAGES = Languages.load()
 # ("伺服器當機", "網路斷線"); the lexicon and the catalogue are written in Simplified. Read
 # for judgement (never for display), such text is first put in Simplified script with
 # mainland words by OpenCC's Taiwan-to-mainland phrase table ("服务器当机", "网络断线").
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+# A Chinese character (the CJK Unified Ideographs block).
+HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 # Enough of a text to tell its script by.
 _SCRIPT_SAMPLE_CHARS = 2_000
 
@@ -131,7 +132,7 @@ def in_simplified(text: str) -> str:
     """``text`` in Simplified script with mainland words if it is Traditional Chinese
     (all of it, or mixed with Simplified); any other text as it is."""
     sample = text[:_SCRIPT_SAMPLE_CHARS]
-    if not _HAN.search(sample) or hanzidentifier.identify(sample) not in (
+    if not HAN_CHARACTER.search(sample) or hanzidentifier.identify(sample) not in (
         hanzidentifier.TRADITIONAL,
         hanzidentifier.MIXED,
     ):

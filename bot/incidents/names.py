@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from bot.languages import in_simplified
+from bot.languages import HAN_CHARACTER, in_simplified
 
 # A capitalised or all-caps word, or one that starts with digits ("4chan", "1Password";
 # not "8h", "5G", "10mins": a number with its unit). A slash may join its parts ("Data
@@ -143,7 +143,6 @@ def _mid_sentence_capitals(text: str) -> set[str]:
 # How much of a Chinese report's text is read for names: its first sentences, where
 # the company that is down is introduced (later ones name sources, experts, other firms).
 LEAD_NAME_CHARS = 200
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 # Kinds of body that end a Chinese organisation's name. Two characters of proper name at
@@ -216,12 +215,12 @@ def chinese_names(title: str) -> set[str]:
 
 
 def written_in_chinese(name: str) -> bool:
-    return bool(_HAN.match(name))
+    return bool(HAN_CHARACTER.match(name))
 
 
 def has_chinese(text: str) -> bool:
     """``text`` holds a Chinese character anywhere (a Chinese report's headline)."""
-    return bool(_HAN.search(text))
+    return bool(HAN_CHARACTER.search(text))
 
 
 def same_name(a: str, b: str) -> bool:
@@ -232,7 +231,7 @@ def same_name(a: str, b: str) -> bool:
         return True
     if "/" in a or "/" in b:
         return bool(_slash_parts(a) & _slash_parts(b))
-    if not (_HAN.match(a) and _HAN.match(b)):
+    if not (HAN_CHARACTER.match(a) and HAN_CHARACTER.match(b)):
         return False
     short, long = sorted((a, b), key=len)
     return long.endswith(short)

@@ -323,18 +323,12 @@ def _candidates(lead: str, today: datetime, latest: datetime) -> list[datetime]:
         if _AHEAD.search(lead, max(0, match.start() - AHEAD_CHARS), match.start()):
             continue
         weekday = _WEEKDAYS_EN.index(match.group(2).lower())
-        last_week = bool(match.group(1))
-        # "last Friday" counts back from the publication's own week.
-        found.append(_weekday(today if last_week else latest, weekday, last_week=last_week))
+        found.append(_named_weekday(today, latest, weekday, last_week=bool(match.group(1))))
     for match in _ZH_WEEKDAY.finditer(lead):
         if _AHEAD.search(lead, max(0, match.start() - AHEAD_CHARS), match.start()):
             continue
-        last_week = bool(match.group(1))
-        found.append(
-            _weekday(
-                today if last_week else latest, _WEEKDAYS_ZH[match.group(2)], last_week=last_week
-            )
-        )
+        weekday = _WEEKDAYS_ZH[match.group(2)]
+        found.append(_named_weekday(today, latest, weekday, last_week=bool(match.group(1))))
     for match in (*_EN_RELATIVE.finditer(lead), *_ZH_RELATIVE.finditer(lead)):
         found.append(today - timedelta(days=_RELATIVE_DAYS[match.group(1).lower()]))
     return found
@@ -350,6 +344,13 @@ def _on(today: datetime, month: int, day: int) -> list[datetime]:
         except ValueError:
             continue
     return days
+
+
+def _named_weekday(today: datetime, latest: datetime, weekday: int, *, last_week: bool) -> datetime:
+    """The day a weekday names, counted back from the latest day the report may mean
+    (``latest``: the next UTC day late in the UTC day); "last Friday" from the
+    publication's own week."""
+    return _weekday(today if last_week else latest, weekday, last_week=last_week)
 
 
 def _weekday(today: datetime, weekday: int, *, last_week: bool) -> datetime:

@@ -104,27 +104,29 @@ _UNRELATED = re.compile(
 )
 
 
+# What ``without_channels`` blanks, in this order.
+_NOT_WHAT_IS_DOWN = (_CHANNEL, _ACCOUNT, _LISTING, _UNRELATED)
+
+
 def without_channels(text: str) -> str:
     """``text`` with the platforms it names as channels, the exchanges it names as where
     a company is listed or reports, and the outages it names to deny a link, blanked out
     (same length, so that what follows keeps its place)."""
-    text = _ACCOUNT.sub(_blank_named, _CHANNEL.sub(_blank_platform, text))
-    text = _LISTING.sub(_blank_named, text)
-    return _UNRELATED.sub(lambda match: " " * len(match.group(0)), text)
+    for pattern in _NOT_WHAT_IS_DOWN:
+        text = pattern.sub(_blank_name, text)
+    return text
 
 
-def _blank_named(match: re.Match[str]) -> str:
-    """The match with the name in its one named group that matched blanked out."""
-    group = next(name for name, value in match.groupdict().items() if value is not None)
-    start, end = match.span(group)
+def _blank_name(match: re.Match[str]) -> str:
+    """The match with the name it points at blanked out: the named group that matched,
+    other than the ``context`` kept around it; all of it when none did (a Chinese
+    channel, a denied link)."""
     whole, offset = match.group(0), match.start()
+    named = [g for g, value in match.groupdict().items() if value is not None and g != "context"]
+    if not named:
+        return " " * len(whole)
+    start, end = match.span(named[0])
     return whole[: start - offset] + " " * (end - start) + whole[end - offset :]
-
-
-def _blank_platform(match: re.Match[str]) -> str:
-    if match.group("platform") is None:
-        return " " * len(match.group(0))
-    return match.group("context") + " " * len(match.group("platform"))
 
 
 def names_victim(story: str, victim: re.Pattern[str], names_entity: bool) -> bool:
