@@ -155,6 +155,7 @@ class IncidentArticle(Frozen):
     late: bool = False  # aftermath or post-mortem: written days after the event
     thread: str | None = None  # the status-page incident it updates
     products: tuple[str, ...] = ()  # the provider's own products it names (Outage.products)
+    regions: tuple[str, ...] = ()  # the regions it names (Outage.regions)
     upstream: bool = False  # its provider is what others run on (Outage.upstream)
     # Names of what is down (bot.incidents.names.report_names): Latin ones lower case,
     # Chinese organisation names as written; how reports of a company the catalogue does
@@ -166,6 +167,12 @@ class IncidentArticle(Frozen):
     # Its country and kind of body (bot.incidents.setting): how a Chinese report naming a
     # foreign company only in Chinese finds the English reports of the same outage.
     setting: tuple[str, ...] = ()
+    # A late report that only the distant follow-up window placed here (a post-mortem or
+    # repost three weeks on, naming no day): listed with the incident, but no evidence of
+    # its time, names or casualties for matching other reports, and moved to a nearer
+    # incident of ``subject`` when one is filed (bot.incidents.distant).
+    attached: bool = False
+    subject: str | None = None  # what it is of (rules.subject_of), for an attached report
 
 
 class TimelineEntry(Frozen):
@@ -199,6 +206,12 @@ class Incident(Frozen):
     # Only aftermath stories so far (cost, apology, root cause of an outage we have no
     # news of): kept so that news of the outage joins them, never listed or posted.
     held: bool = False
+
+    @property
+    def evidence(self) -> tuple[IncidentArticle, ...]:
+        """The reports that say when the event was and what it hit: all but the attached
+        follow-ups. Matching reads these; listings show every report."""
+        return tuple(a for a in self.articles if not a.attached)
 
     @property
     def languages(self) -> tuple[str, ...]:

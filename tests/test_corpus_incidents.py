@@ -1,7 +1,8 @@
 """The whole shared corpus through ingest, then the incident invariants (skipped
 when ../shared/corpus is absent).
 
-No incident spans more than the follow-up window of event time, no incident holds
+No incident's evidence spans more than the follow-up window of event time (a follow-up
+attached weeks on is within four weeks after first news), no incident holds
 two incidents of one status page, every incident filed is listed by
 ``incidents --since all``, and filing the labelled articles in another order gives
 the same incidents.
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.incidents.book import IncidentBook
+from bot.incidents.distant import distant_gap
 from bot.incidents.rules import FOLLOW_UP_WINDOW, page_of, report_time
 from bot.incidents.tracker import IncidentTracker
 from bot.intake.pipeline import Intelligence, ingest
@@ -41,8 +43,11 @@ def test_the_whole_corpus_files_into_incidents_that_keep_the_rules(store: Store)
     assert len(filed) > 300
     assert {i.id for i in listed} == filed
     for incident in listed:
-        times = [t for report_ in incident.articles if (t := report_time(report_)) is not None]
+        times = [t for report_ in incident.evidence if (t := report_time(report_)) is not None]
         assert not times or max(times) - min(times) <= FOLLOW_UP_WINDOW, incident.title
+        # A follow-up weeks on is attached: within four weeks after first news.
+        for follow_up in (r for r in incident.articles if r.attached):
+            assert distant_gap(incident, report_time(follow_up) or EPOCH) is not None
         pages = [page_of(thread) for thread in incident.threads]
         assert len(pages) == len(set(pages)), incident.title
     # The seed (cnBeta on AWS us-east-1, 2021-12-07) is one incident with the AWS

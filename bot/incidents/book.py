@@ -119,6 +119,24 @@ class IncidentBook:
             write.set(keys.report_link(address), article.id, ex=ttl, nx=True)
         write.execute()
 
+    def move(self, into: Incident, left: Incident, moved: Iterable[str]) -> None:
+        """Store ``into`` and ``left`` after the reports ``moved`` went from ``left`` to
+        ``into`` (attached follow-ups finding a nearer incident); a ``left`` with no
+        reports is removed."""
+        keys = self._store.keys
+        ttl = int(INCIDENT_TTL.total_seconds())
+        write = self._store.redis.pipeline(transaction=True)
+        write.set(keys.incident(into.id), into.model_dump_json(), ex=ttl)
+        write.zadd(keys.incidents(), {into.id: into.updated_at.timestamp()})
+        if left.articles:
+            write.set(keys.incident(left.id), left.model_dump_json(), ex=ttl)
+        else:  # its subject index entries go when a read finds it gone
+            write.delete(keys.incident(left.id))
+            write.zrem(keys.incidents(), left.id)
+        for article_id in moved:
+            write.set(keys.filed(article_id), into.id, ex=ttl)
+        write.execute()
+
     def _indexed(self, index: str, since: datetime) -> list[Incident]:
         ids = [str(i) for i in self._store.redis.zrevrangebyscore(index, "+inf", since.timestamp())]
         incidents = self.get_many(ids)

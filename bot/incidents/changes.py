@@ -31,6 +31,7 @@ def reference(article: Article, outage: Outage) -> IncidentArticle:
         late=is_late(outage),
         thread=article.thread,
         products=outage.products,
+        regions=outage.regions,
         upstream=outage.upstream,
         names=report_names(article.title, article.text),
         ties=report_ties(article.title, article.text),
@@ -109,6 +110,31 @@ def grow(incident: Incident, article: Article, outage: Outage) -> Incident:
                 dict.fromkeys((*incident.threads, *([article.thread] if article.thread else [])))
             ),
             "held": incident.held and outage.aftermath,
+        }
+    )
+
+
+def attach(incident: Incident, report: IncidentArticle) -> Incident:
+    """``incident`` listing ``report`` as an attached follow-up (``IncidentArticle.attached``):
+    it changes nothing the incident says of its event (status, regions, casualties)."""
+    articles = tuple(sorted((*incident.articles, report), key=lambda a: a.published))
+    return incident.model_copy(
+        update={
+            "articles": articles,
+            "revision": incident.revision + 1,
+            "updated_at": incident.updated_at
+            if report.undated
+            else max(incident.updated_at, report.published),
+        }
+    )
+
+
+def detach(incident: Incident, article_ids: set[str]) -> Incident:
+    """``incident`` without the attached follow-ups ``article_ids``, moved to a nearer one."""
+    return incident.model_copy(
+        update={
+            "articles": tuple(a for a in incident.articles if a.article_id not in article_ids),
+            "revision": incident.revision + 1,
         }
     )
 

@@ -80,13 +80,13 @@ def within_window(incident: Incident, event: datetime | None) -> bool:
         return True
     return all(
         abs(event - moment) <= FOLLOW_UP_WINDOW
-        for report in incident.articles
+        for report in incident.evidence
         if (moment := report_time(report)) is not None
     )
 
 
 def has_dated_report(incident: Incident) -> bool:
-    return any(report_time(report) is not None for report in incident.articles)
+    return any(report_time(report) is not None for report in incident.evidence)
 
 
 def is_late(outage: Outage) -> bool:
@@ -109,7 +109,7 @@ def closeness(
     mine = [event, *([published] if published is not None else [])]
     gaps = [
         abs(moment - theirs)
-        for report in incident.articles
+        for report in incident.evidence
         if (when := report_time(report)) is not None
         for theirs in {when, report.published}
         for moment in mine
@@ -124,7 +124,7 @@ def first_news_gap(incident: Incident, event: datetime) -> timedelta | None:
     gaps = [
         # After a bare date (midnight UTC), count from its day's end.
         event - _day_end(when) if event > when else when - event
-        for report in incident.articles
+        for report in incident.evidence
         if not report.late and (when := report_time(report)) is not None
     ]
     return max(timedelta(0), min(gaps)) if gaps else None
@@ -137,7 +137,7 @@ def event_gap(incident: Incident, event: datetime) -> timedelta:
     happened on Thursday."""
     gaps = [
         abs(event - when)
-        for report in incident.articles
+        for report in incident.evidence
         if (when := report_time(report)) is not None
     ]
     return min(gaps) if gaps else timedelta.max
@@ -215,7 +215,7 @@ def products_compatible(incident: Incident, products: tuple[str, ...]) -> bool:
     """Either side names none of the provider's products, or they share one: Instagram's
     outage and WhatsApp's the week before are two incidents of one Meta subject, while
     "Facebook, Instagram down" and "Instagram back" are one."""
-    theirs = {p for report in incident.articles for p in report.products}
+    theirs = {p for report in incident.evidence for p in report.products}
     return not products or not theirs or bool(theirs & set(products))
 
 
@@ -286,7 +286,7 @@ def same_setting_abroad(
     mine = language[:2]
     if names and any(
         report.language[:2] == mine and names_of(report) and not shared_names(names, report)
-        for report in incident.articles
+        for report in incident.evidence
     ):
         return False
     return any(
@@ -296,7 +296,7 @@ def same_setting_abroad(
         and (when := report_time(report)) is not None
         and close_enough(event, late, when, report.late)
         and same_setting(setting, report.setting)
-        for report in incident.articles
+        for report in incident.evidence
     )
 
 
@@ -332,8 +332,8 @@ def _can_merge(a: Incident, b: Incident) -> bool:
         return False
     return all(
         abs(x - y) <= FOLLOW_UP_WINDOW
-        for ra in a.articles
+        for ra in a.evidence
         if (x := report_time(ra)) is not None
-        for rb in b.articles
+        for rb in b.evidence
         if (y := report_time(rb)) is not None
     )

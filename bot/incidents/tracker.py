@@ -59,6 +59,7 @@ from bot.dedupe.neardup import NearDuplicates, signature
 from bot.errors import UnreadableRecord
 from bot.incidents.book import IncidentBook
 from bot.incidents.changes import grow, merge_all, start
+from bot.incidents.distant import DistantFollowUps
 from bot.incidents.names import report_names
 from bot.incidents.owners import report_ties
 from bot.incidents.rules import (
@@ -100,6 +101,7 @@ class IncidentTracker:
         self._store = store
         self._book = IncidentBook(store)
         self._near = NearDuplicates(store)
+        self._distant = DistantFollowUps(self._book)
 
     @property
     def book(self) -> IncidentBook:
@@ -130,7 +132,15 @@ class IncidentTracker:
             if outage.is_outage and outage.event_month is not None:
                 outage = self._in_named_month(article, outage, outage.event_month, minhash)
             matches = self._match(article, outage, minhash) if outage.is_outage else []
-            if not matches:  # an aftermath story starts a held incident (see Incident.held)
+            event = event_time(article, outage)
+            attached = (
+                self._distant.home(article, outage, event)
+                if outage.is_outage and not matches
+                else None
+            )
+            if attached is not None:  # a follow-up weeks on (bot.incidents.distant)
+                incident = attached
+            elif not matches:  # an aftermath story starts a held incident (see Incident.held)
                 incident = start(article, outage)
             else:
                 # A report that bridges two incidents (a day between each and it, but
@@ -139,7 +149,11 @@ class IncidentTracker:
                 incident = grow(merge_all(matches), article, outage)
             self._book.save(incident, article, outage, absorbed=matches[1:])
             self._near.add(article.id, minhash)
-        if matches:
+            # Follow-ups attached elsewhere, and aftermath held for want of news, may be
+            # nearer to this incident now.
+            if attached is None and event is not None and incident.is_outage and not incident.held:
+                incident = self._distant.rehome(incident, outage, event)
+        if matches or attached is not None:
             metrics.INCIDENTS_UPDATED.inc()
         elif outage.is_outage:
             metrics.INCIDENTS_OPENED.inc()
@@ -163,7 +177,7 @@ class IncidentTracker:
             for incident in self._match(article, probed, minhash):
                 news = [
                     when
-                    for report in incident.articles
+                    for report in incident.evidence
                     if not report.late
                     and (when := report_time(report)) is not None
                     and first <= when <= last
@@ -269,7 +283,7 @@ class IncidentTracker:
             (incident.id, incident)
             for brand in outage.products  # incidents of what we run on, naming our brand
             for incident in self._book.by_subject(brand, since)
-            if brand in incident.affected and any(r.upstream for r in incident.articles)
+            if brand in incident.affected and any(r.upstream for r in incident.evidence)
         )
         found: list[tuple[timedelta, timedelta, Incident]] = []
         for incident in candidates.values():
@@ -310,8 +324,8 @@ class IncidentTracker:
                 continue
             if outage.repeat and not _recent(incident, event):
                 continue
-            if any(same_unnamed_subject(article.title, names, a, ties) for a in incident.articles):
-                score = max(title_similarity(article.title, a.title) for a in incident.articles)
+            if any(same_unnamed_subject(article.title, names, a, ties) for a in incident.evidence):
+                score = max(title_similarity(article.title, a.title) for a in incident.evidence)
                 found.append((event_gap(incident, event), -score, incident))
             elif same_setting_abroad(article.language, names, setting, event, late, incident):
                 by_setting.append(incident)
@@ -375,7 +389,7 @@ def _with_bridged(
     apologises for Tasklane outage")."""
     if not late:
         return mergeable([first, *(i for i in others if _recent(i, event))])
-    news = [when for r in first.articles if not r.late and (when := report_time(r)) is not None]
+    news = [when for r in first.evidence if not r.late and (when := report_time(r)) is not None]
     return mergeable([first, *(i for i in others if any(_recent(i, when) for when in news))])
 
 
@@ -391,4 +405,4 @@ def _about(incident: Incident, brand: str) -> bool:
     provider that its reports are about), not one that names it as a casualty."""
     if incident.provider is None:
         return incident.affected[:1] == (brand,)
-    return any(brand in report.products for report in incident.articles)
+    return any(brand in report.products for report in incident.evidence)

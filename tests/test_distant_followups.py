@@ -1,0 +1,156 @@
+"""Follow-ups weeks after their outage that name no day (a post-mortem three weeks on, a
+Chinese repost of it): attached to the incident of their subject that began nearest
+before them, up to four weeks back, and moved when a nearer one is filed, so that the
+order of reading does not matter."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import permutations
+
+import pytest
+
+from bot.incidents.distant import fits
+from bot.incidents.tracker import IncidentTracker
+from bot.outage.classify import OutageClassifier
+from bot.schema import Article, Incident, IncidentArticle
+from bot.store import Store
+from tests.test_incidents import article
+
+START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+
+FIRST_NEWS = ("Cloudflare R2 outage takes down websites",
+              "Sites that keep images in R2 storage failed to load for two hours.")  # fmt: skip
+SECOND_OUTAGE = ("Cloudflare R2 storage outage breaks websites",
+                 "Images on many sites failed to load.")  # fmt: skip
+POST_MORTEM = ("Cloudflare publishes post-mortem of R2 storage outage",
+               "The company said an operator disabled the R2 gateway by mistake.")  # fmt: skip
+REPOST = ("Cloudflare对象存储R2故障复盘：操作失误致服务中断", "运维人员误操作关闭了R2网关。")
+
+
+def _report(name: str, words: tuple[str, str], days: float) -> Article:
+    return article(name, words[0], words[1], START + timedelta(days=days))
+
+
+def _file_all(store: Store, classifier: OutageClassifier, reports: list[Article]) -> Incident:
+    tracker = IncidentTracker(store)
+    incident = None
+    for report in reports:
+        incident = tracker.file(report, classifier.classify(report))
+    assert incident is not None
+    return incident
+
+
+def _partition(store: Store, reports: list[Article]) -> set[frozenset[str]]:
+    """Reports by the incident they are filed under at the end."""
+    groups: dict[str, set[str]] = {}
+    for report in reports:
+        filed = store.redis.get(store.keys.filed(report.id))
+        groups.setdefault(str(filed), set()).add(report.source.removeprefix("outlet-"))
+    return {frozenset(group) for group in groups.values()}
+
+
+def test_a_post_mortem_three_weeks_on_is_attached_to_its_outage(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    first = _report("news", FIRST_NEWS, 0)
+    late = _report("pm", POST_MORTEM, 20)
+    before = _file_all(store, classifier, [first])
+    incident = _file_all(store, classifier, [late])
+    assert incident.id == before.id
+    attached = [a for a in incident.articles if a.attached]
+    assert [a.article_id for a in attached] == [late.id]
+    assert attached[0].subject == "cloudflare"
+    # Listed with the incident, but it says nothing of the event: no evidence for
+    # matching, and the status stays what the news said.
+    assert [a.article_id for a in incident.evidence] == [first.id]
+    assert incident.status == before.status
+
+
+def test_a_follow_up_past_four_weeks_is_not_attached(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    first = _report("news", FIRST_NEWS, 0)
+    late = _report("pm", POST_MORTEM, 35)
+    assert _file_all(store, classifier, [first]).id != _file_all(store, classifier, [late]).id
+
+
+def test_an_attached_follow_up_draws_no_news_of_another_outage(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    """News of another outage two days after a post-mortem attached to the first: the
+    post-mortem is no evidence of when the first outage was (as a late report within two
+    weeks would be), so the news starts its own incident; the post-mortem, written
+    before that outage, stays with the first."""
+    reports = [_report("news", FIRST_NEWS, 0), _report("pm", POST_MORTEM, 20),
+               _report("again", SECOND_OUTAGE, 22)]  # fmt: skip
+    _file_all(store, classifier, reports)
+    assert _partition(store, reports) == {frozenset({"news", "pm"}), frozenset({"again"})}
+
+
+@pytest.mark.parametrize("order", list(permutations(range(4))), ids=lambda o: "".join(map(str, o)))
+def test_follow_ups_end_with_the_nearest_outage_in_any_order(
+    store: Store, classifier: OutageClassifier, order: tuple[int, ...]
+) -> None:
+    """Two R2 outages 16 days apart; a post-mortem four days after the second and a
+    Chinese repost of it, neither naming a day. Whatever the order, both follow the
+    second outage, and the first stays alone (before the reading order mattered: a
+    post-mortem read before the second outage's news went to the first)."""
+    reports = [
+        _report("news", FIRST_NEWS, 0),
+        _report("again", SECOND_OUTAGE, 16),
+        _report("pm", POST_MORTEM, 20),
+        _report("repost", REPOST, 20.5),
+    ]
+    _file_all(store, classifier, [reports[i] for i in order])
+    assert _partition(store, reports) == {frozenset({"news"}), frozenset({"again", "pm", "repost"})}
+
+
+@pytest.mark.parametrize("late_first", [False, True])
+def test_a_follow_up_read_before_its_outage_joins_it_weeks_back(
+    store: Store, classifier: OutageClassifier, late_first: bool
+) -> None:
+    reports = [_report("news", FIRST_NEWS, 0), _report("pm", POST_MORTEM, 20)]
+    if late_first:
+        reports.reverse()
+    _file_all(store, classifier, reports)
+    assert _partition(store, reports) == {frozenset({"news", "pm"})}
+
+
+def _filed(
+    article_id: str, title: str, names: tuple[str, ...], days: float = 0, **extra: object
+) -> IncidentArticle:
+    return IncidentArticle(
+        article_id=article_id, url=f"https://{article_id}.example/", title=title,
+        language="en", source=article_id, published=START + timedelta(days=days),
+        names=names, **extra,
+    )  # fmt: skip
+
+
+def _incident(*reports: IncidentArticle) -> Incident:
+    return Incident(
+        id="i", is_outage=True, provider="cloudflare", title=reports[0].title,
+        first_seen=START, updated_at=START, lead_article_id=reports[0].article_id,
+        articles=reports,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("names", "days", "fit"),
+    [
+        (("cloudflare",), 20, True),
+        # A provider read from a stray mention ("posted on X") is not enough weeks on:
+        # the follow-up must name what the incident's news names.
+        (("tesco",), 20, False),
+        (("cloudflare",), 29, False),  # past four weeks
+        (("cloudflare",), -1, False),  # before the outage began
+    ],
+)
+def test_what_a_distant_follow_up_must_share_with_its_outage(
+    names: tuple[str, ...], days: int, fit: bool
+) -> None:
+    incident = _incident(_filed("news", "Cloudflare outage takes down websites", ("cloudflare",)))
+    late = _filed("pm", "Post-mortem published", names, days, late=True, attached=True,
+                  subject="cloudflare")  # fmt: skip
+    assert (fits(incident, late) is not None) is fit
+    assert fits(incident.model_copy(update={"held": True}), late) is None
