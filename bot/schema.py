@@ -133,6 +133,9 @@ class Outage(Frozen):
     # A translation of another outlet's report ("译文声明", "编译"): published days after
     # its source, so first news' window measured from its date is too tight.
     translated: bool = False
+    # Its headline names what it is of (the provider, or with none the first casualty),
+    # not only its text: weeks on, that is what ties a follow-up to an outage of it.
+    subject_in_headline: bool = False
 
     _utc = field_validator("started_at", "event_day", "event_month")(_require_utc)
 
@@ -173,6 +176,7 @@ class IncidentArticle(Frozen):
     # incident of ``subject`` when one is filed (bot.incidents.distant).
     attached: bool = False
     subject: str | None = None  # what it is of (rules.subject_of), for an attached report
+    subject_in_headline: bool = False  # Outage.subject_in_headline
 
 
 class TimelineEntry(Frozen):

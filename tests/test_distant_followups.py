@@ -136,21 +136,41 @@ def _incident(*reports: IncidentArticle) -> Incident:
 
 
 @pytest.mark.parametrize(
-    ("names", "days", "fit"),
+    ("names", "in_headline", "days", "fit"),
     [
-        (("cloudflare",), 20, True),
+        (("cloudflare",), False, 20, True),
         # A provider read from a stray mention ("posted on X") is not enough weeks on:
-        # the follow-up must name what the incident's news names.
-        (("tesco",), 20, False),
-        (("cloudflare",), 29, False),  # past four weeks
-        (("cloudflare",), -1, False),  # before the outage began
+        # the follow-up's headline names its subject, or it names what the news names.
+        (("tesco",), False, 20, False),
+        (("tesco",), True, 20, True),
+        (("cloudflare",), False, 29, False),  # past four weeks
+        (("cloudflare",), True, -1, False),  # before the outage began
     ],
 )
 def test_what_a_distant_follow_up_must_share_with_its_outage(
-    names: tuple[str, ...], days: int, fit: bool
+    names: tuple[str, ...], in_headline: bool, days: int, fit: bool
 ) -> None:
     incident = _incident(_filed("news", "Cloudflare outage takes down websites", ("cloudflare",)))
     late = _filed("pm", "Post-mortem published", names, days, late=True, attached=True,
-                  subject="cloudflare")  # fmt: skip
+                  subject="cloudflare", subject_in_headline=in_headline)  # fmt: skip
     assert (fits(incident, late) is not None) is fit
     assert fits(incident.model_copy(update={"held": True}), late) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "in_headline"),
+    [
+        ("Cloudflare publishes post-mortem of R2 storage outage", "", True),
+        ("阿里云公布故障补偿方案 受影响客户最高可获30倍赔偿", "", True),
+        ("us-east-1 outage: what went wrong", "", True),  # a region of the provider
+        # The provider only in the text: a stray mention, or a digest's other story.
+        ("Retailer's website restored after suspected cyberattack",
+         "The company posted an apology on X and said Azure was not involved.", False),
+    ],
+)  # fmt: skip
+def test_whether_the_headline_names_the_subject(
+    classifier: OutageClassifier, title: str, text: str, in_headline: bool
+) -> None:
+    outage = classifier.classify(article("1", title, text, START))
+    assert outage.is_outage
+    assert outage.subject_in_headline is in_headline

@@ -53,8 +53,10 @@ def distant_gap(incident: Incident, moment: datetime) -> timedelta | None:
 def fits(incident: Incident, report: IncidentArticle) -> timedelta | None:
     """How long after ``incident`` began ``report`` (attached, of ``report.subject``) is,
     when it may be its follow-up: an outage not held, of compatible regions and products,
-    and named alike: a subject alone is not enough weeks on (an outlet's stray "X" or a
-    digest's other story gives a report a provider it is not about). None otherwise."""
+    and named alike: its headline names its subject, or it shares a name with the
+    incident's news. A subject read only from the text is not enough weeks on (an outlet's
+    stray "X" or a digest's other story gives a report a provider it is not about). None
+    otherwise."""
     moment = report_time(report)
     if moment is None or incident.held or not incident.is_outage:
         return None
@@ -63,14 +65,16 @@ def fits(incident: Incident, report: IncidentArticle) -> timedelta | None:
     if not products_compatible(incident, report.products):
         return None
     named = names_of(report)
-    if not any(
-        same_unnamed_subject(report.title, named, other, report.ties)
-        if report.subject == NO_SUBJECT
-        else shared_names(named, other, report.ties)
-        for other in incident.evidence
-    ):
-        return None
-    return distant_gap(incident, moment)
+    if report.subject == NO_SUBJECT:
+        alike = any(
+            same_unnamed_subject(report.title, named, other, report.ties)
+            for other in incident.evidence
+        )
+    else:
+        alike = report.subject_in_headline or any(
+            shared_names(named, other, report.ties) for other in incident.evidence
+        )
+    return distant_gap(incident, moment) if alike else None
 
 
 class DistantFollowUps:

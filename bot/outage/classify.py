@@ -225,6 +225,8 @@ class OutageClassifier:
             confidence=round(1 / (1 + math.exp(-(score - THRESHOLD))), 3),
             provider=provider,
             provider_family=self._catalog.family(provider) if provider else (),
+            subject_in_headline=is_outage
+            and self._in_headline(article.title, provider, entities.affected),
             upstream=bool(provider) and self._catalog.is_upstream(str(provider)),
             providers=entities.providers,
             regions=entities.regions,
@@ -364,6 +366,16 @@ class OutageClassifier:
             or bool(han_names(title))
             or lead.opening_says_hit
         )
+
+    def _in_headline(self, title: str, provider: str | None, affected: tuple[str, ...]) -> bool:
+        """The headline names the outage's subject: its provider (or one of its family, or
+        a region of it), or with no provider its first casualty."""
+        named = self._catalog.extract(without_channels(title), "")
+        if provider is None:
+            return bool(affected) and affected[0] in named.affected
+        owners = {region.split(":", 1)[0] for region in named.regions}
+        family = {provider, *self._catalog.family(provider)}
+        return bool(family & {*named.providers, *owners})
 
     def _main_provider(self, providers: tuple[str, ...], regions: tuple[str, ...]) -> str | None:
         """The most salient provider; the owner of the main region when there is no
