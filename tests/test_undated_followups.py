@@ -1,7 +1,7 @@
 """Follow-ups that name no day, from session 25's written sagas (tests/data/
 incident_sagas_4.txt; our text, unit cases): what followed an attack on a victim the
-headline names, who asks about an outage it names, the month a follow-up names its outage
-by, and weekdays that lie ahead."""
+headline names, who asks about an outage it names, redress for an outage its lead names,
+the month a follow-up names its outage by, and weekdays that lie ahead."""
 
 from __future__ import annotations
 
@@ -101,6 +101,34 @@ def test_fines_lawsuits_and_questions_about_no_one_outage_are_not(
     classifier: OutageClassifier, title: str
 ) -> None:
     assert not classifier.classify(headline(title, published=PUBLISHED)).aftermath
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "redress"),
+    [
+        # Redress whose opening sentence says what for: an outage.
+        ("Nusantel to give subscribers 5GB free data as compensation",
+         "Nusantel will credit every subscriber with 5GB of data after Thursday's nationwide "
+         "network outage left millions without mobile internet.", True),
+        ("PaySetu to refund failed Diwali transactions, offer Rs 100 cashback",
+         "Users whose payments failed during Sunday's four-hour outage will be refunded.", True),
+        ("肯纳里电讯宣布补偿用户 送两天无限流量",
+         "肯纳里电讯周五宣布，因本周三全国网络中断，所有用户将获赠两天无限流量。", True),
+        # Redress for something else, or a penalty, or other news in the headline.
+        ("Airline to compensate passengers for strike delays",
+         "The airline said it would pay passengers whose flights were delayed by the strike.",
+         False),
+        ("Telco fined for failing to compensate customers",
+         "Regulators said the network outage in May left customers without service.", False),
+        ("Retailer to compensate customers after data breach",
+         "The retailer said the outage of its systems exposed card details.", False),
+    ],
+)  # fmt: skip
+def test_redress_for_an_outage_the_lead_names_is_its_aftermath(
+    classifier: OutageClassifier, title: str, lead: str, redress: bool
+) -> None:
+    outage = classifier.classify(article("a", title, lead, PUBLISHED))
+    assert (outage.is_outage and outage.aftermath) is redress
 
 
 def test_a_question_two_weeks_on_joins_the_outage_and_alone_starts_nothing_posted(

@@ -167,9 +167,13 @@ class OutageClassifier:
         # Either of the last two makes even a report with outage words aftermath ("FCA
         # opens investigation into bank over May outage"); an attack's only when the
         # headline says nothing is down ("…claims attack on hospital, systems down" is news).
-        followed = (dated is None and self._follow_ups.asks_about_outage(article)) or (
-            self._follow_ups.after_attack(article.title)
-            and not self._lexicon.outage.search(article.title)
+        followed = (
+            (dated is None and self._follow_ups.asks_about_outage(article))
+            or (
+                self._follow_ups.after_attack(article.title)
+                and not self._lexicon.outage.search(article.title)
+            )
+            or self._follow_ups.redresses(article.title, self._opening_says_outage(lead))
         )
         refers = not is_outage and (self._follow_ups.refers(article.title) or followed)
         # A headline naming an outage by a date before it was written, with who follows
@@ -287,11 +291,18 @@ class OutageClassifier:
             power_outage_hits=len(lex.power_outage.findall(lead)),
             power_hits=len(lex.power.findall(lead)),
             cause_hits=len(lex.cause.findall(lead)),
-            # What the sentence says did not happen does not count ("the attack caused no
-            # disruption"); what else it says does ("系统中断，客户数据未受影响").
-            opening_says_outage=bool(lex.outage.search(lex.no_outage.sub(" ", opening))),
+            opening_says_outage=self._says_outage(opening),
             opening_says_hit=bool(lex.hit.search(opening) or lex.cause.search(opening)),
         )
+
+    def _says_outage(self, sentence: str) -> bool:
+        """What the sentence says did not happen does not count ("the attack caused no
+        disruption"); what else it says does ("系统中断，客户数据未受影响")."""
+        lex = self._lexicon
+        return bool(lex.outage.search(lex.no_outage.sub(" ", sentence)))
+
+    def _opening_says_outage(self, lead: str) -> bool:
+        return self._says_outage(opening_sentence(lead, self._lexicon.translated))
 
     def _score(self, title: str, lead: _Lead, names_entity: bool) -> float:
         lex = self._lexicon

@@ -73,6 +73,21 @@ class FollowUps:
             title[: asked.start()] + " " + title[asked.end() :]
         )
 
+    def redresses(self, title: str, opening_says_outage: bool) -> bool:
+        """The headline offers redress ([aftermath] redress: compensation, refunds, free
+        data) and the opening sentence says what for: an outage ("Nusantel to give
+        subscribers 5GB free data as compensation" / "…after Thursday's network outage").
+        Not a fine or a claim for damages ([inquiry] penalties), nor with a word of other
+        news (a breach's victims are compensated too)."""
+        lex = self._lexicon
+        return (
+            opening_says_outage
+            and bool(lex.redress.search(title))
+            and not lex.penalties.search(title)
+            and not lex.negative.search(title)
+            and not lex.headline_negative.search(title)
+        )
+
     def after_attack(self, title: str) -> bool:
         """One of the headline's stories names a disruptive attack on a victim it names
         and what followed it ([attack_aftermath]: what it cost, who claimed it, what was

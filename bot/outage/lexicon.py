@@ -54,6 +54,7 @@ class Lexicon:
     slow_recovery: re.Pattern[str]
     repeat: re.Pattern[str]
     aftermath: re.Pattern[str]
+    redress: re.Pattern[str]
     disruptive_attack: re.Pattern[str]
     attack_aftermath: re.Pattern[str]
     inquiry: re.Pattern[str]
@@ -93,6 +94,7 @@ class Lexicon:
             slow_recovery=_compile(raw["slow_recovery"]),
             repeat=_compile(raw["repeat"]),
             aftermath=_compile(raw["aftermath"]),
+            redress=_compile(raw["aftermath"], "redress"),
             disruptive_attack=_compile(raw["attack_aftermath"], "attack"),
             attack_aftermath=_compile(raw["attack_aftermath"]),
             inquiry=_compile(raw["inquiry"]),
