@@ -100,6 +100,15 @@ def test_root_cause_report_leads_once_it_arrives_whatever_its_language() -> None
     assert _lead(first, rca, language="zh") == "rca"
 
 
+def test_a_post_mortem_attached_weeks_on_does_not_lead() -> None:
+    """Which outage a follow-up weeks on is about is a guess (bot.incidents.distant): it
+    is listed with the incident, but the news speaks for it."""
+    first = _pair("seed", body=2500)
+    report, article = _pair("rca", hours=24 * 20, status="postmortem", body=1500)
+    attached = (report.model_copy(update={"attached": True, "late": True}), article)
+    assert _lead(first, attached) == "seed"
+
+
 def test_official_post_event_summary_beats_a_news_story_about_it() -> None:
     news = _pair("news", hours=96, status="postmortem", title="Amazon explains the AWS outage")
     summary = _pair(

@@ -14,7 +14,7 @@ Order of preference, each breaking the ties of the one before:
 5. the latest: for status pages the current state, not the first update.
 
 Reports whose articles have expired from Redis still compete, on what the incident
-kept about them.
+kept about them. A follow-up attached weeks on (``IncidentArticle.attached``) does not.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def choose_lead(
             report.published.timestamp(),
         )
 
-    return max(incident.articles, key=rank)
+    # A follow-up attached weeks on is a guess at which outage it follows: it never leads.
+    return max(incident.evidence or incident.articles, key=rank)
 
 
 def _same_language(found: str, wanted: str) -> bool:
