@@ -133,6 +133,9 @@ class Outage(Frozen):
     # A translation of another outlet's report ("译文声明", "编译"): published days after
     # its source, so first news' window measured from its date is too tight.
     translated: bool = False
+    # A copy of another outlet's late report (a repost of a translated post-mortem, near-
+    # duplicate text): as late as the original. Set by filing, which knows the original.
+    copied: bool = False
     # Its headline names what it is of (the provider, or with none the first casualty),
     # not only its text: weeks on, that is what ties a follow-up to an outage of it.
     subject_in_headline: bool = False

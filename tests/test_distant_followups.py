@@ -11,6 +11,7 @@ from itertools import permutations
 import pytest
 
 from bot.incidents.distant import fits
+from bot.incidents.rules import is_late
 from bot.incidents.tracker import IncidentTracker
 from bot.outage.classify import OutageClassifier
 from bot.schema import Article, Incident, IncidentArticle
@@ -174,3 +175,43 @@ def test_whether_the_headline_names_the_subject(
     outage = classifier.classify(article("1", title, text, START))
     assert outage.is_outage
     assert outage.subject_in_headline is in_headline
+
+
+_ROOT_CAUSE = (
+    "Cloudflare 的 R2 对象存储平台在试图拦截一个网络钓鱼网址时适得其反，引发了一场大规模故障，"
+    "导致多项服务中断近一小时。R2 是一种对象存储服务，旨在实现可扩展、持久且低成本的数据存储。"
+    "一名员工在处理滥用举报时，没有只屏蔽那个网址，而是关闭了整个 R2 网关服务。"
+    "由于缺少针对此类操作的保护措施，这一失误直接导致 R2 的读写请求全部失败，依赖它的图片、"
+    "视频和备份服务随之中断。Cloudflare 表示，今后将对高风险操作增加二次确认，并限制单人权限。"
+)
+
+
+def _copies() -> list[Article]:
+    """First news of an R2 outage; 17 days on, a translated account of its cause and a
+    repost of that translation without the translator's note (read alone, first news)."""
+    return [
+        _report("news", FIRST_NEWS, 0),
+        article("translated", "拦截钓鱼网址操作失误致Cloudflare服务中断",
+                f"译文声明：本文是翻译文章。{_ROOT_CAUSE}", START + timedelta(days=17)),
+        article("repost", "【安全圈】拦截钓鱼网址操作失误致Cloudflare服务中断", _ROOT_CAUSE,
+                START + timedelta(days=17, hours=6)),
+    ]  # fmt: skip
+
+
+def test_the_translation_reads_as_late_and_its_repost_alone_as_first_news(
+    classifier: OutageClassifier,
+) -> None:
+    _, translated, repost = _copies()
+    assert is_late(classifier.classify(translated))
+    assert not is_late(classifier.classify(repost))  # alone, it reads as first news
+
+
+@pytest.mark.parametrize("order", list(permutations(range(3))), ids=lambda o: "".join(map(str, o)))
+def test_a_repost_of_a_late_report_follows_the_outage_in_any_order(
+    store: Store, classifier: OutageClassifier, order: tuple[int, ...]
+) -> None:
+    """Read before the translation, the repost starts an incident as first news; when the
+    translation joins it as its near-duplicate, both are late, and go to the outage."""
+    reports = _copies()
+    _file_all(store, classifier, [reports[i] for i in order])
+    assert _partition(store, reports) == {frozenset({"news", "translated", "repost"})}

@@ -130,6 +130,21 @@ def attach(incident: Incident, report: IncidentArticle) -> Incident:
     )
 
 
+def late_copies(incident: Incident, copies: set[str]) -> Incident:
+    """``incident`` with its reports ``copies`` (near-duplicates of a late report just
+    filed) marked late: a copy is as late as its original, whichever was read first."""
+    if not any(a.article_id in copies and not a.late for a in incident.articles):
+        return incident
+    return incident.model_copy(
+        update={
+            "articles": tuple(
+                a.model_copy(update={"late": True}) if a.article_id in copies else a
+                for a in incident.articles
+            )
+        }
+    )
+
+
 def detach(incident: Incident, article_ids: set[str]) -> Incident:
     """``incident`` without the attached follow-ups ``article_ids``, moved to a nearer one."""
     return incident.model_copy(

@@ -105,6 +105,31 @@ class DistantFollowUps:
         _, nearest = min(found, key=lambda row: row[0])
         return attach(nearest, report)
 
+    def settle(self, incident: Incident, outage: Outage, event: datetime) -> Incident:
+        """Where ``incident``, just filed to by a report of ``outage``, is now: an incident
+        of follow-ups only goes to the incident of its subject they follow, if one fits
+        (a report read as first news turned out a copy of a late one); any other gets
+        the follow-ups nearer to it than to where they are (``rehome``)."""
+        if not _follow_ups_only(incident):
+            return self.rehome(incident, outage, event) if not incident.held else incident
+        subject = subject_of(outage)
+        family = outage.provider_family if subject == outage.provider else ()
+        found = [
+            (gap, home, moving)
+            for name in (subject, *family)
+            for home in self._book.by_subject(name, event - DISTANT_FOLLOW_UP_WINDOW)
+            if home.id != incident.id
+            if (moving := _nearer_here(home, incident, subject))
+            if (gap := fits(home, min(moving, key=_moment))) is not None
+        ]
+        if not found:
+            return incident
+        _, home, moving = min(found, key=lambda row: row[0])
+        home = _moved_into(home, moving)
+        self._book.move(home, detach(incident, {r.article_id for r in moving}),
+                        [r.article_id for r in moving])  # fmt: skip
+        return home
+
     def rehome(self, incident: Incident, outage: Outage, event: datetime) -> Incident:
         """``incident``, just filed to, with the attached follow-ups and held aftermath of
         its subject that are nearer to it than to where they are."""
@@ -135,7 +160,7 @@ def _nearer_here(incident: Incident, other: Incident, subject: str) -> list[Inci
             r.model_copy(update={"attached": True, "subject": subject}) for r in other.articles
         ]
         dated = [r for r in as_attached if report_time(r) is not None]
-        if dated and fits(incident, min(dated, key=lambda r: report_time(r) or r.published)):
+        if dated and fits(incident, min(dated, key=_moment)):
             return as_attached
         return []
     nearer = []
@@ -147,6 +172,10 @@ def _nearer_here(incident: Incident, other: Incident, subject: str) -> list[Inci
         if here is not None and (there is None or here < there):
             nearer.append(report)
     return nearer
+
+
+def _moment(report: IncidentArticle) -> datetime:
+    return report_time(report) or report.published
 
 
 def _follow_ups_only(incident: Incident) -> bool:

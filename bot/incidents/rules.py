@@ -91,10 +91,11 @@ def has_dated_report(incident: Incident) -> bool:
 
 def is_late(outage: Outage) -> bool:
     """Written days after the event: an aftermath story, a post-mortem, a translation
-    of another outlet's report, or another follow-up (a summary, an explanation).
+    of another outlet's report or a copy of a late one, or another follow-up (a summary,
+    an explanation).
     Recovery is reported within hours, like first news, so it gets first news' window;
     unless the outage lasted days ("back online after nearly two weeks")."""
-    if outage.aftermath or outage.translated or outage.status == "postmortem":
+    if outage.aftermath or outage.translated or outage.copied or outage.status == "postmortem":
         return True
     return outage.follow_up and (outage.status != "resolved" or outage.lasted_days)
 

@@ -50,7 +50,6 @@ the same event.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from datasketch import MinHash
@@ -58,7 +57,7 @@ from datasketch import MinHash
 from bot.dedupe.neardup import NearDuplicates, signature
 from bot.errors import UnreadableRecord
 from bot.incidents.book import IncidentBook
-from bot.incidents.changes import grow, merge_all, start
+from bot.incidents.changes import grow, late_copies, merge_all, start
 from bot.incidents.distant import DistantFollowUps
 from bot.incidents.names import report_names
 from bot.incidents.owners import report_ties
@@ -87,8 +86,11 @@ from bot.incidents.rules import (
 )
 from bot.incidents.setting import setting_of
 from bot.ops import metrics
-from bot.schema import Article, Incident, Outage
+from bot.schema import Article, Incident, IncidentArticle, Outage
 from bot.store import Store
+
+# A filed near-duplicate of a report, and the incident it is filed under.
+Copy = tuple[IncidentArticle, Incident]
 
 LOCK_TIMEOUT_S = 10  # a holder that dies frees the lock after this
 LOCK_WAIT_S = 120  # a busy peer filing a large batch may hold it often for a while
@@ -129,9 +131,13 @@ class IncidentTracker:
             existing = self._filed_incident(article.id)
             if existing is not None:  # filed by another worker meanwhile
                 return existing, False
+            copies = self._copies(minhash)
+            # A copy of a late report (a repost of a translated post-mortem) is as late.
+            if outage.is_outage and any(report.late for report, _ in copies):
+                outage = outage.model_copy(update={"copied": True})
             if outage.is_outage and outage.event_month is not None:
-                outage = self._in_named_month(article, outage, outage.event_month, minhash)
-            matches = self._match(article, outage, minhash) if outage.is_outage else []
+                outage = self._in_named_month(article, outage, outage.event_month, copies)
+            matches = self._match(article, outage, copies) if outage.is_outage else []
             event = event_time(article, outage)
             attached = (
                 self._distant.home(article, outage, event)
@@ -147,12 +153,16 @@ class IncidentTracker:
                 # four between them) makes them one: the result must not depend on
                 # which of the three was read first.
                 incident = grow(merge_all(matches), article, outage)
+            # ... and so are its copies filed before it, read then as first news.
+            if is_late(outage):
+                incident = late_copies(incident, {report.article_id for report, _ in copies})
             self._book.save(incident, article, outage, absorbed=matches[1:])
             self._near.add(article.id, minhash)
-            # Follow-ups attached elsewhere, and aftermath held for want of news, may be
-            # nearer to this incident now.
-            if attached is None and event is not None and incident.is_outage and not incident.held:
-                incident = self._distant.rehome(incident, outage, event)
+            if attached is None and event is not None and incident.is_outage:
+                # An incident now of follow-ups only goes to the outage they follow, if
+                # one fits; follow-ups attached elsewhere, and aftermath held for want of
+                # news, may be nearer to this incident now.
+                incident = self._distant.settle(incident, outage, event)
         if matches or attached is not None:
             metrics.INCIDENTS_UPDATED.inc()
         elif outage.is_outage:
@@ -164,7 +174,7 @@ class IncidentTracker:
         return self._book.get(str(filed)) if filed else None
 
     def _in_named_month(
-        self, article: Article, outage: Outage, first: datetime, minhash: MinHash
+        self, article: Article, outage: Outage, first: datetime, copies: list[Copy]
     ) -> Outage:
         """A follow-up that names its outage's month but no day ("fined over March
         outage"): its event is the first news, that month, of the incident it joins when
@@ -174,7 +184,7 @@ class IncidentTracker:
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(microseconds=1)
         for probe in (first + FOLLOW_UP_WINDOW, last):
             probed = outage.model_copy(update={"event_day": probe, "started_at": None})
-            for incident in self._match(article, probed, minhash):
+            for incident in self._match(article, probed, copies):
                 news = [
                     when
                     for report in incident.evidence
@@ -186,7 +196,7 @@ class IncidentTracker:
                     return outage.model_copy(update={"event_day": min(news), "started_at": None})
         return outage
 
-    def _match(self, article: Article, outage: Outage, minhash: MinHash) -> list[Incident]:
+    def _match(self, article: Article, outage: Outage, copies: list[Copy]) -> list[Incident]:
         """The incident(s) ``article`` joins, closest first; several when it bridges them."""
         if article.thread:
             by_thread = self._book.by_thread(article.thread)
@@ -202,7 +212,7 @@ class IncidentTracker:
             and (event is not None or has_dated_report(linked))
         ):
             return [linked]
-        for incident in self._near_duplicates(minhash):
+        for incident in {incident.id: incident for _, incident in copies}.values():
             if other_thread(incident, article) or not within_window(incident, event):
                 continue
             if event is not None or has_dated_report(incident):
@@ -296,7 +306,10 @@ class IncidentTracker:
                 found.append((event_gap(incident, event), gap, incident))
         return [incident for *_, incident in sorted(found, key=lambda row: row[:2])]
 
-    def _near_duplicates(self, minhash: MinHash) -> Iterator[Incident]:
+    def _copies(self, minhash: MinHash) -> list[Copy]:
+        """Filed near-duplicates of a report (most similar first) and their incidents,
+        where those are outages."""
+        found: list[Copy] = []
         for similar_id, _score in self._near.similar(minhash):
             filed = self._store.redis.get(self._store.keys.filed(similar_id))
             try:
@@ -304,7 +317,10 @@ class IncidentTracker:
             except UnreadableRecord:  # another version's incident: not one to join here
                 continue
             if incident is not None and incident.is_outage:
-                yield incident
+                report = next((r for r in incident.articles if r.article_id == similar_id), None)
+                if report is not None:
+                    found.append((report, incident))
+        return found
 
     def _by_title(
         self, article: Article, outage: Outage, event: datetime, late: bool
