@@ -338,3 +338,37 @@ def _can_merge(a: Incident, b: Incident) -> bool:
         for rb in b.evidence
         if (y := report_time(rb)) is not None
     )
+
+
+def with_bridged(
+    first: Incident, others: list[Incident], event: datetime, late: bool
+) -> list[Incident]:
+    """``first``, and the ``others`` this report bridges to it: first news bridges to first
+    news within first news' window of it. A follow-up's longer window (this report's, or a
+    late report's of the other incident: a lawmaker's letter about last week's outage)
+    would join last week's outage of the subject to this one; so a late report bridges
+    only incidents whose first news are within that window of each other: one day's
+    reports that name the brand ("Tasklane goes down") and its owner ("Corvid Software
+    says outage was not a hack"), which the late report names both of ("Corvid CEO
+    apologises for Tasklane outage")."""
+    if not late:
+        return mergeable([first, *(i for i in others if has_recent_news(i, event))])
+    news = [when for r in first.evidence if not r.late and (when := report_time(r)) is not None]
+    return mergeable(
+        [first, *(i for i in others if any(has_recent_news(i, when) for when in news))]
+    )
+
+
+def has_recent_news(incident: Incident, event: datetime) -> bool:
+    """``incident`` has first news (not a late report) within first news' window of
+    ``event``."""
+    gap = first_news_gap(incident, event)
+    return gap is not None and gap <= FIRST_NEWS_WINDOW
+
+
+def is_about(incident: Incident, brand: str) -> bool:
+    """``incident`` is the outage of ``brand`` itself (its subject, or a product of its
+    provider that its reports are about), not one that names it as a casualty."""
+    if incident.provider is None:
+        return incident.affected[:1] == (brand,)
+    return any(brand in report.products for report in incident.evidence)

@@ -62,15 +62,15 @@ from bot.incidents.distant import DistantFollowUps
 from bot.incidents.names import report_names
 from bot.incidents.owners import report_ties
 from bot.incidents.rules import (
-    FIRST_NEWS_WINDOW,
     FOLLOW_UP_WINDOW,
     NO_SUBJECT,
     OTHER_PROVIDER_WINDOW,
     closeness,
     event_gap,
     event_time,
-    first_news_gap,
     has_dated_report,
+    has_recent_news,
+    is_about,
     is_late,
     mergeable,
     official_conflict,
@@ -82,6 +82,7 @@ from bot.incidents.rules import (
     same_unnamed_subject,
     subject_of,
     title_similarity,
+    with_bridged,
     within_window,
 )
 from bot.incidents.setting import setting_of
@@ -287,7 +288,7 @@ class IncidentTracker:
             incident.id: incident
             for brand in (outage.affected if outage.upstream else ())  # our casualties'
             for incident in self._book.by_subject(brand, since)
-            if _about(incident, brand)
+            if is_about(incident, brand)
         }
         candidates.update(
             (incident.id, incident)
@@ -338,7 +339,7 @@ class IncidentTracker:
                 continue
             if closeness(incident, event, late, article.published) is None:
                 continue
-            if outage.repeat and not _recent(incident, event):
+            if outage.repeat and not has_recent_news(incident, event):
                 continue
             if any(same_unnamed_subject(article.title, names, a, ties) for a in incident.evidence):
                 score = max(title_similarity(article.title, a.title) for a in incident.evidence)
@@ -348,7 +349,7 @@ class IncidentTracker:
         if found:
             # The nearest in time (then the most alike), and those it bridges.
             best, *others = (i for *_, i in sorted(found, key=lambda row: row[:2]))
-            return _with_bridged(best, others, event, late)
+            return with_bridged(best, others, event, late)
         # A setting is weaker evidence than a name: it joins one incident only where it
         # is the only one, and bridges none.
         return by_setting if len(by_setting) == 1 else []
@@ -374,14 +375,14 @@ class IncidentTracker:
                 continue
             # Another outage ("second failure in a week") is news of no incident whose
             # first news is older than first news' window.
-            if outage.repeat and not _recent(incident, event):
+            if outage.repeat and not has_recent_news(incident, event):
                 continue
             if self._admissible(incident, article, event):
                 found.append((event_gap(incident, event), gap, incident))
         if not found:
             return []
         closest, *others = (i for *_, i in sorted(found, key=lambda row: row[:2]))
-        return _with_bridged(closest, others, event, late)
+        return with_bridged(closest, others, event, late)
 
     @staticmethod
     def _admissible(incident: Incident, article: Article, event: datetime | None) -> bool:
@@ -390,35 +391,3 @@ class IncidentTracker:
             and within_window(incident, event)
             and not official_conflict(incident, article)
         )
-
-
-def _with_bridged(
-    first: Incident, others: list[Incident], event: datetime, late: bool
-) -> list[Incident]:
-    """``first``, and the ``others`` this report bridges to it: first news bridges to first
-    news within first news' window of it. A follow-up's longer window (this report's, or a
-    late report's of the other incident: a lawmaker's letter about last week's outage)
-    would join last week's outage of the subject to this one; so a late report bridges
-    only incidents whose first news are within that window of each other: one day's
-    reports that name the brand ("Tasklane goes down") and its owner ("Corvid Software
-    says outage was not a hack"), which the late report names both of ("Corvid CEO
-    apologises for Tasklane outage")."""
-    if not late:
-        return mergeable([first, *(i for i in others if _recent(i, event))])
-    news = [when for r in first.evidence if not r.late and (when := report_time(r)) is not None]
-    return mergeable([first, *(i for i in others if any(_recent(i, when) for when in news))])
-
-
-def _recent(incident: Incident, event: datetime) -> bool:
-    """``incident`` has first news (not a late report) within first news' window of
-    ``event``."""
-    gap = first_news_gap(incident, event)
-    return gap is not None and gap <= FIRST_NEWS_WINDOW
-
-
-def _about(incident: Incident, brand: str) -> bool:
-    """``incident`` is the outage of ``brand`` itself (its subject, or a product of its
-    provider that its reports are about), not one that names it as a casualty."""
-    if incident.provider is None:
-        return incident.affected[:1] == (brand,)
-    return any(brand in report.products for report in incident.evidence)
