@@ -180,6 +180,7 @@ class IncidentArticle(Frozen):
     attached: bool = False
     subject: str | None = None  # what it is of (rules.subject_of), for an attached report
     subject_in_headline: bool = False  # Outage.subject_in_headline
+    repeat: bool = False  # it says it is another outage (Outage.repeat)
 
 
 class TimelineEntry(Frozen):

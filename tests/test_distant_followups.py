@@ -118,6 +118,47 @@ def test_a_follow_up_read_before_its_outage_joins_it_weeks_back(
     assert _partition(store, reports) == {frozenset({"news", "pm"})}
 
 
+@pytest.mark.parametrize("late_first", [False, True])
+@pytest.mark.parametrize(
+    "title",
+    [
+        # It names its outage's day, two weeks after the incident began.
+        "Cloudflare publishes post-mortem of March 20 R2 storage outage",
+        # It says it follows another outage.
+        "Cloudflare publishes post-mortem of second R2 outage",
+    ],
+)
+def test_a_follow_up_that_says_which_outage_it_follows_is_not_attached(
+    store: Store, classifier: OutageClassifier, title: str, late_first: bool
+) -> None:
+    reports = [_report("news", FIRST_NEWS, 0), _report("pm", (title, POST_MORTEM[1]), 21)]
+    if late_first:
+        reports.reverse()
+    _file_all(store, classifier, reports)
+    assert _partition(store, reports) == {frozenset({"news"}), frozenset({"pm"})}
+
+
+GOOGLE = [
+    ("x", ("Google Cloud outage takes down websites",
+           "Sites hosted on Google Cloud failed to load for two hours."), 0),
+    ("y", ("Google outage breaks Gmail and Search", "Gmail and Search failed for many users."), 16),
+    ("z", ("Google Drive down for thousands", "Users could not open files in Google Drive."), 19.5),
+    ("pm", ("Google Cloud publishes post-mortem of outage",
+            "The company said an operator disabled a load balancer by mistake."), 20),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("order", ["x pm y z", "x y z pm"])
+def test_a_follow_up_moves_across_a_providers_family(
+    store: Store, classifier: OutageClassifier, order: str
+) -> None:
+    """A Google Cloud post-mortem attached to a Google incident is found there under
+    Google Cloud too, so it moves on to the nearest one, as if read last."""
+    reports = {name: _report(name, words, days) for name, words, days in GOOGLE}
+    _file_all(store, classifier, [reports[name] for name in order.split()])
+    assert frozenset({"z", "pm"}) in _partition(store, list(reports.values()))
+
+
 def _filed(
     article_id: str, title: str, names: tuple[str, ...], days: float = 0, **extra: object
 ) -> IncidentArticle:

@@ -10,14 +10,17 @@ incident has expired are removed when a read finds them gone.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from bot.incidents.links import cited_addresses, page_address
 from bot.incidents.rules import NO_SUBJECT, subject_of
 from bot.keys import INCIDENT_TTL
-from bot.schema import Article, Incident, Outage
+from bot.schema import Article, Incident, IncidentArticle, Outage
 from bot.store import Store, read_record, readable_records
+
+log = logging.getLogger(__name__)
 
 
 class IncidentBook:
@@ -119,23 +122,29 @@ class IncidentBook:
             write.set(keys.report_link(address), article.id, ex=ttl, nx=True)
         write.execute()
 
-    def move(self, into: Incident, left: Incident, moved: Iterable[str]) -> None:
+    def move(self, into: Incident, left: Incident, moved: Sequence[IncidentArticle]) -> None:
         """Store ``into`` and ``left`` after the reports ``moved`` went from ``left`` to
-        ``into`` (attached follow-ups finding a nearer incident); a ``left`` with no
-        reports is removed."""
+        ``into`` (attached follow-ups finding a nearer incident), ``into`` indexed under
+        what they are of; a ``left`` with no reports is removed."""
         keys = self._store.keys
         ttl = int(INCIDENT_TTL.total_seconds())
+        score = into.updated_at.timestamp()
         write = self._store.redis.pipeline(transaction=True)
         write.set(keys.incident(into.id), into.model_dump_json(), ex=ttl)
-        write.zadd(keys.incidents(), {into.id: into.updated_at.timestamp()})
+        write.zadd(keys.incidents(), {into.id: score})
+        write.expire(keys.incidents(), ttl)
+        for subject in {report.subject for report in moved if report.subject}:
+            write.zadd(keys.incidents_by_subject(subject), {into.id: score})
+            write.expire(keys.incidents_by_subject(subject), ttl)
         if left.articles:
             write.set(keys.incident(left.id), left.model_dump_json(), ex=ttl)
         else:  # its subject index entries go when a read finds it gone
             write.delete(keys.incident(left.id))
             write.zrem(keys.incidents(), left.id)
-        for article_id in moved:
-            write.set(keys.filed(article_id), into.id, ex=ttl)
+        for report in moved:
+            write.set(keys.filed(report.article_id), into.id, ex=ttl)
         write.execute()
+        log.info("moved %d follow-up(s) from incident %s to %s", len(moved), left.id, into.id)
 
     def _indexed(self, index: str, since: datetime) -> list[Incident]:
         ids = [str(i) for i in self._store.redis.zrevrangebyscore(index, "+inf", since.timestamp())]

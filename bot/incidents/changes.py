@@ -33,6 +33,7 @@ def reference(article: Article, outage: Outage) -> IncidentArticle:
         products=outage.products,
         regions=outage.regions,
         subject_in_headline=outage.subject_in_headline,
+        repeat=outage.repeat,
         upstream=outage.upstream,
         names=report_names(article.title, article.text),
         ties=report_ties(article.title, article.text),

@@ -5,17 +5,19 @@ A post-mortem, an analysis or a repost three weeks after an outage often names n
 ("Cloudflare explains last month's R2 outage", a Chinese repost 19 days on). Past the
 follow-up window (14 days) the tracker does not join it: another outage of the same
 provider may have happened meanwhile, and which one a report without a day follows
-is a guess. Here such a report is *attached* to the incident of its subject, named alike,
-that began the nearest before it, up to DISTANT_FOLLOW_UP_WINDOW back: it is listed
-with that incident and posted under it, but it is no evidence for matching (its time,
-names and casualties are not the event's: ``Incident.evidence``).
+is a guess. Here such an *open* follow-up (late, naming no day of its own, not saying
+it is another outage) is *attached* to the incident of its subject, named alike, that
+began the nearest before it, up to DISTANT_FOLLOW_UP_WINDOW back: it is listed with that
+incident and posted under it, but it is no evidence for matching (its time, names and
+casualties are not the event's: ``Incident.evidence``).
 
-The guess is revised as news comes in, so that reading order does not matter: when a
-report is filed into an incident, attached reports of its subject that are nearer to
-that incident's start than to their own incident's move to it, and so do incidents of
-its subject holding only late reports (aftermath, a post-mortem read before any news of
-its outage) that it fits. Whatever the
-order, an attached report ends with the nearest earlier incident of its subject.
+The guess is revised as news comes in: when a report is filed into an incident,
+attached reports of its subject that it fits nearer than their own incident move to
+it, and so do the open follow-ups of incidents holding nothing else (aftermath, or a
+post-mortem read before any news of its outage). An attached report thus ends with
+the nearest earlier incident of its subject whichever was read first. (Not
+order-free: a late report within 14 days of an incident already there when it is read
+joins it as evidence, and is not moved.)
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from bot.incidents.book import IncidentBook
 from bot.incidents.changes import attach, detach, reference
 from bot.incidents.rules import (
     NO_SUBJECT,
-    is_late,
     names_of,
     products_compatible,
     regions_compatible,
@@ -38,6 +39,9 @@ from bot.incidents.rules import (
 from bot.schema import Article, Incident, IncidentArticle, Outage
 
 DISTANT_FOLLOW_UP_WINDOW = timedelta(days=28)
+# A report whose event time is further than this from its publication names its day
+# ("post-mortem of the March 20 outage"): it says which outage it follows.
+OWN_DAY = timedelta(days=1)
 
 
 def distant_gap(incident: Incident, moment: datetime) -> timedelta | None:
@@ -48,6 +52,20 @@ def distant_gap(incident: Incident, moment: datetime) -> timedelta | None:
         return None
     gap = moment - min(times)
     return gap if timedelta(0) <= gap <= DISTANT_FOLLOW_UP_WINDOW else None
+
+
+def is_open_follow_up(report: IncidentArticle) -> bool:
+    """A late report that does not say which outage it follows: no day of its own (a
+    translation's "昨日" is its source's, within a day of it), not "another outage",
+    not an official status page's update, and dated."""
+    moment = report_time(report)
+    return (
+        report.late
+        and not report.repeat
+        and not report.thread
+        and moment is not None
+        and abs(report.published.date() - moment.date()) <= OWN_DAY
+    )
 
 
 def fits(incident: Incident, report: IncidentArticle) -> timedelta | None:
@@ -78,7 +96,7 @@ def fits(incident: Incident, report: IncidentArticle) -> timedelta | None:
 
 
 class DistantFollowUps:
-    """Attaches late reports to the incident they most likely follow, and moves them
+    """Attaches open follow-ups to the incident they most likely follow, and moves them
     when a nearer one is filed."""
 
     def __init__(self, book: IncidentBook) -> None:
@@ -86,17 +104,14 @@ class DistantFollowUps:
 
     def home(self, article: Article, outage: Outage, event: datetime | None) -> Incident | None:
         """The incident ``article`` (which no rule placed) is attached to, now holding it
-        but not yet saved; None when it is no distant follow-up or none fits."""
-        if event is None or article.thread or not is_late(outage) or outage.repeat:
+        but not yet saved; None when it is no open follow-up or none fits."""
+        report = reference(article, outage)
+        if event is None or not is_open_follow_up(report):
             return None
-        subject = subject_of(outage)
-        report = reference(article, outage).model_copy(
-            update={"attached": True, "subject": subject}
-        )
-        family = outage.provider_family if subject == outage.provider else ()
+        report = report.model_copy(update={"attached": True, "subject": subject_of(outage)})
         found = [
             (gap, incident)
-            for name in (subject, *family)
+            for name in _subjects(outage)
             for incident in self._book.by_subject(name, event - DISTANT_FOLLOW_UP_WINDOW)
             if (gap := fits(incident, report)) is not None
         ]
@@ -105,35 +120,40 @@ class DistantFollowUps:
         _, nearest = min(found, key=lambda row: row[0])
         return attach(nearest, report)
 
-    def settle(self, incident: Incident, outage: Outage, event: datetime) -> Incident:
-        """Where ``incident``, just filed to by a report of ``outage``, is now: an incident
-        of follow-ups only goes to the incident of its subject they follow, if one fits
-        (a report read as first news turned out a copy of a late one); any other gets
-        the follow-ups nearer to it than to where they are (``rehome``)."""
+    def settle(self, incident: Incident, outage: Outage, event: datetime, filed: str) -> Incident:
+        """Where ``incident``, just filed to by a report of ``outage``, is now. One that
+        holds only follow-ups (a report read as first news turned out a copy of a late
+        one) sends each open one to the incident of its subject it fits nearest; any
+        other gets the follow-ups nearer to it than to where they are (``rehome``). An
+        incident left empty is removed. Returned: the incident that holds ``filed`` (the
+        article just filed) now."""
         if not _follow_ups_only(incident):
             return self.rehome(incident, outage, event) if not incident.held else incident
         subject = subject_of(outage)
-        family = outage.provider_family if subject == outage.provider else ()
-        found = [
-            (gap, home, moving)
-            for name in (subject, *family)
+        homes = {
+            home.id: home
+            for name in _subjects(outage)
             for home in self._book.by_subject(name, event - DISTANT_FOLLOW_UP_WINDOW)
             if home.id != incident.id
-            if (moving := _nearer_here(home, incident, subject))
-            if (gap := fits(home, min(moving, key=_moment))) is not None
-        ]
-        if not found:
-            return incident
-        _, home, moving = min(found, key=lambda row: row[0])
-        home = _moved_into(home, moving)
-        self._book.move(home, detach(incident, {r.article_id for r in moving}),
-                        [r.article_id for r in moving])  # fmt: skip
-        return home
+        }
+        bound: dict[str, list[IncidentArticle]] = {}
+        for report, _ in _movable(incident, subject):
+            found = [(gap, h) for h in homes.values() if (gap := fits(h, report)) is not None]
+            if found:
+                bound.setdefault(min(found, key=lambda row: row[0])[1].id, []).append(report)
+        holding = None  # where the report just filed went, if it moved
+        for home_id, reports in bound.items():
+            grown = self._move(homes[home_id], incident, reports)
+            incident = detach(incident, {r.article_id for r in reports})
+            if any(r.article_id == filed for r in reports):
+                holding = grown
+        return holding or incident
 
     def rehome(self, incident: Incident, outage: Outage, event: datetime) -> Incident:
-        """``incident``, just filed to, with the attached follow-ups and held aftermath of
-        its subject that are nearer to it than to where they are."""
-        subjects = {subject_of(outage), *(outage.provider_family if outage.provider else ())}
+        """``incident``, just filed to, with the attached follow-ups of its subject it fits
+        nearer than their incidents do, and the open follow-ups of incidents of its
+        subject that hold only follow-ups."""
+        subjects = set(_subjects(outage))
         if incident.provider is None:
             subjects.add(NO_SUBJECT)
         seen = {incident.id}
@@ -142,40 +162,54 @@ class DistantFollowUps:
                 if other.id in seen:
                     continue
                 seen.add(other.id)
-                moving = _nearer_here(incident, other, subject)
+                moving = [
+                    report
+                    for report, placed in _movable(other, subject)
+                    if _nearer(fits(incident, report), other if placed else None, report)
+                ]
                 if moving:
-                    incident = _moved_into(incident, moving)
-                    self._book.move(incident, detach(other, {r.article_id for r in moving}),
-                                    [r.article_id for r in moving])  # fmt: skip
+                    incident = self._move(incident, other, moving)
         return incident
 
+    def _move(self, into: Incident, source: Incident, reports: list[IncidentArticle]) -> Incident:
+        """Store ``reports`` moved from ``source`` to ``into``, attached; ``into`` grown."""
+        for report in reports:
+            into = attach(into, report)
+        ids = {report.article_id for report in reports}
+        self._book.move(into, detach(source, ids), reports)
+        return into
 
-def _nearer_here(incident: Incident, other: Incident, subject: str) -> list[IncidentArticle]:
-    """The reports of ``other`` that belong to ``incident`` rather: its attached
-    follow-ups of ``subject`` nearer to ``incident``'s first news than to ``other``'s;
-    all of an incident of ``subject`` that holds only follow-ups, if ``incident`` fits
-    its earliest."""
-    if _follow_ups_only(other) and _subject(other, subject):
-        as_attached = [
-            r.model_copy(update={"attached": True, "subject": subject}) for r in other.articles
+
+def _subjects(outage: Outage) -> tuple[str, ...]:
+    """The index names a report of ``outage`` looks for its incident under: its subject,
+    and for a provider, its family (a company and its cloud)."""
+    subject = subject_of(outage)
+    return (subject, *(outage.provider_family if subject == outage.provider else ()))
+
+
+def _movable(incident: Incident, subject: str) -> list[tuple[IncidentArticle, bool]]:
+    """The reports of ``incident`` that may move to an incident of ``subject``, as they
+    would be attached there, each with whether it is placed (attached here, so it moves
+    only somewhere nearer): its attached follow-ups of ``subject``, and, when it holds
+    only follow-ups and is of ``subject``, its open ones."""
+    if _follow_ups_only(incident) and _is_of(incident, subject):
+        return [
+            (report.model_copy(update={"attached": True, "subject": subject}), report.attached)
+            for report in incident.articles
+            if report.attached or is_open_follow_up(report)
         ]
-        dated = [r for r in as_attached if report_time(r) is not None]
-        if dated and fits(incident, min(dated, key=_moment)):
-            return as_attached
-        return []
-    nearer = []
-    for report in other.articles:
-        if not report.attached or report.subject != subject:
-            continue
-        here = fits(incident, report)
-        there = distant_gap(other, report_time(report) or report.published)
-        if here is not None and (there is None or here < there):
-            nearer.append(report)
-    return nearer
+    return [(r, True) for r in incident.articles if r.attached and r.subject == subject]
 
 
-def _moment(report: IncidentArticle) -> datetime:
-    return report_time(report) or report.published
+def _nearer(here: timedelta | None, there: Incident | None, report: IncidentArticle) -> bool:
+    """``here`` (how far ``report`` is from another incident's start, if it fits it) is
+    nearer than ``there``, the incident it is attached to (None: it has no home yet)."""
+    if here is None:
+        return False
+    if there is None:
+        return True
+    now = distant_gap(there, report_time(report) or report.published)
+    return now is None or here < now
 
 
 def _follow_ups_only(incident: Incident) -> bool:
@@ -184,15 +218,9 @@ def _follow_ups_only(incident: Incident) -> bool:
     return not incident.threads and all(r.late or r.attached for r in incident.articles)
 
 
-def _subject(incident: Incident, subject: str) -> bool:
+def _is_of(incident: Incident, subject: str) -> bool:
     """``incident`` is of ``subject`` (its provider, or its first casualty), or has no
     provider and ``subject`` is the index of those."""
     if incident.provider is None and subject == NO_SUBJECT:
         return True
     return (incident.provider or (incident.affected[:1] or (NO_SUBJECT,))[0]) == subject
-
-
-def _moved_into(incident: Incident, reports: list[IncidentArticle]) -> Incident:
-    for report in reports:
-        incident = attach(incident, report)
-    return incident

@@ -2,9 +2,10 @@
 
 * **Time is a hard constraint.** An article's event time is the start it states,
   else its publication time; an undated article has none unless it writes the
-  event's full date ("on Monday 4th October 2021"). No rule joins an
-  article to an incident if any dated report of it is more than
-  FOLLOW_UP_WINDOW away. Undated articles join only on strong evidence: the same
+  event's full date ("on Monday 4th October 2021"). No rule joins an article to an
+  incident if any dated report of it is more than FOLLOW_UP_WINDOW away (only a
+  follow-up attached weeks on is further, and it is no evidence:
+  ``bot.incidents.distant``). Undated articles join only on strong evidence: the same
   status-page thread, or near-duplicate text of a dated report.
 * **Status-page incidents are official identities.** A report from one
   status-page incident never joins an incident that holds another incident of
@@ -75,7 +76,8 @@ def report_time(report: IncidentArticle) -> datetime | None:
 
 
 def within_window(incident: Incident, event: datetime | None) -> bool:
-    """Every dated report of ``incident`` is within FOLLOW_UP_WINDOW of ``event``."""
+    """Every dated report of ``incident`` that is evidence (not a follow-up attached weeks
+    on) is within FOLLOW_UP_WINDOW of ``event``."""
     if event is None:
         return True
     return all(

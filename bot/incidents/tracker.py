@@ -33,6 +33,10 @@ casualty that is a provider itself, when the other is what others run on (a clou
 a security agent: ``Outage.upstream``): "B站崩了" and "Alibaba Cloud outage takes down
 Bilibili" are one incident in either order, and a cloud report that finds its cloud's
 incident brings the casualty's incident into it.
+An open follow-up (a late report naming no day) that none of these places is attached
+to the incident of its subject up to four weeks before it, and moves to a nearer one
+when that is filed (``bot.incidents.distant``); it is listed, but no evidence for
+matching (``Incident.evidence``).
 Otherwise the article starts a new incident. An aftermath story (cost, apology,
 lawsuit, root cause…) of an outage we have not seen starts a *held* one: never
 listed or posted, it becomes a real incident when news of the outage joins it,
@@ -163,7 +167,7 @@ class IncidentTracker:
                 # An incident now of follow-ups only goes to the outage they follow, if
                 # one fits; follow-ups attached elsewhere, and aftermath held for want of
                 # news, may be nearer to this incident now.
-                incident = self._distant.settle(incident, outage, event)
+                incident = self._distant.settle(incident, outage, event, article.id)
         if matches or attached is not None:
             metrics.INCIDENTS_UPDATED.inc()
         elif outage.is_outage:

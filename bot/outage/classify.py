@@ -139,7 +139,8 @@ class OutageClassifier:
         entities = self._catalog.extract(
             without_channels(article.title), without_channels(without_dateline(article.text))
         )
-        stories = self.stories(article.title, lead, self._catalog.is_evidence(entities))
+        opening = self._read_lead(lead)
+        stories = self._stories(article.title, opening, self._catalog.is_evidence(entities))
         score = max(score for _, score in stories)
         # A headline of several stories (a digest: "NYSE glitch; Apple event; Twitter
         # policy | Daily") is about its outage stories: who is down comes from them, and
@@ -173,7 +174,7 @@ class OutageClassifier:
                 self._follow_ups.after_attack(article.title)
                 and not self._lexicon.outage.search(article.title)
             )
-            or self._follow_ups.redresses(article.title, self._opening_says_outage(lead))
+            or self._follow_ups.redresses(article.title, opening.opening_says_outage)
         )
         refers = not is_outage and (self._follow_ups.refers(article.title) or followed)
         # A headline naming an outage by a date before it was written, with who follows
@@ -264,7 +265,9 @@ class OutageClassifier:
         title of several (a digest: "A outage; B breach") is scored by its best story.
         The lead is read once, however many stories the title holds (a hostile one holds
         thousands)."""
-        opening = self._read_lead(lead)
+        return self._stories(title, self._read_lead(lead), names_entity)
+
+    def _stories(self, title: str, opening: _Lead, names_entity: bool) -> list[tuple[str, float]]:
         segments = [part for part in TITLE_PARTS.split(title) if part.strip()] or [title]
         # A digest's opening goes through its stories in turn: the patch and the breach
         # in it are the other stories', not evidence against the outage one.
@@ -291,18 +294,11 @@ class OutageClassifier:
             power_outage_hits=len(lex.power_outage.findall(lead)),
             power_hits=len(lex.power.findall(lead)),
             cause_hits=len(lex.cause.findall(lead)),
-            opening_says_outage=self._says_outage(opening),
+            # What the sentence says did not happen does not count ("the attack caused no
+            # disruption"); what else it says does ("系统中断，客户数据未受影响").
+            opening_says_outage=bool(lex.outage.search(lex.no_outage.sub(" ", opening))),
             opening_says_hit=bool(lex.hit.search(opening) or lex.cause.search(opening)),
         )
-
-    def _says_outage(self, sentence: str) -> bool:
-        """What the sentence says did not happen does not count ("the attack caused no
-        disruption"); what else it says does ("系统中断，客户数据未受影响")."""
-        lex = self._lexicon
-        return bool(lex.outage.search(lex.no_outage.sub(" ", sentence)))
-
-    def _opening_says_outage(self, lead: str) -> bool:
-        return self._says_outage(opening_sentence(lead, self._lexicon.translated))
 
     def _score(self, title: str, lead: _Lead, names_entity: bool) -> float:
         lex = self._lexicon
