@@ -134,8 +134,17 @@ def test_start_times_in_both_languages() -> None:
         # A power cut next to IT context is not argued against, a city's blackout is.
         ("数据中心停电致服务中断", "云服务商的数据中心停电，多个服务中断，网站无法访问。", True),
         ("城市大停电", "全城居民家中停电，交通信号灯熄灭。", False),
+        # A grid's or a substation's failure is a power cut; what the headline says was
+        # unaffected (a data centre) is no IT context of it.
+        ("某岛电网瘫痪 多座城市陷入黑暗", "电网发生连锁故障，多座城市大面积停电。", False),
+        ("变电站设备故障致城区大面积停电 数据中心称未受影响",
+         "一座变电站设备故障，主城区多个街道停电。附近一家数据中心表示业务未受影响。", False),
+        ("Substation fire leaves city without power", "Traffic lights failed across the city.",
+         False),
+        ("变电站故障致云服务商数据中心断电 多个网站无法访问",
+         "数据中心断电后，多个网站和应用无法访问。", True),
     ],
-)
+)  # fmt: skip
 def test_background_clauses_and_power_cuts(
     classifier: OutageClassifier, title: str, text: str, is_outage: bool
 ) -> None:

@@ -319,10 +319,12 @@ class OutageClassifier:
         # needs that context itself: the lead of a country's blackout says networks and
         # data centres were hit too. One that says what failed with it ("power cut
         # knocks websites offline") is read with its lead.
-        only_power = lex.power.search(title) and not lex.outage.search(lex.power.sub(" ", title))
+        only_power = lex.power.search(title) and not lex.outage.search(lex.power.sub(" ", said))
         with_lead = not only_power
         if lex.power.search(title) or (with_lead and lead.power_hits > 0):
-            if names_entity or lex.it_context.search(title) or (with_lead and lead.it_context):
+            # What the headline says was unaffected is no IT context ("…停电 数据中心称未受影响").
+            in_context = lex.it_context.search(said)
+            if names_entity or in_context or (with_lead and lead.it_context):
                 title_out += len(lex.power_outage.findall(title))
                 text_out = min(text_out + lead.power_outage_hits, MAX_TEXT_HITS)
             else:
