@@ -88,6 +88,10 @@ from tests.test_outage import article
          "The window starts at 02:00 UTC."),
         ("Startup's app goes offline permanently as company shuts down",
          "Users have until Friday to export data."),
+        ("Photo site will go offline for consumers on April 2, users told to save data",
+         "The consumer version closes earlier than first planned."),
+        ("Council website will go dark on Saturday while systems move to a new host",
+         "Residents can call the contact centre instead."),
         ("某手机品牌系统更新后出现卡顿", "用户反映手机发热。"),
         # A storm's blackout, however it is worded.
         ("Storm knocks out power to 50,000 homes", "Utility crews are working to restore power."),
