@@ -88,6 +88,12 @@ from tests.test_outage import article
          "The window starts at 02:00 UTC."),
         ("Startup's app goes offline permanently as company shuts down",
          "Users have until Friday to export data."),
+        # Other senses of a crash or a breakdown.
+        ("Bitcoin crashes 15% in an hour as rally unravels", "Traders took profits."),
+        ("Top seed crashes out of esports championship", "He lost three straight maps."),
+        ("Passengers stranded for hours after train breaks down in tunnel",
+         "A traction fault stopped the train."),
+        ("小区电梯突发故障困住6人 消防破门救援", "物业表示控制板损坏，电梯已停用检修。"),
         ("Photo site will go offline for consumers on April 2, users told to save data",
          "The consumer version closes earlier than first planned."),
         ("Council website will go dark on Saturday while systems move to a new host",
