@@ -89,11 +89,18 @@ from tests.test_outage import article
         ("Startup's app goes offline permanently as company shuts down",
          "Users have until Friday to export data."),
         # Other senses of a crash or a breakdown.
-        ("Bitcoin crashes 15% in an hour as rally unravels", "Traders took profits."),
-        ("Top seed crashes out of esports championship", "He lost three straight maps."),
-        ("Passengers stranded for hours after train breaks down in tunnel",
-         "A traction fault stopped the train."),
-        ("小区电梯突发故障困住6人 消防破门救援", "物业表示控制板损坏，电梯已停用检修。"),
+        ("Bitcoin crashes 15% in an hour as rally unravels",
+         "Bitcoin fell as much as 15 percent within an hour on Thursday, as traders took "
+         "profits. Analysts said thin order books amplified the meltdown."),
+        ("World number one crashes out of esports championship in shock upset",
+         "The world's top-ranked player crashed out of the championship in the quarter-finals "
+         "on Sunday, losing three straight maps to an unseeded teenager."),
+        ("Passengers stranded for four hours after train breaks down in tunnel",
+         "Hundreds of passengers were trapped for nearly four hours after an intercity train "
+         "broke down inside a tunnel. The operator said a traction fault caused the failure."),
+        ("小区电梯突发故障困住6人 消防破门救援",
+         "某小区一部电梯在上行过程中突然停在两层之间，6名居民被困约40分钟。物业表示，故障原因初步判断为"
+         "控制板损坏，电梯已停用检修。"),
         ("Photo site will go offline for consumers on April 2, users told to save data",
          "The consumer version closes earlier than first planned."),
         ("Council website will go dark on Saturday while systems move to a new host",
