@@ -147,7 +147,8 @@ def late_copies(incident: Incident, copies: set[str]) -> Incident:
 
 
 def detach(incident: Incident, article_ids: set[str]) -> Incident:
-    """``incident`` without the attached follow-ups ``article_ids``, moved to a nearer one."""
+    """``incident`` without the follow-ups ``article_ids``, moved to the incident they
+    follow (``bot.incidents.distant``)."""
     return incident.model_copy(
         update={
             "articles": tuple(a for a in incident.articles if a.article_id not in article_ids),
