@@ -141,10 +141,10 @@ def test_a_follow_up_that_says_which_outage_it_follows_is_not_attached(
 GOOGLE = [
     ("x", ("Google Cloud outage takes down websites",
            "Sites hosted on Google Cloud failed to load for two hours."), 0),
-    ("y", ("Google outage breaks Gmail and Search", "Gmail and Search failed for many users."), 16),
-    ("z", ("Google Drive down for thousands", "Users could not open files in Google Drive."), 19.5),
+    ("y", ("Google outage breaks Gmail and Search", "Gmail and Search failed for many users."), 10),
+    ("z", ("Google Drive down for thousands", "Users could not open files in Google Drive."), 20),
     ("pm", ("Google Cloud publishes post-mortem of outage",
-            "The company said an operator disabled a load balancer by mistake."), 20),
+            "The company said an operator disabled a load balancer by mistake."), 27),
 ]  # fmt: skip
 
 
@@ -152,11 +152,33 @@ GOOGLE = [
 def test_a_follow_up_moves_across_a_providers_family(
     store: Store, classifier: OutageClassifier, order: str
 ) -> None:
-    """A Google Cloud post-mortem attached to a Google incident is found there under
-    Google Cloud too, so it moves on to the nearest one, as if read last."""
+    """A Google Cloud post-mortem attached to x, then moved on to the Google incident y, is
+    found there under Google Cloud too, so it moves on to the nearest, z, as if read last
+    (where, a week after z's news, it is z's evidence)."""
     reports = {name: _report(name, words, days) for name, words, days in GOOGLE}
     _file_all(store, classifier, [reports[name] for name in order.split()])
-    assert frozenset({"z", "pm"}) in _partition(store, list(reports.values()))
+    assert _partition(store, list(reports.values())) == {
+        frozenset({"x"}),
+        frozenset({"y"}),
+        frozenset({"z", "pm"}),
+    }
+
+
+def test_a_follow_up_moved_within_the_windows_of_its_outage_becomes_its_evidence(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    """A post-mortem read before the second outage's news is attached to the first, then
+    moved to the second, four days after it: there it says what it would have said read
+    last, that the incident is at post-mortem."""
+    first, second, late = (_report("news", FIRST_NEWS, 0), _report("again", SECOND_OUTAGE, 16),
+                           _report("pm", POST_MORTEM, 20))  # fmt: skip
+    read_last = _file_all(store, classifier, [first, second, late])
+    store.redis.flushdb()
+    _file_all(store, classifier, [first, late, second])
+    moved = IncidentTracker(store).book.get(str(store.redis.get(store.keys.filed(late.id))))
+    assert moved is not None
+    assert [a.attached for a in moved.articles] == [False, False]
+    assert moved.status == read_last.status == "postmortem"
 
 
 def _filed(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.incidents.names import report_names
 from bot.incidents.owners import report_ties
 from bot.incidents.rules import event_time, is_late, report_time
@@ -68,14 +70,7 @@ def start(article: Article, outage: Outage) -> Incident:
 
 def grow(incident: Incident, article: Article, outage: Outage) -> Incident:
     dated = article.published_from != "undated"
-    status = incident.status
-    timeline = incident.timeline
-    if outage.status and (status is None or _LIFECYCLE[outage.status] > _LIFECYCLE[status]):
-        status = outage.status
-        timeline = (
-            *timeline,
-            TimelineEntry(at=article.published, status=status, article_id=article.id),
-        )
+    status, timeline = _advanced(incident, outage.status, article.published, article.id)
     report = reference(article, outage)
     # Every update of one status-page incident is about the event that incident
     # opened with, however many days its updates run on.
@@ -112,6 +107,31 @@ def grow(incident: Incident, article: Article, outage: Outage) -> Incident:
                 dict.fromkeys((*incident.threads, *([article.thread] if article.thread else [])))
             ),
             "held": incident.held and outage.aftermath,
+        }
+    )
+
+
+def _advanced(
+    incident: Incident, status: IncidentStatus | None, at: datetime, article_id: str
+) -> tuple[IncidentStatus | None, tuple[TimelineEntry, ...]]:
+    """``incident``'s status and timeline after a report saying ``status``: a report never
+    moves it backwards."""
+    if status and (incident.status is None or _LIFECYCLE[status] > _LIFECYCLE[incident.status]):
+        entry = TimelineEntry(at=at, status=status, article_id=article_id)
+        return status, (*incident.timeline, entry)
+    return incident.status, incident.timeline
+
+
+def admit(incident: Incident, report: IncidentArticle) -> Incident:
+    """``incident`` with a follow-up moved into it as evidence, as if it had been filed
+    there: its status and regions count (what it kept of them: not its casualties)."""
+    report = report.model_copy(update={"attached": False, "subject": None})
+    status, timeline = _advanced(incident, report.status, report.published, report.article_id)
+    return attach(incident, report).model_copy(
+        update={
+            "status": status,
+            "timeline": timeline,
+            "regions": tuple(dict.fromkeys((*incident.regions, *report.regions))),
         }
     )
 

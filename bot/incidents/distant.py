@@ -25,9 +25,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.incidents.book import IncidentBook
-from bot.incidents.changes import attach, detach, reference
+from bot.incidents.changes import admit, attach, detach, reference
 from bot.incidents.rules import (
     NO_SUBJECT,
+    closeness,
     names_of,
     products_compatible,
     regions_compatible,
@@ -35,6 +36,7 @@ from bot.incidents.rules import (
     same_unnamed_subject,
     shared_names,
     subject_of,
+    within_window,
 )
 from bot.schema import Article, Incident, IncidentArticle, Outage
 
@@ -172,12 +174,26 @@ class DistantFollowUps:
         return incident
 
     def _move(self, into: Incident, source: Incident, reports: list[IncidentArticle]) -> Incident:
-        """Store ``reports`` moved from ``source`` to ``into``, attached; ``into`` grown."""
+        """Store ``reports`` moved from ``source`` to ``into``; ``into`` grown. One within
+        the windows of ``into``'s evidence becomes evidence, as if filed there when it was
+        read (a post-mortem read before the second outage's news, then moved to it, says
+        what it would have said read after)."""
         for report in reports:
-            into = attach(into, report)
+            into = admit(into, report) if _within_windows(into, report) else attach(into, report)
         ids = {report.article_id for report in reports}
         self._book.move(into, detach(source, ids), reports)
         return into
+
+
+def _within_windows(incident: Incident, report: IncidentArticle) -> bool:
+    """``report``, a late one, is close enough to ``incident``'s evidence to have joined it
+    by time (bot.incidents.rules: up to FOLLOW_UP_WINDOW after first news)."""
+    moment = report_time(report)
+    return (
+        moment is not None
+        and closeness(incident, moment, True, report.published) is not None
+        and within_window(incident, moment)
+    )
 
 
 def _subjects(outage: Outage) -> tuple[str, ...]:
