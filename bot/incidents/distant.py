@@ -29,6 +29,7 @@ from bot.incidents.changes import admit, attach, detach, reference
 from bot.incidents.rules import (
     NO_SUBJECT,
     closeness,
+    is_late,
     names_of,
     products_compatible,
     regions_compatible,
@@ -107,8 +108,12 @@ class DistantFollowUps:
     def home(self, article: Article, outage: Outage, event: datetime | None) -> Incident | None:
         """The incident ``article`` (which no rule placed) is attached to, now holding it
         but not yet saved; None when it is no open follow-up or none fits."""
+        # The cheap checks first: most reports that no rule places are first news, and
+        # a reference reads the text for names, ties and setting.
+        if event is None or not is_late(outage) or outage.repeat or article.thread:
+            return None
         report = reference(article, outage)
-        if event is None or not is_open_follow_up(report):
+        if not is_open_follow_up(report):
             return None
         report = report.model_copy(update={"attached": True, "subject": subject_of(outage)})
         found = [
@@ -132,6 +137,11 @@ class DistantFollowUps:
         if not _follow_ups_only(incident):
             return self.rehome(incident, outage, event) if not incident.held else incident
         subject = subject_of(outage)
+        movable = _movable(incident, subject)
+        # None to move; or one report, the one just filed into an incident of its own,
+        # for which ``home`` has looked already.
+        if not movable or len(incident.articles) == 1:
+            return incident
         homes = {
             home.id: home
             for name in _subjects(outage)
@@ -139,7 +149,7 @@ class DistantFollowUps:
             if home.id != incident.id
         }
         bound: dict[str, list[IncidentArticle]] = {}
-        for report, _ in _movable(incident, subject):
+        for report, _ in movable:
             found = [(gap, h) for h in homes.values() if (gap := fits(h, report)) is not None]
             if found:
                 bound.setdefault(min(found, key=lambda row: row[0])[1].id, []).append(report)
