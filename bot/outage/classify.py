@@ -156,9 +156,17 @@ class OutageClassifier:
             )
             entities = self._catalog.extract("；".join(outage_stories), sections)
         provider = self._main_provider(entities.providers, entities.regions)
+        # A headline of a kind that is never outage news (a denied claim, a government's
+        # cut, a closing announced ahead) settles it, follow-up readings included; not a
+        # digest's, whose other stories may be outages, nor a status page's update.
+        other_news = (
+            article.status is None
+            and not digest
+            and bool(self._lexicon.never_outage.search(article.title))
+        )
         if article.status is not None:
             score += STATUS_PAGE_BONUS
-        is_outage = score >= THRESHOLD
+        is_outage = score >= THRESHOLD and not other_news
         # The outage the headline names by its date, if any: read once, used thrice.
         dated = dated_event_day(article.title, article.published)
         # A statement, update or explanation about a provider's incident with no outage
@@ -168,7 +176,7 @@ class OutageClassifier:
         # Either of the last two makes even a report with outage words aftermath ("FCA
         # opens investigation into bank over May outage"); an attack's only when the
         # headline says nothing is down ("…claims attack on hospital, systems down" is news).
-        followed = (
+        followed = not other_news and (
             (dated is None and self._follow_ups.asks_about_outage(article))
             or (
                 self._follow_ups.after_attack(article.title)
@@ -176,12 +184,16 @@ class OutageClassifier:
             )
             or self._follow_ups.redresses(article.title, opening.opening_says_outage)
         )
-        refers = not is_outage and (self._follow_ups.refers(article.title) or followed)
+        refers = (
+            not is_outage
+            and not other_news
+            and (self._follow_ups.refers(article.title) or followed)
+        )
         # A headline naming an outage by a date before it was written, with who follows
         # it up ("regulator fines ICBC over August 7 app outage", "“8·7”系统故障…被罚"), is
         # a follow-up of that outage; one that reads as outage news too only when the date
         # is a week or more back ("ministry issues guidance to KDDI over November 3 outage").
-        past_event = not refers and self._follow_ups.names_past_event(
+        past_event = (not refers and not other_news) and self._follow_ups.names_past_event(
             article, dated, PAST_EVENT_DAYS if is_outage else PAST_EVENT_DAYS_OTHER_NEWS
         )
         is_outage = is_outage or refers or past_event

@@ -39,6 +39,7 @@ class Lexicon:
     outage: re.Pattern[str]
     negative: re.Pattern[str]
     headline_negative: re.Pattern[str]
+    never_outage: re.Pattern[str]
     no_outage: re.Pattern[str]
     cause: re.Pattern[str]
     hit: re.Pattern[str]
@@ -79,6 +80,7 @@ class Lexicon:
             outage=_compile(raw["outage"]),
             negative=_compile(raw["negative"]),
             headline_negative=_compile(raw["headline_negative"]),
+            never_outage=_compile(raw["never_outage"]),
             no_outage=_compile(raw["no_outage"]),
             cause=_compile(raw["cause"]),
             hit=_compile(raw["hit"]),
