@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._redis import redis_socket
 from benchmarks.quality import corpus_items, labelled_items
+from bot.incidents.outcome import Settled
 from bot.incidents.tracker import IncidentTracker
 from bot.intake.pipeline import Intelligence
 from bot.keys import Keys
@@ -43,8 +44,8 @@ class _NoFollowUps:
     def home(self, article: Article, outage: Outage, event: datetime | None) -> None:
         return None
 
-    def settle(self, incident: Incident, outage: Outage, event: datetime, filed: str) -> Incident:
-        return incident
+    def settle(self, incident: Incident, outage: Outage, event: datetime, filed: str) -> Settled:
+        return Settled(incident)
 
 
 def _pass(client: redis.Redis, socket: Path, reports: list[tuple[Article, Outage]],

@@ -211,6 +211,10 @@ class Incident(Frozen):
     articles: tuple[IncidentArticle, ...]
     timeline: tuple[TimelineEntry, ...] = ()
     threads: tuple[str, ...] = ()  # status-page incident ids merged into this one
+    # Incidents of ours found to be this event and merged into it, or emptied into it by
+    # follow-ups moving here: a channel shown one of them is shown this one in the same
+    # Slack message (bot.delivery.deliver), never in a second.
+    absorbed: tuple[str, ...] = ()
     # Only aftermath stories so far (cost, apology, root cause of an outage we have no
     # news of): kept so that news of the outage joins them, never listed or posted.
     held: bool = False

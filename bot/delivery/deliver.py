@@ -35,7 +35,13 @@ from typing import NoReturn
 from bot.delivery.messages import MessageLog, PostedMessage, incident_metadata
 from bot.delivery.pacing import ChannelPacer, Pacer
 from bot.delivery.ports import DigestSink, Message, MessageSink, SentMessage, Sink
-from bot.digest.render import ITEMS_PER_MESSAGE, render_change, render_header, render_incident
+from bot.digest.render import (
+    ITEMS_PER_MESSAGE,
+    render_change,
+    render_header,
+    render_incident,
+    render_merged,
+)
 from bot.errors import DeliveryError
 from bot.keys import ATTEMPT_TTL, CLAIM_TTL, POSTED_TTL, digest_of
 from bot.schema import Digest, DigestItem
@@ -231,6 +237,16 @@ class _Messages:
         self, digest: Digest, claimed: list[DigestItem], skipped: int, timezone: str
     ) -> DeliveryReport:
         before = {i.incident.id: self._log.get(self._channel, i.incident.id) for i in claimed}
+        # The messages here of incidents merged into one of these: with none of its own,
+        # it takes over the first (one message per event, never a second); the others
+        # are edited to say where they went.
+        absorbed = {i.incident.id: self._absorbed_messages(i.incident.absorbed) for i in claimed}
+        adopted = set()
+        for item in claimed:
+            own = item.incident.id
+            if before[own] is None and absorbed[own]:
+                before[own] = absorbed[own][0][1]
+                adopted.add(own)
         fresh = sum(1 for i in claimed if before[i.incident.id] is None)
         sent = updated = 0
         try:
@@ -255,7 +271,7 @@ class _Messages:
                 shown = before[item.incident.id]
                 if shown is None:
                     now_shown = self._first(item, timezone, digest.generated_at)
-                elif shown.revision >= item.incident.revision:
+                elif shown.revision >= item.incident.revision and item.incident.id not in adopted:
                     now_shown = shown  # the message already shows this revision
                 else:
                     now_shown = self._update(item, shown, timezone, digest.generated_at)
@@ -264,10 +280,34 @@ class _Messages:
                 sent += 1
                 self._log.record(self._channel, item.incident.id, now_shown)
                 _record(self._store, self._channel, item, now_shown.ts)
+                self._retire(item, absorbed[item.incident.id], now_shown)
         except Exception as exc:
             _give_back(self._store, self._channel, claimed[sent:], exc)
         log.info("delivered %d item(s) to %s (%d updated)", sent, self._channel, updated)
         return DeliveryReport(self._channel, sent, skipped, tuple(self._ids), updated)
+
+    def _absorbed_messages(self, absorbed: tuple[str, ...]) -> list[tuple[str, PostedMessage]]:
+        """(incident id, its message here) for each of ``absorbed`` shown in this channel."""
+        shown = ((gone, self._log.get(self._channel, gone)) for gone in absorbed)
+        return [(gone, message) for gone, message in shown if message is not None]
+
+    def _retire(
+        self, item: DigestItem, absorbed: list[tuple[str, PostedMessage]], kept: PostedMessage
+    ) -> None:
+        """Hand the messages of incidents ``item`` absorbed over to it; those other than
+        the one it now shows (``kept``) say where their reports went. One Slack refuses
+        to edit stays listed under its incident and is tried again with the next update."""
+        for gone, shown in absorbed:
+            if shown.ts != kept.ts:
+                self._pacer.wait(self._channel)
+                try:
+                    self._sink.update(shown.channel_id or self._channel, shown.ts,
+                                      render_merged(item))  # fmt: skip
+                except DeliveryError as exc:
+                    log.warning("%s: message of merged incident %s left as it was: %s",
+                                self._channel, gone, exc)  # fmt: skip
+                    continue
+            self._log.hand_over(self._channel, gone, shown, item.incident.id)
 
     def _first(self, item: DigestItem, timezone: str, now: datetime) -> PostedMessage:
         incident = item.incident

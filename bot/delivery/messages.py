@@ -1,11 +1,12 @@
 """Which Slack message shows which incident, and what it showed.
 
-Each incident gets one message per channel; later revisions edit it and reply
-in its thread. The log records, per (channel, incident), the message ``ts`` and
-what the message showed (revision, status, article ids) so the next revision can
-say what changed; per (channel, ts), the incident, so a question asked in a
-thread can be answered about the right incident; and per incident, the channels
-it was posted in (the Home tab links each message).
+Each incident gets one message per channel; later revisions edit it and reply in
+its thread. An incident that absorbs others (a merge) takes over the message of one
+of them; the others' say where they went. The log records, per (channel, incident),
+the message ``ts`` and what the message showed (revision, status, article ids) so
+the next revision can say what changed; per (channel, ts), the incident, so a
+question asked in a thread can be answered about the right incident; and per
+incident, the channels it was posted in (the Home tab links each message).
 """
 
 from __future__ import annotations
@@ -77,6 +78,21 @@ class MessageLog:
         record.sadd(keys.message_channels(incident_id), channel)
         record.expire(keys.message_channels(incident_id), ttl)
         with redis_errors("recording a posted message"):
+            record.execute()
+
+    def hand_over(
+        self, channel: str, gone_id: str, posted: PostedMessage, incident_id: str
+    ) -> None:
+        """``gone_id``'s message ``posted`` in ``channel`` is now ``incident_id``'s, the
+        incident that absorbed it: no longer listed under ``gone_id``, and a question in
+        its thread is about ``incident_id``."""
+        keys, ttl = self._store.keys, int(MESSAGE_TTL.total_seconds())
+        record = self._store.redis.pipeline(transaction=True)
+        record.delete(keys.message(channel, gone_id))
+        record.srem(keys.message_channels(gone_id), channel)
+        for name in {channel, posted.channel_id or channel}:
+            record.set(keys.incident_at(name, posted.ts), incident_id, ex=ttl)
+        with redis_errors("handing a message over to the incident that absorbed it"):
             record.execute()
 
     def channels_of(self, incident_id: str) -> list[str]:

@@ -91,6 +91,8 @@ def render_change(
         summary.append(f"Status: {status_before or 'unknown'} → {incident.status or 'unknown'}")
     seen = set(articles_before)
     fresh = [a for a in incident.articles if a.article_id not in seen]
+    # Follow-ups that went to a nearer incident (bot.incidents.distant) are listed there.
+    moved = len(seen - {a.article_id for a in incident.articles})
     causes = [a for a in fresh if root_cause_report(a)]
     others = [a for a in fresh if not root_cause_report(a)]
     for cause in causes:
@@ -100,21 +102,40 @@ def render_change(
     if others:
         lines.append("*New reports:*" if len(others) > 1 else "*New report:*")
         lines.extend(f"• {_report_line(a)}" for a in others)
+    if moved:
+        lines.append(f"*Moved:* {_reports(moved)} now listed under the incident they follow")
     if causes:
         summary.append("root cause / post-mortem report")
     if others:
         summary.append(f"{len(others)} new report" + ("s" if len(others) > 1 else ""))
+    if moved:
+        summary.append(f"{_reports(moved)} moved to another incident")
     if not lines:  # regions, affected services or the lead changed
         lines.append(f"*Details updated:* {md(_facts(item, mark_update=False))}")
         summary.append("details updated")
     body = _within_section(lines)
-    reports = len(incident.articles)
     byline = (
-        f"Updated {_when(incident.updated_at, ZoneInfo(timezone))} · {reports} "
-        f"{'report' if reports == 1 else 'reports'} · {'/'.join(incident.languages)}"
+        f"Updated {_when(incident.updated_at, ZoneInfo(timezone))} · "
+        f"{_reports(len(incident.articles))} · {'/'.join(incident.languages)}"
     )
     text = _escaped_within("Update: " + "; ".join(summary), FALLBACK_TITLE_MAX)
     return {"text": text, "blocks": [_section(body), _context(md(byline))]}
+
+
+def render_merged(item: DigestItem) -> Message:
+    """What the message of an incident found to be part of ``item``'s says from then on
+    (the incident that took its place has its own message in the channel)."""
+    facts = md(_facts(item, mark_update=False))
+    title = _escaped_within(item.incident.title, FALLBACK_TITLE_MAX)
+    body = (
+        f"*Merged:* the same event as *{facts}: {title}*. Its reports and later news are "
+        "in that incident's message in this channel."
+    )
+    return {"text": f"Merged into {facts}: {title}", "blocks": [_section(body)]}
+
+
+def _reports(count: int) -> str:
+    return f"{count} report" + ("" if count == 1 else "s")
 
 
 def _post_incident(item: DigestItem, tz: ZoneInfo) -> list[str]:

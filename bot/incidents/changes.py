@@ -177,6 +177,16 @@ def detach(incident: Incident, article_ids: set[str]) -> Incident:
     )
 
 
+def take_place_of(into: Incident, emptied: Incident) -> Incident:
+    """``into`` after the last reports of ``emptied`` moved to it: ``emptied`` is gone,
+    and where it was shown ``into`` is shown in its place."""
+    return into.model_copy(update={"absorbed": _absorbing(into, emptied)})
+
+
+def _absorbing(into: Incident, other: Incident) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*into.absorbed, other.id, *other.absorbed)))
+
+
 def merge_all(incidents: list[Incident]) -> Incident:
     """One incident of several found to be the same event: the first keeps its id."""
     merged = incidents[0]
@@ -207,6 +217,7 @@ def _merge(into: Incident, other: Incident) -> Incident:
             "articles": tuple(sorted((*into.articles, *other.articles), key=lambda a: a.published)),
             "timeline": tuple(sorted((*into.timeline, *other.timeline), key=lambda t: t.at)),
             "threads": tuple(dict.fromkeys((*into.threads, *other.threads))),
+            "absorbed": _absorbing(into, other),
             "held": into.held and other.held,
         }
     )

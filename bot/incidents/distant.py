@@ -25,7 +25,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.incidents.book import IncidentBook
-from bot.incidents.changes import admit, attach, detach, reference
+from bot.incidents.changes import admit, attach, detach, reference, take_place_of
+from bot.incidents.outcome import Settled
 from bot.incidents.rules import (
     NO_SUBJECT,
     closeness,
@@ -127,21 +128,21 @@ class DistantFollowUps:
         _, nearest = min(found, key=lambda row: row[0])
         return attach(nearest, report)
 
-    def settle(self, incident: Incident, outage: Outage, event: datetime, filed: str) -> Incident:
+    def settle(self, incident: Incident, outage: Outage, event: datetime, filed: str) -> Settled:
         """Where ``incident``, just filed to by a report of ``outage``, is now. One that
         holds only follow-ups (a report read as first news turned out a copy of a late
         one) sends each open one to the incident of its subject it fits nearest; any
         other gets the follow-ups nearer to it than to where they are (``rehome``). An
         incident left empty is removed. Returned: the incident that holds ``filed`` (the
-        article just filed) now."""
+        article just filed) now, and the others that changed."""
         if not _follow_ups_only(incident):
-            return self.rehome(incident, outage, event) if not incident.held else incident
+            return self.rehome(incident, outage, event) if not incident.held else Settled(incident)
         subject = subject_of(outage)
         movable = _movable(incident, subject)
         # None to move; or one report, the one just filed into an incident of its own,
         # for which ``home`` has looked already.
         if not movable or len(incident.articles) == 1:
-            return incident
+            return Settled(incident)
         homes = {
             home.id: home
             for name in _subjects(outage)
@@ -154,14 +155,17 @@ class DistantFollowUps:
             if found:
                 bound.setdefault(min(found, key=lambda row: row[0])[1].id, []).append(report)
         holding = None  # where the report just filed went, if it moved
+        grown: dict[str, Incident] = {}
         for home_id, reports in bound.items():
-            grown = self._move(homes[home_id], incident, reports)
-            incident = detach(incident, {r.article_id for r in reports})
+            into, incident = self._move(homes[home_id], incident, reports)
+            grown[into.id] = into
             if any(r.article_id == filed for r in reports):
-                holding = grown
-        return holding or incident
+                holding = into
+        now = holding or incident
+        changed = [i for i in (*grown.values(), incident) if i.id != now.id and i.articles]
+        return Settled(now, tuple(changed))
 
-    def rehome(self, incident: Incident, outage: Outage, event: datetime) -> Incident:
+    def rehome(self, incident: Incident, outage: Outage, event: datetime) -> Settled:
         """``incident``, just filed to, with the attached follow-ups of its subject it fits
         nearer than their incidents do, and the open follow-ups of incidents of its
         subject that hold only follow-ups."""
@@ -169,6 +173,7 @@ class DistantFollowUps:
         if incident.provider is None:
             subjects.add(NO_SUBJECT)
         seen = {incident.id}
+        changed: list[Incident] = []
         for subject in sorted(subjects):
             for other in self._book.by_subject(subject, event - DISTANT_FOLLOW_UP_WINDOW):
                 if other.id in seen:
@@ -180,19 +185,25 @@ class DistantFollowUps:
                     if _nearer(fits(incident, report), other if placed else None, report)
                 ]
                 if moving:
-                    incident = self._move(incident, other, moving)
-        return incident
+                    incident, left = self._move(incident, other, moving)
+                    changed += [left] if left.articles else []
+        return Settled(incident, tuple(changed))
 
-    def _move(self, into: Incident, source: Incident, reports: list[IncidentArticle]) -> Incident:
-        """Store ``reports`` moved from ``source`` to ``into``; ``into`` grown. One within
-        the windows of ``into``'s evidence becomes evidence, as if filed there when it was
+    def _move(
+        self, into: Incident, source: Incident, reports: list[IncidentArticle]
+    ) -> tuple[Incident, Incident]:
+        """Store ``reports`` moved from ``source`` to ``into``; both as now stored (a
+        ``source`` left empty is removed, and ``into`` takes its place). One within the
+        windows of ``into``'s evidence becomes evidence, as if filed there when it was
         read (a post-mortem read before the second outage's news, then moved to it, says
         what it would have said read after)."""
         for report in reports:
             into = admit(into, report) if _within_windows(into, report) else attach(into, report)
-        ids = {report.article_id for report in reports}
-        self._book.move(into, detach(source, ids), reports)
-        return into
+        left = detach(source, {report.article_id for report in reports})
+        if not left.articles:
+            into = take_place_of(into, left)
+        self._book.move(into, left, reports)
+        return into, left
 
 
 def _within_windows(incident: Incident, report: IncidentArticle) -> bool:

@@ -64,6 +64,7 @@ from bot.incidents.book import IncidentBook
 from bot.incidents.changes import grow, late_copies, merge_all, start
 from bot.incidents.distant import DistantFollowUps
 from bot.incidents.names import report_names
+from bot.incidents.outcome import Filing
 from bot.incidents.owners import report_ties
 from bot.incidents.rules import (
     FOLLOW_UP_WINDOW,
@@ -117,15 +118,15 @@ class IncidentTracker:
     def file(self, article: Article, outage: Outage) -> Incident:
         """The incident ``article`` now belongs to (new or grown), saved. An aftermath
         story of an outage no incident holds gets a held one (``Incident.held``)."""
-        return self.file_once(article, outage)[0]
+        return self.file_once(article, outage).incident
 
-    def file_once(self, article: Article, outage: Outage) -> tuple[Incident, bool]:
-        """Like ``file``; the flag is False when another process filed it first."""
+    def file_once(self, article: Article, outage: Outage) -> Filing:
+        """Like ``file``, with whether this call filed it and what else it changed."""
         # Cheap check first: a second worker walking the same list skips what the
         # first has filed without queueing for the lock.
         done = self._filed_incident(article.id)
         if done is not None:
-            return done, False
+            return Filing(done, mine=False)
         minhash = signature(f"{article.title}\n{article.text}")
         with self._store.redis.lock(
             self._store.keys.incident_lock(),
@@ -135,7 +136,7 @@ class IncidentTracker:
         ):
             existing = self._filed_incident(article.id)
             if existing is not None:  # filed by another worker meanwhile
-                return existing, False
+                return Filing(existing, mine=False)
             copies = self._copies(minhash)
             # A copy of a late report (a repost of a translated post-mortem) is as late.
             if outage.is_outage and any(report.late for report, _ in copies):
@@ -163,16 +164,18 @@ class IncidentTracker:
                 incident = late_copies(incident, {report.article_id for report, _ in copies})
             self._book.save(incident, article, outage, absorbed=matches[1:])
             self._near.add(article.id, minhash)
+            changed: tuple[Incident, ...] = ()
             if attached is None and event is not None and incident.is_outage:
                 # An incident now of follow-ups only goes to the outage they follow, if
                 # one fits; follow-ups attached elsewhere, and aftermath held for want of
                 # news, may be nearer to this incident now.
-                incident = self._distant.settle(incident, outage, event, article.id)
+                settled = self._distant.settle(incident, outage, event, article.id)
+                incident, changed = settled.incident, settled.changed
         if matches or attached is not None:
             metrics.INCIDENTS_UPDATED.inc()
         elif outage.is_outage:
             metrics.INCIDENTS_OPENED.inc()
-        return incident, True
+        return Filing(incident, mine=True, changed=changed)
 
     def _filed_incident(self, article_id: str) -> Incident | None:
         filed = self._store.redis.get(self._store.keys.filed(article_id))

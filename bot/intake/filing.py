@@ -62,14 +62,17 @@ class Filer:
             mine = True
             if outage.is_outage or want_non_outages:
                 try:
-                    incident, mine = self._tracker.file_once(article, outage)
+                    filing = self._tracker.file_once(article, outage)
                 except UnreadableRecord as exc:  # the incident it was filed to, say
                     log.warning("article %s left unfiled: %s", article_id, exc)
                     continue
+                incident, mine = filing.incident, filing.mine
                 # Not mine: another worker filed (and queued) it meanwhile. Held: only
                 # aftermath of an outage we have no news of, which is not news to post.
-                if mine and not incident.held:
-                    self._queue(incident, channels)
+                # An incident that lost follow-ups to another is shown again without them.
+                for changed in (incident, *filing.changed) if mine else ():
+                    if not changed.held:
+                        self._queue(changed, channels)
             # Whoever takes it off the list reports it: with two workers, exactly one does.
             taken = self._store.redis.zrem(keys.unfiled(), article_id) == 1
             if taken and outage.is_outage:
