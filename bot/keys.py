@@ -179,6 +179,10 @@ class Keys:
     def message(self, channel: str, incident_id: str) -> str:
         return f"{self.prefix}:message:{channel}:{incident_id}"
 
+    def merged_messages(self, channel: str) -> str:
+        """Hash: absorbed incident id -> what its message in ``channel`` is to become."""
+        return f"{self.prefix}:merged-messages:{channel}"
+
     def message_channels(self, incident_id: str) -> str:
         return f"{self.prefix}:message-channels:{incident_id}"
 

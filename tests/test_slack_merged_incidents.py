@@ -8,6 +8,7 @@ state in the real Redis.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,10 +18,11 @@ from slack_sdk import WebClient
 from bot.config import ChannelConfig, Settings
 from bot.delivery.deliver import deliver
 from bot.delivery.digests import digest_and_deliver
-from bot.delivery.messages import MessageLog
+from bot.delivery.messages import MessageLog, PostedMessage
 from bot.delivery.pacing import ChannelPacer
 from bot.digest.build import pending_incidents
 from bot.digest.render import render_change
+from bot.errors import DeliveryError
 from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Digest, DigestItem, Incident, IncidentArticle, Source, Summary
 from bot.slack.poster import SlackSink, build_web_client
@@ -58,6 +60,13 @@ def _report(tmp_path: Path, name: str, published: str, title: str, body: str) ->
     return Source(name=name, location=str(path))
 
 
+def _stored(store: Store, key: str) -> dict[str, object]:
+    raw = store.redis.get(key)
+    assert raw is not None
+    record: dict[str, object] = json.loads(raw)
+    return record
+
+
 def _top_level_posts(fake_slack: FakeSlackServer) -> list[dict[str, object]]:
     return [c.body for c in fake_slack.fake.calls_to("chat.postMessage")
             if "thread_ts" not in c.body and c.body["blocks"][0]["type"] != "header"]  # fmt: skip
@@ -85,6 +94,10 @@ def test_a_report_that_bridges_two_posted_incidents_leaves_one_message_for_the_e
     log = MessageLog(store)
     shown = {i.id: log.get(OPS.id, i.id) for i in incidents}
     assert all(shown.values())
+    # Records a worker of the version before merges can read (its schemas forbid
+    # unknown fields): nothing absorbed, nothing merged, no field for it.
+    assert "absorbed" not in _stored(store, store.keys.incident(incidents[0].id))
+    assert "merged_into" not in _stored(store, store.keys.message(OPS.id, incidents[0].id))
     fake_slack.fake.calls.clear()
 
     bridge = _report(tmp_path, "wednesday", "2026-11-22T10:00:00Z",
@@ -94,6 +107,7 @@ def test_a_report_that_bridges_two_posted_incidents_leaves_one_message_for_the_e
     (merged,) = pending_incidents(store, OPS.id, NOW)
     (gone,) = [i for i in incidents if i.id != merged.id]
     assert gone.id in merged.absorbed
+    assert _stored(store, store.keys.incident(merged.id))["absorbed"] == [gone.id]
     _run(store, client)
 
     assert _top_level_posts(fake_slack) == []  # no second message for the event
@@ -109,7 +123,8 @@ def test_a_report_that_bridges_two_posted_incidents_leaves_one_message_for_the_e
     assert "same event as" in str(edits[retired.ts]["blocks"])
     # A question asked under either message is about the merged incident.
     assert log.incident_at(OPS.id, retired.ts) == log.incident_at(OPS.id, kept.ts) == merged.id
-    assert log.get(OPS.id, gone.id) is None
+    handed = log.get(OPS.id, gone.id)
+    assert handed is not None and handed.merged_into == merged.id
 
     fake_slack.fake.calls.clear()
     _run(store, client)
@@ -139,6 +154,12 @@ def _item(number: int, *, absorbed: tuple[str, ...] = (), reports: int = 1) -> D
     return DigestItem(incident=incident, summary=summary, provider_name="GitHub")
 
 
+def _at_revision(item: DigestItem, revision: int) -> DigestItem:
+    return item.model_copy(
+        update={"incident": item.incident.model_copy(update={"revision": revision})}
+    )
+
+
 def _deliver(store: Store, client: WebClient, *items: DigestItem) -> None:
     digest = Digest(channel=OPS.id, generated_at=NOW, items=items)
     deliver(store, digest, SlackSink(client), pacer=ChannelPacer(store, sleep=lambda s: None))
@@ -162,10 +183,19 @@ def test_an_incident_never_posted_takes_over_the_message_of_one_it_absorbed(
     assert "New reports" in str(reply.body["blocks"])
     now = log.get(OPS.id, "inc-2")
     assert now is not None and now.ts == old.ts and now.revision == 1
-    assert log.get(OPS.id, "inc-1") is None and log.incident_at(OPS.id, old.ts) == "inc-2"
+    assert log.incident_at(OPS.id, old.ts) == "inc-2"
+    handed = log.get(OPS.id, "inc-1")
+    assert handed is not None and handed.merged_into == "inc-2"
+
+    # A digest built before the merge still holds the absorbed incident, with news: it
+    # is not posted again (its news is in the message that took it over).
+    fake_slack.fake.calls.clear()
+    stale = _at_revision(_item(1, reports=3), 2)
+    _deliver(store, client, stale)
+    assert fake_slack.fake.calls == []
 
 
-def test_a_merged_message_that_slack_will_not_edit_is_tried_again_next_time(
+def test_a_merged_message_that_slack_will_not_edit_is_done_by_the_next_delivery(
     store: Store, client: WebClient, fake_slack: FakeSlackServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     _deliver(store, client, _item(1), _item(2))
@@ -175,22 +205,77 @@ def test_a_merged_message_that_slack_will_not_edit_is_tried_again_next_time(
     fake_slack.fake.calls.clear()
     # The merged incident's own message is edited; the other's edit fails.
     fake_slack.fake.script("chat.update", Scripted(), Scripted(error="internal_error"))
-    merged = _item(2, absorbed=("inc-1",), reports=2)
-    merged = merged.model_copy(
-        update={"incident": merged.incident.model_copy(update={"revision": 2})}
-    )
+    merged = _at_revision(_item(2, absorbed=("inc-1",), reports=2), 2)
     _deliver(store, client, merged)
     assert "left as it was" in caplog.text
-    assert log.get(OPS.id, "inc-1") == retired  # still listed: tried with the next update
+    assert log.get(OPS.id, "inc-1") == retired  # not handed over: still to be done
 
+    # The next delivery to the channel, of another incident, finishes it.
     fake_slack.fake.calls.clear()
-    again = merged.model_copy(
-        update={"incident": merged.incident.model_copy(update={"revision": 3})}
-    )
-    _deliver(store, client, again)
+    _deliver(store, client, _item(4))
     retire = [c for c in fake_slack.fake.calls_to("chat.update") if c.body["ts"] == retired.ts]
     assert len(retire) == 1 and str(retire[0].body["text"]).startswith("Merged into ")
-    assert log.get(OPS.id, "inc-1") is None
+    handed = log.get(OPS.id, "inc-1")
+    assert handed is not None and handed.merged_into == "inc-2"
+    fake_slack.fake.calls.clear()
+    _deliver(store, client, _item(5))
+    assert fake_slack.fake.calls_to("chat.update") == []  # done once
+
+
+def test_a_delivery_that_dies_before_the_merge_is_shown_leaves_it_to_the_next(
+    store: Store, client: WebClient, fake_slack: FakeSlackServer
+) -> None:
+    _deliver(store, client, _item(1), _item(2))
+    log = MessageLog(store)
+    retired = log.get(OPS.id, "inc-1")
+    assert retired is not None
+    merged = _at_revision(_item(2, absorbed=("inc-1",), reports=2), 2)
+    # Slack is unreachable when the merged incident's message is to be edited: the
+    # item goes back to the queue, and the absorbed message stays as it was.
+    fake_slack.fake.script("chat.update", Scripted(error="internal_error"))
+    with pytest.raises(DeliveryError):
+        _deliver(store, client, merged)
+    assert log.get(OPS.id, "inc-1") == retired
+    fake_slack.fake.calls.clear()
+    _deliver(store, client, merged)
+    edited = {c.body["ts"] for c in fake_slack.fake.calls_to("chat.update")}
+    assert retired.ts in edited and len(edited) == 2
+    handed = log.get(OPS.id, "inc-1")
+    assert handed is not None and handed.merged_into == "inc-2"
+
+
+def test_an_incident_absorbed_in_turn_brings_the_threads_merged_into_it(
+    store: Store, client: WebClient, fake_slack: FakeSlackServer
+) -> None:
+    _deliver(store, client, _item(1), _item(2))
+    log = MessageLog(store)
+    first, second = log.get(OPS.id, "inc-1"), log.get(OPS.id, "inc-2")
+    assert first is not None and second is not None
+    _deliver(store, client, _at_revision(_item(2, absorbed=("inc-1",), reports=2), 2))
+    # Then a third incident, never posted, absorbs the second (and with it the first).
+    fake_slack.fake.calls.clear()
+    _deliver(store, client, _item(3, absorbed=("inc-2", "inc-1"), reports=3))
+    assert _top_level_posts(fake_slack) == []
+    (edit,) = fake_slack.fake.calls_to("chat.update")
+    assert edit.body["ts"] == second.ts  # the third took over the second's message
+    assert log.incident_at(OPS.id, second.ts) == log.incident_at(OPS.id, first.ts) == "inc-3"
+
+
+def test_a_channel_configured_by_name_has_its_merged_message_edited_by_id(
+    store: Store, client: WebClient, fake_slack: FakeSlackServer
+) -> None:
+    log = MessageLog(store)
+    for number, ts in ((1, "1700000000.000701"), (2, "1700000000.000702")):
+        log.record("#ops", f"inc-{number}", PostedMessage(
+            ts=ts, revision=1, status="investigating", article_ids=(f"a{number}-0",),
+            channel_id="C0REAL001"))  # fmt: skip
+    merged = _at_revision(_item(2, absorbed=("inc-1",), reports=2), 2)
+    digest = Digest(channel="#ops", generated_at=NOW, items=(merged,))
+    deliver(store, digest, SlackSink(client), pacer=ChannelPacer(store, sleep=lambda s: None))
+    edits = {c.body["ts"]: c.body["channel"] for c in fake_slack.fake.calls_to("chat.update")}
+    assert edits == {"1700000000.000701": "C0REAL001", "1700000000.000702": "C0REAL001"}
+    assert log.incident_at("C0REAL001", "1700000000.000701") == "inc-2"
+    assert log.incident_at("#ops", "1700000000.000701") == "inc-2"
 
 
 def test_an_update_says_how_many_reports_moved_to_another_incident() -> None:

@@ -32,16 +32,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
+from bot.delivery.merges import finish_merges, plan_merges
 from bot.delivery.messages import MessageLog, PostedMessage, incident_metadata
 from bot.delivery.pacing import ChannelPacer, Pacer
 from bot.delivery.ports import DigestSink, Message, MessageSink, SentMessage, Sink
-from bot.digest.render import (
-    ITEMS_PER_MESSAGE,
-    render_change,
-    render_header,
-    render_incident,
-    render_merged,
-)
+from bot.digest.render import ITEMS_PER_MESSAGE, render_change, render_header, render_incident
 from bot.errors import DeliveryError
 from bot.keys import ATTEMPT_TTL, CLAIM_TTL, POSTED_TTL, digest_of
 from bot.schema import Digest, DigestItem
@@ -237,19 +232,16 @@ class _Messages:
         self, digest: Digest, claimed: list[DigestItem], skipped: int, timezone: str
     ) -> DeliveryReport:
         before = {i.incident.id: self._log.get(self._channel, i.incident.id) for i in claimed}
-        # The messages here of incidents merged into one of these: with none of its own,
-        # it takes over the first (one message per event, never a second); the others
-        # are edited to say where they went.
-        absorbed = {i.incident.id: self._absorbed_messages(i.incident.absorbed) for i in claimed}
-        adopted = set()
-        for item in claimed:
-            own = item.incident.id
-            if before[own] is None and absorbed[own]:
-                before[own] = absorbed[own][0][1]
-                adopted.add(own)
+        # An incident that absorbed others with messages here takes over the first of
+        # them if it has none (an event never gets a second message; ``merges``).
+        before, adopted, merges = plan_merges(self._log, self._channel, claimed, before)
         fresh = sum(1 for i in claimed if before[i.incident.id] is None)
         sent = updated = 0
         try:
+            # Noted before Slack is touched: a delivery that dies midway leaves them to
+            # the next.
+            if merges:
+                self._log.plan_merges(self._channel, merges)
             # The header of these very items may have been posted by a process that
             # died before finishing them: then a second one would be a duplicate.
             header_key = self._store.keys.header_posted(
@@ -269,6 +261,12 @@ class _Messages:
                     raise
             for item in claimed:
                 shown = before[item.incident.id]
+                if shown is not None and shown.merged_into:
+                    # Absorbed since this digest was built: its news is in the message
+                    # of the incident that absorbed it.
+                    sent += 1
+                    _record(self._store, self._channel, item, shown.ts)
+                    continue
                 if shown is None:
                     now_shown = self._first(item, timezone, digest.generated_at)
                 elif shown.revision >= item.incident.revision and item.incident.id not in adopted:
@@ -280,34 +278,11 @@ class _Messages:
                 sent += 1
                 self._log.record(self._channel, item.incident.id, now_shown)
                 _record(self._store, self._channel, item, now_shown.ts)
-                self._retire(item, absorbed[item.incident.id], now_shown)
+            finish_merges(self._log, self._sink, self._pacer, self._channel)
         except Exception as exc:
             _give_back(self._store, self._channel, claimed[sent:], exc)
         log.info("delivered %d item(s) to %s (%d updated)", sent, self._channel, updated)
         return DeliveryReport(self._channel, sent, skipped, tuple(self._ids), updated)
-
-    def _absorbed_messages(self, absorbed: tuple[str, ...]) -> list[tuple[str, PostedMessage]]:
-        """(incident id, its message here) for each of ``absorbed`` shown in this channel."""
-        shown = ((gone, self._log.get(self._channel, gone)) for gone in absorbed)
-        return [(gone, message) for gone, message in shown if message is not None]
-
-    def _retire(
-        self, item: DigestItem, absorbed: list[tuple[str, PostedMessage]], kept: PostedMessage
-    ) -> None:
-        """Hand the messages of incidents ``item`` absorbed over to it; those other than
-        the one it now shows (``kept``) say where their reports went. One Slack refuses
-        to edit stays listed under its incident and is tried again with the next update."""
-        for gone, shown in absorbed:
-            if shown.ts != kept.ts:
-                self._pacer.wait(self._channel)
-                try:
-                    self._sink.update(shown.channel_id or self._channel, shown.ts,
-                                      render_merged(item))  # fmt: skip
-                except DeliveryError as exc:
-                    log.warning("%s: message of merged incident %s left as it was: %s",
-                                self._channel, gone, exc)  # fmt: skip
-                    continue
-            self._log.hand_over(self._channel, gone, shown, item.incident.id)
 
     def _first(self, item: DigestItem, timezone: str, now: datetime) -> PostedMessage:
         incident = item.incident

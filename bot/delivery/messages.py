@@ -11,9 +11,11 @@ incident, the channels it was posted in (the Home tab links each message).
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.keys import MESSAGE_TTL
 from bot.schema import Frozen, IncidentStatus
-from bot.store import Store, read_record, redis_errors
+from bot.store import Store, read_record, readable_records, redis_errors
 
 
 class PostedMessage(Frozen):
@@ -26,6 +28,17 @@ class PostedMessage(Frozen):
     # The id Slack reported for the channel: chat.update needs it, and the
     # configuration may name the channel "#ops" instead.
     channel_id: str | None = None
+    # The incident that absorbed the one this message showed, and shows it now (in
+    # this message or its own): the absorbed incident is not posted here again.
+    merged_into: str | None = None
+
+
+class MergedMessage(Frozen):
+    """What the message of an absorbed incident is to become: handed over to ``into``,
+    and edited to ``message`` (None: ``into`` took it over and has edited it already)."""
+
+    into: str
+    message: dict[str, Any] | None = None
 
 
 class SentMessage(Frozen):
@@ -70,7 +83,7 @@ class MessageLog:
     def record(self, channel: str, incident_id: str, posted: PostedMessage) -> None:
         keys, ttl = self._store.keys, int(MESSAGE_TTL.total_seconds())
         record = self._store.redis.pipeline(transaction=True)
-        record.set(keys.message(channel, incident_id), posted.model_dump_json(), ex=ttl)
+        record.set(keys.message(channel, incident_id), _record_of(posted), ex=ttl)
         # Thread events name the channel by id; the configuration may use its #name.
         for name in {channel, posted.channel_id or channel}:
             record.set(keys.incident_at(name, posted.ts), incident_id, ex=ttl)
@@ -80,18 +93,43 @@ class MessageLog:
         with redis_errors("recording a posted message"):
             record.execute()
 
-    def hand_over(
-        self, channel: str, gone_id: str, posted: PostedMessage, incident_id: str
-    ) -> None:
-        """``gone_id``'s message ``posted`` in ``channel`` is now ``incident_id``'s, the
-        incident that absorbed it: no longer listed under ``gone_id``, and a question in
-        its thread is about ``incident_id``."""
+    def plan_merges(self, channel: str, merges: dict[str, MergedMessage]) -> None:
+        """Note, before Slack is touched, what the messages in ``channel`` of absorbed
+        incidents (by id) are to become: a delivery that dies midway leaves them to the
+        next (``merges``, ``hand_over``)."""
+        key, ttl = self._store.keys.merged_messages(channel), int(MESSAGE_TTL.total_seconds())
+        write = self._store.redis.pipeline(transaction=True)
+        write.hset(key, mapping={gone: m.model_dump_json() for gone, m in merges.items()})
+        write.expire(key, ttl)
+        with redis_errors("noting the messages of merged incidents"):
+            write.execute()
+
+    def merges(self, channel: str) -> dict[str, MergedMessage]:
+        """The noted merges of ``channel`` not yet handed over (one in a form this
+        version cannot read is logged and left for the version that wrote it)."""
+        with redis_errors("reading the messages of merged incidents"):
+            raw = self._store.redis.hgetall(self._store.keys.merged_messages(channel))
+        notes = {str(gone): note for gone, note in raw.items()}
+        found, _ = readable_records(MergedMessage, notes, f"merge in {channel}")
+        return found
+
+    def drop_merge(self, channel: str, gone_id: str) -> None:
+        with redis_errors("forgetting the message of a merged incident"):
+            self._store.redis.hdel(self._store.keys.merged_messages(channel), gone_id)
+
+    def hand_over(self, channel: str, gone_id: str, posted: PostedMessage, into: str) -> None:
+        """``gone_id``'s message ``posted`` in ``channel`` is now ``into``'s, the incident
+        that absorbed it: a question in its thread is about ``into``, and ``gone_id`` is
+        marked merged here so that a digest built before the merge does not post it
+        again. Its noted merge is done."""
         keys, ttl = self._store.keys, int(MESSAGE_TTL.total_seconds())
+        merged = posted.model_copy(update={"merged_into": into})
         record = self._store.redis.pipeline(transaction=True)
-        record.delete(keys.message(channel, gone_id))
+        record.set(keys.message(channel, gone_id), _record_of(merged), ex=ttl)
         record.srem(keys.message_channels(gone_id), channel)
         for name in {channel, posted.channel_id or channel}:
-            record.set(keys.incident_at(name, posted.ts), incident_id, ex=ttl)
+            record.set(keys.incident_at(name, posted.ts), into, ex=ttl)
+        record.hdel(keys.merged_messages(channel), gone_id)
         with redis_errors("handing a message over to the incident that absorbed it"):
             record.execute()
 
@@ -111,3 +149,9 @@ class MessageLog:
         with redis_errors("reading which incident a thread is about"):
             raw = self._store.redis.get(self._store.keys.incident_at(channel, thread_ts))
         return str(raw) if raw else None
+
+
+def _record_of(posted: PostedMessage) -> str:
+    # Unset fields are left out: a worker of the version before ``merged_into`` (its
+    # schema forbids unknown fields) still reads every record but a merged one.
+    return posted.model_dump_json(exclude_none=True)

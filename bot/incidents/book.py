@@ -96,7 +96,7 @@ class IncidentBook:
             for thread in gone.threads:
                 write.set(keys.thread(thread), incident.id, ex=ttl)
             # Its subject index entries go when a read finds the incident gone.
-        write.set(keys.incident(incident.id), incident.model_dump_json(), ex=ttl)
+        write.set(keys.incident(incident.id), _record_of(incident), ex=ttl)
         write.zadd(keys.incidents(), {incident.id: score})
         write.expire(keys.incidents(), ttl)
         # Indexed under its provider and its casualties too, so a report that names
@@ -130,14 +130,14 @@ class IncidentBook:
         ttl = int(INCIDENT_TTL.total_seconds())
         score = into.updated_at.timestamp()
         write = self._store.redis.pipeline(transaction=True)
-        write.set(keys.incident(into.id), into.model_dump_json(), ex=ttl)
+        write.set(keys.incident(into.id), _record_of(into), ex=ttl)
         write.zadd(keys.incidents(), {into.id: score})
         write.expire(keys.incidents(), ttl)
         for subject in {report.subject for report in moved if report.subject}:
             write.zadd(keys.incidents_by_subject(subject), {into.id: score})
             write.expire(keys.incidents_by_subject(subject), ttl)
         if left.articles:
-            write.set(keys.incident(left.id), left.model_dump_json(), ex=ttl)
+            write.set(keys.incident(left.id), _record_of(left), ex=ttl)
         else:  # its subject index entries go when a read finds it gone
             write.delete(keys.incident(left.id))
             write.zrem(keys.incidents(), left.id)
@@ -153,6 +153,13 @@ class IncidentBook:
         if expired:
             self._store.redis.zrem(index, *expired)
         return incidents
+
+
+def _record_of(incident: Incident) -> str:
+    """The stored form of ``incident``. Without ``absorbed`` when it is empty (nearly
+    always): a worker of the version before it, still running during a rolling
+    deploy, can then read the record (its schema forbids unknown fields)."""
+    return incident.model_dump_json(exclude=None if incident.absorbed else {"absorbed"})
 
 
 def _addresses(article: Article) -> list[str]:

@@ -12,9 +12,9 @@ from bot.schema import Incident
 @dataclass(frozen=True)
 class Settled:
     """Where a report just filed is once follow-ups have moved (``bot.incidents.distant``),
-    and the other incidents that lost reports to a move but still hold some, as stored.
-    (One left empty is gone: the incident it emptied into takes its place in Slack,
-    ``Incident.absorbed``.)"""
+    and the other incidents a move changed, as stored: those that gained reports and
+    those that lost some but still hold others. (One left empty is gone: the incident it
+    emptied into takes its place in Slack, ``Incident.absorbed``.)"""
 
     incident: Incident
     changed: tuple[Incident, ...] = ()

@@ -67,10 +67,11 @@ class Filer:
                     log.warning("article %s left unfiled: %s", article_id, exc)
                     continue
                 incident, mine = filing.incident, filing.mine
-                # Not mine: another worker filed (and queued) it meanwhile. Held: only
+                # Queued even when another worker filed it (not ``mine``): that worker may
+                # have died before queueing, and queueing twice is harmless. Held: only
                 # aftermath of an outage we have no news of, which is not news to post.
-                # An incident that lost follow-ups to another is shown again without them.
-                for changed in (incident, *filing.changed) if mine else ():
+                # Incidents whose follow-ups moved are shown again as they are now.
+                for changed in (incident, *filing.changed):
                     if not changed.held:
                         self._queue(changed, channels)
             # Whoever takes it off the list reports it: with two workers, exactly one does.
