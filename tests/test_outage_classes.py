@@ -394,6 +394,9 @@ def test_news_of_other_kinds_that_uses_outage_words(
          "Check-in systems went down worldwide."),
         ("Faulty security update crashes Windows machines at banks and airlines",
          "Check-in desks and trading floors went dark."),
+        # An overload a service caused itself.
+        ("Edge network DDoSed itself with a dashboard retry loop",
+         "A bug sent its own API a flood of requests."),
         # "Back online", in Chinese as in English.
         ("某论坛恢复上线", "该论坛此前因遭黑客入侵无法访问。"),
         # ... after the note a Chinese repost of English news opens with.

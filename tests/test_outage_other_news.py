@@ -41,6 +41,11 @@ from tests.test_outage import article
         ("Social network takes down accounts of seven cyber-mercenary firms",
          "The accounts were used to target journalists."),
         ("Software giant takes down 330 domains used by phishing gang", ""),
+        ("Weekly snapshot: ransomware gang gets knocked down, as agency stresses water safety",
+         ""),
+        ("Qakbot botnet was taken offline by the FBI", "Its servers are unreachable."),
+        # A service closing, with a deadline to leave it.
+        ("Payments app shutting down in US, users have till June to move funds", ""),
         # Advice about the next outage, in Chinese as in English.
         ("如何防范下一次云服务宕机", "本文介绍多活架构与容灾演练。"),
     ],
@@ -64,6 +69,8 @@ def test_headlines_of_other_news_in_outage_words(
         ("某论坛宕机两年后再次崩了", "该论坛今晚再次无法访问，网友纷纷吐槽。"),
         # An operator's outage, not a government's cut; an attack that took sites down.
         ("某市政务网站宕机 市民无法办事", "今天上午，某市政务服务网无法访问。"),
+        ("Hospital systems knocked offline by ransomware gang", ""),
+        ("Payments app down for hours; users unable to move funds", ""),
         ("Cloud outage takes down streaming sites and chat apps",
          "Streaming and chat services were unreachable for hours."),
         # A digest whose first story is an outage: its other stories do not overrule it.
