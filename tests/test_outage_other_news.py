@@ -24,7 +24,13 @@ from tests.test_outage import article
         ("黑客组织声称瘫痪某政府网站 官方：网站运行正常",
          "某黑客组织宣称已使网站瘫痪，当地网信部门称网站始终正常运行。"),
         ("黑客声称攻击致某银行系统宕机 银行否认", "银行表示系统未出现中断。"),
+        ("Hacktivists say they knocked port authority site offline; authority says services "
+         "unaffected", "The group posted a screenshot of an error page."),
+        ("App崩了？官方：系统正常运行", "有网友称遭黑客攻击导致瘫痪，官方回应称系统运行正常。"),
         # A government cutting the internet for an exam or protests, whatever it calls the cut.
+        ("Authorities cut mobile internet in three provinces ahead of protest",
+         "Operators were told to suspend data services until further notice."),
+        ("Exam season shutdown leaves students offline", "Connectivity is cut each morning."),
         ("伊拉克高考期间再度全国断网 每天中断数小时",
          "当局称每日断网是为了防止考题泄露，考试时段移动网络和宽带全部中断。"),
         ("某国政府在抗议期间实施断网", "移动网络和固定宽带服务中断，网站无法访问。"),
@@ -46,6 +52,21 @@ from tests.test_outage import article
         ("Qakbot botnet was taken offline by the FBI", "Its servers are unreachable."),
         # A service closing, with a deadline to leave it.
         ("Payments app shutting down in US, users have till June to move funds", ""),
+        # One story in two clauses: what one says of other news holds for the other.
+        ("Open database leaked 2 million records; server taken offline after researcher "
+         "alert", "The records included names and addresses."),
+        ("Signal fault causes rush-hour delays; commuters told to expect disruption",
+         "Trains were cancelled between two stations."),
+        ("Substation fire blacks out city centre; traffic lights go dark",
+         "Crews restored power by evening."),
+        # Other news in an outage's words: a lawsuit decided over an old outage, a player
+        # crashing out, servers switched off ahead, a threat group's profile.
+        ("电商平台宕机案一审宣判 原告诉求被驳回", "法院认为平台已尽到保障义务。"),
+        ("Favourite crashes out in first round", "The top seed lost in straight sets."),
+        ("Studio to take shooter's servers offline next year, ending online play",
+         "Single-player mode will still work."),
+        ("Espionage group uses attacks for disruption and data theft",
+         "Researchers describe the group's tools."),
         # Advice about the next outage, in Chinese as in English.
         ("如何防范下一次云服务宕机", "本文介绍多活架构与容灾演练。"),
     ],
@@ -70,6 +91,10 @@ def test_headlines_of_other_news_in_outage_words(
         # An operator's outage, not a government's cut; an attack that took sites down.
         ("某市政务网站宕机 市民无法办事", "今天上午，某市政务服务网无法访问。"),
         ("Hospital systems knocked offline by ransomware gang", ""),
+        ("Threat actor knocks city services offline with ransomware", ""),
+        # Two clauses of one outage: neither is other news.
+        ("Bank app down for hours; customers unable to pay", "Payments failed nationwide."),
+        ("App崩了？官方回应：已恢复正常", "大量用户反映无法登录。"),
         ("Payments app down for hours; users unable to move funds", ""),
         ("Cloud outage takes down streaming sites and chat apps",
          "Streaming and chat services were unreachable for hours."),

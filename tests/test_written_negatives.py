@@ -22,9 +22,11 @@ DATA = Path(__file__).parent / "data"
 # for classes of error (a government's exam-time shutdown, a train broken down in a tunnel,
 # a grid's collapse, a denied claim, an outage looked back on); session 29 mended the
 # last of them. They are tuned on now, and claims rest on the labelled corpus.
+# The third file's held-out half (its odd-numbered articles) was measured, never read.
 FLOORS = {
     "written_negatives.txt": {"en": (1.0, 1.0), "zh": (1.0, 1.0)},
     "written_negatives_2.txt": {"en": (1.0, 0.85), "zh": (1.0, 1.0)},
+    "written_negatives_3.txt": {"en": (0.86, 1.0), "zh": (0.75, 1.0)},
 }
 
 

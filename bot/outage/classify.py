@@ -283,12 +283,27 @@ class OutageClassifier:
         segments = [part for part in TITLE_PARTS.split(title) if part.strip()] or [title]
         # A digest's opening goes through its stories in turn: the patch and the breach
         # in it are the other stories', not evidence against the outage one.
-        if self._is_digest(title):
+        digest = self._is_digest(title)
+        if digest:
             opening = replace(opening, negative_hits=0)
-        return [
-            (segment, self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity))
-            for segment in segments
+        # Any other headline of two parts is one story told in two clauses: what one part
+        # says of other news holds for the other ("Unsecured database exposed records;
+        # server taken offline after researcher alert" is a leak).
+        said_elsewhere = [
+            0 if digest else self._other_news(" ".join(segments[:n] + segments[n + 1 :]))
+            for n in range(len(segments))
         ]
+        cleared = [_BACKGROUND_CLAUSE.sub("", segment) for segment in segments]
+        return [
+            (segment, self._score(cleared[n], opening, names_entity, said_elsewhere[n]))
+            for n, segment in enumerate(segments)
+        ]
+
+    def _other_news(self, text: str) -> int:
+        """Words of other news in ``text`` (a faulty change named as a cause is none)."""
+        lex = self._lexicon
+        changed = lex.faulty_change.sub(" ", text)
+        return len(lex.negative.findall(changed)) + len(lex.headline_negative.findall(changed))
 
     def _is_digest(self, title: str) -> bool:
         """A headline of three stories or more, or a roundup's ("FreeBuf早报 | A；B"). A
@@ -312,7 +327,7 @@ class OutageClassifier:
             opening_says_hit=bool(lex.hit.search(opening) or lex.cause.search(opening)),
         )
 
-    def _score(self, title: str, lead: _Lead, names_entity: bool) -> float:
+    def _score(self, title: str, lead: _Lead, names_entity: bool, said_elsewhere: int = 0) -> float:
         lex = self._lexicon
         # What the headline says did not happen is no outage word ("causes no disruption");
         # it argues against only when the headline reports nothing else that failed
@@ -320,9 +335,7 @@ class OutageClassifier:
         said = lex.no_outage.sub(" ", title)
         title_out = len(lex.outage.findall(_CAUSE_CLAUSE.sub(" ", said)))
         text_out = min(lead.outage_hits, MAX_TEXT_HITS)
-        # A faulty change named as the cause is no news of a patch or an update.
-        changed = lex.faulty_change.sub(" ", title)
-        title_neg = len(lex.negative.findall(changed)) + len(lex.headline_negative.findall(changed))
+        title_neg = self._other_news(title) + said_elsewhere
         title_neg += 0 if title_out else len(lex.no_outage.findall(title))
         text_neg = lead.negative_hits
         # A power cut with no IT context is a city's blackout: it argues against.
