@@ -31,9 +31,10 @@ class Intelligence:
     @classmethod
     def load(cls) -> Intelligence:
         from bot.outage.lexicon import Lexicon
+        from bot.outage.textmodel import TextModel
 
         catalog = EntityCatalog.load()
-        return cls(catalog, OutageClassifier(catalog, Lexicon.load()))
+        return cls(catalog, OutageClassifier(catalog, Lexicon.load(), TextModel.load()))
 
 
 @dataclass

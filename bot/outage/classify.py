@@ -41,6 +41,7 @@ from bot.outage.reading import (
     without_channels,
 )
 from bot.outage.starttime import stated_start
+from bot.outage.textmodel import TextModel
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
 # Only the opening of the text is scored: outage news says so early, while long
@@ -84,6 +85,8 @@ _BACKGROUND_CLAUSE = re.compile(r"^[^，,；;]{1,40}后\s*[，,]\s*(?=\S)")
 # "因软件故障…" names a fault as the *cause* of what the headline reports: an outage
 # only if the rest of it says one ("阿里云因制冷故障宕机"), not if the consequence
 # is a school's lights left on or drones falling into a river.
+# The clauses of a headline, as a semicolon parts them ("A; B", "A；B").
+_CLAUSES = re.compile(r"\s*[;；]\s*")
 _CAUSE_CLAUSE = re.compile(r"因为?[^，,。；;：:\s]{0,12}?(?:故障|问题|错误|失误)")
 
 _FROM_STATUS_PAGE: dict[StatusWord, IncidentStatus] = {
@@ -115,9 +118,12 @@ class _Lead:
 class OutageClassifier:
     """Built once at start-up from the catalogue and lexicon; pure per call."""
 
-    def __init__(self, catalog: EntityCatalog, lexicon: Lexicon) -> None:
+    def __init__(
+        self, catalog: EntityCatalog, lexicon: Lexicon, text_model: TextModel | None = None
+    ) -> None:
         self._catalog = catalog
         self._lexicon = lexicon
+        self._text_model = text_model  # a second opinion on English news (None: rules only)
         self._follow_ups = FollowUps(catalog, lexicon)
 
     def classify(self, article: Article) -> Outage:
@@ -197,6 +203,11 @@ class OutageClassifier:
             article, dated, PAST_EVENT_DAYS if is_outage else PAST_EVENT_DAYS_OTHER_NEWS
         )
         is_outage = is_outage or refers or past_event
+        # Where the text model is confident that English news the rules call an outage
+        # is other news, it is (bot/outage/textmodel.py); never a status page's update,
+        # nor a digest's headline (the model reads a report as one story).
+        if is_outage and article.status is None and not digest and self._vetoed(article):
+            is_outage = refers = followed = past_event = False
         status = self._status(article) if is_outage else None
         lasted_days_in_title = is_outage and bool(self._lexicon.lasted_days.search(article.title))
         follow_up = is_outage and (
@@ -266,6 +277,9 @@ class OutageClassifier:
             repeat=repeat,
         )
 
+    def _vetoed(self, article: Article) -> bool:
+        return self._text_model is not None and self._text_model.vetoes(article)
+
     def _slow_recovery(self, title: str, lead: str) -> bool:
         """The headline or the opening sentence names an intrusion as what it recovered
         from, not as what it was not ("there is no evidence of a hack")."""
@@ -286,18 +300,34 @@ class OutageClassifier:
         digest = self._is_digest(title)
         if digest:
             opening = replace(opening, negative_hits=0)
-        # Any other headline of two parts is one story told in two clauses: what one part
-        # says of other news holds for the other ("Unsecured database exposed records;
-        # server taken offline after researcher alert" is a leak).
-        said_elsewhere = [
-            0 if digest else self._other_news(" ".join(segments[:n] + segments[n + 1 :]))
-            for n in range(len(segments))
-        ]
+        said_elsewhere = [0] * len(segments) if digest else self._said_elsewhere(title, segments)
         cleared = [_BACKGROUND_CLAUSE.sub("", segment) for segment in segments]
         return [
             (segment, self._score(cleared[n], opening, names_entity, said_elsewhere[n]))
             for n, segment in enumerate(segments)
         ]
+
+    def _said_elsewhere(self, title: str, segments: list[str]) -> list[int]:
+        """Per segment, the words of other news in the other clause of a headline of two
+        clauses ("A; B"): one story told in two, unless that clause names a provider this one
+        does not ("…outage takes down sites; Apple shares fall" is two stories). What one
+        clause says of other news then holds for the other ("Unsecured database exposed
+        records; server taken offline after researcher alert" is a leak)."""
+        clauses = [clause for clause in _CLAUSES.split(title) if clause.strip()]
+        if len(clauses) != 2:
+            return [0] * len(segments)
+        named = [self._named(clause) for clause in clauses]
+        said = []
+        for segment in segments:
+            here = next((n for n, clause in enumerate(clauses) if segment in clause), None)
+            there = None if here is None else 1 - here
+            same_story = here is not None and there is not None and named[there] <= named[here]
+            said.append(self._other_news(clauses[there]) if same_story and there is not None else 0)
+        return said
+
+    def _named(self, text: str) -> set[str]:
+        """The providers ``text`` names (a brand's name is too often a word: "Signal")."""
+        return set(self._catalog.extract(text, "").providers)
 
     def _other_news(self, text: str) -> int:
         """Words of other news in ``text`` (a faulty change named as a cause is none)."""
