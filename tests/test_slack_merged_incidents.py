@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from bot.config import ChannelConfig, Settings
+from bot.config import ChannelConfig
 from bot.delivery.deliver import deliver
 from bot.delivery.digests import digest_and_deliver
 from bot.delivery.messages import MessageLog, PostedMessage
@@ -25,7 +25,7 @@ from bot.digest.render import render_change
 from bot.errors import DeliveryError
 from bot.intake.pipeline import Intelligence, ingest
 from bot.schema import Digest, DigestItem, Incident, IncidentArticle, Source, Summary
-from bot.slack.poster import SlackSink, build_web_client
+from bot.slack.poster import SlackSink
 from bot.store import Store
 from bot.summarize.extractive import ExtractiveSummarizer
 from tests.fake_slack import FakeSlackServer, Scripted
@@ -33,15 +33,6 @@ from tests.fake_slack import FakeSlackServer, Scripted
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 OPS = ChannelConfig(id="C0OPS0001")
 INTELLIGENCE = Intelligence.load()
-
-
-@pytest.fixture
-def client(fake_slack: FakeSlackServer) -> WebClient:
-    built = build_web_client(
-        Settings(slack_bot_token="xoxb-test-token", slack_api_url=fake_slack.api_url)
-    )
-    assert built is not None
-    return built
 
 
 def _run(store: Store, client: WebClient) -> None:
