@@ -52,11 +52,7 @@ from tests.test_outage import article
         ("Qakbot botnet was taken offline by the FBI", "Its servers are unreachable."),
         # A service closing, with a deadline to leave it.
         ("Payments app shutting down in US, users have till June to move funds", ""),
-        # One story in two clauses: what one says of other news holds for the other.
-        ("Open database leaked 2 million records; server taken offline after researcher "
-         "alert", "The records included names and addresses."),
-        ("Signal fault causes rush-hour delays; commuters told to expect disruption",
-         "Trains were cancelled between two stations."),
+        # What a blackout puts out beside the power.
         ("Substation fire blacks out city centre; traffic lights go dark",
          "Crews restored power by evening."),
         # Other news in an outage's words: a lawsuit decided over an old outage, a player
@@ -92,8 +88,11 @@ def test_headlines_of_other_news_in_outage_words(
         ("某市政务网站宕机 市民无法办事", "今天上午，某市政务服务网无法访问。"),
         ("Hospital systems knocked offline by ransomware gang", ""),
         ("Threat actor knocks city services offline with ransomware", ""),
-        # Two clauses of one outage: neither is other news.
+        # Two clauses, one an outage: the other's other news does not undo it.
         ("Bank app down for hours; customers unable to pay", "Payments failed nationwide."),
+        ("Security update crashes Windows PCs worldwide; vendor shares plunge 11%", ""),
+        ("Hospital systems down after ransomware attack; hackers leak patient data", ""),
+        ("Ticket site crashes during presale; data breach lawsuit filed", ""),
         ("App崩了？官方回应：已恢复正常", "大量用户反映无法登录。"),
         ("Payments app down for hours; users unable to move funds", ""),
         ("Cloud outage takes down streaming sites and chat apps",

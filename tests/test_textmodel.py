@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,8 @@ def test_char_ngrams_are_scikit_learns(tmp_path: Path) -> None:
     [
         ("Payments platform down across Europe", "Card payments failed at shops."),
         ("Quarterly earnings beat forecasts", "Revenue rose."),
-        ("Zebra yodel", "Nothing the model has seen."),  # n-grams it does not know
+        ("Zebra yodel", "Nothing the model has seen."),  # few n-grams it knows
+        ("ǂǂǂ ǂǂǂ", "ǂǂ"),  # none it knows
         ("", ""),
     ],
 )
@@ -84,7 +86,7 @@ def test_only_english_outages_the_rules_found_are_vetoed(tmp_path: Path) -> None
     assert with_veto.classify(update).is_outage  # a status page's update is an outage
     digest = article("Morning briefing: Cloud outage takes down sites; chip sales; new phone", "")
     assert with_veto.classify(digest).is_outage  # it reads a report as one story
-    assert not with_veto.classify(other).is_outage  # it never makes an outage
+    assert not with_veto.classify(other).is_outage
     unsure = TextModel(model.ngrams, model.weights, model.intercept, veto_below=0.0)
     assert OutageClassifier(catalog, lexicon, unsure).classify(english).is_outage
 
@@ -94,3 +96,38 @@ def test_the_shipped_model_loads_and_reads_what_it_was_trained_on() -> None:
     assert shipped.ngrams == NGRAMS and len(shipped.weights) > 1000
     raw = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     assert raw["lead_chars"] == len(document("", "x" * 1000)) - len(" \n ")
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Cloud provider explains cause of Tuesday's outage in us-east-1",
+         "A faulty configuration change took down the region for hours."),
+        # Aftermath by reference: no outage word of its own.
+        ("Okta statement on this morning's sign-in incident", ""),
+    ],
+)  # fmt: skip
+def test_a_vetoed_follow_up_keeps_nothing_of_an_outage(
+    tmp_path: Path, title: str, text: str
+) -> None:
+    *_, model = _fitted(tmp_path)
+    catalog, lexicon = EntityCatalog.load(), Lexicon.load()
+    follow_up = article(title, text)
+    said = OutageClassifier(catalog, lexicon).classify(follow_up)
+    assert said.is_outage and (said.follow_up or said.aftermath)
+    sure = TextModel(model.ngrams, model.weights, model.intercept, veto_below=1.1)
+    vetoed = OutageClassifier(catalog, lexicon, sure).classify(follow_up)
+    assert not (vetoed.is_outage or vetoed.follow_up or vetoed.aftermath or vetoed.lasted_days)
+    assert (vetoed.status, vetoed.event_day, vetoed.started_at, vetoed.products) == (
+        None, None, None, ()
+    )  # fmt: skip
+    assert vetoed.confidence < 0.5
+
+
+def test_a_hostile_headline_is_read_only_so_far(tmp_path: Path) -> None:
+    *_, model = _fitted(tmp_path)
+    hostile = "outage" * 40_000  # 240,000 characters in one word
+    assert document(hostile, "")[:-3] == hostile[:2000]
+    started = time.perf_counter()
+    model.probability(hostile, "x" * 5_000_000)
+    assert time.perf_counter() - started < 5

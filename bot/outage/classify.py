@@ -85,8 +85,6 @@ _BACKGROUND_CLAUSE = re.compile(r"^[^，,；;]{1,40}后\s*[，,]\s*(?=\S)")
 # "因软件故障…" names a fault as the *cause* of what the headline reports: an outage
 # only if the rest of it says one ("阿里云因制冷故障宕机"), not if the consequence
 # is a school's lights left on or drones falling into a river.
-# The clauses of a headline, as a semicolon parts them ("A; B", "A；B").
-_CLAUSES = re.compile(r"\s*[;；]\s*")
 _CAUSE_CLAUSE = re.compile(r"因为?[^，,。；;：:\s]{0,12}?(?:故障|问题|错误|失误)")
 
 _FROM_STATUS_PAGE: dict[StatusWord, IncidentStatus] = {
@@ -250,7 +248,11 @@ class OutageClassifier:
                 day = None
         return Outage(
             is_outage=is_outage,
-            confidence=round(1 / (1 + math.exp(-(score - THRESHOLD))), 3),
+            # How sure ``is_outage`` is: below one half for other news, whatever the words'
+            # score (a vetoed report, a kind of headline that is never outage news).
+            confidence=round(1 / (1 + math.exp(-(score - THRESHOLD))), 3)
+            if is_outage
+            else min(round(1 / (1 + math.exp(-(score - THRESHOLD))), 3), 0.49),
             provider=provider,
             provider_family=self._catalog.family(provider) if provider else (),
             subject_in_headline=is_outage
@@ -300,34 +302,10 @@ class OutageClassifier:
         digest = self._is_digest(title)
         if digest:
             opening = replace(opening, negative_hits=0)
-        said_elsewhere = [0] * len(segments) if digest else self._said_elsewhere(title, segments)
-        cleared = [_BACKGROUND_CLAUSE.sub("", segment) for segment in segments]
         return [
-            (segment, self._score(cleared[n], opening, names_entity, said_elsewhere[n]))
-            for n, segment in enumerate(segments)
+            (segment, self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity))
+            for segment in segments
         ]
-
-    def _said_elsewhere(self, title: str, segments: list[str]) -> list[int]:
-        """Per segment, the words of other news in the other clause of a headline of two
-        clauses ("A; B"): one story told in two, unless that clause names a provider this one
-        does not ("…outage takes down sites; Apple shares fall" is two stories). What one
-        clause says of other news then holds for the other ("Unsecured database exposed
-        records; server taken offline after researcher alert" is a leak)."""
-        clauses = [clause for clause in _CLAUSES.split(title) if clause.strip()]
-        if len(clauses) != 2:
-            return [0] * len(segments)
-        named = [self._named(clause) for clause in clauses]
-        said = []
-        for segment in segments:
-            here = next((n for n, clause in enumerate(clauses) if segment in clause), None)
-            there = None if here is None else 1 - here
-            same_story = here is not None and there is not None and named[there] <= named[here]
-            said.append(self._other_news(clauses[there]) if same_story and there is not None else 0)
-        return said
-
-    def _named(self, text: str) -> set[str]:
-        """The providers ``text`` names (a brand's name is too often a word: "Signal")."""
-        return set(self._catalog.extract(text, "").providers)
 
     def _other_news(self, text: str) -> int:
         """Words of other news in ``text`` (a faulty change named as a cause is none)."""
@@ -357,7 +335,7 @@ class OutageClassifier:
             opening_says_hit=bool(lex.hit.search(opening) or lex.cause.search(opening)),
         )
 
-    def _score(self, title: str, lead: _Lead, names_entity: bool, said_elsewhere: int = 0) -> float:
+    def _score(self, title: str, lead: _Lead, names_entity: bool) -> float:
         lex = self._lexicon
         # What the headline says did not happen is no outage word ("causes no disruption");
         # it argues against only when the headline reports nothing else that failed
@@ -365,7 +343,7 @@ class OutageClassifier:
         said = lex.no_outage.sub(" ", title)
         title_out = len(lex.outage.findall(_CAUSE_CLAUSE.sub(" ", said)))
         text_out = min(lead.outage_hits, MAX_TEXT_HITS)
-        title_neg = self._other_news(title) + said_elsewhere
+        title_neg = self._other_news(title)
         title_neg += 0 if title_out else len(lex.no_outage.findall(title))
         text_neg = lead.negative_hits
         # A power cut with no IT context is a city's blackout: it argues against.

@@ -28,6 +28,8 @@ from bot.schema import Article
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "outage_text_model.json"
 NGRAMS = (2, 4)
 LEAD_CHARS = 300  # of the text, after the headline
+# Only so much of a headline is read, as the rules read it (a hostile one runs to 200 KB).
+TITLE_CHARS = 2000
 # Below this probability of outage news, an English report the rules call an outage is
 # vetoed. Chosen where the five-fold out-of-fold probabilities of the training sets drop
 # about one true outage in a hundred (``train_text_model.py --check``).
@@ -37,7 +39,7 @@ _SPACES = re.compile(r"\s\s+")
 
 def document(title: str, text: str) -> str:
     """What the model reads of a report: its headline and the opening of its text."""
-    return f"{title} \n {text[:LEAD_CHARS]}"
+    return f"{title[:TITLE_CHARS]} \n {text[:LEAD_CHARS]}"
 
 
 def char_ngrams(doc: str, low: int, high: int) -> list[str]:
