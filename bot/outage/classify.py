@@ -161,7 +161,7 @@ class OutageClassifier:
             entities = self._catalog.extract("；".join(outage_stories), sections)
         provider = self._main_provider(entities.providers, entities.regions)
         # A headline of a kind that is never outage news (a denied claim, a government's
-        # cut, a closing announced ahead) settles it, follow-up readings included; not a
+        # cut, an outage looked back on years later) settles it, follow-up readings included; not a
         # digest's, whose other stories may be outages, nor a status page's update.
         other_news = (
             article.status is None
@@ -246,13 +246,12 @@ class OutageClassifier:
                 month = None
             elif month is not None:
                 day = None
+        confidence = round(1 / (1 + math.exp(-(score - THRESHOLD))), 3)
         return Outage(
             is_outage=is_outage,
             # How sure ``is_outage`` is: below one half for other news, whatever the words'
             # score (a vetoed report, a kind of headline that is never outage news).
-            confidence=round(1 / (1 + math.exp(-(score - THRESHOLD))), 3)
-            if is_outage
-            else min(round(1 / (1 + math.exp(-(score - THRESHOLD))), 3), 0.49),
+            confidence=confidence if is_outage else min(confidence, 0.49),
             provider=provider,
             provider_family=self._catalog.family(provider) if provider else (),
             subject_in_headline=is_outage
@@ -299,19 +298,12 @@ class OutageClassifier:
         segments = [part for part in TITLE_PARTS.split(title) if part.strip()] or [title]
         # A digest's opening goes through its stories in turn: the patch and the breach
         # in it are the other stories', not evidence against the outage one.
-        digest = self._is_digest(title)
-        if digest:
+        if self._is_digest(title):
             opening = replace(opening, negative_hits=0)
         return [
             (segment, self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity))
             for segment in segments
         ]
-
-    def _other_news(self, text: str) -> int:
-        """Words of other news in ``text`` (a faulty change named as a cause is none)."""
-        lex = self._lexicon
-        changed = lex.faulty_change.sub(" ", text)
-        return len(lex.negative.findall(changed)) + len(lex.headline_negative.findall(changed))
 
     def _is_digest(self, title: str) -> bool:
         """A headline of three stories or more, or a roundup's ("FreeBuf早报 | A；B"). A
@@ -343,7 +335,9 @@ class OutageClassifier:
         said = lex.no_outage.sub(" ", title)
         title_out = len(lex.outage.findall(_CAUSE_CLAUSE.sub(" ", said)))
         text_out = min(lead.outage_hits, MAX_TEXT_HITS)
-        title_neg = self._other_news(title)
+        # A faulty change named as the cause is no news of a patch or an update.
+        changed = lex.faulty_change.sub(" ", title)
+        title_neg = len(lex.negative.findall(changed)) + len(lex.headline_negative.findall(changed))
         title_neg += 0 if title_out else len(lex.no_outage.findall(title))
         text_neg = lead.negative_hits
         # A power cut with no IT context is a city's blackout: it argues against.
