@@ -27,6 +27,7 @@ from bot.keys import Keys
 from bot.outage.classify import OutageClassifier
 from bot.outage.entities import EntityCatalog
 from bot.outage.lexicon import Lexicon
+from bot.schema import Source
 from bot.slack.poster import build_web_client
 from bot.store import Store
 from tests.fake_slack import FakeSlackServer
@@ -130,6 +131,20 @@ def cli_env(redis_server: RedisServer, tmp_path: Path, redis_client: redis.Redis
         PYTHONWARNINGS="ignore",
     )
     return env
+
+
+def markdown_report(
+    directory: Path, name: str, title: str, body: str, *, published: str, host: str
+) -> Source:
+    """A report written as a Hexo-style Markdown file (front matter and an HTML body)
+    in ``directory``, and the source that reads it."""
+    path = directory / f"{name}.md"
+    path.write_text(
+        f"---\ntitle: '{title}'\ndate: {published}\n"
+        f"link: 'https://{host}/{name}'\n---\n<p>{body}</p>",
+        encoding="utf-8",
+    )
+    return Source(name=name, location=str(path))
 
 
 def corpus_dir(*parts: str) -> Path:

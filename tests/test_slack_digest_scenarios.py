@@ -25,7 +25,7 @@ from bot.schema import Digest, DigestItem, Incident, IncidentArticle, Source, Su
 from bot.slack.poster import SlackProblemReporter, SlackSink
 from bot.store import Store
 from bot.summarize.extractive import ExtractiveSummarizer
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, markdown_report
 from tests.fake_slack import Call, FakeSlackServer, Scripted
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -65,13 +65,8 @@ def _run(
 
 
 def _follow_up(tmp_path: Path, name: str, title: str, body: str) -> Source:
-    path = tmp_path / f"{name}.md"
-    path.write_text(
-        f"---\ntitle: '{title}'\ndate: 2026-11-21T02:00:00Z\n"
-        f"link: 'https://status-news.example/{name}'\n---\n<p>{body}</p>",
-        encoding="utf-8",
-    )
-    return Source(name=name, location=str(path))
+    return markdown_report(tmp_path, name, title, body, published="2026-11-21T02:00:00Z",
+                           host="status-news.example")  # fmt: skip
 
 
 RESTORED = (

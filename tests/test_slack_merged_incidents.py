@@ -28,6 +28,7 @@ from bot.schema import Digest, DigestItem, Incident, IncidentArticle, Source, Su
 from bot.slack.poster import SlackSink
 from bot.store import Store
 from bot.summarize.extractive import ExtractiveSummarizer
+from tests.conftest import markdown_report
 from tests.fake_slack import FakeSlackServer, Scripted
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -42,13 +43,8 @@ def _run(store: Store, client: WebClient) -> None:
 
 
 def _report(tmp_path: Path, name: str, published: str, title: str, body: str) -> Source:
-    path = tmp_path / f"{name}.md"
-    path.write_text(
-        f"---\ntitle: '{title}'\ndate: {published}\n"
-        f"link: 'https://dev-news.example/{name}'\n---\n<p>{body}</p>",
-        encoding="utf-8",
-    )
-    return Source(name=name, location=str(path))
+    return markdown_report(tmp_path, name, title, body, published=published,
+                           host="dev-news.example")  # fmt: skip
 
 
 def _stored(store: Store, key: str) -> dict[str, object]:

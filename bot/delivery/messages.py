@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.keys import MESSAGE_TTL
+from bot.keys import MESSAGE_TTL, Keys
 from bot.schema import Frozen, IncidentStatus
 from bot.store import Store, read_record, readable_records, redis_errors
 
@@ -84,9 +84,7 @@ class MessageLog:
         keys, ttl = self._store.keys, int(MESSAGE_TTL.total_seconds())
         record = self._store.redis.pipeline(transaction=True)
         record.set(keys.message(channel, incident_id), _record_of(posted), ex=ttl)
-        # Thread events name the channel by id; the configuration may use its #name.
-        for name in {channel, posted.channel_id or channel}:
-            record.set(keys.incident_at(name, posted.ts), incident_id, ex=ttl)
+        _point_thread(record, keys, channel, posted, incident_id)
         # Where the incident was posted, for the Home tab's links.
         record.sadd(keys.message_channels(incident_id), channel)
         record.expire(keys.message_channels(incident_id), ttl)
@@ -127,8 +125,7 @@ class MessageLog:
         record = self._store.redis.pipeline(transaction=True)
         record.set(keys.message(channel, gone_id), _record_of(merged), ex=ttl)
         record.srem(keys.message_channels(gone_id), channel)
-        for name in {channel, posted.channel_id or channel}:
-            record.set(keys.incident_at(name, posted.ts), into, ex=ttl)
+        _point_thread(record, keys, channel, posted, into)
         record.hdel(keys.merged_messages(channel), gone_id)
         with redis_errors("handing a message over to the incident that absorbed it"):
             record.execute()
@@ -155,3 +152,15 @@ def _record_of(posted: PostedMessage) -> str:
     # Unset fields are left out: a worker of the version before ``merged_into`` (its
     # schema forbids unknown fields) still reads every record but a merged one.
     return posted.model_dump_json(exclude_none=True)
+
+
+def _point_thread(
+    record: Any, keys: Keys, channel: str, posted: PostedMessage, incident_id: str
+) -> None:
+    """Queue on ``record`` (a pipeline): a question in ``posted``'s thread is about
+    ``incident_id``. Thread events name the channel by id; the configuration may use its
+    #name, so both."""
+    for name in {channel, posted.channel_id or channel}:
+        record.set(
+            keys.incident_at(name, posted.ts), incident_id, ex=int(MESSAGE_TTL.total_seconds())
+        )

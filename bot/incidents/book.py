@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.incidents.links import cited_addresses, page_address
 from bot.incidents.rules import NO_SUBJECT, subject_of
@@ -86,19 +87,14 @@ class IncidentBook:
         into it: they are removed, and their reports and threads point to it."""
         keys = self._store.keys
         ttl = int(INCIDENT_TTL.total_seconds())
-        score = incident.updated_at.timestamp()
         write = self._store.redis.pipeline(transaction=True)
         for gone in absorbed:
-            write.delete(keys.incident(gone.id))
-            write.zrem(keys.incidents(), gone.id)
+            self._remove(write, gone.id)
             for report in gone.articles:
                 write.set(keys.filed(report.article_id), incident.id, ex=ttl)
             for thread in gone.threads:
                 write.set(keys.thread(thread), incident.id, ex=ttl)
             # Its subject index entries go when a read finds the incident gone.
-        write.set(keys.incident(incident.id), _record_of(incident), ex=ttl)
-        write.zadd(keys.incidents(), {incident.id: score})
-        write.expire(keys.incidents(), ttl)
         # Indexed under its provider and its casualties too, so a report that names
         # only "Windows machines crashing" finds the CrowdStrike incident. All of them:
         # which three came first depends on the order reports were read in.
@@ -111,10 +107,7 @@ class IncidentBook:
             # Without a provider its subject is a guess (a casualty named in passing):
             # let reports that name the company in their headline find it too.
             subjects.add(NO_SUBJECT)
-        for subject in subjects:
-            key = keys.incidents_by_subject(subject)
-            write.zadd(key, {incident.id: score})
-            write.expire(key, ttl)
+        self._store_indexed(write, incident, subjects)
         if article.thread:
             write.set(keys.thread(article.thread), incident.id, ex=ttl)
         write.set(keys.filed(article.id), incident.id, ex=ttl)
@@ -128,23 +121,30 @@ class IncidentBook:
         what they are of; a ``left`` with no reports is removed."""
         keys = self._store.keys
         ttl = int(INCIDENT_TTL.total_seconds())
-        score = into.updated_at.timestamp()
         write = self._store.redis.pipeline(transaction=True)
-        write.set(keys.incident(into.id), _record_of(into), ex=ttl)
-        write.zadd(keys.incidents(), {into.id: score})
-        write.expire(keys.incidents(), ttl)
-        for subject in {report.subject for report in moved if report.subject}:
-            write.zadd(keys.incidents_by_subject(subject), {into.id: score})
-            write.expire(keys.incidents_by_subject(subject), ttl)
+        self._store_indexed(write, into, {report.subject for report in moved if report.subject})
         if left.articles:
             write.set(keys.incident(left.id), _record_of(left), ex=ttl)
         else:  # its subject index entries go when a read finds it gone
-            write.delete(keys.incident(left.id))
-            write.zrem(keys.incidents(), left.id)
+            self._remove(write, left.id)
         for report in moved:
             write.set(keys.filed(report.article_id), into.id, ex=ttl)
         write.execute()
         log.info("moved %d follow-up(s) from incident %s to %s", len(moved), left.id, into.id)
+
+    def _store_indexed(self, write: Any, incident: Incident, subjects: Iterable[str]) -> None:
+        """Queue on ``write`` (a pipeline) ``incident``'s record and its place, by when it
+        was last filed to, in the index of all incidents and those of ``subjects``."""
+        keys, ttl = self._store.keys, int(INCIDENT_TTL.total_seconds())
+        write.set(keys.incident(incident.id), _record_of(incident), ex=ttl)
+        for index in (keys.incidents(), *map(keys.incidents_by_subject, subjects)):
+            write.zadd(index, {incident.id: incident.updated_at.timestamp()})
+            write.expire(index, ttl)
+
+    def _remove(self, write: Any, incident_id: str) -> None:
+        """Queue on ``write`` the removal of an incident's record from the index of all."""
+        write.delete(self._store.keys.incident(incident_id))
+        write.zrem(self._store.keys.incidents(), incident_id)
 
     def _indexed(self, index: str, since: datetime) -> list[Incident]:
         ids = [str(i) for i in self._store.redis.zrevrangebyscore(index, "+inf", since.timestamp())]

@@ -119,8 +119,7 @@ class DistantFollowUps:
         report = report.model_copy(update={"attached": True, "subject": subject_of(outage)})
         found = [
             (gap, incident)
-            for name in _subjects(outage)
-            for incident in self._book.by_subject(name, event - DISTANT_FOLLOW_UP_WINDOW)
+            for incident in self._of_subject(outage, event).values()
             if (gap := fits(incident, report)) is not None
         ]
         if not found:
@@ -143,12 +142,8 @@ class DistantFollowUps:
         # for which ``home`` has looked already.
         if not movable or len(incident.articles) == 1:
             return Settled(incident)
-        homes = {
-            home.id: home
-            for name in _subjects(outage)
-            for home in self._book.by_subject(name, event - DISTANT_FOLLOW_UP_WINDOW)
-            if home.id != incident.id
-        }
+        homes = self._of_subject(outage, event)
+        homes.pop(incident.id, None)
         bound: dict[str, list[IncidentArticle]] = {}
         for report, _ in movable:
             found = [(gap, h) for h in homes.values() if (gap := fits(h, report)) is not None]
@@ -188,6 +183,12 @@ class DistantFollowUps:
                     incident, left = self._move(incident, other, moving)
                     changed += [left] if left.articles else []
         return Settled(incident, tuple(changed))
+
+    def _of_subject(self, outage: Outage, event: datetime) -> dict[str, Incident]:
+        """The incidents (by id) of ``outage``'s subject and its family that began up to
+        DISTANT_FOLLOW_UP_WINDOW before ``event``."""
+        since = event - DISTANT_FOLLOW_UP_WINDOW
+        return {i.id: i for name in _subjects(outage) for i in self._book.by_subject(name, since)}
 
     def _move(
         self, into: Incident, source: Incident, reports: list[IncidentArticle]
