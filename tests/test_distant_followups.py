@@ -107,6 +107,27 @@ def test_follow_ups_end_with_the_nearest_outage_in_any_order(
     assert _partition(store, reports) == {frozenset({"news"}), frozenset({"again", "pm", "repost"})}
 
 
+def test_an_incident_its_follow_ups_leave_is_as_recent_as_the_reports_it_keeps(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    """The post-mortem and its repost, read before the second outage's news, first
+    follow the first outage (its last update then is theirs); when they move to the
+    second, the first was last updated by its own news again."""
+    news, again = _report("news", FIRST_NEWS, 0), _report("again", SECOND_OUTAGE, 16)
+    follow_ups = [_report("pm", POST_MORTEM, 20), _report("repost", REPOST, 20.5)]
+    tracker = IncidentTracker(store)
+    first = tracker.file(news, classifier.classify(news))
+    for report in follow_ups:
+        assert tracker.file(report, classifier.classify(report)).id == first.id
+    stored = tracker.book.get(first.id)
+    assert stored is not None and stored.updated_at == follow_ups[1].published
+    second = tracker.file(again, classifier.classify(again))
+    assert {a.article_id for a in second.articles} == {again.id, *(r.id for r in follow_ups)}
+    left = tracker.book.get(first.id)
+    assert left is not None and [a.article_id for a in left.articles] == [news.id]
+    assert left.updated_at == news.published
+
+
 @pytest.mark.parametrize("late_first", [False, True])
 def test_a_follow_up_read_before_its_outage_joins_it_weeks_back(
     store: Store, classifier: OutageClassifier, late_first: bool

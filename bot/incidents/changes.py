@@ -168,11 +168,15 @@ def late_copies(incident: Incident, copies: set[str]) -> Incident:
 
 def detach(incident: Incident, article_ids: set[str]) -> Incident:
     """``incident`` without the follow-ups ``article_ids``, moved to the incident they
-    follow (``bot.incidents.distant``)."""
+    follow (``bot.incidents.distant``). It was last updated by the newest dated report it
+    keeps: its message's byline and its retention no longer count the ones that left."""
+    kept = tuple(a for a in incident.articles if a.article_id not in article_ids)
+    dated = [a.published for a in kept if not a.undated]
     return incident.model_copy(
         update={
-            "articles": tuple(a for a in incident.articles if a.article_id not in article_ids),
+            "articles": kept,
             "revision": incident.revision + 1,
+            "updated_at": max(dated) if dated else incident.updated_at,
         }
     )
 
