@@ -21,6 +21,12 @@ Sets (tests/data/eval/, see its README):
                        in session 23, "test4" days (3) in session 26 after one
                        measure; "test2", "test3" and "test5" days are held out
 
+* pickermd dev / test  pickermd_labels.jsonl: labels a helper gave (not the tuner;
+                       session 30) to whole real articles, mostly Chinese, of
+                       chainreactors/picker's archive/YYYY/MM/DD/daily/*.md on days
+                       away from the labelled set's; read from --pickermd-dir
+                       (skipped when absent); split by incident as labelled/ is:
+                       "dev" tuned on, "test" reported
 * postmortems          postmortem_labels.jsonl: our outage labels for the summaries of
                        the danluu post-mortem list in ../shared/corpus/datasets, read
                        as "company: first sentence" over the rest (English prose, not
@@ -295,6 +301,27 @@ def picker_items(directory: Path, half: str) -> list[Item]:
     return list(items.values())
 
 
+def pickermd_items(directory: Path, half: str) -> list[Item]:
+    """One half of the picker articles (``pickermd_labels.jsonl``): whole articles as
+    chainreactors/picker stores them (``archive/YYYY/MM/DD/daily/<outlet>_<title>.md``,
+    front matter and Markdown), saved in ``directory`` as ``<path_sha>.md``; read as
+    ``ingest`` reads a Markdown file. Split as the labelled set is: by a hash of the
+    incident id, of the path's hash for other news."""
+    labels_path = EVAL / "pickermd_labels.jsonl"
+    if not directory.is_dir() or not labels_path.exists():
+        return []
+    items = []
+    for row in map(json.loads, labels_path.read_text(encoding="utf-8").splitlines()):
+        incident = row["incident"] if row["is_outage"] else None
+        path = directory / f"{row['path_sha']}.md"
+        if half_of(incident or row["path_sha"]) != half or not path.exists():
+            continue
+        entry = _corpus_document(path, row["path_sha"])
+        items.append(Item(f"pickermd#{row['path_sha']}", to_article(entry, EVAL_NOW),
+                          bool(row["is_outage"]), incident))  # fmt: skip
+    return items
+
+
 def _copy_rows(dump: str, table: str) -> Iterable[list[str | None]]:
     """The rows of ``table``'s COPY block in a pg_dump file: fields unescaped, NULL as None."""
     lines = iter(dump.splitlines())
@@ -415,6 +442,7 @@ def main() -> None:
                 *("written", "corpus", "labelled-dev", "labelled-test", "articlemd"),
                 "postmortems",
                 *(f"picker-{half}" for half in PICKER_HALVES),
+                *(f"pickermd-{half}" for half in HALVES),
             ]
         ),
         help="which sets, comma-separated (--show-errors on labelled-test would be tuning on it)",
@@ -424,6 +452,12 @@ def main() -> None:
         type=Path,
         default=Path(tempfile.gettempdir()) / "picker" / "raw",
         help="where the picker daily.json captures are, one YYYY-MM-DD.json per day",
+    )
+    parser.add_argument(
+        "--pickermd-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "pickermd" / "articles",
+        help="where the picker articles of pickermd_labels.jsonl are, as <path_sha>.md",
     )
     args = parser.parse_args()
     wanted = set(args.sets.split(","))
@@ -435,6 +469,7 @@ def main() -> None:
         "articlemd": articlemd_items(),
         "postmortems": postmortem_items(),
         **{f"picker-{half}": picker_items(args.picker_dir, half) for half in PICKER_HALVES},
+        **{f"pickermd-{half}": pickermd_items(args.pickermd_dir, half) for half in HALVES},
     }
     with redis_socket() as socket:
         client = redis.Redis(unix_socket_path=str(socket), decode_responses=True)

@@ -6,15 +6,22 @@ test fails when a change drops the written set below the targets.
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
 from benchmarks.quality import (
+    EVAL,
     TARGETS,
     Item,
     articlemd_items,
     corpus_items,
     evaluate,
+    half_of,
     labelled_items,
+    pickermd_items,
     postmortem_items,
     written_items,
 )
@@ -168,3 +175,27 @@ def test_the_postmortem_list_keeps_its_figures(redis_server: object) -> None:
     items = postmortem_items()
     assert len(items) == 184
     assert not below(figures_of(items, redis_server, "postmortems"), POSTMORTEM_FLOORS)
+
+
+def test_the_picker_articles_are_read_as_ingest_reads_them_by_their_label(tmp_path: Path) -> None:
+    """pickermd_labels.jsonl keeps no text: a saved article is found by its path's hash,
+    read as a Markdown file (front matter's date and title), and put in its half."""
+    rows = [json.loads(line) for line in (EVAL / "pickermd_labels.jsonl").read_text().splitlines()]
+    assert rows and all(re.fullmatch(r"[0-9a-f]{16}", row["path_sha"]) for row in rows)
+    assert all(("incident" in row) == row["is_outage"] for row in rows)
+    fields = {"path_sha", "day", "lang", "is_outage", "incident"}
+    assert {key for row in rows for key in row} <= fields
+    row = next(row for row in rows if row["is_outage"])
+    (tmp_path / f"{row['path_sha']}.md").write_text(
+        f"---\ntitle: Example Cloud outage takes down sites\ndate: {row['day']}\n---\n\n"
+        "Sites on Example Cloud failed to load for two hours.\n",
+        encoding="utf-8",
+    )
+    half = half_of(row["incident"])
+    (item,) = pickermd_items(tmp_path, half)
+    assert item.incident == row["incident"] and item.is_outage
+    assert item.article.title == "Example Cloud outage takes down sites"
+    assert item.article.published.date().isoformat() == row["day"]
+    other = "test" if half == "dev" else "dev"
+    assert pickermd_items(tmp_path, other) == []
+    assert pickermd_items(tmp_path / "absent", half) == []
