@@ -239,6 +239,10 @@ from tests.test_outage import article
         # headline: here it says nothing was taken down.
         ("运营商Telvia遭网络攻击",
          "译文仅供参考，具体内容表达以及含义原文为准。该公司称正在调查此事。"),
+        # A breach is other news when what it "takes" is data, or time.
+        ("Breach at insurer takes data of 3 million customers",
+         "Names and policy numbers were stolen."),
+        ("Breach took months to discover, report finds", "The intrusion began in March."),
     ],
 )  # fmt: skip
 def test_news_of_other_kinds_that_uses_outage_words(
@@ -394,6 +398,13 @@ def test_news_of_other_kinds_that_uses_outage_words(
          "Check-in systems went down worldwide."),
         ("Faulty security update crashes Windows machines at banks and airlines",
          "Check-in desks and trading floors went dark."),
+        # A breach whose news is what it stopped (session 30: "Canvas Breach Disrupts
+        # Schools & Colleges Nationwide", a real picker article; the breach word no
+        # longer argues against it).
+        ("Breach at school software maker disrupts classes nationwide",
+         "The company took its learning platform offline after attackers defaced its login page."),
+        ("Payroll provider breach disrupts paychecks for thousands of workers",
+         "The provider shut down its payroll platform while it investigated; pay was late."),
         # An overload a service caused itself.
         ("Edge network DDoSed itself with a dashboard retry loop",
          "A bug sent its own API a flood of requests."),
