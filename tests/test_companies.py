@@ -34,6 +34,10 @@ def catalog() -> EntityCatalog:
         ("Jaguar Land Rover extends production halt", "捷豹路虎停产延长", "Jaguar Land Rover"),
         ("Emirates Airline check-in systems down", "阿联酋航空值机系统故障", "Emirates"),
         ("JPMorgan app down for customers", "摩根大通App无法登录", "Chase"),
+        # Airlines and a games company, named alike in both languages (session 29).
+        ("Nintendo online services down", "任天堂在线服务宕机", "Nintendo Switch Online"),
+        ("JAL check-in systems fail", "日航值机系统故障", "Japan Airlines"),
+        ("ANA flights delayed by system fault", "全日空系统故障", "ANA"),
     ],
 )
 def test_chinese_and_english_names_of_a_company_are_one(

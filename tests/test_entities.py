@@ -552,19 +552,3 @@ def test_a_providers_own_brands_are_found_though_not_casualties(catalog: EntityC
     title, text = "Facebook outage", "Instagram and WhatsApp went dark; users moved to Telegram."
     assert "Instagram" not in catalog.extract(title, text).affected
     assert catalog.own_brands("meta", title, text) == ("Facebook", "Instagram", "WhatsApp")
-
-
-@pytest.mark.parametrize(
-    ("english", "chinese", "brand"),
-    [
-        ("Nintendo online services down", "任天堂在线服务宕机", "Nintendo Switch Online"),
-        ("JAL check-in systems fail", "日航值机系统故障", "Japan Airlines"),
-        ("ANA flights delayed by system fault", "全日空系统故障", "ANA"),
-    ],
-)
-def test_a_brand_named_in_either_language_is_one_casualty(
-    catalog: EntityCatalog, english: str, chinese: str, brand: str
-) -> None:
-    assert (
-        catalog.extract(english, "").affected == catalog.extract(chinese, "").affected == (brand,)
-    )
