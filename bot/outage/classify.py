@@ -160,17 +160,9 @@ class OutageClassifier:
             )
             entities = self._catalog.extract("；".join(outage_stories), sections)
         provider = self._main_provider(entities.providers, entities.regions)
-        # A headline of a kind that is never outage news (a denied claim, a government's
-        # cut, an outage looked back on years later) settles it, follow-up readings included; not a
-        # digest's, whose other stories may be outages, nor a status page's update.
-        other_news = (
-            article.status is None
-            and not digest
-            and bool(self._lexicon.never_outage.search(article.title))
-        )
         if article.status is not None:
             score += STATUS_PAGE_BONUS
-        is_outage = score >= THRESHOLD and not other_news
+        is_outage = score >= THRESHOLD
         # The outage the headline names by its date, if any: read once, used thrice.
         dated = dated_event_day(article.title, article.published)
         # A statement, update or explanation about a provider's incident with no outage
@@ -180,7 +172,7 @@ class OutageClassifier:
         # Either of the last two makes even a report with outage words aftermath ("FCA
         # opens investigation into bank over May outage"); an attack's only when the
         # headline says nothing is down ("…claims attack on hospital, systems down" is news).
-        followed = not other_news and (
+        followed = (
             (dated is None and self._follow_ups.asks_about_outage(article))
             or (
                 self._follow_ups.after_attack(article.title)
@@ -188,23 +180,21 @@ class OutageClassifier:
             )
             or self._follow_ups.redresses(article.title, opening.opening_says_outage)
         )
-        refers = (
-            not is_outage
-            and not other_news
-            and (self._follow_ups.refers(article.title) or followed)
-        )
+        refers = not is_outage and (self._follow_ups.refers(article.title) or followed)
         # A headline naming an outage by a date before it was written, with who follows
         # it up ("regulator fines ICBC over August 7 app outage", "“8·7”系统故障…被罚"), is
         # a follow-up of that outage; one that reads as outage news too only when the date
         # is a week or more back ("ministry issues guidance to KDDI over November 3 outage").
-        past_event = (not refers and not other_news) and self._follow_ups.names_past_event(
+        past_event = not refers and self._follow_ups.names_past_event(
             article, dated, PAST_EVENT_DAYS if is_outage else PAST_EVENT_DAYS_OTHER_NEWS
         )
         is_outage = is_outage or refers or past_event
-        # Where the text model is confident that English news the rules call an outage
-        # is other news, it is (bot/outage/textmodel.py); never a status page's update,
-        # nor a digest's headline (the model reads a report as one story).
-        if is_outage and article.status is None and not digest and self._vetoed(article):
+        # Settled as other news, follow-up readings included: a headline of a kind that is
+        # never outage news (a denied claim, a government's cut, an outage looked back on
+        # years later), or English news the text model is confident is other news
+        # (bot/outage/textmodel.py). Never a status page's update, nor a digest's headline,
+        # whose other stories may be outages (and the model reads a report as one story).
+        if is_outage and article.status is None and not digest and self._other_news(article):
             is_outage = refers = followed = past_event = False
         status = self._status(article) if is_outage else None
         lasted_days_in_title = is_outage and bool(self._lexicon.lasted_days.search(article.title))
@@ -278,8 +268,10 @@ class OutageClassifier:
             repeat=repeat,
         )
 
-    def _vetoed(self, article: Article) -> bool:
-        return self._text_model is not None and self._text_model.vetoes(article)
+    def _other_news(self, article: Article) -> bool:
+        return bool(self._lexicon.never_outage.search(article.title)) or (
+            self._text_model is not None and self._text_model.vetoes(article)
+        )
 
     def _slow_recovery(self, title: str, lead: str) -> bool:
         """The headline or the opening sentence names an intrusion as what it recovered
