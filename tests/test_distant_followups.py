@@ -126,6 +126,8 @@ def test_an_incident_its_follow_ups_leave_is_as_recent_as_the_reports_it_keeps(
     left = tracker.book.get(first.id)
     assert left is not None and [a.article_id for a in left.articles] == [news.id]
     assert left.updated_at == news.published
+    # The index incidents are kept and listed by says so too.
+    assert store.redis.zscore(store.keys.incidents(), first.id) == news.published.timestamp()
 
 
 @pytest.mark.parametrize("late_first", [False, True])

@@ -124,7 +124,8 @@ class IncidentBook:
         write = self._store.redis.pipeline(transaction=True)
         self._store_indexed(write, into, {report.subject for report in moved if report.subject})
         if left.articles:
-            write.set(keys.incident(left.id), _record_of(left), ex=ttl)
+            # Re-scored too: it was last updated by the newest report it keeps (``detach``).
+            self._store_indexed(write, left, ())
         else:  # its subject index entries go when a read finds it gone
             self._remove(write, left.id)
         for report in moved:
