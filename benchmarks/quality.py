@@ -21,8 +21,8 @@ Sets (tests/data/eval/, see its README):
                        in session 23, "test4" days (3) in session 26 after one
                        measure; "test2", "test3" and "test5" days are held out
 
-* pickermd dev / test  pickermd_labels.jsonl: labels a helper gave (not the tuner;
-                       session 30) to whole real articles, mostly Chinese, of
+* pickermd dev / test  pickermd_labels.jsonl: labels helpers gave (not the tuner;
+                       sessions 30-31) to whole real articles, mostly Chinese, of
                        chainreactors/picker's archive/YYYY/MM/DD/daily/*.md on days
                        away from the labelled set's; read from --pickermd-dir
                        (skipped when absent); split by incident as labelled/ is:
