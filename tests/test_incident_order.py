@@ -3,6 +3,7 @@ report's own words give it."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -261,3 +262,40 @@ def test_a_new_outage_a_week_after_the_last_is_another_incident(
     )
     assert filed(tracker, classifier, this_week).id != first.id
     assert filed(tracker, classifier, again).id != first.id
+
+
+def _outages_nine_days_apart() -> list[Article]:
+    """A company's outage, another of it nine days on, and an apology two days after the
+    second: late, it reaches two weeks back, over both."""
+    return [
+        article("1", "Callwave VoIP calls fail after DDoS attack",
+                "Customers of Callwave could not make or receive calls.", DAY),
+        article("2", "Callwave VoIP service down, calls failing across Canada",
+                "Callwave said its network was under a DDoS attack.", DAY + timedelta(days=9)),
+        article("3", "Callwave CEO apologises for outage",
+                "The company said it would credit customers for the disruption.",
+                DAY + timedelta(days=11)),
+    ]  # fmt: skip
+
+
+# Not the orders that read the apology after the first outage and before the second: it
+# joins the first as evidence then, and is not moved (the limit bot.incidents.distant
+# names).
+@pytest.mark.parametrize(
+    "order",
+    [order for order in itertools.permutations(range(3)) if order not in {(0, 2, 1), (2, 0, 1)}],
+)
+def test_first_news_days_before_an_incidents_first_news_is_another_incident_in_any_order(
+    store: Store, classifier: OutageClassifier, order: tuple[int, int, int]
+) -> None:
+    # Session 31: read in reverse, the apology's reach let the first outage join the
+    # second (real news of two VoIP providers' DDoS outages, September 2021).
+    tracker = IncidentTracker(store)
+    reports = _outages_nine_days_apart()
+    incident = {}
+    for i in order:
+        filed(tracker, classifier, reports[i])
+    for i, report in enumerate(reports):
+        incident[i] = store.redis.get(store.keys.filed(report.id))
+    assert incident[1] == incident[2]
+    assert incident[0] != incident[1]

@@ -110,10 +110,17 @@ def closeness(
     too: one outlet states the day ("on Monday"), another only publishes the same day.
     None when none is close enough."""
     mine = [event, *([published] if published is not None else [])]
+    # First news days before an incident's own first news is another event, however
+    # near a late report of it (a post-mortem reaches back two weeks): else it would join
+    # when read after the late report and not when read before it.
+    news = [when for r in incident.evidence if not r.late and (when := report_time(r)) is not None]
+    before_news = (
+        not late and bool(news) and min(news) - max(map(_day_end, mine)) > FIRST_NEWS_WINDOW
+    )
     gaps = [
         abs(moment - theirs)
         for report in incident.evidence
-        if (when := report_time(report)) is not None
+        if not (before_news and report.late) and (when := report_time(report)) is not None
         for theirs in {when, report.published}
         for moment in mine
         if close_enough(moment, late, theirs, report.late)
