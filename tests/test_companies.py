@@ -89,3 +89,71 @@ def test_the_social_network_x_is_named_only_where_outage_news_names_it(
     catalog: EntityCatalog, title: str, providers: tuple[str, ...]
 ) -> None:
     assert catalog.extract(title, "").providers == providers
+
+
+# A paragraph of filler that pushes what follows out of the lead (SALIENT_LEAD_CHARS).
+_FILLER = (
+    "Teachers said lessons planned for the week had to be moved, and parents were told to "
+    "expect messages from their schools about deadlines and exams once the platform was back. "
+    "Several districts said they were working through the backlog of assignments by hand. "
+)
+
+
+def test_a_provider_named_only_below_the_lead_is_background_not_the_subject(
+    classifier: OutageClassifier,
+) -> None:
+    # Session 31 (pickermd-dev, Canvas): the gang's earlier victims, named further down,
+    # made three reports of one outage three providers' (okta, salesforce, x).
+    background = article(
+        "1",
+        "Coursedeck outage disrupts schools nationwide",
+        "The learning platform Coursedeck went offline on Thursday after attackers defaced "
+        f"its login page. {_FILLER}The same group was earlier blamed for attacks on Okta.",
+        DAY,
+    )
+    assert classifier.classify(background).provider is None
+    # With no provider, a brand named only further down is no casualty to file it by
+    # either; one the lead names comes first.
+    earlier = article(
+        "5", "Coursedeck outage disrupts schools nationwide",
+        f"Coursedeck went offline on Thursday. {_FILLER}The gang earlier hit Ticketmaster.", DAY,
+    )  # fmt: skip
+    assert classifier.classify(earlier).affected == ()
+    lead_brand = article(
+        "6", "Coursedeck outage disrupts schools nationwide",
+        f"Coursedeck and its Spotify playlists went offline. {_FILLER}Ticketmaster too.", DAY,
+    )  # fmt: skip
+    assert classifier.classify(lead_brand).affected[:1] == ("Spotify",)
+    # Named in the lead, it is the subject still; so in a status page's update.
+    lead = article("2", "Coursedeck outage", "Coursedeck runs on AWS, which had a bad day.", DAY)
+    assert classifier.classify(lead).provider == "aws"
+    # A region the headline names says whose it is.
+    region = article("4", "us-east-1 outage knocks sites offline", f"{_FILLER}AWS said so.", DAY)
+    assert classifier.classify(region).provider == "aws"
+    update = article(
+        "3", "Degraded performance", f"Investigating. {_FILLER}Okta sign-in affected.", DAY,
+        status="investigating", thread="https://status.okta.example/incidents/1",
+    )  # fmt: skip
+    assert classifier.classify(update).provider == "okta"
+
+
+def test_reports_that_name_different_providers_in_passing_join_by_their_subject(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    first = filed(
+        tracker,
+        classifier,
+        article("1", "Coursedeck outage disrupts schools nationwide",
+                "The learning platform Coursedeck went offline after attackers defaced its "
+                f"login page. {_FILLER}The same group earlier attacked Okta.", DAY),
+    )  # fmt: skip
+    second = filed(
+        tracker,
+        classifier,
+        article("2", "Coursedeck back online after cyberattack took it down",
+                "Schools can use Coursedeck again, its maker said on Friday evening. "
+                f"{_FILLER}Salesforce customers were targeted by the same group last year.",
+                DAY + timedelta(hours=20)),
+    )  # fmt: skip
+    assert second.id == first.id

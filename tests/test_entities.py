@@ -399,7 +399,13 @@ def write_catalogue(
 def test_a_small_catalogue_loads_from_a_directory(tmp_path: Path) -> None:
     catalog = EntityCatalog.load(write_catalogue(tmp_path))
     entities = catalog.extract("亚马逊云故障", "美国东部1区; Netflix down")
-    assert entities == Entities(("aws",), ("aws:us-east-1",), ("Netflix",))
+    assert entities == Entities(
+        ("aws",),
+        ("aws:us-east-1",),
+        ("Netflix",),
+        providers_in_lead=frozenset({"aws"}),
+        affected_in_lead=frozenset({"Netflix"}),
+    )
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from datetime import datetime
 
 from bot.incidents.names import han_names, without_dateline, without_outlet
 from bot.languages import in_simplified
-from bot.outage.entities import EntityCatalog
+from bot.outage.entities import Entities, EntityCatalog
 from bot.outage.eventday import dated_event_day, named_month, stated_day, written_day
 from bot.outage.followups import FollowUps
 from bot.outage.lexicon import Lexicon
@@ -160,6 +160,10 @@ class OutageClassifier:
             )
             entities = self._catalog.extract("；".join(outage_stories), sections)
         provider = self._main_provider(entities.providers, entities.regions)
+        # A status page's update is its provider's own word, and a digest's entities are
+        # read from its stories' sections already: for news, attribution by salience.
+        if article.status is None and not article.thread and not digest:
+            provider, entities = self._salient(provider, entities)
         if article.status is not None:
             score += STATUS_PAGE_BONUS
         is_outage = score >= THRESHOLD
@@ -404,6 +408,22 @@ class OutageClassifier:
         owners = {region.split(":", 1)[0] for region in named.regions}
         family = {provider, *self._catalog.family(provider)}
         return bool(family & {*named.providers, *owners})
+
+    def _salient(self, provider: str | None, entities: Entities) -> tuple[str | None, Entities]:
+        """What a news report is about is what its headline and lead name. A provider
+        named only further down is background, not who is down ("Canvas Breach Disrupts
+        Schools": the gang's earlier victims further down). With no provider, so are the
+        casualties named only further down: the subject is one the headline or lead
+        names ("Ingram Micro's website goes down", not the Reddit thread it quotes), and
+        with none there the report is filed by the names its headline gives."""
+        if provider is not None and not (
+            {provider, *self._catalog.family(provider)} & entities.providers_in_lead
+        ):
+            provider = None
+        # (Casualties are in order of first mention: one in the lead comes first.)
+        if provider is None and not entities.affected_in_lead:
+            entities = replace(entities, affected=())
+        return provider, entities
 
     def _main_provider(self, providers: tuple[str, ...], regions: tuple[str, ...]) -> str | None:
         """The most salient provider; the owner of the main region when there is no

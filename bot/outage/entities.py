@@ -79,6 +79,11 @@ class Entities:
     providers: tuple[str, ...]  # provider ids
     regions: tuple[str, ...]  # region keys such as "aws:us-east-1"
     affected: tuple[str, ...]  # brand display names, in order of first mention
+    # What the headline or its lead names (providers also by a region of theirs): what
+    # the article is about. One named only further down is background ("weeks after the
+    # Cloudflare outage", a gang's earlier victim).
+    providers_in_lead: frozenset[str] = frozenset()
+    affected_in_lead: frozenset[str] = frozenset()
 
 
 # --- The catalogue -----------------------------------------------------------------
@@ -220,16 +225,34 @@ class EntityCatalog:
         lead_end = len(title) + 1 + SALIENT_LEAD_CHARS
         named = [h for h in hits if h.alias.catalogue == "provider"]
         providers = _by_salience(named, lead_end, _failed_in_title(title, named))
-        regions = self._regions(
-            [h for h in hits if h.alias.catalogue == "region"], providers, lead_end
+        region_hits = self._region_hits(
+            [h for h in hits if h.alias.catalogue == "region"], providers
         )
+        regions = _by_salience(region_hits, lead_end)
+        providers_in_lead = {
+            h.alias.target
+            if h.alias.catalogue == "provider"
+            else self.regions[h.alias.target].provider
+            for h in (*named, *region_hits)
+            if h.in_title or h.start < lead_end
+        }
         # A brand of the article's own subject is the outage, not a casualty of it.
         own = self.services_of(providers[0]) if providers else frozenset()
         affected: dict[str, None] = {}
+        affected_in_lead: set[str] = set()
         for hit in hits:
             if hit.alias.catalogue == "service" and hit.alias.target not in own:
-                affected.setdefault(self.services[hit.alias.target].name)
-        return Entities(providers=providers, regions=regions, affected=tuple(affected))
+                name = self.services[hit.alias.target].name
+                affected.setdefault(name)
+                if hit.in_title or hit.start < lead_end:
+                    affected_in_lead.add(name)
+        return Entities(
+            providers=providers,
+            regions=regions,
+            affected=tuple(affected),
+            providers_in_lead=frozenset(providers_in_lead),
+            affected_in_lead=frozenset(affected_in_lead),
+        )
 
     def own_brands(self, provider_id: str, title: str, text: str) -> tuple[str, ...]:
         """Display names of ``provider_id``'s own brands the text names (Instagram and
@@ -277,16 +300,15 @@ class EntityCatalog:
                 merged.append(span)
         return merged
 
-    def _regions(
-        self, hits: list[_Hit], providers: tuple[str, ...], lead_end: int
-    ) -> tuple[str, ...]:
+    def _region_hits(self, hits: list[_Hit], providers: tuple[str, ...]) -> list[_Hit]:
+        """The region each region match means, if any."""
         rank = {pid: i for i, pid in enumerate(providers)}
         by_start: dict[int, list[_Hit]] = {}
         for hit in hits:
             by_start.setdefault(hit.start, []).append(hit)
         # The hits of one match are the regions its name may mean: keep one at most.
         chosen = (self._choose_region(group, rank) for group in by_start.values())
-        return _by_salience((hit for hit in chosen if hit is not None), lead_end)
+        return [hit for hit in chosen if hit is not None]
 
     def _choose_region(self, group: list[_Hit], rank: Mapping[str, int]) -> _Hit | None:
         def owner(hit: _Hit) -> str:
