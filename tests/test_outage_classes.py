@@ -243,6 +243,25 @@ from tests.test_outage import article
         ("Breach at insurer takes data of 3 million customers",
          "Names and policy numbers were stolen."),
         ("Breach took months to discover, report finds", "The intrusion began in March."),
+        # Guides for beginners, handbooks and alerting tools are SRE practice, not an
+        # outage (session 31, "一条命令部署！Uptime Kuma 新手也能玩转服务器宕机预警",
+        # pickermd-dev).
+        ("新手也能看懂：服务器宕机了怎么办", "本文介绍运维人员遇到服务器故障时的排查步骤。"),
+        ("开源工具实现网站宕机告警，五分钟搭好", "服务中断时可自动通知运维人员。"),
+        ("运维故障排查指南：从网络到数据库", "整理了常见的系统故障与处理办法。"),
+        # A flaw that could take a service down is still an advisory, and one that was
+        # exploited with nothing said to be down is security news.
+        ("某软件曝高危漏洞，可导致服务中断", "厂商已发布补丁。"),
+        ("黑客利用路由器漏洞发起攻击", "安全公司建议用户尽快升级固件。"),
+        # Figures over many outages are a study's (session 31, "Cloudflare 报告称半数网络中断
+        # 事故是政府干预导致的", pickermd-dev).
+        ("Half of internet disruptions last year were ordered by governments, report says",
+         "The yearly review counted shutdowns in 30 countries."),
+        ("报告：超过半数宕机事故由配置变更引起", "该机构统计了过去一年的数百起故障。"),
+        # A power grid that collapsed, in more words (session 31, "古巴国家电网发生全面崩溃").
+        ("某国国家电网发生全面崩溃", "全国大面积停电，数百万人受影响。"),
+        # Servers switched off later, announced: "in" a time.
+        ("Publisher to take game servers offline in March", "Online play ends with them."),
     ],
 )  # fmt: skip
 def test_news_of_other_kinds_that_uses_outage_words(
@@ -405,6 +424,17 @@ def test_news_of_other_kinds_that_uses_outage_words(
          "The company took its learning platform offline after attackers defaced its login page."),
         ("Payroll provider breach disrupts paychecks for thousands of workers",
          "The provider shut down its payroll platform while it investigated; pay was late."),
+        # A flaw exploited to take a service down is the outage (session 31, "莱特币零日漏洞
+        # 遭利用发起拒绝服务攻击，导致主要矿池瘫痪", pickermd-dev).
+        ("某交易所漏洞遭利用，导致交易系统瘫痪数小时",
+         "攻击者利用漏洞发起拒绝服务攻击，交易一度中断。"),
+        ("支付网关漏洞被黑客利用，造成支付服务中断", "大量商户无法收款，官方已修复。"),
+        # Systems taken offline "in" a place, after an attack (session 31, "University of
+        # Texas forced to take systems offline in San Antonio after cyberattack").
+        ("Hospital forced to take systems offline in Leeds after cyberattack",
+         "Appointments were cancelled and staff went back to paper records."),
+        ("City forced to take systems offline in response to ransomware",
+         "Online payments and permit services were unavailable."),
         # An overload a service caused itself.
         ("Edge network DDoSed itself with a dashboard retry loop",
          "A bug sent its own API a flood of requests."),
