@@ -260,6 +260,16 @@ from tests.test_outage import article
         ("报告：超过半数宕机事故由配置变更引起", "该机构统计了过去一年的数百起故障。"),
         # A power grid that collapsed, in more words (session 31, "古巴国家电网发生全面崩溃").
         ("某国国家电网发生全面崩溃", "全国大面积停电，数百万人受影响。"),
+        # A blackout whose only brand is named far down is still a blackout (session 31,
+        # "古巴国家电网发生全面崩溃", a messaging app named in its last paragraphs).
+        ("全国大停电，电网全面瘫痪",
+         "电网于周一发生全面崩溃，全国约1000万人陷入断电状态。"
+         + "官员称正在调查原因，并已启动恢复供电的程序。" * 14
+         + "去年当局曾屏蔽Telegram。"),
+        ("Nationwide blackout as power grid collapses",
+         "The national grid collapsed on Monday, leaving ten million people without power. "
+         + "Officials said they were still looking into the cause of the failure. " * 6
+         + "Last year the government blocked Telegram."),
         # Servers switched off later, announced: "in" a time.
         ("Publisher to take game servers offline in March", "Online play ends with them."),
     ],

@@ -144,7 +144,12 @@ class OutageClassifier:
             without_channels(article.title), without_channels(without_dateline(article.text))
         )
         opening = self._read_lead(lead)
-        stories = self._stories(article.title, opening, self._catalog.is_evidence(entities))
+        stories = self._stories(
+            article.title,
+            opening,
+            self._catalog.is_evidence(entities),
+            lead_names_entity=self._catalog.is_evidence(entities.in_lead()),
+        )
         score = max(score for _, score in stories)
         # A headline of several stories (a digest: "NYSE glitch; Apple event; Twitter
         # policy | Daily") is about its outage stories: who is down comes from them, and
@@ -290,14 +295,28 @@ class OutageClassifier:
         thousands)."""
         return self._stories(title, self._read_lead(lead), names_entity)
 
-    def _stories(self, title: str, opening: _Lead, names_entity: bool) -> list[tuple[str, float]]:
+    def _stories(
+        self,
+        title: str,
+        opening: _Lead,
+        names_entity: bool,
+        *,
+        lead_names_entity: bool | None = None,
+    ) -> list[tuple[str, float]]:
+        """``names_entity``: the article names a provider or a brand that is a sign of
+        outage news; ``lead_names_entity``: its headline or lead does (by default, the
+        same)."""
+        in_lead = names_entity if lead_names_entity is None else lead_names_entity
         segments = [part for part in TITLE_PARTS.split(title) if part.strip()] or [title]
         # A digest's opening goes through its stories in turn: the patch and the breach
         # in it are the other stories', not evidence against the outage one.
         if self._is_digest(title):
             opening = replace(opening, negative_hits=0)
         return [
-            (segment, self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity))
+            (
+                segment,
+                self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity, in_lead),
+            )
             for segment in segments
         ]
 
@@ -323,7 +342,7 @@ class OutageClassifier:
             opening_says_hit=bool(lex.hit.search(opening) or lex.cause.search(opening)),
         )
 
-    def _score(self, title: str, lead: _Lead, names_entity: bool) -> float:
+    def _score(self, title: str, lead: _Lead, names_entity: bool, lead_names_entity: bool) -> float:
         lex = self._lexicon
         # What the headline says did not happen is no outage word ("causes no disruption");
         # it argues against only when the headline reports nothing else that failed
@@ -347,7 +366,8 @@ class OutageClassifier:
         if lex.power.search(title) or (with_lead and lead.power_hits > 0):
             # What the headline says was unaffected is no IT context ("…停电 数据中心称未受影响").
             in_context = lex.it_context.search(said)
-            if names_entity or in_context or (with_lead and lead.it_context):
+            # A brand named far down ("…reported on Telegram") makes no blackout an IT one.
+            if lead_names_entity or in_context or (with_lead and lead.it_context):
                 title_out += len(lex.power_outage.findall(title))
                 text_out = min(text_out + lead.power_outage_hits, MAX_TEXT_HITS)
             else:

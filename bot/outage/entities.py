@@ -85,6 +85,16 @@ class Entities:
     providers_in_lead: frozenset[str] = frozenset()
     affected_in_lead: frozenset[str] = frozenset()
 
+    def in_lead(self) -> Entities:
+        """The providers and brands the headline or lead names (regions as they are)."""
+        return Entities(
+            providers=tuple(p for p in self.providers if p in self.providers_in_lead),
+            regions=self.regions,
+            affected=tuple(a for a in self.affected if a in self.affected_in_lead),
+            providers_in_lead=self.providers_in_lead,
+            affected_in_lead=self.affected_in_lead,
+        )
+
 
 # --- The catalogue -----------------------------------------------------------------
 
