@@ -102,16 +102,17 @@ def test_the_corpus_labels_keep_their_figures(redis_server: object) -> None:
     assert not below(figures_of(corpus_items(), redis_server, "corpus"), CORPUS_FLOORS)
 
 
-# Measured on the test half of ../shared/corpus/labelled/ (never tuned on). The issue's
-# targets (TARGETS) are not reached there yet; these floors keep what was reached
+# Measured on the test half of ../shared/corpus/labelled/ (never tuned on). Of the
+# issue's targets (TARGETS) recall and clustering are reached there (clustering in session
+# 31: 27 of 33 pairs, F1 0.900), precision not yet; these floors keep what was reached
 # from sliding back. Raise them as the figures rise.
 TEST_HALF_FLOORS = {
-    "classify.en.precision": 0.89,
-    "classify.en.recall": 0.92,
+    "classify.en.precision": 0.92,
+    "classify.en.recall": TARGETS["recall"],
     "classify.zh.precision": 0.92,
-    "classify.zh.recall": 0.94,
-    "cluster.pairs.f1": 0.80,
-    "cluster.cross-language pairs.f1": 0.76,
+    "classify.zh.recall": TARGETS["recall"],
+    "cluster.pairs.f1": TARGETS["f1"],
+    "cluster.cross-language pairs.f1": 0.93,
 }
 # The dev half is what the rules are tuned on: its figures say what the rules can do
 # on articles like those, not what they do on new ones (that is the test half).
