@@ -10,7 +10,7 @@ import pytest
 
 from bot.incidents.tracker import IncidentTracker
 from bot.outage.classify import OutageClassifier
-from bot.outage.entities import EntityCatalog
+from bot.outage.entities import SALIENT_LEAD_CHARS, EntityCatalog
 from bot.outage.lexicon import Lexicon
 from bot.store import Store
 from tests.test_incident_rules import DAY, filed
@@ -91,12 +91,17 @@ def test_the_social_network_x_is_named_only_where_outage_news_names_it(
     assert catalog.extract(title, "").providers == providers
 
 
-# A paragraph of filler that pushes what follows out of the lead (SALIENT_LEAD_CHARS).
+# Filler that pushes what follows out of the lead (SALIENT_LEAD_CHARS) on its own.
 _FILLER = (
     "Teachers said lessons planned for the week had to be moved, and parents were told to "
     "expect messages from their schools about deadlines and exams once the platform was back. "
     "Several districts said they were working through the backlog of assignments by hand. "
+    "Universities postponed some of their end-of-term tests to the following week. "
 )
+
+
+def test_the_filler_is_longer_than_the_lead() -> None:
+    assert len(_FILLER) > SALIENT_LEAD_CHARS
 
 
 def test_a_provider_named_only_below_the_lead_is_background_not_the_subject(
@@ -127,8 +132,11 @@ def test_a_provider_named_only_below_the_lead_is_background_not_the_subject(
     # Named in the lead, it is the subject still; so in a status page's update.
     lead = article("2", "Coursedeck outage", "Coursedeck runs on AWS, which had a bad day.", DAY)
     assert classifier.classify(lead).provider == "aws"
-    # A region the headline names says whose it is.
-    region = article("4", "us-east-1 outage knocks sites offline", f"{_FILLER}AWS said so.", DAY)
+    # A region the headline names says whose it is, whoever else the text names further down.
+    region = article(
+        "4", "us-east-1 outage knocks sites offline",
+        f"{_FILLER}Cloudflare said its own service was fine.", DAY,
+    )  # fmt: skip
     assert classifier.classify(region).provider == "aws"
     update = article(
         "3", "Degraded performance", f"Investigating. {_FILLER}Okta sign-in affected.", DAY,
@@ -157,3 +165,22 @@ def test_reports_that_name_different_providers_in_passing_join_by_their_subject(
                 DAY + timedelta(hours=20)),
     )  # fmt: skip
     assert second.id == first.id
+
+
+def test_providers_named_in_the_background_are_no_other_providers_to_file_it_by(
+    store: Store, classifier: OutageClassifier
+) -> None:
+    tracker = IncidentTracker(store)
+    salesforce = filed(
+        tracker,
+        classifier,
+        article("1", "Salesforce outage hits customers worldwide", "Logins fail.", DAY),
+    )
+    coursedeck = filed(
+        tracker,
+        classifier,
+        article("2", "Coursedeck outage disrupts schools nationwide",
+                f"Coursedeck went offline. {_FILLER}The same group earlier attacked Okta and "
+                "Salesforce.", DAY + timedelta(hours=3)),
+    )  # fmt: skip
+    assert coursedeck.id != salesforce.id

@@ -247,7 +247,7 @@ from tests.test_outage import article
         # outage (session 31, "一条命令部署！Uptime Kuma 新手也能玩转服务器宕机预警",
         # pickermd-dev).
         ("新手也能看懂：服务器宕机了怎么办", "本文介绍运维人员遇到服务器故障时的排查步骤。"),
-        ("开源工具实现网站宕机告警，五分钟搭好", "服务中断时可自动通知运维人员。"),
+        ("开源工具实现网站宕机预警，五分钟搭好", "服务中断时可自动通知运维人员。"),
         ("运维故障排查指南：从网络到数据库", "整理了常见的系统故障与处理办法。"),
         # A flaw that could take a service down is still an advisory, and one that was
         # exploited with nothing said to be down is security news.
@@ -445,6 +445,16 @@ def test_news_of_other_kinds_that_uses_outage_words(
          "Appointments were cancelled and staff went back to paper records."),
         ("City forced to take systems offline in response to ransomware",
          "Online payments and permit services were unavailable."),
+        # ... and what those classes' words must not take: a game's beginners' area, a
+        # provider's outage notice, a grid company's own online service, a place counted,
+        # how many outages were fixed.
+        ("新手村服务器崩溃，玩家无法登录", "大量玩家反映无法进入游戏。"),
+        ("某云故障告警：杭州地域多款产品异常", "官方称正在紧急处理。"),
+        ("南方电网缴费系统故障，用户无法缴费", "网上营业厅和App均无法使用。"),
+        ("Hospital chain forced to take systems offline in 3 states after cyberattack",
+         "Appointments were cancelled across its hospitals."),
+        ("Carrier says 95% of outages resolved after nationwide network failure",
+         "Some customers still had no service on Friday."),
         # An overload a service caused itself.
         ("Edge network DDoSed itself with a dashboard retry loop",
          "A bug sent its own API a flood of requests."),

@@ -288,12 +288,18 @@ class OutageClassifier:
         opening = _DENIED_CAUSE.sub(" ", opening_sentence(lead, self._lexicon.translated))
         return bool(self._lexicon.slow_recovery.search(f"{title}\n{opening}"))
 
-    def stories(self, title: str, lead: str, names_entity: bool) -> list[tuple[str, float]]:
+    def stories(
+        self, title: str, lead: str, names_entity: bool, lead_names_entity: bool | None = None
+    ) -> list[tuple[str, float]]:
         """The stories of a headline, each with the evidence that it is outage news; a
         title of several (a digest: "A outage; B breach") is scored by its best story.
         The lead is read once, however many stories the title holds (a hostile one holds
-        thousands)."""
-        return self._stories(title, self._read_lead(lead), names_entity)
+        thousands). ``classify`` passes whether the article names a provider or a brand
+        that is a sign of outage news, and whether its headline or lead does (left out,
+        the same)."""
+        return self._stories(
+            title, self._read_lead(lead), names_entity, lead_names_entity=lead_names_entity
+        )
 
     def _stories(
         self,
@@ -425,7 +431,7 @@ class OutageClassifier:
         named = self._catalog.extract(without_channels(title), "")
         if provider is None:
             return bool(affected) and affected[0] in named.affected
-        owners = {region.split(":", 1)[0] for region in named.regions}
+        owners = {_owner(region) for region in named.regions}
         family = {provider, *self._catalog.family(provider)}
         return bool(family & {*named.providers, *owners})
 
@@ -436,10 +442,16 @@ class OutageClassifier:
         casualties named only further down: the subject is one the headline or lead
         names ("Ingram Micro's website goes down", not the Reddit thread it quotes), and
         with none there the report is filed by the names its headline gives."""
-        if provider is not None and not (
+        if provider is not None and (
             {provider, *self._catalog.family(provider)} & entities.providers_in_lead
         ):
-            provider = None
+            return provider, entities
+        # Background providers are no other providers to file it by either; a region the
+        # headline or lead names still says whose it is ("us-east-1 outage …").
+        lead_providers = tuple(p for p in entities.providers if p in entities.providers_in_lead)
+        regions = tuple(r for r in entities.regions if _owner(r) in entities.providers_in_lead)
+        provider = self._main_provider(lead_providers, regions)
+        entities = replace(entities, providers=lead_providers)
         # (Casualties are in order of first mention: one in the lead comes first.)
         if provider is None and not entities.affected_in_lead:
             entities = replace(entities, affected=())
@@ -449,7 +461,7 @@ class OutageClassifier:
         """The most salient provider; the owner of the main region when there is no
         provider ("us-east-1" is AWS's) or the provider is that region's company
         (Google, for a us-central1 outage: Google Cloud)."""
-        owner = regions[0].split(":", 1)[0] if regions else None
+        owner = _owner(regions[0]) if regions else None
         if not providers:
             return owner
         if owner and self._catalog.cloud_of(providers[0]) == owner:
@@ -464,6 +476,11 @@ class OutageClassifier:
                 if pattern.search(text):
                     return name
         return "ongoing"
+
+
+def _owner(region: str) -> str:
+    """The provider of a region key ("aws" of "aws:us-east-1")."""
+    return region.split(":", 1)[0]
 
 
 def _same_month(a: datetime, b: datetime) -> bool:
