@@ -113,9 +113,9 @@ def closeness(
     # First news days before an incident's own first news is another event, however
     # near a late report of it (a post-mortem reaches back two weeks): else it would join
     # when read after the late report and not when read before it.
-    news = [when for r in incident.evidence if not r.late and (when := report_time(r)) is not None]
+    first_news = () if late else _first_news_times(incident)
     before_news = (
-        not late and bool(news) and min(news) - max(map(_day_end, mine)) > FIRST_NEWS_WINDOW
+        bool(first_news) and min(first_news) - max(map(_day_end, mine)) > FIRST_NEWS_WINDOW
     )
     gaps = [
         abs(moment - theirs)
@@ -128,14 +128,23 @@ def closeness(
     return min(gaps) if gaps else None
 
 
+def _first_news_times(incident: Incident) -> tuple[datetime, ...]:
+    """The event times of ``incident``'s dated first-news reports (not late ones)."""
+    return tuple(
+        when
+        for report in incident.evidence
+        if not report.late
+        if (when := report_time(report)) is not None
+    )
+
+
 def first_news_gap(incident: Incident, event: datetime) -> timedelta | None:
     """How far ``event`` is from the closest first-news report of ``incident`` (not a
     late one), counting a bare date as its whole day; None when it has none dated."""
     gaps = [
         # After a bare date (midnight UTC), count from its day's end.
         event - _day_end(when) if event > when else when - event
-        for report in incident.evidence
-        if not report.late and (when := report_time(report)) is not None
+        for when in _first_news_times(incident)
     ]
     return max(timedelta(0), min(gaps)) if gaps else None
 
@@ -362,7 +371,7 @@ def with_bridged(
     apologises for Tasklane outage")."""
     if not late:
         return mergeable([first, *(i for i in others if has_recent_news(i, event))])
-    news = [when for r in first.evidence if not r.late and (when := report_time(r)) is not None]
+    news = _first_news_times(first)
     return mergeable(
         [first, *(i for i in others if any(has_recent_news(i, when) for when in news))]
     )

@@ -297,9 +297,8 @@ class OutageClassifier:
         thousands). ``classify`` passes whether the article names a provider or a brand
         that is a sign of outage news, and whether its headline or lead does (left out,
         the same)."""
-        return self._stories(
-            title, self._read_lead(lead), names_entity, lead_names_entity=lead_names_entity
-        )
+        in_lead = names_entity if lead_names_entity is None else lead_names_entity
+        return self._stories(title, self._read_lead(lead), names_entity, lead_names_entity=in_lead)
 
     def _stories(
         self,
@@ -307,12 +306,10 @@ class OutageClassifier:
         opening: _Lead,
         names_entity: bool,
         *,
-        lead_names_entity: bool | None = None,
+        lead_names_entity: bool,
     ) -> list[tuple[str, float]]:
         """``names_entity``: the article names a provider or a brand that is a sign of
-        outage news; ``lead_names_entity``: its headline or lead does (by default, the
-        same)."""
-        in_lead = names_entity if lead_names_entity is None else lead_names_entity
+        outage news; ``lead_names_entity``: its headline or lead does."""
         segments = [part for part in TITLE_PARTS.split(title) if part.strip()] or [title]
         # A digest's opening goes through its stories in turn: the patch and the breach
         # in it are the other stories', not evidence against the outage one.
@@ -321,7 +318,9 @@ class OutageClassifier:
         return [
             (
                 segment,
-                self._score(_BACKGROUND_CLAUSE.sub("", segment), opening, names_entity, in_lead),
+                self._score(
+                    _BACKGROUND_CLAUSE.sub("", segment), opening, names_entity, lead_names_entity
+                ),
             )
             for segment in segments
         ]
