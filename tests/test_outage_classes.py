@@ -272,6 +272,19 @@ from tests.test_outage import article
          + "Last year the government blocked Telegram."),
         # Servers switched off later, announced: "in" a time.
         ("Publisher to take game servers offline in March", "Online play ends with them."),
+        # A list to save for later is a guide (session 32, "运维请收藏：…公网DNS 卡顿劫持
+        # 一键换", and a handbook "收藏！…故障排查手册", pickermd-dev).
+        ("建议收藏：服务器宕机的十个常见原因",
+         "遇到故障时可以先从这些地方排查，网站无法访问时尤其有用。"),
+        ("运维请收藏：五款好用的监控工具，网络卡顿一眼看出",
+         "运维人员常遇到网络故障、服务器卡顿等问题。"),
+        # A collapse of what is no system (session 32, "叙利亚霍尔难民营崩溃", pickermd-dev).
+        ("某国难民营崩溃，数万人下落不明", "营地的安全防线崩溃后，大批人员逃离，当局正在搜寻。"),
+        ("某币价全面崩盘，交易所用户恐慌", "币价一夜之间跌去八成，投资者信心崩溃。"),
+        # A fault of a device's firmware, or of a car's or a home's device, is a product
+        # fault (the labelled set's device-fault class, in words its rules did not hold).
+        ("某品牌智能门锁固件故障 用户被锁在门外", "厂商称将推送修复，用户可先用机械钥匙开门。"),
+        ("某车企车机系统频繁故障 车主集体投诉", "多名车主反映中控屏幕经常失灵。"),
     ],
 )  # fmt: skip
 def test_news_of_other_kinds_that_uses_outage_words(
@@ -455,6 +468,9 @@ def test_news_of_other_kinds_that_uses_outage_words(
          "Appointments were cancelled across its hospitals."),
         ("Carrier says 95% of outages resolved after nationwide network failure",
          "Some customers still had no service on Friday."),
+        # ... nor a network device's firmware, nor a market's app (session 32).
+        ("某数据中心交换机固件故障导致云服务中断", "多个可用区的云主机无法访问。"),
+        ("某应用市场崩了，用户无法下载应用", "大量用户反映应用市场无法打开。"),
         # An overload a service caused itself.
         ("Edge network DDoSed itself with a dashboard retry loop",
          "A bug sent its own API a flood of requests."),
