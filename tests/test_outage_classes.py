@@ -285,6 +285,17 @@ from tests.test_outage import article
         # fault (the labelled set's device-fault class, in words its rules did not hold).
         ("某品牌智能门锁固件故障 用户被锁在门外", "厂商称将推送修复，用户可先用机械钥匙开门。"),
         ("某车企车机系统频繁故障 车主集体投诉", "多名车主反映中控屏幕经常失灵。"),
+        # A government's cut in other words than "断网": on an election's day, for the
+        # reason it gives (the labelled set's shutdown class).
+        ("某国大选日移动网络中断", "当局以安全为由暂停了移动网络服务。"),
+        ("某国互联网全面瘫痪 政府称为防止考试作弊", "当局在高考期间切断了全国网络。"),
+        # An attack that "could" take sites down is research; an outage as the hook of a
+        # commentary ("从…看…").
+        ("研究人员披露新型DDoS攻击手法 可瘫痪大型网站", "该手法利用协议缺陷放大流量。"),
+        ("从某云服务宕机事件看企业的多云策略", "单一云厂商的故障会波及大量客户，企业应分散风险。"),
+        # A rumoured outage the company answers or dismisses, in more words.
+        ("网传“某App崩了” 官方：系统运行平稳", "有网友称无法登录，官方回应称系个别用户网络问题。"),
+        ("某公司因服务器宕机损失惨重？官方辟谣", "公司表示相关传闻不实，服务一直正常。"),
     ],
 )  # fmt: skip
 def test_news_of_other_kinds_that_uses_outage_words(
@@ -471,6 +482,13 @@ def test_news_of_other_kinds_that_uses_outage_words(
         # ... nor a network device's firmware, nor a market's app (session 32).
         ("某数据中心交换机固件故障导致云服务中断", "多个可用区的云主机无法访问。"),
         ("某应用市场崩了，用户无法下载应用", "大量用户反映应用市场无法打开。"),
+        # ... nor an election body's own site, nor an operator's outage that the government
+        # looks into.
+        ("选举委员会网站宕机 选民无法查询", "网站从上午起无法访问。"),
+        ("某运营商网络大面积中断 当局要求彻查", "多地用户无法上网和拨打电话。"),
+        # ... nor an outage the company answers by saying it is fixed.
+        ("某App崩了？官方回应：服务器故障已修复", "大量用户反映上午无法登录。"),
+        ("网传某银行系统故障 官方：已紧急修复", "该行手机银行一度无法转账。"),
         # An overload a service caused itself.
         ("Edge network DDoSed itself with a dashboard retry loop",
          "A bug sent its own API a flood of requests."),
