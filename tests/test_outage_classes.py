@@ -293,6 +293,13 @@ from tests.test_outage import article
         # commentary ("从…看…").
         ("研究人员披露新型DDoS攻击手法 可瘫痪大型网站", "该手法利用协议缺陷放大流量。"),
         ("从某云服务宕机事件看企业的多云策略", "单一云厂商的故障会波及大量客户，企业应分散风险。"),
+        # Share prices, bait, year lists and court orders, in words the rules did not hold.
+        ("Shares of Fastly fall after outage", "The stock lost 5% in early trading."),
+        ("Hackers use CrowdStrike outage as phishing lure",
+         "Fake fix scripts were sent to affected companies."),
+        ("Down Detector: most reported outages of 2024", "The list is led by a social network."),
+        ("Pirate streaming site goes offline after court order",
+         "Its domains now show a notice from the rights holders."),
         # A rumoured outage the company answers or dismisses, in more words.
         ("网传“某App崩了” 官方：系统运行平稳", "有网友称无法登录，官方回应称系个别用户网络问题。"),
         ("某公司因服务器宕机损失惨重？官方辟谣", "公司表示相关传闻不实，服务一直正常。"),
