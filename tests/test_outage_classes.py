@@ -493,6 +493,9 @@ def test_news_of_other_kinds_that_uses_outage_words(
         # looks into.
         ("选举委员会网站宕机 选民无法查询", "网站从上午起无法访问。"),
         ("某运营商网络大面积中断 当局要求彻查", "多地用户无法上网和拨打电话。"),
+        # ... nor what users had saved, nor a headline that opens with "从".
+        ("某音乐App崩了 用户收藏的歌单消失", "大量用户反映无法登录，收藏的歌单也不见了。"),
+        ("从今早开始，用户无法观看某平台直播", "平台称服务器故障，正在抢修。"),
         # ... nor an outage the company answers by saying it is fixed.
         ("某App崩了？官方回应：服务器故障已修复", "大量用户反映上午无法登录。"),
         ("网传某银行系统故障 官方：已紧急修复", "该行手机银行一度无法转账。"),
