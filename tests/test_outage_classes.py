@@ -300,6 +300,16 @@ from tests.test_outage import article
         ("Down Detector: most reported outages of 2024", "The list is led by a social network."),
         ("Pirate streaming site goes offline after court order",
          "Its domains now show a notice from the rights holders."),
+        # A kit that fakes a site's failure to trick visitors (session 32, "…ClickFix 攻击自动化
+        # 伪造网站故障诱骗用户中招", pickermd-dev).
+        ("新型钓鱼工具伪造网站故障页面 诱骗用户执行恶意命令",
+         "攻击者在被入侵的网站上弹出虚假的故障提示，称需要修复。网站故障只是诱饵。"),
+        # A year's list of incidents, and a launch whose news is who cannot use it (session
+        # 32, "2025年度全国信息安全大事件：从银行系统瘫痪到政务云断线", "XChat 4月17日上线：
+        # 能下载，但99%的人用不了", pickermd-dev).
+        ("2025年度网络安全大事件：从支付系统瘫痪到政务云宕机",
+         "回顾这一年，多起事件影响了大量用户。"),
+        ("某聊天App 5月20日上线：能下载，但多数用户用不了", "该应用目前仅对部分地区开放注册。"),
         # A rumoured outage the company answers or dismisses, in more words.
         ("网传“某App崩了” 官方：系统运行平稳", "有网友称无法登录，官方回应称系个别用户网络问题。"),
         ("某公司因服务器宕机损失惨重？官方辟谣", "公司表示相关传闻不实，服务一直正常。"),
@@ -496,6 +506,9 @@ def test_news_of_other_kinds_that_uses_outage_words(
         # ... nor what users had saved, nor a headline that opens with "从".
         ("某音乐App崩了 用户收藏的歌单消失", "大量用户反映无法登录，收藏的歌单也不见了。"),
         ("从今早开始，用户无法观看某平台直播", "平台称服务器故障，正在抢修。"),
+        # ... nor the time an outage took, nor a launch that fell over.
+        ("某云从宕机到恢复用了3小时", "故障影响了多个可用区。"),
+        ("某App 4月17日上线即崩", "大量用户无法登录。"),
         # ... nor an outage the company answers by saying it is fixed.
         ("某App崩了？官方回应：服务器故障已修复", "大量用户反映上午无法登录。"),
         ("网传某银行系统故障 官方：已紧急修复", "该行手机银行一度无法转账。"),
