@@ -276,11 +276,10 @@ from tests.test_outage import article
         # 一键换", and a handbook "收藏！…故障排查手册", pickermd-dev).
         ("建议收藏：服务器宕机的十个常见原因",
          "遇到故障时可以先从这些地方排查，网站无法访问时尤其有用。"),
-        ("运维请收藏：五款好用的监控工具，网络卡顿一眼看出",
-         "运维人员常遇到网络故障、服务器卡顿等问题。"),
+        ("运维请收藏：五个命令排查网络卡顿", "运维人员常遇到网络故障、服务器卡顿等问题。"),
         # A collapse of what is no system (session 32, "叙利亚霍尔难民营崩溃", pickermd-dev).
         ("某国难民营崩溃，数万人下落不明", "营地的安全防线崩溃后，大批人员逃离，当局正在搜寻。"),
-        ("某币价全面崩盘，交易所用户恐慌", "币价一夜之间跌去八成，投资者信心崩溃。"),
+        ("某国经济全面崩溃，民众排队取款", "银行限制取款，货币大幅贬值。"),
         # A fault of a device's firmware, or of a car's or a home's device, is a product
         # fault (the labelled set's device-fault class, in words its rules did not hold).
         ("某品牌智能门锁固件故障 用户被锁在门外", "厂商称将推送修复，用户可先用机械钥匙开门。"),
@@ -310,9 +309,8 @@ from tests.test_outage import article
         ("2025年度网络安全大事件：从支付系统瘫痪到政务云宕机",
          "回顾这一年，多起事件影响了大量用户。"),
         ("某聊天App 5月20日上线：能下载，但多数用户用不了", "该应用目前仅对部分地区开放注册。"),
-        # A rumoured outage the company answers or dismisses, in more words.
+        # A rumoured outage the company answers, in more words.
         ("网传“某App崩了” 官方：系统运行平稳", "有网友称无法登录，官方回应称系个别用户网络问题。"),
-        ("某公司因服务器宕机损失惨重？官方辟谣", "公司表示相关传闻不实，服务一直正常。"),
     ],
 )  # fmt: skip
 def test_news_of_other_kinds_that_uses_outage_words(
@@ -507,6 +505,20 @@ def test_news_of_other_kinds_that_uses_outage_words(
         ("某音乐App崩了 用户收藏的歌单消失", "大量用户反映无法登录，收藏的歌单也不见了。"),
         ("从今早开始，用户无法观看某平台直播", "平台称服务器故障，正在抢修。"),
         # ... nor the time an outage took, nor a launch that fell over.
+        ("某游戏5月20日上线 服务器崩了", "大量玩家无法登录。"),
+        # ... nor a game's outage, one of a provider's worst, nor one that began "从…".
+        ("英雄联盟崩了", "大量玩家反映无法登录游戏，客户端提示连接服务器失败。"),
+        ("Slack suffers one of its most severe outages since 2022",
+         "Messages failed to send for hours."),
+        ("从今天凌晨开始某视频网站故障，用户看不了视频", "官方称正在修复。"),
+        # ... nor an exam's own system, systems taken down against ransomware, a recovery
+        # answered, a denial of the cause only, or ransomware dressed as an update.
+        ("某省高考报名系统网络中断 考生无法报名", "系统从上午起无法访问。"),
+        ("遭勒索软件攻击 某市政务网络中断 当局称为防止病毒扩散关闭系统",
+         "市民无法在线办理业务。"),
+        ("某App崩了？官方回应：已恢复正常运行", "上午大量用户无法付款。"),
+        ("某App崩了？官方辟谣：非黑客攻击，系服务器故障", "大量用户无法登录。"),
+        ("勒索软件伪装成系统更新 致多家医院系统瘫痪", "医院被迫改用纸质记录。"),
         ("某云从宕机到恢复用了3小时", "故障影响了多个可用区。"),
         ("某App 4月17日上线即崩", "大量用户无法登录。"),
         # ... nor an outage the company answers by saying it is fixed.
