@@ -447,7 +447,7 @@ class OutageClassifier:
             return provider, entities
         # Background providers are no other providers to file it by either; a region the
         # headline or lead names still says whose it is ("us-east-1 outage …").
-        lead_providers = tuple(p for p in entities.providers if p in entities.providers_in_lead)
+        lead_providers = entities.in_lead().providers
         regions = tuple(r for r in entities.regions if _owner(r) in entities.providers_in_lead)
         provider = self._main_provider(lead_providers, regions)
         entities = replace(entities, providers=lead_providers)

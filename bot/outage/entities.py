@@ -106,6 +106,9 @@ class _Hit(NamedTuple):
     in_title: bool
     end: int
 
+    def in_headline_or_lead(self, lead_end: int) -> bool:
+        return self.in_title or self.start < lead_end
+
 
 # In a headline that names two providers, the one that failed is the one named as the
 # cause ("Microsoft 365 outage caused by Azure"), else the one next to the failure
@@ -244,7 +247,7 @@ class EntityCatalog:
             if h.alias.catalogue == "provider"
             else self.regions[h.alias.target].provider
             for h in (*named, *region_hits)
-            if h.in_title or h.start < lead_end
+            if h.in_headline_or_lead(lead_end)
         }
         # A brand of the article's own subject is the outage, not a casualty of it.
         own = self.services_of(providers[0]) if providers else frozenset()
@@ -254,7 +257,7 @@ class EntityCatalog:
             if hit.alias.catalogue == "service" and hit.alias.target not in own:
                 name = self.services[hit.alias.target].name
                 affected.setdefault(name)
-                if hit.in_title or hit.start < lead_end:
+                if hit.in_headline_or_lead(lead_end):
                     affected_in_lead.add(name)
         return Entities(
             providers=providers,
