@@ -1,6 +1,7 @@
-"""Glitches that are other news, and product reviews that mention outages (session 33,
-from the labelled corpus README's classes: a glitch that shows people others' data is a
-leak, one people abuse for money is fraud, a product's review is a review). Written by
+"""Other news in an outage's words (session 33, from the labelled corpus README's classes):
+a glitch that shows people others' data is a leak, one people abuse for money is fraud, a
+product's review is a review, a chip or a drive that stops after so long switched on is
+an erratum, a car sensor's bug is a product fault, a how-to is an explainer. Written by
 us; each class both ways: the look-alike is not an outage, the outage that shares its
 words still is."""
 
@@ -33,6 +34,16 @@ from tests.test_outage import article
         # A product's review that mentions outages.
         ("SunFlow Delta Max review: a home battery that keeps the lights on during an outage",
          "We tested the power station during a week of power cuts."),
+        # Errata: a chip or a drive that stops after so long switched on.
+        ("Server CPUs hang after 1,044 days of uptime",
+         "The vendor confirmed the erratum and recommends a reboot before then."),
+        ("某品牌服务器处理器运行1044天后会卡死", "厂商确认该问题，建议定期重启，不打算修复。"),
+        ("某品牌固态硬盘通电4万小时后变砖", "厂商发布固件修复。"),
+        # A car sensor's bug.
+        ("激光雷达闰年bug致自动驾驶汽车停摆", "2月29日日期计算错误导致传感器失灵。"),
+        # How-tos about finding and avoiding outages.
+        ("如何快速定位线上故障？排查实践分享", "本文介绍故障排查方法。"),
+        ("如何保障系统高可用，避免宕机", "架构设计经验分享。"),
     ],
 )  # fmt: skip
 def test_glitches_and_reviews_that_are_other_news(
@@ -56,6 +67,10 @@ def test_glitches_and_reviews_that_are_other_news(
         ("Glitch knocks out two banks' apps for thousands", "Customers saw error messages."),
         ("Cloud provider outage review: a config push took down its control plane for hours",
          "Customers could not start instances in two regions."),
+        # A leap-day bug that took a cloud down, and a cloud down after a restart.
+        ("闰年bug致微软Azure云服务宕机", "2月29日证书有效期计算错误导致服务中断。"),
+        ("Cloud outage on leap day: certificate bug takes down compute for hours",
+         "The provider said a date calculation caused the failure."),
     ],
 )  # fmt: skip
 def test_outages_in_the_same_words_stay_outages(
