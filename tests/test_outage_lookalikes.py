@@ -1,9 +1,10 @@
 """Other news in an outage's words (session 33, from the labelled corpus README's classes):
 a glitch that shows people others' data is a leak, one people abuse for money is fraud, a
 product's review is a review, a chip or a drive that stops after so long switched on is
-an erratum, a car sensor's bug is a product fault, a how-to is an explainer. Written by
-us; each class both ways: the look-alike is not an outage, the outage that shares its
-words still is."""
+an erratum, a car sensor's bug is a product fault, a how-to is an explainer, a space
+probe out of touch is no online service, an anomaly a security team ran down is a host's.
+Written by us; each class both ways: the look-alike is not an outage, the outage that
+shares its words still is."""
 
 from __future__ import annotations
 
@@ -44,6 +45,17 @@ from tests.test_outage import article
         # How-tos about finding and avoiding outages.
         ("如何快速定位线上故障？排查实践分享", "本文介绍故障排查方法。"),
         ("如何保障系统高可用，避免宕机", "架构设计经验分享。"),
+        ("为什么你的系统总在凌晨宕机", "运维经验谈。"),
+        ("谈谈某云宕机：我们能学到什么", "一篇评论。"),
+        # A chip's instability by its product name.
+        ("某品牌13代酷睿不稳定崩溃 微码更新来了", "游戏频繁崩溃问题将修复。"),
+        # A space probe out of touch.
+        ("NASA与旅行者2号通信中断", "一条错误指令使探测器天线偏离地球。"),
+        ("NASA loses contact with Voyager 2 after wrong command",
+         "The antenna now points 2 degrees away from Earth."),
+        # An anomaly a security team ran down (a real dev item of pickermd: "记一次NTP服务异常
+        # 连接的安全排查").
+        ("记一次服务器异常外联的应急响应", "排查发现是挖矿木马。"),
     ],
 )  # fmt: skip
 def test_glitches_and_reviews_that_are_other_news(
@@ -67,7 +79,14 @@ def test_glitches_and_reviews_that_are_other_news(
         ("Glitch knocks out two banks' apps for thousands", "Customers saw error messages."),
         ("Cloud provider outage review: a config push took down its control plane for hours",
          "Customers could not start instances in two regions."),
-        # A leap-day bug that took a cloud down, and a cloud down after a restart.
+        # Satellite internet down, an outage answered, an attack through anomalous traffic.
+        ("Satellite internet outage knocks thousands offline worldwide",
+         "The operator blamed a software failure."),
+        ("卫星通信中断 某航空公司机上WiFi瘫痪", "乘客无法上网。"),
+        ("某医院遭勒索攻击系统瘫痪 已启动应急响应", "门诊挂号暂停。"),
+        ("某网站遭异常连接攻击瘫痪", "网站无法访问。"),
+        ("某平台服务中断 异常连接数激增", "用户无法登录。"),
+        # A leap-day bug that took a cloud down.
         ("闰年bug致微软Azure云服务宕机", "2月29日证书有效期计算错误导致服务中断。"),
         ("Cloud outage on leap day: certificate bug takes down compute for hours",
          "The provider said a date calculation caused the failure."),
