@@ -14,6 +14,11 @@ Sets (tests/data/eval/, see its README):
                        real English news items (headline and standfirst) of the
                        articleMD database dump in ../shared/corpus/datasets,
                        2021-07..2022-02; a second dev set (see its README)
+* articlemd-full dev / test
+                       the same labels given to the whole articles (body included):
+                       bertmad3400/articleMD's Markdown files of those rows, read from
+                       --articlemd-dir (skipped when absent) as <row id>.md; split by
+                       incident as labelled/ is (session 33: "dev" tuned on)
 * picker dev / test    picker_labels.jsonl: our labels for real headlines of security
                        and tech feeds (zh and en) in chainreactors/picker's daily.json
                        captures, title only; read from --picker-dir (skipped when
@@ -22,7 +27,7 @@ Sets (tests/data/eval/, see its README):
                        measure; "test2", "test3" and "test5" days are held out
 
 * pickermd dev / test  pickermd_labels.jsonl: labels helpers gave (not the tuner;
-                       sessions 30-31) to whole real articles, mostly Chinese, of
+                       sessions 30-33) to whole real articles, mostly Chinese, of
                        chainreactors/picker's archive/YYYY/MM/DD/daily/*.md on days
                        away from the labelled set's; read from --pickermd-dir
                        (skipped when absent); split by incident as labelled/ is:
@@ -213,6 +218,28 @@ def articlemd_items() -> list[Item]:
                 label["incident"] if label["is_outage"] else None,
             )
         )
+    return items
+
+
+def articlemd_full_items(directory: Path, half: str) -> list[Item]:
+    """One half of the articleMD rows of ``articlemd_labels.jsonl`` read as whole articles:
+    the repository's Markdown file of each row (headline, standfirst, ``+ Date:`` line,
+    body), saved in ``directory`` as ``<row id>.md`` and read as ``ingest`` reads a
+    Markdown file. Split as the labelled set is: by a hash of the incident id, of
+    ``articlemd#<row id>`` for other news."""
+    labels_path = EVAL / "articlemd_labels.jsonl"
+    if not directory.is_dir() or not labels_path.exists():
+        return []
+    items = []
+    for row in map(json.loads, labels_path.read_text(encoding="utf-8").splitlines()):
+        ref = f"articlemd#{row['id']}"
+        incident = row["incident"] if row["is_outage"] else None
+        path = directory / f"{row['id']}.md"
+        if half_of(incident or ref) != half or not path.exists():
+            continue
+        entry = _corpus_document(path, ref)
+        items.append(Item(f"{ref}/full", to_article(entry, EVAL_NOW), bool(row["is_outage"]),
+                          incident))  # fmt: skip
     return items
 
 
@@ -440,12 +467,19 @@ def main() -> None:
         default=",".join(
             [
                 *("written", "corpus", "labelled-dev", "labelled-test", "articlemd"),
+                *(f"articlemd-full-{half}" for half in HALVES),
                 "postmortems",
                 *(f"picker-{half}" for half in PICKER_HALVES),
                 *(f"pickermd-{half}" for half in HALVES),
             ]
         ),
         help="which sets, comma-separated (--show-errors on labelled-test would be tuning on it)",
+    )
+    parser.add_argument(
+        "--articlemd-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "amd" / "articles",
+        help="where the articleMD files of articlemd_labels.jsonl's rows are, as <row id>.md",
     )
     parser.add_argument(
         "--picker-dir",
@@ -467,6 +501,10 @@ def main() -> None:
         "corpus": corpus_items(),
         **{f"labelled-{half}": labelled_items(half) for half in HALVES},
         "articlemd": articlemd_items(),
+        **{
+            f"articlemd-full-{half}": articlemd_full_items(args.articlemd_dir, half)
+            for half in HALVES
+        },
         "postmortems": postmortem_items(),
         **{f"picker-{half}": picker_items(args.picker_dir, half) for half in PICKER_HALVES},
         **{f"pickermd-{half}": pickermd_items(args.pickermd_dir, half) for half in HALVES},

@@ -16,6 +16,7 @@ from benchmarks.quality import (
     EVAL,
     TARGETS,
     Item,
+    articlemd_full_items,
     articlemd_items,
     corpus_items,
     evaluate,
@@ -200,3 +201,26 @@ def test_the_picker_articles_are_read_as_ingest_reads_them_by_their_label(tmp_pa
     other = "test" if half == "dev" else "dev"
     assert pickermd_items(tmp_path, other) == []
     assert pickermd_items(tmp_path / "absent", half) == []
+
+
+def test_the_articlemd_rows_are_read_whole_as_ingest_reads_them(tmp_path: Path) -> None:
+    """articlemd-full reads a labelled row's articleMD file, saved as <row id>.md: the
+    headline, the "+ Date:" line and the body, in the row's half (by its incident)."""
+    rows = [json.loads(line) for line in (EVAL / "articlemd_labels.jsonl").read_text().splitlines()]
+    row = next(row for row in rows if row["is_outage"])
+    (tmp_path / f"{row['id']}.md").write_text(
+        "# Example Cloud outage takes down sites\n### Sites failed to load.\n\n"
+        "## Information:\n+ Source: Example\n+ Link: https://example.com/a\n"
+        "+ Date: 2021-11-02 10:00:00\n\n\n## Article:\n"
+        "Sites on Example Cloud failed to load for two hours on Tuesday.\n",
+        encoding="utf-8",
+    )
+    half = half_of(row["incident"])
+    (item,) = articlemd_full_items(tmp_path, half)
+    assert item.incident == row["incident"] and item.is_outage
+    assert item.article.title == "Example Cloud outage takes down sites"
+    assert item.article.published.date().isoformat() == "2021-11-02"
+    assert "two hours" in item.article.text
+    other = "test" if half == "dev" else "dev"
+    assert articlemd_full_items(tmp_path, other) == []
+    assert articlemd_full_items(tmp_path / "absent", half) == []
