@@ -49,6 +49,9 @@ from tests.test_outage import article
         ("谈谈某云宕机：我们能学到什么", "一篇评论。"),
         # A chip's instability by its product name.
         ("某品牌13代酷睿不稳定崩溃 微码更新来了", "游戏频繁崩溃问题将修复。"),
+        # A flaw that crashes browsers is an advisory.
+        ("Chromium browsers crash in seconds due to new rendering flaw",
+         "A proof of concept crashes Chrome, Edge and other browsers."),
         # A space probe out of touch.
         ("NASA与旅行者2号通信中断", "一条错误指令使探测器天线偏离地球。"),
         ("NASA loses contact with Voyager 2 after wrong command",
@@ -86,6 +89,11 @@ def test_glitches_and_reviews_that_are_other_news(
         ("某医院遭勒索攻击系统瘫痪 已启动应急响应", "门诊挂号暂停。"),
         ("某网站遭异常连接攻击瘫痪", "网站无法访问。"),
         ("某平台服务中断 异常连接数激增", "用户无法登录。"),
+        # Browsers crashing because of the vendor's servers.
+        ("Browser crashes worldwide after vendor's server bug",
+         "Users could not load pages for hours until the vendor fixed its telemetry servers."),
+        ("Chrome crashes for millions after Google pushes bad server config, bug fixed",
+         "Tabs crashed worldwide; Google rolled back a flag."),
         # A leap-day bug that took a cloud down.
         ("闰年bug致微软Azure云服务宕机", "2月29日证书有效期计算错误导致服务中断。"),
         ("Cloud outage on leap day: certificate bug takes down compute for hours",
