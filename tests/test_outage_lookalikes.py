@@ -52,6 +52,21 @@ from tests.test_outage import article
         # A flaw that crashes browsers is an advisory.
         ("Chromium browsers crash in seconds due to new rendering flaw",
          "A proof of concept crashes Chrome, Edge and other browsers."),
+        # Session 33, from pickermd's test half once its errors were read (see
+        # tests/data/eval/README.md): a cable cut as a defence is no "断网"; police
+        # disrupting a fraud ring; an OS update's bug named with spaces; a relaunch on a
+        # named day; a crash write-up and malware that crashes; commentary from a vantage
+        # point. (Not a plant's production stopped by an attack: pickermd's helpers call it
+        # other news, this suite an outage, "多个工厂生产中断"; left as it was.)
+        ("被黑客攻击！紧急冲进机房，直接剪断网线！",
+         "某电信巨头的安全团队赶往数据中心，剪断了连接受影响设备的网线。"),
+        ("US disrupts multimillion-dollar bank account takeover operation",
+         "The Justice Department seized domains used by a fraud ring."),
+        ("Windows 11 二月更新可能导致部分三星笔记本电脑用户无法访问 C 盘", "微软已确认问题。"),
+        ("某社区宣布：6月1日起正式恢复访问", "该站2023年起因欠费暂停访问。"),
+        ("一次由 DLL 加载顺序引发的程序崩溃排查", "作者分享调试过程。"),
+        ("新型加壳器存在编码缺陷 反致勒索软件意外崩溃", "研究人员分析样本。"),
+        ("从流量数据看某国断网事件", "测绘数据显示。"),
         # A space probe out of touch.
         ("NASA与旅行者2号通信中断", "一条错误指令使探测器天线偏离地球。"),
         ("NASA loses contact with Voyager 2 after wrong command",
@@ -94,6 +109,10 @@ def test_glitches_and_reviews_that_are_other_news(
          "Users could not load pages for hours until the vendor fixed its telemetry servers."),
         ("Chrome crashes for millions after Google pushes bad server config, bug fixed",
          "Tabs crashed worldwide; Google rolled back a flag."),
+        # The same words of outages: a cable dug up, an app back today, a port's operations.
+        ("某市光缆被挖断 全城断网3小时", "多家运营商用户无法上网。"),
+        ("某App故障已修复 今日起恢复访问", "用户可正常登录。"),
+        ("某港口遭勒索攻击 码头运营中断", "货运作业停止。"),
         # A leap-day bug that took a cloud down.
         ("闰年bug致微软Azure云服务宕机", "2月29日证书有效期计算错误导致服务中断。"),
         ("Cloud outage on leap day: certificate bug takes down compute for hours",

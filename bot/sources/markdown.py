@@ -90,7 +90,12 @@ def read_markdown(data: bytes, source: str, path: str) -> MarkdownRead:
         meta.setdefault(key, value)
     if not any(meta.get(key) for key in _TIME_KEYS) and (dated := _dateline(body)):
         meta["date"] = dated
-    title = _text(meta, ("title",)) or _first_heading(body) or _first_line(body)
+    # A front matter's title holds character references as a feed wrote them; they are
+    # the characters ("IPv6 to the Rescue&#x3f;" is a question, its ";" no break between
+    # two stories). A heading's are rendered with the Markdown.
+    front_title = _text(meta, ("title",))
+    title = html.unescape(front_title) if front_title else ""
+    title = title.strip() or _first_heading(body) or _first_line(body) or ""
     if not title:
         raise ParseError(source, f"{path}: no title (no front matter title, heading or text)")
     try:
