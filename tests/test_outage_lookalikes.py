@@ -66,7 +66,7 @@ from tests.test_outage import article
         ("某社区宣布：6月1日起正式恢复访问", "该站2023年起因欠费暂停访问。"),
         ("一次由 DLL 加载顺序引发的程序崩溃排查", "作者分享调试过程。"),
         ("新型加壳器存在编码缺陷 反致勒索软件意外崩溃", "研究人员分析样本。"),
-        ("从流量数据看某国断网事件", "测绘数据显示。"),
+        ("从测绘数据看某冲突中通信设备“失灵”事件", "一篇分析。"),
         # A space probe out of touch.
         ("NASA与旅行者2号通信中断", "一条错误指令使探测器天线偏离地球。"),
         ("NASA loses contact with Voyager 2 after wrong command",
