@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -193,14 +194,22 @@ def test_the_picker_articles_are_read_as_ingest_reads_them_by_their_label(tmp_pa
         "Sites on Example Cloud failed to load for two hours.\n",
         encoding="utf-8",
     )
-    half = half_of(row["incident"])
-    (item,) = pickermd_items(tmp_path, half)
+    item = _the_one_item_in_its_half(pickermd_items, tmp_path, row["incident"])
     assert item.incident == row["incident"] and item.is_outage
     assert item.article.title == "Example Cloud outage takes down sites"
     assert item.article.published.date().isoformat() == row["day"]
-    other = "test" if half == "dev" else "dev"
-    assert pickermd_items(tmp_path, other) == []
-    assert pickermd_items(tmp_path / "absent", half) == []
+
+
+def _the_one_item_in_its_half(
+    read: Callable[[Path, str], list[Item]], directory: Path, incident: str
+) -> Item:
+    """The one saved article, read into the half of its incident; none in the other half
+    or from a folder that is absent."""
+    half = half_of(incident)
+    (item,) = read(directory, half)
+    assert read(directory, "test" if half == "dev" else "dev") == []
+    assert read(directory / "absent", half) == []
+    return item
 
 
 def test_the_articlemd_rows_are_read_whole_as_ingest_reads_them(tmp_path: Path) -> None:
@@ -215,12 +224,8 @@ def test_the_articlemd_rows_are_read_whole_as_ingest_reads_them(tmp_path: Path) 
         "Sites on Example Cloud failed to load for two hours on Tuesday.\n",
         encoding="utf-8",
     )
-    half = half_of(row["incident"])
-    (item,) = articlemd_full_items(tmp_path, half)
+    item = _the_one_item_in_its_half(articlemd_full_items, tmp_path, row["incident"])
     assert item.incident == row["incident"] and item.is_outage
     assert item.article.title == "Example Cloud outage takes down sites"
     assert item.article.published.date().isoformat() == "2021-11-02"
     assert "two hours" in item.article.text
-    other = "test" if half == "dev" else "dev"
-    assert articlemd_full_items(tmp_path, other) == []
-    assert articlemd_full_items(tmp_path / "absent", half) == []
