@@ -36,6 +36,9 @@ from bot.sources.timeparse import date_from_path, parse_loose_time, parse_time
 
 _LINK_KEYS = ("url", "link", "permalink", "source_url", "original_url", "canonical_url")
 _TIME_KEYS = ("date", "published", "pubDate", "pubdate", "created", "publishDate")
+# A character reference as Markdown reads one: closed by ";" (HTML's legacy names with
+# none, "&not" in "&notice", are text).
+_CHARACTER_REFERENCE = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Below this many characters of story text the body is page chrome: title-only.
 MIN_STORY_CHARS = 10
 MIN_LINE_CHARS = 40
@@ -94,7 +97,7 @@ def read_markdown(data: bytes, source: str, path: str) -> MarkdownRead:
     # the characters ("IPv6 to the Rescue&#x3f;" is a question, its ";" no break between
     # two stories). A heading's are rendered with the Markdown.
     front_title = _text(meta, ("title",))
-    title = html.unescape(front_title) if front_title else ""
+    title = _CHARACTER_REFERENCE.sub(lambda ref: html.unescape(ref[0]), front_title or "")
     title = title.strip() or _first_heading(body) or _first_line(body) or ""
     if not title:
         raise ParseError(source, f"{path}: no title (no front matter title, heading or text)")

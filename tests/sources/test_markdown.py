@@ -151,6 +151,10 @@ LENIENT_FILES = {
         "IPv6 to the Rescue? Q&A",
     ),
     "heading-references": (b"# Caf&eacute; &lt;down&gt;\n\nbody\n", "Caf\u00e9 <down>"),
+    "no-reference-without-semicolon": (
+        b"---\ntitle: Cloud &notice board\n---\nbody\n",
+        "Cloud &notice board",
+    ),
 }
 
 
