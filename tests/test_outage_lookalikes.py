@@ -2,9 +2,10 @@
 a glitch that shows people others' data is a leak, one people abuse for money is fraud, a
 product's review is a review, a chip or a drive that stops after so long switched on is
 an erratum, a car sensor's bug is a product fault, a how-to is an explainer, a space
-probe out of touch is no online service, an anomaly a security team ran down is a host's.
-Written by us; each class both ways: the look-alike is not an outage, the outage that
-shares its words still is."""
+probe out of touch is no online service, an anomaly a security team ran down is a host's;
+and classes read off pickermd's test half once it was spent (see the comments). Written by
+us; each class both ways: the look-alike is not an outage, the outage that shares its
+words still is."""
 
 from __future__ import annotations
 
@@ -76,9 +77,7 @@ from tests.test_outage import article
         ("记一次服务器异常外联的应急响应", "排查发现是挖矿木马。"),
     ],
 )  # fmt: skip
-def test_glitches_and_reviews_that_are_other_news(
-    classifier: OutageClassifier, title: str, text: str
-) -> None:
+def test_look_alikes_are_other_news(classifier: OutageClassifier, title: str, text: str) -> None:
     assert not classifier.classify(article(title, text)).is_outage
 
 
