@@ -68,6 +68,10 @@ from tests.test_outage import article
         ("一次由 DLL 加载顺序引发的程序崩溃排查", "作者分享调试过程。"),
         ("新型加壳器存在编码缺陷 反致勒索软件意外崩溃", "研究人员分析样本。"),
         ("从测绘数据看某冲突中通信设备“失灵”事件", "一篇分析。"),
+        # Game servers a publisher switches off while it fixes a flaw players could be
+        # hacked through (the labelled README's "dark-souls-servers" class).
+        ("Game's PvP servers shut down after critical RCE bug reported",
+         "The publisher deactivated online services for the PC versions."),
         # A space probe out of touch.
         ("NASA与旅行者2号通信中断", "一条错误指令使探测器天线偏离地球。"),
         ("NASA loses contact with Voyager 2 after wrong command",
@@ -138,6 +142,10 @@ def test_look_alikes_are_other_news(classifier: OutageClassifier, title: str, te
         ("某电信宽带断网线上业务全部受影响", "用户无法上网。"),
         ("Payment glitch lets shoppers take groceries free as card machines fail",
          "Stores could not take card payments."),
+        # Game servers an attack or a bug took down.
+        ("Game servers shut down after DDoS attack, players locked out",
+         "The publisher said the attack overwhelmed servers."),
+        ("Multiplayer servers down after bug crashes backend", "Players cannot connect."),
         # A leap-day bug that took a cloud down.
         ("闰年bug致微软Azure云服务宕机", "2月29日证书有效期计算错误导致服务中断。"),
         ("Cloud outage on leap day: certificate bug takes down compute for hours",
