@@ -38,9 +38,11 @@ def test_forty_thousand_paragraphs_clean_fast() -> None:
 
 def test_doubling_the_document_about_doubles_the_time() -> None:
     unit = "<div class='post'><p>Status <b>update</b> with <a href='#'>a link</a>.</p></div>"
-    _, small = _timed(unit * 10_000)
-    _, large = _timed(unit * 40_000)
-    # Quadratic would be 16x; allow noise on a shared machine.
+    # The best of three runs each: a single run on a machine busy with the rest of the suite
+    # measured 8.7x once (session 33's fresh clone), linear cleaning notwithstanding.
+    small = min(_timed(unit * 10_000)[1] for _ in range(3))
+    large = min(_timed(unit * 40_000)[1] for _ in range(3))
+    # Four times the document; quadratic would be 16x. Allow noise on a shared machine.
     assert large < max(small, 0.05) * 8
 
 
