@@ -228,20 +228,9 @@ def articlemd_full_items(directory: Path, half: str) -> list[Item]:
     body), saved in ``directory`` as ``<row id>.md`` and read as ``ingest`` reads a
     Markdown file. Split as the labelled set is: by a hash of the incident id, of
     ``articlemd#<row id>`` for other news."""
-    labels_path = EVAL / "articlemd_labels.jsonl"
-    if not directory.is_dir() or not labels_path.exists():
-        return []
-    items = []
-    for row in map(json.loads, labels_path.read_text(encoding="utf-8").splitlines()):
-        ref = f"articlemd#{row['id']}"
-        incident = row["incident"] if row["is_outage"] else None
-        path = directory / f"{row['id']}.md"
-        if half_of(incident or ref) != half or not path.exists():
-            continue
-        entry = _corpus_document(path, ref)
-        items.append(Item(f"{ref}/full", to_article(entry, EVAL_NOW), bool(row["is_outage"]),
-                          incident))  # fmt: skip
-    return items
+    return _saved_article_items(
+        "articlemd_labels.jsonl", "id", directory, half, name="articlemd#", split="articlemd#"
+    )
 
 
 POSTMORTEMS = CORPUS / "datasets" / "dataset_danluu_post-mortems_README.md"
@@ -335,18 +324,30 @@ def pickermd_items(directory: Path, half: str) -> list[Item]:
     front matter and Markdown), saved in ``directory`` as ``<path_sha>.md``; read as
     ``ingest`` reads a Markdown file. Split as the labelled set is: by a hash of the
     incident id, of the path's hash for other news."""
-    labels_path = EVAL / "pickermd_labels.jsonl"
+    return _saved_article_items(
+        "pickermd_labels.jsonl", "path_sha", directory, half, name="pickermd#", split=""
+    )
+
+
+def _saved_article_items(
+    labels_file: str, key: str, directory: Path, half: str, *, name: str, split: str
+) -> list[Item]:
+    """The labelled articles of one half whose files are saved in ``directory`` as
+    ``<row[key]>.md``, each read as ``ingest`` reads a Markdown file and named
+    ``name + row[key]``. Other news is split by a hash of ``split + row[key]``."""
+    labels_path = EVAL / labels_file
     if not directory.is_dir() or not labels_path.exists():
         return []
     items = []
     for row in map(json.loads, labels_path.read_text(encoding="utf-8").splitlines()):
+        stem = str(row[key])
         incident = row["incident"] if row["is_outage"] else None
-        path = directory / f"{row['path_sha']}.md"
-        if half_of(incident or row["path_sha"]) != half or not path.exists():
+        path = directory / f"{stem}.md"
+        if half_of(incident or split + stem) != half or not path.exists():
             continue
-        entry = _corpus_document(path, row["path_sha"])
-        items.append(Item(f"pickermd#{row['path_sha']}", to_article(entry, EVAL_NOW),
-                          bool(row["is_outage"]), incident))  # fmt: skip
+        entry = _corpus_document(path, name + stem)
+        items.append(Item(name + stem, to_article(entry, EVAL_NOW), bool(row["is_outage"]),
+                          incident))  # fmt: skip
     return items
 
 
