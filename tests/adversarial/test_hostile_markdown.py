@@ -60,3 +60,26 @@ def test_a_hostile_file_in_a_folder_affects_only_itself(tmp_path: Path) -> None:
     assert {e.title for e in read.entries} == {"Storage outage", "Brackets"}
     (warning,) = read.warnings
     assert "nested.md" in warning and "nested more than" in warning
+
+
+def test_hostile_character_references_in_a_title_affect_only_that_file(tmp_path: Path) -> None:
+    """A front-matter title read with its character references: a flood of them is read in
+    linear time, ones that name no character (NUL, a surrogate, past U+10FFFF) become the
+    replacement character, an over-long number stays text, and markup a reference spells
+    is text in the title; the file beside it is read as before."""
+    flood = "&#x3f;" * 200_000
+    (tmp_path / "flood.md").write_text(f"---\ntitle: Down{flood}\n---\n\nbody text\n")
+    (tmp_path / "odd.md").write_text(
+        "---\ntitle: A&#0;B&#xD800;C&#1114112;D&#99999999;E &lt;script&gt;\n---\n\nbody\n"
+    )
+    (tmp_path / "good.md").write_text(
+        "---\ntitle: Storage outage\n---\n\nThe storage service failed for an hour.\n"
+    )
+    start = time.perf_counter()
+    read = read_local(Source(name="inbox", location=str(tmp_path)))
+    assert time.perf_counter() - start < BOUND_S
+    titles = {entry.title for entry in read.entries}
+    assert "Storage outage" in titles
+    assert "Down" + "?" * 200_000 in titles
+    assert "A\ufffdB\ufffdC\ufffdD&#99999999;E <script>" in titles
+    assert not read.warnings
