@@ -112,7 +112,7 @@ def detect_language(text: str, hint: str | None = None) -> str:
     scripts = _Scripts.of(text)
     if scripts.letters == 0:
         return hint or "en"
-    language = scripts.language() or _classified(text, scripts) or _fallback(hint)
+    language = scripts.language() or _classified(text, scripts) or _fallback(hint, scripts)
     return _chinese_variant(text, hint) if language == "zh" else language
 
 
@@ -147,10 +147,14 @@ def _classified(text: str, scripts: _Scripts) -> str | None:
     return None
 
 
-def _fallback(hint: str | None) -> str:
+def _fallback(hint: str | None, scripts: _Scripts) -> str:
     # A Chinese, Japanese or Korean hint is contradicted by alphabetic text.
     if hint and hint not in ("zh", TRADITIONAL, "ja", "ko"):
         return hint
+    # Too short to classify, and with Han in it: a Chinese headline naming a brand
+    # ("DeepSeek崩了", "iCloud崩了"), which English ones do not write in Han.
+    if scripts.han and not (scripts.kana or scripts.hangul):
+        return "zh"
     return "en"
 
 

@@ -28,10 +28,21 @@ def test_detects_language_from_script(text: str, expected: str) -> None:
 def test_threshold_is_a_share_of_han_among_letters() -> None:
     # 3 Han characters and 7 Latin letters: exactly 30 %.
     at_threshold = "故障了 abcdefg"
-    just_below = "故障了 abcdefgh"
+    # Under it, letters enough to classify decide.
+    below = "故障了 while the whole service was down"
     assert pytest.approx(0.3) == CJK_SHARE_FOR_CHINESE
     assert detect_language(at_threshold) == "zh"
-    assert detect_language(just_below) == "en"
+    assert detect_language(below) == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["DeepSeek崩了", "iCloud崩了", "Cloudflare 故障", "OpenAI ChatGPT崩了", "故障了 abcdefgh"],
+)
+def test_a_short_text_under_the_threshold_with_han_in_it_is_chinese(text: str) -> None:
+    # Too short to classify: a Chinese headline naming a brand. Not an English one.
+    assert detect_language(text) == "zh"
+    assert detect_language(re.sub(r"[\u4e00-\u9fff]+", " down", text)) == "en"
 
 
 def test_digits_and_punctuation_do_not_count() -> None:
