@@ -1,5 +1,5 @@
-"""Classification speed: the rules alone beside the rules with the English text model's
-second opinion (``bot/outage/textmodel.py``), side by side in one run.
+"""Classification speed: the rules alone beside the rules with the text models'
+second opinion (``bot/outage/textmodel.py``, English and Chinese), side by side in one run.
 
 Run:  .venv/bin/python benchmarks/classify.py [--repeat 3]
 
@@ -21,7 +21,7 @@ from benchmarks.quality import corpus_items, labelled_items
 from bot.outage.classify import OutageClassifier
 from bot.outage.entities import EntityCatalog
 from bot.outage.lexicon import Lexicon
-from bot.outage.textmodel import TextModel
+from bot.outage.textmodel import TextModels
 from bot.schema import Article
 
 
@@ -41,17 +41,17 @@ def main() -> None:
         sys.exit("no items: ../shared/corpus is absent")
     catalog, lexicon = EntityCatalog.load(), Lexicon.load()
     rules = OutageClassifier(catalog, lexicon)
-    both = OutageClassifier(catalog, lexicon, TextModel.load())
+    both = OutageClassifier(catalog, lexicon, TextModels.load())
     _pass(rules, articles[:50])  # warm both up
     _pass(both, articles[:50])
-    timings: dict[str, list[float]] = {"rules": [], "rules + text model": []}
+    timings: dict[str, list[float]] = {"rules": [], "rules + text models": []}
     for _ in range(args.repeat):
         timings["rules"].append(_pass(rules, articles))
-        timings["rules + text model"].append(_pass(both, articles))
+        timings["rules + text models"].append(_pass(both, articles))
     best = {name: min(times) for name, times in timings.items()}
     for name, ms in best.items():
         print(f"{name:20} {ms:6.2f} ms per item ({len(articles)} items, best of {args.repeat})")
-    print(f"ratio {best['rules + text model'] / best['rules']:.2f}x")
+    print(f"ratio {best['rules + text models'] / best['rules']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ Sets (tests/data/eval/, see its README):
                        away from the labelled set's; read from --pickermd-dir
                        (skipped when absent); split by incident as labelled/ is:
                        "dev" tuned on; "test" held out until session 33, which read
-                       its errors and tuned on them (no longer held out)
+                       its errors and tuned on them (no longer held out); the Chinese
+                       text model is trained on "dev" only
 * postmortems          postmortem_labels.jsonl: our outage labels for the summaries of
                        the danluu post-mortem list in ../shared/corpus/datasets, read
                        as "company: first sentence" over the rest (English prose, not

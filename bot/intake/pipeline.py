@@ -31,10 +31,10 @@ class Intelligence:
     @classmethod
     def load(cls) -> Intelligence:
         from bot.outage.lexicon import Lexicon
-        from bot.outage.textmodel import TextModel
+        from bot.outage.textmodel import TextModels
 
         catalog = EntityCatalog.load()
-        return cls(catalog, OutageClassifier(catalog, Lexicon.load(), TextModel.load()))
+        return cls(catalog, OutageClassifier(catalog, Lexicon.load(), TextModels.load()))
 
 
 @dataclass

@@ -41,7 +41,7 @@ from bot.outage.reading import (
     without_channels,
 )
 from bot.outage.starttime import stated_start
-from bot.outage.textmodel import TextModel
+from bot.outage.textmodel import TextModels
 from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
 # Only the opening of the text is scored: outage news says so early, while long
@@ -117,11 +117,11 @@ class OutageClassifier:
     """Built once at start-up from the catalogue and lexicon; pure per call."""
 
     def __init__(
-        self, catalog: EntityCatalog, lexicon: Lexicon, text_model: TextModel | None = None
+        self, catalog: EntityCatalog, lexicon: Lexicon, text_models: TextModels | None = None
     ) -> None:
         self._catalog = catalog
         self._lexicon = lexicon
-        self._text_model = text_model  # a second opinion on English news (None: rules only)
+        self._text_models = text_models  # a second opinion on the news (None: rules only)
         self._follow_ups = FollowUps(catalog, lexicon)
 
     def classify(self, article: Article) -> Outage:
@@ -200,7 +200,7 @@ class OutageClassifier:
         is_outage = is_outage or refers or past_event
         # Settled as other news, follow-up readings included: a headline of a kind that is
         # never outage news (a denied claim, a government's cut, an outage looked back on
-        # years later), or English news the text model is confident is other news
+        # years later), or news a text model of its language is confident is other news
         # (bot/outage/textmodel.py). Never a status page's update, nor a digest's headline,
         # whose other stories may be outages (and the model reads a report as one story).
         if is_outage and article.status is None and not digest and self._other_news(article):
@@ -279,7 +279,7 @@ class OutageClassifier:
 
     def _other_news(self, article: Article) -> bool:
         return bool(self._lexicon.never_outage.search(article.title)) or (
-            self._text_model is not None and self._text_model.vetoes(article)
+            self._text_models is not None and self._text_models.vetoes(article)
         )
 
     def _slow_recovery(self, title: str, lead: str) -> bool:
