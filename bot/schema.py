@@ -64,6 +64,10 @@ class Entry(Frozen):
     _utc = field_validator("published")(_require_utc)
 
 
+# An article's text is its paragraphs joined by this.
+PARAGRAPH_BREAK = "\n\n"
+
+
 class Article(Frozen):
     """An entry reduced to clean text, with its identity keys."""
 
@@ -87,7 +91,7 @@ class Article(Frozen):
 
     @property
     def text(self) -> str:
-        return "\n\n".join(self.paragraphs)
+        return PARAGRAPH_BREAK.join(self.paragraphs)
 
 
 IncidentStatus = Literal[

@@ -56,6 +56,34 @@ def test_traditional_chinese_outage_news_is_outage_news(
     assert classifier.classify(headline(title, text)).is_outage
 
 
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # The headline says nothing failed; its text says what did.
+        (
+            "阿里雲香港服務今晨出事",
+            "阿里雲香港可用區C今日發生嚴重異常，大量網站無法訪問，服務中斷數小時。",
+        ),
+        (
+            "某銀行：今早系統問題已修復",
+            "今早多名用戶反映網上銀行無法登錄、轉賬失敗，系統中斷約兩小時。",
+        ),
+        (
+            "港鐵：八達通服務今早受影響",
+            "第一段沒有消息。\n\n乘客無法入閘，系統中斷約一小時，現已恢復。",
+        ),
+    ],
+)
+def test_a_traditional_report_is_read_as_its_simplified_text_is(
+    classifier: OutageClassifier, title: str, text: str
+) -> None:
+    # Its text too, every paragraph, not only its headline.
+    traditional = classifier.classify(headline(title, text))
+    simplified = classifier.classify(headline(in_simplified(title), in_simplified(text)))
+    assert traditional.is_outage and simplified.is_outage
+    assert traditional.confidence == simplified.confidence
+
+
 def test_the_catalogue_knows_a_traditional_name(classifier: OutageClassifier) -> None:
     outage = classifier.classify(
         headline("亞馬遜雲端服務大規模中斷 多個網站癱瘓", "AWS表示正在調查問題。")

@@ -42,7 +42,7 @@ from bot.outage.reading import (
 )
 from bot.outage.starttime import stated_start
 from bot.outage.textmodel import TextModels
-from bot.schema import Article, IncidentStatus, Outage, StatusWord
+from bot.schema import PARAGRAPH_BREAK, Article, IncidentStatus, Outage, StatusWord
 
 # Only the opening of the text is scored: outage news says so early, while long
 # articles about other things mention outages in passing further down.
@@ -128,9 +128,11 @@ class OutageClassifier:
         if len(article.title) > TITLE_CHARS:  # hostile: no headline is this long
             article = article.model_copy(update={"title": article.title[:TITLE_CHARS]})
         # Traditional Chinese is read in Simplified script, as the lexicon is written.
+        # (The text is its paragraphs joined: it is replaced through them.)
         title, text = in_simplified(article.title), in_simplified(article.text)
         if (title, text) != (article.title, article.text):
-            article = article.model_copy(update={"title": title, "text": text})
+            paragraphs = tuple(text.split(PARAGRAPH_BREAK))
+            article = article.model_copy(update={"title": title, "paragraphs": paragraphs})
         lead = article.text[:LEAD_CHARS]
         day = (
             written_day(article.title, article.text)
