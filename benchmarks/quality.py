@@ -282,6 +282,13 @@ def postmortem_items() -> list[Item]:
 # "dev", "test" and "test4" were tuned on; "test2", "test3" and "test5" are held out (see
 # tests/data/eval/README.md).
 PICKER_HALVES = ("dev", "test", "test2", "test3", "test4", "test5")
+PICKER_TUNED = ("dev", "test", "test4")
+PICKER_HELD_OUT = ("test2", "test3", "test5")
+# Where helpers saved what the picker, pickermd and articlemd-full sets read (not in the
+# repository: see tests/data/eval/README.md).
+PICKER_DIR = Path(tempfile.gettempdir()) / "picker" / "raw"
+PICKERMD_DIR = Path(tempfile.gettempdir()) / "pickermd" / "articles"
+ARTICLEMD_DIR = Path(tempfile.gettempdir()) / "amd" / "articles"
 
 
 def picker_items(directory: Path, half: str) -> list[Item]:
@@ -481,19 +488,19 @@ def main() -> None:
     parser.add_argument(
         "--articlemd-dir",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "amd" / "articles",
+        default=ARTICLEMD_DIR,
         help="where the articleMD files of articlemd_labels.jsonl's rows are, as <row id>.md",
     )
     parser.add_argument(
         "--picker-dir",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "picker" / "raw",
+        default=PICKER_DIR,
         help="where the picker daily.json captures are, one YYYY-MM-DD.json per day",
     )
     parser.add_argument(
         "--pickermd-dir",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "pickermd" / "articles",
+        default=PICKERMD_DIR,
         help="where the picker articles of pickermd_labels.jsonl are, as <path_sha>.md",
     )
     args = parser.parse_args()

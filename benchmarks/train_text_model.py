@@ -5,7 +5,7 @@ the text, fitted with scikit-learn on the sets rules are tuned on, and written a
 the bot scores it without scikit-learn.
 
 Run:  .venv/bin/python benchmarks/train_text_model.py [--language zh] [--check]
-          [--pickermd-dir DIR] [--picker-dir DIR]
+          [--pickermd-dir DIR] [--picker-dir DIR]   (folders: quality.py's defaults)
 
 Training sets (all tuned on; none held out), the items in the model's language of:
 tests/data/eval/written.jsonl, the corpus labels, the dev half of
@@ -18,9 +18,9 @@ The English model was trained before they existed and is left as it was. Held ou
 never trained on: the labelled test half, the other halves of the written negatives,
 pickermd's test half, picker's test2, test3 and test5. ``--check`` prints how many of the
 rules' outages in the training sets a veto would drop at each threshold (of those it may
-veto: not digests' headlines, not status pages' updates), from five-fold
-out-of-fold probabilities (the cost side: the rules make few false alarms there), and,
-with their folders given, what it would do on the held-out picker sets.
+veto: not digests' headlines, not status pages' updates, not reports with too little text
+for the model), from five-fold out-of-fold probabilities (the cost side: the rules make
+few false alarms there), and what it would do on the held-out picker sets in the folders.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -41,6 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.quality import (
     EVAL_NOW,
+    PICKER_DIR,
+    PICKER_HELD_OUT,
+    PICKER_TUNED,
+    PICKERMD_DIR,
     Item,
     articlemd_items,
     corpus_items,
@@ -54,7 +59,7 @@ from bot.languages import in_simplified
 from bot.outage.classify import OutageClassifier
 from bot.outage.entities import EntityCatalog
 from bot.outage.lexicon import Lexicon
-from bot.outage.textmodel import LEAD_CHARS, READINGS, TextModel, TextModels, document
+from bot.outage.textmodel import LEAD_CHARS, MODELS, TextModel, TextModels, document
 from bot.schema import Article, Entry
 from bot.sources.article import to_article
 
@@ -89,11 +94,6 @@ def _written(name: str, keep: str) -> list[tuple[Article, bool]]:
 
 def _when(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-# The picker halves tuned on (benchmarks/quality.py), and those held out.
-PICKER_TUNED = ("dev", "test", "test4")
-PICKER_HELD_OUT = ("test2", "test3", "test5")
 
 
 def training_set(
@@ -137,18 +137,24 @@ def _document(article: Article, language: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--language", choices=sorted(READINGS), default="en")
+    parser.add_argument("--language", choices=sorted(MODELS), default="en")
     parser.add_argument("--check", action="store_true", help="print the veto's cost by threshold")
-    parser.add_argument("--pickermd-dir", type=Path, help="picker articles (quality.py's)")
-    parser.add_argument("--picker-dir", type=Path, help="picker headline captures (quality.py's)")
+    parser.add_argument("--pickermd-dir", type=Path, default=PICKERMD_DIR,
+                        help="picker articles, as quality.py reads them")  # fmt: skip
+    parser.add_argument("--picker-dir", type=Path, default=PICKER_DIR,
+                        help="picker headline captures, as quality.py reads them")  # fmt: skip
     args = parser.parse_args()
     language = args.language
+    # Without them the Chinese model would be trained on less, and silently differ.
+    missing = [str(d) for d in (args.pickermd_dir, args.picker_dir) if not d.is_dir()]
+    if language != "en" and missing:
+        sys.exit(f"the {language} model is trained on the picker sets too: no {', '.join(missing)}")
     items = training_set(language, args.pickermd_dir, args.picker_dir)
     docs = [_document(article, language) for article, _ in items]
     labels = np.array([outage for _, outage in items])
     vectorizer = TfidfVectorizer(
         analyzer="char_wb",
-        ngram_range=READINGS[language].ngrams,
+        ngram_range=MODELS[language].ngrams,
         min_df=2,
         sublinear_tf=True,
         max_features=MAX_FEATURES,
@@ -157,12 +163,12 @@ def main() -> None:
     model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
     model.fit(features, labels)
     exported = export(vectorizer, model)
-    READINGS[language].path.write_text(
+    MODELS[language].path.write_text(
         json.dumps(exported, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
     )
     weights = exported["weights"]
     print(f"{len(items)} {language} items ({int(labels.sum())} outages), "
-          f"{len(weights)} features -> {READINGS[language].path}")  # fmt: skip
+          f"{len(weights)} features -> {MODELS[language].path}")  # fmt: skip
     if args.check:
         _check(features, labels, [article for article, _ in items])
         held_out = _picker_sets(args.pickermd_dir, ("test",), args.picker_dir, PICKER_HELD_OUT)
@@ -187,7 +193,7 @@ def export(vectorizer: TfidfVectorizer, model: LogisticRegression) -> dict[str, 
 THRESHOLDS = (0.1, 0.2, 0.3, 0.4)
 
 
-def _check(features: Any, labels: Any, articles: list[Article]) -> None:
+def _check(features: Any, labels: npt.NDArray[np.bool_], articles: list[Article]) -> None:
     rules = _rules_outages(articles)
     out_of_fold = np.zeros(len(labels))
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(features, labels):
@@ -201,7 +207,7 @@ def _check(features: Any, labels: Any, articles: list[Article]) -> None:
               f"of {int((rules & ~labels).sum())} false alarms")  # fmt: skip
 
 
-def _held_out(items: list[Item], probabilities: Any) -> None:
+def _held_out(items: list[Item], probabilities: npt.NDArray[np.float64]) -> None:
     labels = np.array([item.is_outage for item in items])
     rules = _rules_outages([item.article for item in items])
     print(f"held out ({len(items)} items): the rules find {int((rules & labels).sum())} true "
@@ -212,16 +218,16 @@ def _held_out(items: list[Item], probabilities: Any) -> None:
               f"and {int((vetoed & ~labels).sum())} false alarms")  # fmt: skip
 
 
-def _rules_outages(articles: list[Article]) -> Any:
+def _rules_outages(articles: list[Article]) -> npt.NDArray[np.bool_]:
     """What the rules alone call outages and a second opinion may veto: not a digest's
     headline nor a status page's update (those stay outages when a model vetoes all)."""
     catalog, lexicon = EntityCatalog.load(), Lexicon.load()
     rules_only = OutageClassifier(catalog, lexicon)
     veto_all = {
         language: TextModel(
-            reading.ngrams, {}, 0.0, veto_below=1.1, min_text_chars=reading.min_text_chars
+            spec.ngrams, {}, 0.0, veto_below=1.1, min_text_chars=spec.min_text_chars
         )
-        for language, reading in READINGS.items()
+        for language, spec in MODELS.items()
     }
     vetoing_all = OutageClassifier(catalog, lexicon, TextModels(veto_all))
     return np.array(

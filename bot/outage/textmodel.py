@@ -28,14 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.schema import Article
+from bot.sources.language import normalise_tag
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass(frozen=True)
-class Reading:
-    """How one language's model reads: its file, the character n-grams it was trained on,
-    and how much text beside the headline a report needs before the model may veto it."""
+class TextModelSpec:
+    """One language's model: its file, the character n-grams it was trained on, and how
+    many letters of text beside the headline a report needs before the model may veto it."""
 
     path: Path
     ngrams: tuple[int, int]
@@ -48,9 +49,9 @@ class Reading:
 # too little to overrule the rules with: "12306崩了" and "苹果崩了" (a phone's fault) read
 # alike, and the model was measured on whole articles (``train_text_model.py --check``);
 # the English one was measured on headlines alone too.
-READINGS = {
-    "en": Reading(_DATA / "outage_text_model.json", (2, 4), min_text_chars=0),
-    "zh": Reading(_DATA / "outage_text_model_zh.json", (2, 3), min_text_chars=20),
+MODELS = {
+    "en": TextModelSpec(_DATA / "outage_text_model.json", (2, 4), min_text_chars=0),
+    "zh": TextModelSpec(_DATA / "outage_text_model_zh.json", (2, 3), min_text_chars=20),
 }
 LEAD_CHARS = 300  # of the text, after the headline
 # Only so much of a headline is read, as the rules read it (a hostile one runs to 200 KB).
@@ -60,6 +61,8 @@ TITLE_CHARS = 2000
 # true outage in a hundred (``train_text_model.py --check``), in either language.
 VETO_BELOW = 0.3
 _SPACES = re.compile(r"\s\s+")
+_LINK = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s+")
 
 
 def document(title: str, text: str) -> str:
@@ -93,13 +96,13 @@ class TextModel:
     min_text_chars: int = 0
 
     @classmethod
-    def load(cls, path: Path, min_text_chars: int = 0) -> TextModel:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        low, high = raw["ngrams"]
+    def load(cls, spec: TextModelSpec) -> TextModel:
+        raw = json.loads(spec.path.read_text(encoding="utf-8"))
+        ngrams = (int(raw["ngrams"][0]), int(raw["ngrams"][1]))
+        if ngrams != spec.ngrams:  # a model retrained without its spec, or the reverse
+            raise ValueError(f"{spec.path.name}: trained on n-grams {ngrams}, not {spec.ngrams}")
         weights = {gram: (float(idf), float(w)) for gram, (idf, w) in raw["weights"].items()}
-        return cls(
-            (int(low), int(high)), weights, float(raw["intercept"]), min_text_chars=min_text_chars
-        )
+        return cls(ngrams, weights, float(raw["intercept"]), min_text_chars=spec.min_text_chars)
 
     def probability(self, title: str, text: str) -> float:
         """How likely the report is outage news, by its words alone."""
@@ -117,11 +120,23 @@ class TextModel:
         )
 
     def vetoes(self, article: Article) -> bool:
-        """A report with text enough that the model is confident is other news. The
-        text counted is what the model reads of it."""
-        return len(article.text[:LEAD_CHARS].strip()) >= self.min_text_chars and (
+        """A report with text enough that the model is confident is other news."""
+        return self.has_text_enough(article) and (
             self.probability(article.title, article.text) < self.veto_below
         )
+
+    def has_text_enough(self, article: Article) -> bool:
+        """Whether what the model reads of the text says more than the headline: letters
+        counted, not the headline repeated, links, digits or punctuation (a feed's
+        description is often the headline again, or a link)."""
+        if not self.min_text_chars:
+            return True
+        # Spaces apart: reading a page drops those between Chinese characters.
+        lead = _WHITESPACE.sub("", _LINK.sub(" ", article.text[:LEAD_CHARS]))
+        headline = _WHITESPACE.sub("", article.title[:TITLE_CHARS])
+        if headline:
+            lead = lead.replace(headline, " ")
+        return sum(char.isalpha() for char in lead) >= self.min_text_chars
 
 
 @dataclass(frozen=True)
@@ -131,18 +146,13 @@ class TextModels:
     by_language: Mapping[str, TextModel]
 
     @classmethod
-    def load(cls, readings: Mapping[str, Reading] = READINGS) -> TextModels:
-        return cls(
-            {
-                language: TextModel.load(reading.path, reading.min_text_chars)
-                for language, reading in readings.items()
-            }
-        )
+    def load(cls, specs: Mapping[str, TextModelSpec] = MODELS) -> TextModels:
+        return cls({language: TextModel.load(spec) for language, spec in specs.items()})
 
     def vetoes(self, article: Article) -> bool:
         """A report in a language a model reads, which that model is confident is other
         news."""
-        model = self.by_language.get(article.language.split("-")[0].lower())
+        model = self.by_language.get(normalise_tag(article.language).split("-")[0])
         return model is not None and model.vetoes(article)
 
 

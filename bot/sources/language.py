@@ -151,9 +151,12 @@ def _fallback(hint: str | None, scripts: _Scripts) -> str:
     # A Chinese, Japanese or Korean hint is contradicted by alphabetic text.
     if hint and hint not in ("zh", TRADITIONAL, "ja", "ko"):
         return hint
-    # Too short to classify, and with Han in it: a Chinese headline naming a brand
-    # ("DeepSeek崩了", "iCloud崩了"), which English ones do not write in Han.
-    if scripts.han and not (scripts.kana or scripts.hangul):
+    # Too short to classify, and Han in it with nothing else to go by (no declared
+    # Japanese or Korean, no kana or Hangul): a Chinese headline naming a brand
+    # ("DeepSeek崩了", "iCloud崩了"). A longer text the classifier was unsure of keeps
+    # its letters' verdict: an English one may name a place in Han.
+    short = scripts.letters < MIN_LETTERS
+    if short and scripts.han and not (scripts.kana or scripts.hangul or hint in ("ja", "ko")):
         return "zh"
     return "en"
 

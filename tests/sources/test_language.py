@@ -43,6 +43,13 @@ def test_a_short_text_under_the_threshold_with_han_in_it_is_chinese(text: str) -
     # Too short to classify: a Chinese headline naming a brand. Not an English one.
     assert detect_language(text) == "zh"
     assert detect_language(re.sub(r"[\u4e00-\u9fff]+", " down", text)) == "en"
+    # A declared Japanese or Korean page writes Han without kana too: not called Chinese.
+    assert detect_language(text, hint="ja") != "zh"
+
+
+def test_a_longer_text_the_classifier_is_unsure_of_keeps_its_letters_verdict() -> None:
+    # Long enough to classify, under a third Han: English naming a company in Han.
+    assert detect_language("Heroku dyno restarts and 阿里云 at Acme Corp") == "en"
 
 
 def test_digits_and_punctuation_do_not_count() -> None:
