@@ -45,6 +45,11 @@ from tests.test_outage import article as headline
         ("Hollowmere Online down again after patch goes wrong", ""),
         ("Tax portal crashes as deadline-day rush overwhelms servers", ""),
         ("Payroll portal offline for a day after database migration went awry", ""),
+        # The outage laid at a change's door, however the change is called.
+        ("Edgewise blames today's outage on emergency WAF patch", ""),
+        ("Quillpost pins Tuesday's outage on a database upgrade", ""),
+        ("Marlow Mail outage triggered by a code update, company says", ""),
+        ("Tillbank traces outage to a routine deployment", ""),
         # A phone network's own words; screens and systems that stop; a council that
         # shuts everything down when ransomware strikes.
         ("Marlow Mobile users report no signal, unable to call or go online", ""),
@@ -271,6 +276,9 @@ def test_a_platform_where_it_was_said_or_trended_is_no_casualty(
         # A glitch that shows people others' data: a leak.
         ("Airline app glitch shows boarding passes to other passengers",
          "Some users saw strangers' booking details."),
+        # A patch or update that is the news, not an outage's cause.
+        ("Edgewise releases emergency WAF patch for actively exploited flaw", ""),
+        ("Researchers trace crashes to a buggy graphics driver update", ""),
         # A year's report, and what would happen if.
         ("2029 Threat Report: attacks shift to disruption", "Our annual study of incidents."),
         ("这些配置不能乱改？轻则服务中断，重则全网瘫痪", "运维人员应当注意以下几点。"),
