@@ -50,6 +50,9 @@ from tests.test_outage import article as headline
         ("Quillpost pins Tuesday's outage on a database upgrade", ""),
         ("Marlow Mail outage triggered by a code update, company says", ""),
         ("Tillbank traces outage to a routine deployment", ""),
+        # A breach named as the cause of what stopped.
+        ("Marsh County shuts down systems after breach claims", ""),
+        ("Ticketing site taken offline after data breach", ""),
         # A phone network's own words; screens and systems that stop; a council that
         # shuts everything down when ransomware strikes.
         ("Marlow Mobile users report no signal, unable to call or go online", ""),
@@ -276,6 +279,10 @@ def test_a_platform_where_it_was_said_or_trended_is_no_casualty(
         # A glitch that shows people others' data: a leak.
         ("Airline app glitch shows boarding passes to other passengers",
          "Some users saw strangers' booking details."),
+        # What followed a breach with nothing stopped: breach news.
+        ("Quillpost notifies customers after data breach", ""),
+        ("Quillpost resets passwords for millions after breach", ""),
+        ("Regulator fines Tillbank after data breach", ""),
         # A patch or update that is the news, not an outage's cause.
         ("Edgewise releases emergency WAF patch for actively exploited flaw", ""),
         ("Researchers trace crashes to a buggy graphics driver update", ""),
