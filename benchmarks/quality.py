@@ -34,6 +34,12 @@ Sets (tests/data/eval/, see its README):
                        "dev" tuned on; "test" held out until session 33, which read
                        its errors and tuned on them (no longer held out); the Chinese
                        text model is trained on "dev" only
+* newsmd               newsmd_labels.jsonl: labels helpers gave (session 34) to 46 whole
+                       English articles of security news kept as Markdown in other
+                       repositories (BleepingComputer and The Hacker News in
+                       tconqueror/security-feed, BBC reposts), 36 of them other news of the
+                       labelled README's hard-negative classes; read from --newsmd-dir
+                       (skipped when absent); tuned on (not held out)
 * postmortems          postmortem_labels.jsonl: our outage labels for the summaries of
                        the danluu post-mortem list in ../shared/corpus/datasets, read
                        as "company: first sentence" over the rest (English prose, not
@@ -284,11 +290,12 @@ def postmortem_items() -> list[Item]:
 PICKER_HALVES = ("dev", "test", "test2", "test3", "test4", "test5")
 PICKER_TUNED = ("dev", "test", "test4")
 PICKER_HELD_OUT = ("test2", "test3", "test5")
-# Where helpers saved what the picker, pickermd and articlemd-full sets read (not in the
+# Where helpers saved what the picker, pickermd, articlemd-full and newsmd sets read (not in the
 # repository: see tests/data/eval/README.md).
 PICKER_DIR = Path(tempfile.gettempdir()) / "picker" / "raw"
 PICKERMD_DIR = Path(tempfile.gettempdir()) / "pickermd" / "articles"
 ARTICLEMD_DIR = Path(tempfile.gettempdir()) / "amd" / "articles"
+NEWSMD_DIR = Path(tempfile.gettempdir()) / "newsmd" / "articles"
 
 
 def picker_items(directory: Path, half: str) -> list[Item]:
@@ -335,6 +342,20 @@ def pickermd_items(directory: Path, half: str) -> list[Item]:
     return _saved_article_items(
         "pickermd_labels.jsonl", "path_sha", directory, half, name="pickermd#", split=""
     )
+
+
+def newsmd_items(directory: Path) -> list[Item]:
+    """The whole English articles of ``newsmd_labels.jsonl``: security news as Markdown in
+    repositories other than picker and articleMD, saved in ``directory`` as
+    ``<file_sha>.md``; read as ``ingest`` reads a Markdown file. One set, not split: it was
+    tuned on as soon as it was measured (session 34)."""
+    return [
+        item
+        for half in HALVES
+        for item in _saved_article_items(
+            "newsmd_labels.jsonl", "file_sha", directory, half, name="newsmd#", split=""
+        )
+    ]
 
 
 def _saved_article_items(
@@ -481,6 +502,7 @@ def main() -> None:
                 "postmortems",
                 *(f"picker-{half}" for half in PICKER_HALVES),
                 *(f"pickermd-{half}" for half in HALVES),
+                "newsmd",
             ]
         ),
         help="which sets, comma-separated (--show-errors on labelled-test would be tuning on it)",
@@ -503,6 +525,12 @@ def main() -> None:
         default=PICKERMD_DIR,
         help="where the picker articles of pickermd_labels.jsonl are, as <path_sha>.md",
     )
+    parser.add_argument(
+        "--newsmd-dir",
+        type=Path,
+        default=NEWSMD_DIR,
+        help="where the articles of newsmd_labels.jsonl are, as <file_sha>.md",
+    )
     args = parser.parse_args()
     wanted = set(args.sets.split(","))
     intelligence = Intelligence.load()
@@ -518,6 +546,7 @@ def main() -> None:
         "postmortems": postmortem_items(),
         **{f"picker-{half}": picker_items(args.picker_dir, half) for half in PICKER_HALVES},
         **{f"pickermd-{half}": pickermd_items(args.pickermd_dir, half) for half in HALVES},
+        "newsmd": newsmd_items(args.newsmd_dir),
     }
     with redis_socket() as socket:
         client = redis.Redis(unix_socket_path=str(socket), decode_responses=True)

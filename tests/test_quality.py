@@ -23,6 +23,7 @@ from benchmarks.quality import (
     evaluate,
     half_of,
     labelled_items,
+    newsmd_items,
     pickermd_items,
     postmortem_items,
     written_items,
@@ -211,6 +212,24 @@ def _the_one_item_in_its_half(
     assert read(directory, "test" if half == "dev" else "dev") == []
     assert read(directory / "absent", half) == []
     return item
+
+
+def test_the_newsmd_articles_are_read_whole_as_ingest_reads_them(tmp_path: Path) -> None:
+    """newsmd reads a labelled article saved as <file_sha>.md, in one set (not split)."""
+    rows = [json.loads(line) for line in (EVAL / "newsmd_labels.jsonl").read_text().splitlines()]
+    assert len(rows) == len({row["file_sha"] for row in rows}) == 46
+    row = next(row for row in rows if row["is_outage"])
+    (tmp_path / f"{row['file_sha']}.md").write_text(
+        f"---\ntitle: Example Cloud outage takes down sites\ndate: {row['day']}\n---\n\n"
+        "Sites on Example Cloud failed to load for two hours on Tuesday.\n",
+        encoding="utf-8",
+    )
+    (item,) = newsmd_items(tmp_path)
+    assert item.incident == row["incident"] and item.is_outage
+    assert item.article.title == "Example Cloud outage takes down sites"
+    assert item.article.published.date().isoformat() == row["day"]
+    assert "two hours" in item.article.text
+    assert newsmd_items(tmp_path / "absent") == []
 
 
 def test_the_articlemd_rows_are_read_whole_as_ingest_reads_them(tmp_path: Path) -> None:
