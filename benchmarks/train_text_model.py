@@ -225,7 +225,7 @@ def _rules_outages(articles: list[Article]) -> npt.NDArray[np.bool_]:
     rules_only = OutageClassifier(catalog, lexicon)
     veto_all = {
         language: TextModel(
-            spec.ngrams, {}, 0.0, veto_below=1.1, min_text_chars=spec.min_text_chars
+            spec.ngrams, {}, 0.0, veto_below=1.1, min_text_letters=spec.min_text_letters
         )
         for language, spec in MODELS.items()
     }

@@ -174,7 +174,7 @@ def test_a_model_needs_text_beside_the_headline_where_its_reading_says_so(
 ) -> None:
     *_, model = _fitted(tmp_path, "zh")
     catalog, lexicon = EntityCatalog.load(), Lexicon.load()
-    needs_text = TextModel(model.ngrams, model.weights, model.intercept, 1.1, min_text_chars=20)
+    needs_text = TextModel(model.ngrams, model.weights, model.intercept, 1.1, min_text_letters=20)
     with_veto = OutageClassifier(catalog, lexicon, TextModels({"zh": needs_text}))
     assert with_veto.classify(article(HEADLINE, lead)).is_outage is not vetoed
 

@@ -40,7 +40,7 @@ class TextModelSpec:
 
     path: Path
     ngrams: tuple[int, int]
-    min_text_chars: int
+    min_text_letters: int
 
 
 # The models by the language each reads (an article's tag up to its first "-": "zh-Hant"
@@ -50,8 +50,8 @@ class TextModelSpec:
 # alike, and the model was measured on whole articles (``train_text_model.py --check``);
 # the English one was measured on headlines alone too.
 MODELS = {
-    "en": TextModelSpec(_DATA / "outage_text_model.json", (2, 4), min_text_chars=0),
-    "zh": TextModelSpec(_DATA / "outage_text_model_zh.json", (2, 3), min_text_chars=20),
+    "en": TextModelSpec(_DATA / "outage_text_model.json", (2, 4), min_text_letters=0),
+    "zh": TextModelSpec(_DATA / "outage_text_model_zh.json", (2, 3), min_text_letters=20),
 }
 LEAD_CHARS = 300  # of the text, after the headline
 # Only so much of a headline is read, as the rules read it (a hostile one runs to 200 KB).
@@ -93,7 +93,7 @@ class TextModel:
     weights: dict[str, tuple[float, float]]  # n-gram -> (idf, weight)
     intercept: float
     veto_below: float = VETO_BELOW
-    min_text_chars: int = 0
+    min_text_letters: int = 0
 
     @classmethod
     def load(cls, spec: TextModelSpec) -> TextModel:
@@ -102,7 +102,7 @@ class TextModel:
         if ngrams != spec.ngrams:  # a model retrained without its spec, or the reverse
             raise ValueError(f"{spec.path.name}: trained on n-grams {ngrams}, not {spec.ngrams}")
         weights = {gram: (float(idf), float(w)) for gram, (idf, w) in raw["weights"].items()}
-        return cls(ngrams, weights, float(raw["intercept"]), min_text_chars=spec.min_text_chars)
+        return cls(ngrams, weights, float(raw["intercept"]), min_text_letters=spec.min_text_letters)
 
     def probability(self, title: str, text: str) -> float:
         """How likely the report is outage news, by its words alone."""
@@ -129,14 +129,14 @@ class TextModel:
         """Whether what the model reads of the text says more than the headline: letters
         counted, not the headline repeated, links, digits or punctuation (a feed's
         description is often the headline again, or a link)."""
-        if not self.min_text_chars:
+        if not self.min_text_letters:
             return True
         # Spaces apart: reading a page drops those between Chinese characters.
         lead = _WHITESPACE.sub("", _LINK.sub(" ", article.text[:LEAD_CHARS]))
         headline = _WHITESPACE.sub("", article.title[:TITLE_CHARS])
         if headline:
             lead = lead.replace(headline, " ")
-        return sum(char.isalpha() for char in lead) >= self.min_text_chars
+        return sum(char.isalpha() for char in lead) >= self.min_text_letters
 
 
 @dataclass(frozen=True)
