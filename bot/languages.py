@@ -131,12 +131,21 @@ def _to_simplified() -> opencc.OpenCC:
 def in_simplified(text: str) -> str:
     """``text`` in Simplified script with mainland words if it is Traditional Chinese
     (all of it, or mixed with Simplified); any other text as it is."""
+    return to_simplified(text) if is_traditional(text) else text
+
+
+def is_traditional(text: str) -> bool:
+    """Whether ``text`` is Traditional Chinese, all of it or mixed with Simplified (judged
+    on its opening)."""
     sample = text[:_SCRIPT_SAMPLE_CHARS]
-    if not HAN_CHARACTER.search(sample) or hanzidentifier.identify(sample) not in (
+    return bool(HAN_CHARACTER.search(sample)) and hanzidentifier.identify(sample) in (
         hanzidentifier.TRADITIONAL,
         hanzidentifier.MIXED,
-    ):
-        return text
+    )
+
+
+def to_simplified(text: str) -> str:
+    """``text`` converted to Simplified script with mainland words, whatever it is."""
     try:
         return str(_to_simplified().convert(text))
     except UnicodeEncodeError:  # a lone surrogate, which no UTF-8 text holds

@@ -68,9 +68,10 @@ def test_traditional_chinese_outage_news_is_outage_news(
             "某銀行：今早系統問題已修復",
             "今早多名用戶反映網上銀行無法登錄、轉賬失敗，系統中斷約兩小時。",
         ),
+        # In its second paragraph (each paragraph is converted).
         (
             "港鐵：八達通服務今早受影響",
-            "第一段沒有消息。\n\n乘客無法入閘，系統中斷約一小時，現已恢復。",
+            "第一段沒有消息。</p><p>乘客無法入閘，系統中斷約一小時，現已恢復。",
         ),
     ],
 )
@@ -78,7 +79,9 @@ def test_a_traditional_report_is_read_as_its_simplified_text_is(
     classifier: OutageClassifier, title: str, text: str
 ) -> None:
     # Its text too, every paragraph, not only its headline.
-    traditional = classifier.classify(headline(title, text))
+    report = headline(title, text)
+    assert len(report.paragraphs) == text.count("</p><p>") + 1
+    traditional = classifier.classify(report)
     simplified = classifier.classify(headline(in_simplified(title), in_simplified(text)))
     assert traditional.is_outage and simplified.is_outage
     assert traditional.confidence == simplified.confidence

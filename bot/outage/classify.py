@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.incidents.names import han_names, without_dateline, without_outlet
-from bot.languages import in_simplified
+from bot.languages import in_simplified, is_traditional, to_simplified
 from bot.outage.entities import Entities, EntityCatalog
 from bot.outage.eventday import dated_event_day, named_month, stated_day, written_day
 from bot.outage.followups import FollowUps
@@ -42,7 +42,7 @@ from bot.outage.reading import (
 )
 from bot.outage.starttime import stated_start
 from bot.outage.textmodel import TextModels
-from bot.schema import PARAGRAPH_BREAK, Article, IncidentStatus, Outage, StatusWord
+from bot.schema import Article, IncidentStatus, Outage, StatusWord
 
 # Only the opening of the text is scored: outage news says so early, while long
 # articles about other things mention outages in passing further down.
@@ -127,11 +127,13 @@ class OutageClassifier:
     def classify(self, article: Article) -> Outage:
         if len(article.title) > TITLE_CHARS:  # hostile: no headline is this long
             article = article.model_copy(update={"title": article.title[:TITLE_CHARS]})
-        # Traditional Chinese is read in Simplified script, as the lexicon is written.
-        # (The text is its paragraphs joined: it is replaced through them.)
-        title, text = in_simplified(article.title), in_simplified(article.text)
-        if (title, text) != (article.title, article.text):
-            paragraphs = tuple(text.split(PARAGRAPH_BREAK))
+        # Traditional Chinese is read in Simplified script, as the lexicon is written. The
+        # text is its paragraphs joined: each is converted when the text is Traditional.
+        title = in_simplified(article.title)
+        paragraphs = article.paragraphs
+        if is_traditional(article.text):
+            paragraphs = tuple(to_simplified(paragraph) for paragraph in paragraphs)
+        if (title, paragraphs) != (article.title, article.paragraphs):
             article = article.model_copy(update={"title": title, "paragraphs": paragraphs})
         lead = article.text[:LEAD_CHARS]
         day = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.dedupe.identity import article_id, content_hash, normalise_url, scoped_guid
-from bot.schema import Article, Entry, PublishedFrom
+from bot.schema import PARAGRAPH_BREAK, Article, Entry, PublishedFrom
 from bot.sources.extract import html_to_paragraphs
 from bot.sources.language import detect_language
 from bot.sources.timeparse import published_or_now
@@ -14,7 +14,7 @@ from bot.sources.timeparse import published_or_now
 def to_article(entry: Entry, now: datetime) -> Article:
     """A local file's path (as given) stands in for the URL when there is no link."""
     paragraphs = html_to_paragraphs(entry.html, entry.title)
-    text = "\n\n".join(paragraphs)
+    text = PARAGRAPH_BREAK.join(paragraphs)
     url = normalise_url(entry.link) if entry.link else ""
     body_hash = content_hash(entry.title, text)
     guid = scoped_guid(entry.source, entry.guid) if entry.guid else None
