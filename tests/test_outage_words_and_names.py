@@ -50,9 +50,13 @@ from tests.test_outage import article as headline
         ("Quillpost pins Tuesday's outage on a database upgrade", ""),
         ("Marlow Mail outage triggered by a code update, company says", ""),
         ("Tillbank traces outage to a routine deployment", ""),
+        ("Quillpost pins outage on emergency security patch", ""),
+        ("Edgewise outage caused by emergency WAF patch", ""),
         # A breach named as the cause of what stopped.
         ("Marsh County shuts down systems after breach claims", ""),
         ("Ticketing site taken offline after data breach", ""),
+        ("Council takes services offline after the data breach", ""),
+        ("Retail chain takes its website offline after a massive breach", ""),
         # A phone network's own words; screens and systems that stop; a council that
         # shuts everything down when ransomware strikes.
         ("Marlow Mobile users report no signal, unable to call or go online", ""),
@@ -283,7 +287,9 @@ def test_a_platform_where_it_was_said_or_trended_is_no_casualty(
         ("Quillpost notifies customers after data breach", ""),
         ("Quillpost resets passwords for millions after breach", ""),
         ("Regulator fines Tillbank after data breach", ""),
-        # A patch or update that is the news, not an outage's cause.
+        # A patch or update that is the news, not an outage's cause; crashes on players'
+        # machines after a patch are a client bug.
+        ("Game crashes caused by latest patch, developer says", ""),
         ("Edgewise releases emergency WAF patch for actively exploited flaw", ""),
         ("Researchers trace crashes to a buggy graphics driver update", ""),
         # A year's report, and what would happen if.
