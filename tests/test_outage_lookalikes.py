@@ -2,10 +2,10 @@
 a glitch that shows people others' data is a leak, one people abuse for money is fraud, a
 product's review is a review, a chip or a drive that stops after so long switched on is
 an erratum, a car sensor's bug is a product fault, a how-to is an explainer, a space
-probe out of touch is no online service, an anomaly a security team ran down is a host's;
-and classes read off pickermd's test half once it was spent (see the comments). Written by
-us; each class both ways: the look-alike is not an outage, the outage that shares its
-words still is."""
+probe out of touch is no online service, an anomaly a security team ran down is a host's,
+banks that stop another firm's payments block them; and classes read off pickermd's test
+half once it was spent (see the comments). Written by us; each class both ways: the
+look-alike is not an outage, the outage that shares its words still is."""
 
 from __future__ import annotations
 
@@ -79,6 +79,12 @@ from tests.test_outage import article
         # An anomaly a security team ran down (a real dev item of pickermd: "记一次NTP服务异常
         # 连接的安全排查").
         ("记一次服务器异常外联的应急响应", "排查发现是挖矿木马。"),
+        # Banks that choose to stop another firm's payments block them (session 34).
+        ("Payments glitch leads German banks to block €10 billion in Quillpay debits",
+         "Banks blocked direct debits after the firm's fraud filters failed, disrupting "
+         "payments for merchants."),
+        ("Lenders halt transfers to crypto exchange after hack",
+         "Several banks stopped transactions."),
     ],
 )  # fmt: skip
 def test_look_alikes_are_other_news(classifier: OutageClassifier, title: str, text: str) -> None:
@@ -150,6 +156,12 @@ def test_look_alikes_are_other_news(classifier: OutageClassifier, title: str, te
         ("闰年bug致微软Azure云服务宕机", "2月29日证书有效期计算错误导致服务中断。"),
         ("Cloud outage on leap day: certificate bug takes down compute for hours",
          "The provider said a date calculation caused the failure."),
+        # A bank's own payments an outage stopped.
+        ("Card network outage blocks card payments across Europe",
+         "Shoppers could not pay by card for hours after a hardware failure."),
+        ("Bank outage blocks payments for millions of customers",
+         "A systems failure left customers unable to make transfers."),
+        ("Card payments fail at banks across the UK", "Customers could not pay by card on Friday."),
     ],
 )  # fmt: skip
 def test_outages_in_the_same_words_stay_outages(
