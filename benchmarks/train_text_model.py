@@ -55,7 +55,7 @@ from benchmarks.quality import (
     postmortem_items,
     written_items,
 )
-from bot.languages import in_simplified
+from bot.languages import in_simplified_article
 from bot.outage.classify import OutageClassifier
 from bot.outage.entities import EntityCatalog
 from bot.outage.lexicon import Lexicon
@@ -131,7 +131,7 @@ def _picker_sets(
 def _document(article: Article, language: str) -> str:
     """What the model reads, in the script the classifier hands it (Simplified Chinese)."""
     if language == "zh":
-        return document(in_simplified(article.title), in_simplified(article.text))
+        article = in_simplified_article(article)
     return document(article.title, article.text)
 
 

@@ -21,6 +21,8 @@ from typing import Any
 import hanzidentifier  # type: ignore[import-untyped]
 import opencc
 
+from bot.schema import Article
+
 
 @dataclass(frozen=True)
 class Language:
@@ -132,6 +134,19 @@ def in_simplified(text: str) -> str:
     """``text`` in Simplified script with mainland words if it is Traditional Chinese
     (all of it, or mixed with Simplified); any other text as it is."""
     return to_simplified(text) if is_traditional(text) else text
+
+
+def in_simplified_article(article: Article) -> Article:
+    """``article`` with its headline and its text in Simplified script where they are
+    Traditional Chinese: what the classifier and its text models read. The text is its
+    paragraphs joined, so each paragraph is converted when the text is Traditional."""
+    title = in_simplified(article.title)
+    paragraphs = article.paragraphs
+    if is_traditional(article.text):
+        paragraphs = tuple(to_simplified(paragraph) for paragraph in paragraphs)
+    if (title, paragraphs) == (article.title, article.paragraphs):
+        return article
+    return article.model_copy(update={"title": title, "paragraphs": paragraphs})
 
 
 def is_traditional(text: str) -> bool:

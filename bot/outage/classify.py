@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.incidents.names import han_names, without_dateline, without_outlet
-from bot.languages import in_simplified, is_traditional, to_simplified
+from bot.languages import in_simplified_article
 from bot.outage.entities import Entities, EntityCatalog
 from bot.outage.eventday import dated_event_day, named_month, stated_day, written_day
 from bot.outage.followups import FollowUps
@@ -127,14 +127,8 @@ class OutageClassifier:
     def classify(self, article: Article) -> Outage:
         if len(article.title) > TITLE_CHARS:  # hostile: no headline is this long
             article = article.model_copy(update={"title": article.title[:TITLE_CHARS]})
-        # Traditional Chinese is read in Simplified script, as the lexicon is written. The
-        # text is its paragraphs joined: each is converted when the text is Traditional.
-        title = in_simplified(article.title)
-        paragraphs = article.paragraphs
-        if is_traditional(article.text):
-            paragraphs = tuple(to_simplified(paragraph) for paragraph in paragraphs)
-        if (title, paragraphs) != (article.title, article.paragraphs):
-            article = article.model_copy(update={"title": title, "paragraphs": paragraphs})
+        # Traditional Chinese is read in Simplified script, as the lexicon is written.
+        article = in_simplified_article(article)
         lead = article.text[:LEAD_CHARS]
         day = (
             written_day(article.title, article.text)
