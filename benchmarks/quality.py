@@ -349,20 +349,16 @@ def newsmd_items(directory: Path) -> list[Item]:
     repositories other than picker and articleMD, saved in ``directory`` as
     ``<file_sha>.md``; read as ``ingest`` reads a Markdown file. One set, not split: it was
     tuned on as soon as it was measured (session 34)."""
-    return [
-        item
-        for half in HALVES
-        for item in _saved_article_items(
-            "newsmd_labels.jsonl", "file_sha", directory, half, name="newsmd#", split=""
-        )
-    ]
+    return _saved_article_items(
+        "newsmd_labels.jsonl", "file_sha", directory, None, name="newsmd#", split=""
+    )
 
 
 def _saved_article_items(
-    labels_file: str, key: str, directory: Path, half: str, *, name: str, split: str
+    labels_file: str, key: str, directory: Path, half: str | None, *, name: str, split: str
 ) -> list[Item]:
-    """The labelled articles of one half whose files are saved in ``directory`` as
-    ``<row[key]>.md``, each read as ``ingest`` reads a Markdown file and named
+    """The labelled articles of one half (None: all) whose files are saved in ``directory``
+    as ``<row[key]>.md``, each read as ``ingest`` reads a Markdown file and named
     ``name + row[key]``. Other news is split by a hash of ``split + row[key]``."""
     labels_path = EVAL / labels_file
     if not directory.is_dir() or not labels_path.exists():
@@ -372,7 +368,8 @@ def _saved_article_items(
         stem = str(row[key])
         incident = row["incident"] if row["is_outage"] else None
         path = directory / f"{stem}.md"
-        if half_of(incident or split + stem) != half or not path.exists():
+        in_half = half is None or half_of(incident or split + stem) == half
+        if not in_half or not path.exists():
             continue
         entry = _corpus_document(path, name + stem)
         items.append(Item(name + stem, to_article(entry, EVAL_NOW), bool(row["is_outage"]),
