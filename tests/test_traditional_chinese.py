@@ -4,6 +4,7 @@ both (session 26; our text, unit cases)."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -39,6 +40,21 @@ def test_a_lone_surrogate_in_traditional_text_is_no_crash(classifier: OutageClas
     # OpenCC takes UTF-8, which cannot hold a lone surrogate; a hostile document can.
     assert in_simplified("報稅系統又當機\ud800") == "报税系统又当机?"
     assert classifier.classify(headline("報稅系統又當機\ud800", "伺服器當機\udfff")).is_outage
+
+
+def test_a_flood_of_traditional_paragraphs_is_read_in_bounded_time(
+    classifier: OutageClassifier,
+) -> None:
+    # Hostile: 200,000 Traditional paragraphs (2.4 MB), each converted on its own. The
+    # report is read as one, and the next report as it would be alone.
+    flood = headline("報稅系統又當機", "伺服器當機").model_copy(
+        update={"paragraphs": ("伺服器當機，網路斷線",) * 200_000}
+    )
+    started = time.perf_counter()
+    assert classifier.classify(flood).is_outage
+    assert time.perf_counter() - started < 30
+    quiet = headline("資安公司發布報告：勒索軟體攻擊年增三成", "報告指出，醫療業最常遭到攻擊。")
+    assert not classifier.classify(quiet).is_outage
 
 
 @pytest.mark.parametrize(
